@@ -1,0 +1,7 @@
+"""VocalEyes project package: settings, URLs, the Celery app, accounts and site-wide pages."""
+
+from __future__ import annotations
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

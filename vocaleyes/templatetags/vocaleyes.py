@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+
+from vocaleyes.i18n import content_language
+
+register = template.Library()
+
+
+@register.simple_tag
+def lang_attr(obj: Any, field: str) -> str:
+    """` lang="en"` when a bilingual field falls back to the other language, so screen readers
+    pronounce it right (WCAG 3.1.2); nothing when it is in the page's language."""
+    descriptor = getattr(type(obj), field)
+    shown = descriptor.language_of(obj)
+    if shown == content_language():
+        return ""
+    return format_html(' lang="{}"', shown)

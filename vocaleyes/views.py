@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from conversations.models import Conversation
+
+from .forms import ProfileForm
+from .models import Heartbeat
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    conversations = (
+        Conversation.objects.listed().open().select_related("organisation").order_by("-created")[:12]
+    )
+    return render(request, "pages/home.html", {"conversations": conversations})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/privacy.html")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("profile")
+    return render(request, "account/profile.html", {"form": form})
+
+
+def _check_database() -> dict[str, object]:
+    started = time.perf_counter()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - a health check reports every failure
+        return {"status": "error", "error": exc.__class__.__name__}
+    return {"status": "ok", "vendor": connection.vendor, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def _check_broker() -> dict[str, object]:
+    if not settings.REDIS_URL:
+        return {"status": "not configured", "mode": "tasks run in-process (eager)"}
+    import redis
+
+    started = time.perf_counter()
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        client.ping()
+    except Exception as exc:  # noqa: BLE001
+        return {"status": "error", "error": exc.__class__.__name__}
+    return {"status": "ok", "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def _worker_heartbeat() -> dict[str, object]:
+    if not settings.REDIS_URL:
+        return {"status": "in-process"}
+    beat = Heartbeat.objects.filter(name="worker").first()
+    if beat is None:
+        return {"status": "never seen"}
+    age = (timezone.now() - beat.beat_at).total_seconds()
+    return {"status": "ok" if age < 180 else "stale", "last_seen_seconds_ago": round(age)}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = _check_database()
+    broker = _check_broker()
+    body: dict[str, object] = {"database": database, "broker": broker}
+    if database["status"] == "ok":
+        body["worker"] = _worker_heartbeat()
+    healthy = database["status"] == "ok" and broker["status"] != "error"
+    body["status"] = "ok" if healthy else "error"
+    return JsonResponse(body, status=200 if healthy else 503)
