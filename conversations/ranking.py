@@ -163,6 +163,8 @@ def rank(
 ) -> Ranking:
     """Rank ideas given as ``(idea_id, (n_1, n_2, n_3, n_4, n_5))``."""
     rows = list(tallies)
+    for _idea_id, counts in rows:
+        _check_counts(counts)
     ids = np.array([idea_id for idea_id, _ in rows], dtype=np.int64)
     counts = np.array([list(c) for _, c in rows], dtype=np.int64).reshape(len(rows), len(VALUES))
     return rank_arrays(ids, counts, prior_weight=prior_weight, z=z)
