@@ -76,10 +76,31 @@ SLUG = "bench-national"
 EMAIL_DOMAIN = "bench.invalid"
 SIZES = {"people": 100_000, "ideas": 50_000, "ratings": 1_000_000, "comments": 250_000}
 
-PLACES = ["Swansea", "Cardiff", "Wrexham", "Bangor", "Aberystwyth", "Newport", "Llanelli", "Rhyl", "Neath", "Bridgend"]
+PLACES = [
+    "Swansea",
+    "Cardiff",
+    "Wrexham",
+    "Bangor",
+    "Aberystwyth",
+    "Newport",
+    "Llanelli",
+    "Rhyl",
+    "Neath",
+    "Bridgend",
+]
 THINGS = [
-    "benches", "bus shelters", "youth clubs", "street lights", "cycle lanes", "community gardens",
-    "library hours", "GP appointments", "carers' breaks", "warm spaces", "play areas", "footpaths",
+    "benches",
+    "bus shelters",
+    "youth clubs",
+    "street lights",
+    "cycle lanes",
+    "community gardens",
+    "library hours",
+    "GP appointments",
+    "carers' breaks",
+    "warm spaces",
+    "play areas",
+    "footpaths",
 ]
 VERBS = ["More", "Better", "Safer", "Cheaper", "Greener", "Longer-opening", "Welsh-speaking", "Accessible"]
 SENTENCES = [
@@ -109,7 +130,10 @@ def timed(function: Callable[[], Any]) -> tuple[float, Any]:
 
 def _copy(table: str, columns: Iterable[str], lines: Iterable[str]) -> None:
     """COPY tab-separated lines into a table, in chunks of a few megabytes."""
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
         buffer = io.StringIO()
         for number, line in enumerate(lines, 1):
             buffer.write(line)
@@ -143,14 +167,19 @@ def delete_bench_data() -> None:
             for table, column in (
                 ("conversations_rating", "conversation_id"),
                 ("conversations_idearanking", "conversation_id"),
-                ("conversations_comment", "idea_id IN (SELECT id FROM conversations_idea WHERE conversation_id"),
+                (
+                    "conversations_comment",
+                    "idea_id IN (SELECT id FROM conversations_idea WHERE conversation_id",
+                ),
             ):
                 if column.startswith("idea_id"):
                     cursor.execute(f"DELETE FROM {table} WHERE {column} = %s)", [conversation.pk])  # noqa: S608
                 else:
                     cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [conversation.pk])  # noqa: S608
             cursor.execute("DELETE FROM conversations_idea WHERE conversation_id = %s", [conversation.pk])
-            cursor.execute("DELETE FROM conversations_conversationranking WHERE conversation_id = %s", [conversation.pk])
+            cursor.execute(
+                "DELETE FROM conversations_conversationranking WHERE conversation_id = %s", [conversation.pk]
+            )
             cursor.execute("DELETE FROM conversations_conversation WHERE id = %s", [conversation.pk])
         cursor.execute("DELETE FROM django_session")
         cursor.execute("DELETE FROM vocaleyes_user WHERE email LIKE %s", [f"%@{EMAIL_DOMAIN}"])
@@ -167,7 +196,11 @@ def generate(scale: float) -> Conversation:
 
     organisation, _ = Organisation.objects.get_or_create(
         slug="bench-wales",
-        defaults={"name_en": "Wales (benchmark)", "name_cy": "Cymru (meincnod)", "kind": Organisation.Kind.LOCAL_AUTHORITY},
+        defaults={
+            "name_en": "Wales (benchmark)",
+            "name_cy": "Cymru (meincnod)",
+            "kind": Organisation.Kind.LOCAL_AUTHORITY,
+        },
     )
     conversation = Conversation.objects.create(
         organisation=organisation,
@@ -188,10 +221,22 @@ def generate(scale: float) -> Conversation:
         started = time.perf_counter()
         _copy(
             User._meta.db_table,
-            ["id", "password", "is_superuser", "first_name", "last_name", "is_staff", "is_active",
-             "date_joined", "email", "display_name", "language"],
+            [
+                "id",
+                "password",
+                "is_superuser",
+                "first_name",
+                "last_name",
+                "is_staff",
+                "is_active",
+                "date_joined",
+                "email",
+                "display_name",
+                "language",
+            ],
             (
-                f"{uid}\t!\tf\t\t\tf\tt\t{stamp}\tbench-{uid}@{EMAIL_DOMAIN}\tResident {uid}\t{'cy' if uid % 5 == 0 else 'en'}"
+                f"{uid}\t!\tf\t\t\tf\tt\t{stamp}\tbench-{uid}@{EMAIL_DOMAIN}\t"
+                f"Resident {uid}\t{'cy' if uid % 5 == 0 else 'en'}"
                 for uid in user_ids.tolist()
             ),
         )
@@ -204,7 +249,11 @@ def generate(scale: float) -> Conversation:
         popularity = rng.permutation(popularity)
         popularity /= popularity.sum()
         quality = np.clip(rng.normal(3.2, 0.8, n_ideas), 1, 5)
-        status = np.where(rng.random(n_ideas) < 0.01, "hidden", np.where(rng.random(n_ideas) < 0.005, "pending", "published"))
+        status = np.where(
+            rng.random(n_ideas) < 0.01,
+            "hidden",
+            np.where(rng.random(n_ideas) < 0.005, "pending", "published"),
+        )
         seeded = rng.random(n_ideas) < 0.02
         authors = rng.choice(user_ids, n_ideas)
         age_seconds = rng.integers(0, 365 * 24 * 3600, n_ideas)
@@ -222,8 +271,20 @@ def generate(scale: float) -> Conversation:
         started = time.perf_counter()
         _copy(
             Idea._meta.db_table,
-            ["id", "conversation_id", "author_id", "is_seeded", "source_note", "title", "body", "language",
-             "status", "comment_count", "created", "updated"],
+            [
+                "id",
+                "conversation_id",
+                "author_id",
+                "is_seeded",
+                "source_note",
+                "title",
+                "body",
+                "language",
+                "status",
+                "comment_count",
+                "created",
+                "updated",
+            ],
             (
                 "\t".join(
                     [
@@ -232,7 +293,8 @@ def generate(scale: float) -> Conversation:
                         str(authors[i]),
                         "t" if seeded[i] else "f",
                         f"Best practice from {PLACES[i % len(PLACES)]}" if seeded[i] else "",
-                        f"{VERBS[i % len(VERBS)]} {THINGS[(i // 8) % len(THINGS)]} in {PLACES[(i // 96) % len(PLACES)]} ({i})",
+                        f"{VERBS[i % len(VERBS)]} {THINGS[(i // 8) % len(THINGS)]} "
+                        f"in {PLACES[(i // 96) % len(PLACES)]} ({i})",
                         " ".join(SENTENCES[(i + k) % len(SENTENCES)] for k in range(3)),
                         "cy" if i % 7 == 0 else "en",
                         str(status[i]),
@@ -246,7 +308,16 @@ def generate(scale: float) -> Conversation:
         )
         _copy(
             IdeaRanking._meta.db_table,
-            ["idea_id", "conversation_id", "rating_count", "count_1", "count_2", "count_3", "count_4", "count_5"],
+            [
+                "idea_id",
+                "conversation_id",
+                "rating_count",
+                "count_1",
+                "count_2",
+                "count_3",
+                "count_4",
+                "count_5",
+            ],
             (f"{iid}\t{conversation.pk}\t0\t0\t0\t0\t0\t0" for iid in idea_ids.tolist()),
         )
         log(f"  {n_ideas:>9,} ideas      {time.perf_counter() - started:6.1f} s")
@@ -254,7 +325,9 @@ def generate(scale: float) -> Conversation:
         # Ratings: distinct (person, idea) pairs; values around each idea's "quality".
         started = time.perf_counter()
         draws = int(n_ratings * 1.15)
-        pairs = rng.choice(people, draws).astype(np.int64) * n_ideas + rng.choice(n_ideas, draws, p=popularity)
+        pairs = rng.choice(people, draws).astype(np.int64) * n_ideas + rng.choice(
+            n_ideas, draws, p=popularity
+        )
         _, first_seen = np.unique(pairs, return_index=True)
         pairs = pairs[np.sort(first_seen)][:n_ratings]
         if len(pairs) < n_ratings:
@@ -268,7 +341,9 @@ def generate(scale: float) -> Conversation:
             ["id", "conversation_id", "idea_id", "user_id", "value", "created", "updated"],
             (
                 f"{first_rating + k}\t{conversation.pk}\t{idea_ids[i]}\t{u}\t{v}\t{stamp}\t{stamp}"
-                for k, (i, u, v) in enumerate(zip(rating_idea.tolist(), rating_user.tolist(), values.tolist(), strict=True))
+                for k, (i, u, v) in enumerate(
+                    zip(rating_idea.tolist(), rating_user.tolist(), values.tolist(), strict=True)
+                )
             ),
         )
         log(f"  {n_ratings:>9,} ratings    {time.perf_counter() - started:6.1f} s")
@@ -329,8 +404,16 @@ def bare_aggregation(conversation_id: int) -> float:
 
 def reset_snapshot(conversation_id: int) -> None:
     IdeaRanking.objects.filter(conversation_id=conversation_id).update(
-        rating_count=0, rating_mean=None, count_1=0, count_2=0, count_3=0, count_4=0, count_5=0,
-        score=None, rank=None, computed_at=None,
+        rating_count=0,
+        rating_mean=None,
+        count_1=0,
+        count_2=0,
+        count_3=0,
+        count_4=0,
+        count_5=0,
+        score=None,
+        rank=None,
+        computed_at=None,
     )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE conversations_idearanking")
@@ -375,7 +458,9 @@ def _rating_worker(args: tuple[int, list[int], list[int], float, Any]) -> int:
         client = rng.choice(clients)
         idea = rng.choice(ideas)
         response = client.post(
-            f"/conversations/{slug}/ideas/{idea}/rate/", {"value": rng.randint(1, 5)}, headers={"HX-Request": "true"}
+            f"/conversations/{slug}/ideas/{idea}/rate/",
+            {"value": rng.randint(1, 5)},
+            headers={"HX-Request": "true"},
         )
         if response.status_code == 200 and b"Saved." in response.content:
             saved += 1
@@ -384,11 +469,18 @@ def _rating_worker(args: tuple[int, list[int], list[int], float, Any]) -> int:
 
 
 def rating_throughput(conversation: Conversation, processes: int, seconds: float) -> tuple[float, int]:
-    people = list(User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").order_by("?").values_list("pk", flat=True)[: 100 * processes])
-    ideas = list(
-        Idea.objects.visible().filter(conversation=conversation).order_by("?").values_list("pk", flat=True)[:5000]
+    people = list(
+        User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}")
+        .order_by("?")
+        .values_list("pk", flat=True)[: 100 * processes]
     )
-    ideas_by = {idea: author for idea, author in Idea.objects.filter(pk__in=ideas).values_list("pk", "author_id")}
+    ideas = list(
+        Idea.objects.visible()
+        .filter(conversation=conversation)
+        .order_by("?")
+        .values_list("pk", flat=True)[:5000]
+    )
+    ideas_by = dict(Idea.objects.filter(pk__in=ideas).values_list("pk", "author_id"))
     people = [p for p in people if p not in set(ideas_by.values())]
     chunks = [people[k::processes] for k in range(processes)]
     connections.close_all()
@@ -397,7 +489,9 @@ def rating_throughput(conversation: Conversation, processes: int, seconds: float
         barrier = manager.Barrier(processes)
         with context.Pool(processes) as pool:
             started = time.perf_counter()
-            counts = pool.map(_rating_worker, [(conversation.slug, chunk, ideas, seconds, barrier) for chunk in chunks])
+            counts = pool.map(
+                _rating_worker, [(conversation.slug, chunk, ideas, seconds, barrier) for chunk in chunks]
+            )
             elapsed = time.perf_counter() - started
     total = sum(counts)
     # Elapsed includes logging the clients in; the rate uses the measured window only.
@@ -413,7 +507,10 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument(
-        "--only", choices=["generate", "ranking", "pages", "ratings"], action="append", help="run only these parts"
+        "--only",
+        choices=["generate", "ranking", "pages", "ratings"],
+        action="append",
+        help="run only these parts",
     )
     options = parser.parse_args()
     parts = set(options.only or ["ranking", "pages", "ratings"])
@@ -448,19 +545,21 @@ def main() -> None:
         bare = bare_aggregation(cid)
         cold = recompute(cid, cold=True)
         warm = recompute(cid, cold=False)
-        rows.append(("Bare SQL aggregation over the ratings (count, sum per idea)", f"{bare * 1000:,.0f} ms", ""))
+        rows.append(
+            ("Bare SQL aggregation over the ratings (count, sum per idea)", f"{bare * 1000:,.0f} ms", "")
+        )
         rows.append(
             (
                 "Ranking recompute, whole conversation, from an empty snapshot",
                 f"{cold * 1000:,.0f} ms",
-                f"{cold / bare:.2f}× the aggregation",
+                f"{cold / bare:.2f}x the aggregation",
             )
         )
         rows.append(
             (
                 "Ranking recompute, nothing changed since the last run",
                 f"{warm * 1000:,.0f} ms",
-                f"{warm / bare:.2f}× the aggregation",
+                f"{warm / bare:.2f}x the aggregation",
             )
         )
     elif not ConversationRanking.objects.filter(pk=cid, computed_at__isnull=False).exists():
@@ -494,7 +593,12 @@ def measure_pages(cid: int, repeat: int) -> list[tuple[str, str, str]]:
         ("Conversation page, most discussed, page 1 (signed in)", signed_in, f"{base}?sort=discussed", {}),
         ("Conversation page, not yet rated by me, page 1", signed_in, f"{base}?sort=unrated", {}),
         ("Conversation page, Welsh, priority, page 1 (signed in)", signed_in, f"/cy{base}", {}),
-        (f"Idea page, top-ranked idea ({top.comment_count} comments, signed in)", signed_in, f"{base}ideas/{top.pk}/", {}),
+        (
+            f"Idea page, top-ranked idea ({top.comment_count} comments, signed in)",
+            signed_in,
+            f"{base}ideas/{top.pk}/",
+            {},
+        ),
         (
             f"Idea page, most discussed idea ({most_discussed.comment_count} comments, anonymous)",
             anonymous,
@@ -509,7 +613,9 @@ def measure_pages(cid: int, repeat: int) -> list[tuple[str, str, str]]:
         rows.append((label, f"median {median:5.1f} ms, p95 {p95:5.1f} ms", f"{queries} queries"))
 
     # Idea pages across the range: 50 random ideas, once each (after one warm-up).
-    sample = list(Idea.objects.visible().filter(conversation_id=cid).order_by("?").values_list("pk", flat=True)[:50])
+    sample = list(
+        Idea.objects.visible().filter(conversation_id=cid).order_by("?").values_list("pk", flat=True)[:50]
+    )
     samples, query_counts = [], set()
     for pk in sample:
         signed_in.get(f"{base}ideas/{pk}/")

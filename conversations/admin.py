@@ -80,18 +80,25 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+_SNAPSHOT_FIELDS = (
+    "rank",
+    "score",
+    "rating_count",
+    "rating_mean",
+    "count_1",
+    "count_2",
+    "count_3",
+    "count_4",
+    "count_5",
+    "computed_at",
+)
+
+
 class IdeaRankingInline(admin.StackedInline):
     model = IdeaRanking
     can_delete = False
-    fields = [
-        "rank",
-        "score",
-        "rating_count",
-        "rating_mean",
-        ("count_1", "count_2", "count_3", "count_4", "count_5"),
-        "computed_at",
-    ]
-    readonly_fields = fields
+    fields = _SNAPSHOT_FIELDS
+    readonly_fields = _SNAPSHOT_FIELDS
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -99,7 +106,17 @@ class IdeaRankingInline(admin.StackedInline):
 
 @admin.register(Idea)
 class IdeaAdmin(_ReadOnlyAdmin):
-    list_display = ["title", "conversation", "author", "status", "is_seeded", "rank", "ratings", "comment_count", "created"]
+    list_display = [
+        "title",
+        "conversation",
+        "author",
+        "status",
+        "is_seeded",
+        "rank",
+        "ratings",
+        "comment_count",
+        "created",
+    ]
     list_filter = ["status", "is_seeded", "language", "conversation"]
     list_select_related = ["conversation", "author", "ranking"]
     search_fields = ["title", "body", "source_note", "author__email", "author__display_name"]
@@ -160,6 +177,22 @@ class RatingAdmin(_ReadOnlyAdmin):
 
 @admin.register(ConversationRanking)
 class ConversationRankingAdmin(_ReadOnlyAdmin):
-    list_display = ["conversation", "computed_at", "idea_count", "rating_count", "prior_mean", "duration_ms", "queued_at"]
+    list_display = [
+        "conversation",
+        "computed_at",
+        "idea_count",
+        "rating_count",
+        "prior_mean",
+        "duration_ms",
+        "queued_at",
+    ]
     list_select_related = ["conversation"]
-    fields = list_display
+    fields = [
+        "conversation",
+        "computed_at",
+        "idea_count",
+        "rating_count",
+        "prior_mean",
+        "duration_ms",
+        "queued_at",
+    ]

@@ -25,7 +25,9 @@ class IdeaForm(forms.Form):
         help_text=_("What would change, and who would it help? Plain text; web addresses become links."),
         error_messages={
             "required": _("Describe your idea."),
-            "max_length": _("Keep the description to %(limit_value)d characters or fewer (it has %(show_value)d)."),
+            "max_length": _(
+                "Keep the description to %(limit_value)d characters or fewer (it has %(show_value)d)."
+            ),
         },
     )
     language = forms.ChoiceField(
@@ -67,7 +69,9 @@ class CommentForm(forms.Form):
         widget=forms.Textarea,
         error_messages={
             "required": _("Write your comment before sending it."),
-            "max_length": _("Keep your comment to %(limit_value)d characters or fewer (it has %(show_value)d)."),
+            "max_length": _(
+                "Keep your comment to %(limit_value)d characters or fewer (it has %(show_value)d)."
+            ),
         },
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -252,7 +252,9 @@ class Idea(models.Model):
             models.CheckConstraint(
                 condition=Q(is_seeded=False, source_note="") | (Q(is_seeded=True) & ~Q(source_note="")),
                 name="idea_seeded_ideas_say_where_from",
-                violation_error_message=_("A seeded idea needs a note of where it comes from, and only a seeded idea has one."),
+                violation_error_message=_(
+                    "A seeded idea needs a note of where it comes from, and only a seeded idea has one."
+                ),
             ),
             models.CheckConstraint(condition=~Q(title=""), name="idea_has_a_title"),
             models.CheckConstraint(condition=Q(status__in=ContentStatus.values), name="idea_status_valid"),
@@ -371,7 +373,11 @@ class IdeaRanking(models.Model):
     )
     # The idea's conversation again, so "priority order in this conversation" is one index scan.
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("conversation")
+        Conversation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("conversation"),
     )
     rating_count = models.PositiveIntegerField(_("ratings"), default=0)
     rating_mean = models.FloatField(_("average rating"), null=True)
@@ -390,10 +396,14 @@ class IdeaRanking(models.Model):
         indexes = [models.Index(fields=["conversation", "rank", "idea"], name="ranking_order_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(rating_count=F("count_1") + F("count_2") + F("count_3") + F("count_4") + F("count_5")),
+                condition=Q(
+                    rating_count=F("count_1") + F("count_2") + F("count_3") + F("count_4") + F("count_5")
+                ),
                 name="ranking_distribution_adds_up",
             ),
-            models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=1), name="ranking_rank_from_1"),
+            models.CheckConstraint(
+                condition=Q(rank__isnull=True) | Q(rank__gte=1), name="ranking_rank_from_1"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -403,7 +413,8 @@ class IdeaRanking(models.Model):
     def distribution(self) -> list[tuple[int, str, int]]:
         """(value, label, count) from 5 down to 1, the order the page shows them in."""
         return [
-            (value, str(RatingValue(value).label), getattr(self, f"count_{value}")) for value in range(5, 0, -1)
+            (value, str(RatingValue(value).label), getattr(self, f"count_{value}"))
+            for value in range(5, 0, -1)
         ]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .models import Conversation, ContentStatus, Idea, OrganisationRole
+from .models import ContentStatus, Conversation, Idea, OrganisationRole
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -29,11 +29,11 @@ with the prior centred on the conversation rather than flat):
    Dirichlet posterior::
 
        μ  = Σ k · a_k / A
-       σ² = (Σ k² · a_k / A − μ²) / (A + 1)
+       sigma² = (Σ k² · a_k / A - μ²) / (A + 1)
 
 4. The priority score is the lower end of a one-sided credible interval::
 
-       score = μ − z · σ          z = 1.645 (``Z``, about 95% one-sided)
+       score = μ - z · sigma          z = 1.645 (``Z``, about 95% one-sided)
 
 So an idea's score is its own average pulled towards the conversation's average by ``m``
 imaginary ratings, and then lowered by how unsure we still are. With few ratings the pull and
@@ -45,10 +45,10 @@ the order is total and repeatable. Ranks run 1, 2, 3 … with no gaps.
 Worked examples (the tests check these figures)
 -----------------------------------------------
 * Nothing rated anywhere: ``p_k = 1/5``, so ``a_k = 1`` for every value, ``A = 5``,
-  ``μ = 15/5 = 3``, ``σ² = (55/5 − 9) / 6 = 1/3``, score ``= 3 − 1.645 · 0.5774 = 2.050``.
+  ``μ = 15/5 = 3``, ``sigma² = (55/5 - 9) / 6 = 1/3``, score ``= 3 - 1.645 · 0.5774 = 2.050``.
 * One idea with a single 5 and one with fifty 4s in the same conversation: the conversation has
   ``c = (0, 0, 0, 50, 1)``, so ``p = (1, 1, 1, 51, 2) / 56``. The single 5 gets ``μ = 4.107``,
-  ``σ = 0.237``, score ``3.717``; the fifty 4s get ``μ = 3.994``, ``σ = 0.0216``, score
+  ``sigma = 0.237``, score ``3.717``; the fifty 4s get ``μ = 3.994``, ``sigma = 0.0216``, score
   ``3.958``, and rank first.
 
 The module works on whole conversations at once with numpy, because a national conversation
@@ -142,9 +142,7 @@ def _check_counts(counts: Sequence[int]) -> None:
         raise ValueError("rating counts cannot be negative")
 
 
-def score_counts(
-    counts: Sequence[int], prior: Prior, z: float = Z
-) -> tuple[float, float]:
+def score_counts(counts: Sequence[int], prior: Prior, z: float = Z) -> tuple[float, float]:
     """(posterior mean, priority score) of one idea with ``counts[k-1]`` ratings of value k."""
     _check_counts(counts)
     pseudo = np.asarray(counts, dtype=np.float64) + prior.weight * np.asarray(prior.probabilities)
@@ -163,10 +161,10 @@ def rank(
 ) -> Ranking:
     """Rank ideas given as ``(idea_id, (n_1, n_2, n_3, n_4, n_5))``."""
     rows = list(tallies)
-    for _idea_id, counts in rows:
-        _check_counts(counts)
+    for _idea_id, row in rows:
+        _check_counts(row)
     ids = np.array([idea_id for idea_id, _ in rows], dtype=np.int64)
-    counts = np.array([list(c) for _, c in rows], dtype=np.int64).reshape(len(rows), len(VALUES))
+    counts = np.array([list(row) for _, row in rows], dtype=np.int64).reshape(len(rows), len(VALUES))
     return rank_arrays(ids, counts, prior_weight=prior_weight, z=z)
 
 

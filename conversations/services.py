@@ -90,7 +90,9 @@ def idea_update(*, idea: Idea, editor: User, title: str, body: str, language: st
         # rating takes on its idea, so an edit and a first rating cannot both get through: the
         # one that comes second waits, then sees the other.
         locked = Idea.objects.select_for_update().select_related("conversation").get(pk=idea.pk)
-        has_ratings = Rating.objects.filter(conversation_id=locked.conversation_id, idea_id=locked.pk).exists()
+        has_ratings = Rating.objects.filter(
+            conversation_id=locked.conversation_id, idea_id=locked.pk
+        ).exists()
         if not permissions.can_edit_idea(editor, locked, has_ratings=has_ratings):
             if has_ratings:
                 raise PermissionDenied(_("This idea has been rated, so it can no longer be changed."))
@@ -152,7 +154,9 @@ def rating_set(*, idea: Idea, user: User, value: int) -> Rating:
         rating_id, created = cursor.fetchone()
     if not isinstance(created, datetime):  # SQLite hands back text; Postgres a datetime
         created = parse_datetime(str(created))
-        created = created if created is None or timezone.is_aware(created) else timezone.make_aware(created, UTC)
+        created = (
+            created if created is None or timezone.is_aware(created) else timezone.make_aware(created, UTC)
+        )
     transaction.on_commit(partial(ranking_schedule, conversation_id=idea.conversation_id))
     return Rating(
         id=rating_id,

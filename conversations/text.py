@@ -43,7 +43,7 @@ def render_plain_text(text: str) -> SafeString:
     """HTML for a piece of plain text: paragraphs, line breaks and links, nothing else."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
-        return mark_safe("")  # noqa: S308 - an empty string
+        return mark_safe("")
     paragraphs = [
         "<p>" + "<br>".join(_linkify(line) for line in paragraph.split("\n")) + "</p>"
         for paragraph in _PARAGRAPH_BREAK.split(text)

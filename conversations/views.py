@@ -41,7 +41,9 @@ def _get_conversation_for_user(request: HttpRequest, slug: str) -> Conversation:
     return get_object_or_404(queryset, slug=slug)
 
 
-def _get_idea_for_user(request: HttpRequest, slug: str, pk: int, queryset: IdeaQuerySet | None = None) -> Idea:
+def _get_idea_for_user(
+    request: HttpRequest, slug: str, pk: int, queryset: IdeaQuerySet | None = None
+) -> Idea:
     """A visible idea in a conversation this person may see, with its conversation, in one
     query; 404 otherwise (the same rules as ``_get_conversation_for_user``)."""
     ideas = (queryset if queryset is not None else Idea.objects.all()).visible()
@@ -74,7 +76,9 @@ class _CountedPaginator(Paginator):
 
 
 def conversation_list(request: HttpRequest) -> HttpResponse:
-    conversations = Conversation.objects.listed().select_related("organisation").order_by("-status", "-created")  # open before closed
+    conversations = (
+        Conversation.objects.listed().select_related("organisation").order_by("-status", "-created")
+    )  # open before closed
     page = Paginator(conversations, 20).get_page(request.GET.get("page"))
     return render(request, "conversations/conversation_list.html", {"page": page})
 
@@ -93,7 +97,7 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ideas = Idea.objects.visible().filter(conversation=conversation)
     if query:
         ideas = ideas.filter(Q(title__icontains=query) | Q(body__icontains=query))
-    if sort == "unrated":
+    if sort == "unrated" and user.pk is not None:
         mine = Rating.objects.filter(user_id=user.pk, idea_id=OuterRef("pk"))
         ideas = ideas.exclude(author_id=user.pk).exclude(Exists(mine))
     count = ideas.count()
@@ -114,7 +118,9 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     my_ratings: dict[int, int] = {}
     facilitator = False
     # Idea URLs for the cards, built from one reversal rather than one per card.
-    idea_url_prefix = reverse("conversations:idea", kwargs={"slug": conversation.slug, "pk": 0}).removesuffix("0/")
+    idea_url_prefix = reverse("conversations:idea", kwargs={"slug": conversation.slug, "pk": 0}).removesuffix(
+        "0/"
+    )
     if user.is_authenticated:
         ids = [idea.pk for idea in page.object_list]
         my_ratings = dict(
@@ -133,7 +139,9 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "query": query,
             "sort": sort,
-            "sorts": [(key, label) for key, label in SORTS.items() if key != "unrated" or user.is_authenticated],
+            "sorts": [
+                (key, label) for key, label in SORTS.items() if key != "unrated" or user.is_authenticated
+            ],
             "query_string": query_string,
             "idea_url_prefix": idea_url_prefix,
             "my_ratings": my_ratings,
@@ -160,7 +168,9 @@ def _idea_page(
     queryset = Idea.objects.with_listing()
     if user.is_authenticated:
         queryset = queryset.annotate(
-            my_rating=Subquery(Rating.objects.filter(idea_id=OuterRef("pk"), user_id=user.pk).values("value")[:1]),
+            my_rating=Subquery(
+                Rating.objects.filter(idea_id=OuterRef("pk"), user_id=user.pk).values("value")[:1]
+            ),
             has_ratings=Exists(Rating.objects.filter(idea_id=OuterRef("pk"))),
         )
     idea = _get_idea_for_user(request, slug, pk, queryset)
@@ -249,7 +259,7 @@ def _post_idea(request: HttpRequest, slug: str, *, seeding: bool) -> HttpRespons
         return _idea_form_page(request, conversation, form, mode=mode, status=400)
     idea = services.idea_create(
         conversation=conversation,
-        author=request.user,  # type: ignore[arg-type]
+        author=request.user,
         title=form.cleaned_data["title"],
         body=form.cleaned_data["body"],
         language=form.cleaned_data["language"],
@@ -292,7 +302,7 @@ def idea_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.idea_update(
             idea=idea,
-            editor=request.user,  # type: ignore[arg-type]
+            editor=request.user,
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
             language=form.cleaned_data["language"],
@@ -322,9 +332,11 @@ def idea_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
-            services.rating_set(idea=idea, user=request.user, value=form.cleaned_data["value"])  # type: ignore[arg-type]
+            services.rating_set(idea=idea, user=request.user, value=form.cleaned_data["value"])
         except (PermissionDenied, ValidationError) as refused:
-            form.add_error("value", refused.messages[0] if isinstance(refused, ValidationError) else str(refused))
+            form.add_error(
+                "value", refused.messages[0] if isinstance(refused, ValidationError) else str(refused)
+            )
     if request.htmx:  # type: ignore[attr-defined]
         value = None if form.errors else form.cleaned_data["value"]
         return render(
@@ -342,7 +354,8 @@ def idea_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return _idea_page(request, slug, pk, rating_form=form, status=400)
     messages.success(
         request,
-        _("Your rating has been saved: %(label)s.") % {"label": RatingValue(form.cleaned_data["value"]).label},
+        _("Your rating has been saved: %(label)s.")
+        % {"label": RatingValue(form.cleaned_data["value"]).label},
     )
     return redirect(f"{idea.get_absolute_url()}#rating")
 
@@ -362,7 +375,7 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.comment_create(
                 idea=idea,
-                author=request.user,  # type: ignore[arg-type]
+                author=request.user,
                 body=form.cleaned_data["body"],
                 parent=parent,
             )

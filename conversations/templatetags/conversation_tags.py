@@ -62,7 +62,7 @@ def byline(idea: Idea) -> str:
 @register.simple_tag(takes_context=True)
 def idea_card(context: template.Context, idea: Idea) -> SafeString:
     """One idea in the conversation's list: title, excerpt, priority figures, byline."""
-    language = context.get("LANGUAGE_CODE", "en")[:2]
+    language = str(context.get("LANGUAGE_CODE") or "en")[:2]
     lang = format_html(' lang="{}"', idea.language) if idea.language != language else ""
     url = f"{context['idea_url_prefix']}{idea.pk}/"
     snapshot = idea.ranking
@@ -77,25 +77,31 @@ def idea_card(context: template.Context, idea: Idea) -> SafeString:
         ratings += ", " + gettext("average %(mean)s out of 5") % {"mean": f"{snapshot.rating_mean:.1f}"}
     figures.append(ratings)
     figures.append(
-        ngettext("%(count)s comment", "%(count)s comments", idea.comment_count) % {"count": idea.comment_count}
+        ngettext("%(count)s comment", "%(count)s comments", idea.comment_count)
+        % {"count": idea.comment_count}
     )
     items = [" · ".join(figures), byline(idea)]
-    mine = context.get("my_ratings", {}).get(idea.pk)
+    mine = (context.get("my_ratings") or {}).get(idea.pk)
     seeded = ""
     if idea.is_seeded:
         seeded = format_html(
-            '<p class="govuk-body-s govuk-!-margin-bottom-2"><strong class="govuk-tag govuk-tag--blue">{}</strong> {}</p>',
+            '<p class="govuk-body-s govuk-!-margin-bottom-2">'
+            '<strong class="govuk-tag govuk-tag--blue">{}</strong> {}</p>',
             gettext("Seeded"),
             idea.source_note,
         )
     mine_html = (
-        format_html("<li><strong>{}</strong></li>", gettext("You rated it: %(label)s") % {"label": RatingValue(mine).label})
+        format_html(
+            "<li><strong>{}</strong></li>",
+            gettext("You rated it: %(label)s") % {"label": RatingValue(mine).label},
+        )
         if mine
         else ""
     )
     return format_html(
         '<li class="ve-card">'
-        '<h3 class="govuk-heading-m govuk-!-margin-bottom-2"><a class="govuk-link" href="{url}"{lang}>{title}</a></h3>'
+        '<h3 class="govuk-heading-m govuk-!-margin-bottom-2">'
+        '<a class="govuk-link" href="{url}"{lang}>{title}</a></h3>'
         "{seeded}"
         '<p class="govuk-body govuk-!-margin-bottom-2"{lang}>{excerpt}</p>'
         '<ul class="govuk-list govuk-body-s govuk-!-margin-bottom-0">{items}{mine}</ul>'

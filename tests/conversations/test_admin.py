@@ -51,11 +51,17 @@ def test_officers_filter_and_search_ideas_comments_and_ratings(
         assert f">{text}<" not in page
 
 
-def test_filtering_by_conversation_works(client: Client, olwen: User, content: Idea, conversation: Conversation) -> None:
+def test_filtering_by_conversation_works(
+    client: Client, olwen: User, content: Idea, conversation: Conversation
+) -> None:
     client.force_login(olwen)
-    page = client.get(f"/admin/conversations/idea/?conversation__id__exact={conversation.pk}").content.decode()
+    page = client.get(
+        f"/admin/conversations/idea/?conversation__id__exact={conversation.pk}"
+    ).content.decode()
     assert "Benches by the sea" in page
-    page = client.get(f"/admin/conversations/rating/?conversation__id__exact={conversation.pk}").content.decode()
+    page = client.get(
+        f"/admin/conversations/rating/?conversation__id__exact={conversation.pk}"
+    ).content.decode()
     assert "Benches by the sea" in page
 
 
@@ -65,7 +71,10 @@ def test_an_idea_shows_its_ranking_snapshot_read_only(client: Client, olwen: Use
     assert "Benches by the sea" in page
     assert "priority score" in page.lower()
     assert 'name="title"' not in page  # read-only: no form field to change it
-    assert client.post(f"/admin/conversations/idea/{content.pk}/change/", {"title": "Changed"}).status_code == 403
+    assert (
+        client.post(f"/admin/conversations/idea/{content.pk}/change/", {"title": "Changed"}).status_code
+        == 403
+    )
     content.refresh_from_db()
     assert content.title == "Benches by the sea"
     assert Rating.objects.count() == 1

@@ -37,7 +37,9 @@ def test_a_resident_comments_and_the_count_goes_up(
     assert "1 comment</h2>" in page
 
 
-def test_a_reply_hangs_under_its_comment(client: Client, conversation: Conversation, alice: User, bob: User) -> None:
+def test_a_reply_hangs_under_its_comment(
+    client: Client, conversation: Conversation, alice: User, bob: User
+) -> None:
     idea = make_idea(conversation, bob)
     client.force_login(alice)
     client.post(comments_url(idea), {"body": "Where exactly?"})
@@ -50,10 +52,12 @@ def test_a_reply_hangs_under_its_comment(client: Client, conversation: Conversat
     assert answer.parent == question
     page = client.get(f"/conversations/wellbeing/ideas/{idea.pk}/").content.decode()
     assert page.index("Where exactly?") < page.index("Along the promenade.")
-    assert f'aria-label="Replies to Alice"' in page
+    assert 'aria-label="Replies to Alice"' in page
 
 
-def test_replies_go_one_level_deep(client: Client, conversation: Conversation, alice: User, bob: User) -> None:
+def test_replies_go_one_level_deep(
+    client: Client, conversation: Conversation, alice: User, bob: User
+) -> None:
     idea = make_idea(conversation, bob)
     question = Comment.objects.create(idea=idea, author=alice, body="Question")
     answer = Comment.objects.create(idea=idea, author=bob, body="Answer", parent=question)
@@ -115,7 +119,9 @@ def test_hidden_comments_and_their_replies_never_appear(
     client: Client, conversation: Conversation, alice: User, bob: User
 ) -> None:
     idea = make_idea(conversation, bob)
-    hidden = Comment.objects.create(idea=idea, author=alice, body="Something unkind", status=ContentStatus.HIDDEN)
+    hidden = Comment.objects.create(
+        idea=idea, author=alice, body="Something unkind", status=ContentStatus.HIDDEN
+    )
     Comment.objects.create(idea=idea, author=bob, body="Reply to the unkind one", parent=hidden)
     Comment.objects.create(idea=idea, author=bob, body="Pending words", status=ContentStatus.PENDING)
     Comment.objects.create(idea=idea, author=alice, body="Kind words")

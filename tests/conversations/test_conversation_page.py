@@ -19,14 +19,18 @@ pytestmark = pytest.mark.django_db
 
 def titles(html: str) -> list[str]:
     """Idea titles in the order the list shows them."""
-    return re.findall(r'<h3 class="govuk-heading-m[^"]*"><a class="govuk-link" href="[^"]+"[^>]*>([^<]+)</a>', html)
+    return re.findall(
+        r'<h3 class="govuk-heading-m[^"]*"><a class="govuk-link" href="[^"]+"[^>]*>([^<]+)</a>', html
+    )
 
 
 @pytest.fixture
 def three_ideas(conversation: Conversation, alice: User, bob: User) -> dict[str, Idea]:
     ideas = {
         "Old and loved": make_idea(conversation, bob, title="Old and loved"),
-        "Much discussed": make_idea(conversation, bob, title="Much discussed", body="Cycle lanes on the main road."),
+        "Much discussed": make_idea(
+            conversation, bob, title="Much discussed", body="Cycle lanes on the main road."
+        ),
         "Brand new": make_idea(conversation, bob, title="Brand new"),
     }
     raters = make_people(3, "rater")
@@ -52,7 +56,9 @@ def test_newest_and_most_discussed_orders(client: Client, three_ideas: dict[str,
         "Much discussed",
         "Old and loved",
     ]
-    assert titles(client.get("/conversations/wellbeing/?sort=discussed").content.decode())[0] == "Much discussed"
+    assert (
+        titles(client.get("/conversations/wellbeing/?sort=discussed").content.decode())[0] == "Much discussed"
+    )
 
 
 def test_not_yet_rated_by_me_leaves_out_what_i_rated_and_my_own_ideas(
@@ -69,7 +75,9 @@ def test_not_yet_rated_by_me_leaves_out_what_i_rated_and_my_own_ideas(
     assert "You rated it: Important" in everything
 
 
-def test_not_yet_rated_is_not_offered_to_anonymous_visitors(client: Client, three_ideas: dict[str, Idea]) -> None:
+def test_not_yet_rated_is_not_offered_to_anonymous_visitors(
+    client: Client, three_ideas: dict[str, Idea]
+) -> None:
     page = client.get("/conversations/wellbeing/?sort=unrated").content.decode()
     assert 'value="unrated"' not in page
     assert len(titles(page)) == 3
@@ -117,9 +125,13 @@ def test_the_page_says_when_the_ranking_was_updated_and_how_it_works(
 
 def _grow(conversation: Conversation, author: User, ideas: int, raters: list[User], prefix: str) -> None:
     for number in range(ideas):
-        idea = make_idea(conversation, author, title=f"{prefix} {number}", language="cy" if number % 2 else "en")
+        idea = make_idea(
+            conversation, author, title=f"{prefix} {number}", language="cy" if number % 2 else "en"
+        )
         for person in raters:
-            Rating.objects.create(idea=idea, user=person, conversation=conversation, value=1 + (number + person.pk) % 5)
+            Rating.objects.create(
+                idea=idea, user=person, conversation=conversation, value=1 + (number + person.pk) % 5
+            )
             Comment.objects.create(idea=idea, author=person, body="A comment")
     services.ranking_recompute(conversation_id=conversation.pk)
 
@@ -173,7 +185,9 @@ def test_the_idea_page_runs_the_same_queries_however_many_comments_it_has(
     for number in range(60):
         top = services.comment_create(idea=idea, author=people[number % 4], body=f"Comment {number}")
         services.comment_create(idea=idea, author=people[(number + 1) % 4], body="A reply", parent=top)
-        Rating.objects.get_or_create(idea=idea, user=people[number % 4], conversation=conversation, defaults={"value": 4})
+        Rating.objects.get_or_create(
+            idea=idea, user=people[number % 4], conversation=conversation, defaults={"value": 4}
+        )
     services.ranking_recompute(conversation_id=conversation.pk)
     large = _count_queries(client, url)
     assert small == large

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from conversations.models import Conversation, ContentStatus, Idea, IdeaRanking, Organisation, Rating
+from conversations.models import ContentStatus, Conversation, Idea, IdeaRanking, Organisation, Rating
 from tests.conftest import make_conversation
 from tests.conversations.conftest import make_idea
 from vocaleyes.models import User
@@ -21,7 +21,11 @@ def test_a_resident_posts_an_idea_and_lands_on_its_page(
     client.force_login(alice)
     response = client.post(
         NEW,
-        {"title": "  Bus shelters in Morriston ", "body": "Two stops have no shelter.\nPeople wait in the rain.", "language": "en"},
+        {
+            "title": "  Bus shelters in Morriston ",
+            "body": "Two stops have no shelter.\nPeople wait in the rain.",
+            "language": "en",
+        },
         follow=True,
     )
     idea = Idea.objects.get()
@@ -63,11 +67,20 @@ def test_anonymous_visitors_read_ideas_and_are_invited_to_sign_in(
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({"title": "", "body": "A perfectly good description.", "language": "en"}, "Give your idea a short title."),
+        (
+            {"title": "", "body": "A perfectly good description.", "language": "en"},
+            "Give your idea a short title.",
+        ),
         ({"title": "Hi", "body": "A perfectly good description.", "language": "en"}, "at least 3 characters"),
-        ({"title": "x" * 151, "body": "A perfectly good description.", "language": "en"}, "150 characters or fewer"),
+        (
+            {"title": "x" * 151, "body": "A perfectly good description.", "language": "en"},
+            "150 characters or fewer",
+        ),
         ({"title": "A title", "body": "short", "language": "en"}, "at least 10 characters"),
-        ({"title": "A title", "body": "A perfectly good description.", "language": "fr"}, "Select a valid choice"),
+        (
+            {"title": "A title", "body": "A perfectly good description.", "language": "fr"},
+            "Select a valid choice",
+        ),
     ],
 )
 def test_bad_input_is_explained_and_changes_nothing(
@@ -101,7 +114,8 @@ def test_a_closed_conversation_takes_no_new_ideas(
     make_conversation(organisation, slug="closed", status=Conversation.Status.CLOSED)
     client.force_login(alice)
     response = client.post(
-        "/conversations/closed/ideas/new/", {"title": "Too late", "body": "After the close.", "language": "en"}
+        "/conversations/closed/ideas/new/",
+        {"title": "Too late", "body": "After the close.", "language": "en"},
     )
     assert response.status_code == 302
     assert not Idea.objects.exists()
@@ -162,7 +176,12 @@ def test_residents_cannot_seed_ideas(client: Client, conversation: Conversation,
     assert "Seed an idea" not in client.get("/conversations/wellbeing/").content.decode()
     response = client.post(
         "/conversations/wellbeing/ideas/seed/",
-        {"title": "Pretend", "body": "Pretending to be a facilitator.", "language": "en", "source_note": "Me"},
+        {
+            "title": "Pretend",
+            "body": "Pretending to be a facilitator.",
+            "language": "en",
+            "source_note": "Me",
+        },
     )
     assert response.status_code == 404
     assert not Idea.objects.exists()
@@ -189,20 +208,26 @@ def test_an_author_edits_their_idea_until_someone_rates_it(
     client.force_login(alice)
     edit = f"/conversations/wellbeing/ideas/{idea.pk}/edit/"
     assert "Change your idea" in client.get(f"/conversations/wellbeing/ideas/{idea.pk}/").content.decode()
-    response = client.post(edit, {"title": "More benches", "body": "Benches with backs and arms.", "language": "en"})
+    response = client.post(
+        edit, {"title": "More benches", "body": "Benches with backs and arms.", "language": "en"}
+    )
     assert response.status_code == 302
     idea.refresh_from_db()
     assert (idea.title, idea.body) == ("More benches", "Benches with backs and arms.")
 
     Rating.objects.create(idea=idea, user=bob, conversation=conversation, value=4)
     assert "Change your idea" not in client.get(f"/conversations/wellbeing/ideas/{idea.pk}/").content.decode()
-    response = client.post(edit, {"title": "Something else", "body": "A different idea now.", "language": "en"}, follow=True)
+    response = client.post(
+        edit, {"title": "Something else", "body": "A different idea now.", "language": "en"}, follow=True
+    )
     assert "This idea has been rated, so it can no longer be changed." in response.content.decode()
     idea.refresh_from_db()
     assert idea.title == "More benches"
 
 
-def test_other_peoples_ideas_cannot_be_edited(client: Client, conversation: Conversation, alice: User, bob: User) -> None:
+def test_other_peoples_ideas_cannot_be_edited(
+    client: Client, conversation: Conversation, alice: User, bob: User
+) -> None:
     idea = make_idea(conversation, alice, title="Alice's idea")
     client.force_login(bob)
     edit = f"/conversations/wellbeing/ideas/{idea.pk}/edit/"
@@ -230,7 +255,7 @@ def test_hidden_and_pending_ideas_never_appear(
         assert pending.title not in listing
         assert client.get(f"/conversations/wellbeing/ideas/{hidden.pk}/").status_code == 404
         assert client.get(f"/conversations/wellbeing/ideas/{pending.pk}/").status_code == 404
-        assert client.get(f"/conversations/wellbeing/?q=Hidden").content.decode().count("ve-card") == 0
+        assert client.get("/conversations/wellbeing/?q=Hidden").content.decode().count("ve-card") == 0
 
 
 def test_an_idea_is_only_found_in_its_own_conversation(

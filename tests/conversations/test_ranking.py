@@ -16,7 +16,7 @@ from conversations import ranking
 
 def test_an_unrated_idea_in_an_unrated_conversation_sits_at_the_flat_prior() -> None:
     # p_k = 1/5, m = 5, so a_k = 1 for every value and A = 5.
-    # μ = (1+2+3+4+5)/5 = 3; E[v²] = (1+4+9+16+25)/5 = 11; σ² = (11 − 9)/6 = 1/3.
+    # μ = (1+2+3+4+5)/5 = 3; E[v²] = (1+4+9+16+25)/5 = 11; sigma² = (11 - 9)/6 = 1/3.
     (only,) = ranking.rank([(7, (0, 0, 0, 0, 0))]).scores()
     assert only.posterior_mean == pytest.approx(3.0)
     assert only.score == pytest.approx(3 - 1.645 * math.sqrt(1 / 3))  # 2.0503
@@ -29,9 +29,9 @@ def test_an_unrated_idea_in_an_unrated_conversation_sits_at_the_flat_prior() -> 
 def test_fifty_fours_beat_a_single_five() -> None:
     # Conversation: c = (0, 0, 0, 50, 1), N = 51, so p = (1, 1, 1, 51, 2)/56 and m·p = 5p.
     # One 5:     a = 5p + (0,0,0,0,1), A = 6:  μ = 24.643/6 = 4.1071, E[v²] = 17.262,
-    #            σ² = (17.262 − 16.869)/7 = 0.0562, σ = 0.2370, score = 4.1071 − 0.3899 = 3.7172.
+    #            sigma² = (17.262 - 16.869)/7 = 0.0562, sigma = 0.2370, score = 4.1071 - 0.3899 = 3.7172.
     # Fifty 4s:  a = 5p + (0,0,0,50,0), A = 55: μ = 219.64/55 = 3.9935, E[v²] = 15.974,
-    #            σ² = (15.974 − 15.948)/56 = 0.000466, σ = 0.0216, score = 3.9581.
+    #            sigma² = (15.974 - 15.948)/56 = 0.000466, sigma = 0.0216, score = 3.9581.
     result = ranking.rank([(1, (0, 0, 0, 0, 1)), (2, (0, 0, 0, 50, 0))])
     single_five, fifty_fours = sorted(result.scores(), key=lambda s: s.idea_id)
     assert single_five.rating_mean == 5.0
@@ -118,5 +118,5 @@ def test_it_refuses_malformed_tallies(tallies: list[tuple[int, tuple[int, ...]]]
 
 
 def test_it_has_no_database_in_it() -> None:
-    source = open(ranking.__file__, encoding="utf-8").read()  # noqa: SIM115, PTH123
+    source = open(ranking.__file__, encoding="utf-8").read()  # noqa: SIM115
     assert "django" not in source

@@ -53,11 +53,15 @@ def test_a_marker_left_by_a_lost_task_is_taken_again(
     long_ago = timezone.now() - timedelta(seconds=settings.RANKING_QUEUE_STALE_SECONDS + 60)
     ConversationRanking.objects.filter(pk=conversation.pk).update(queued_at=long_ago)
     (alice,) = make_people(1, "late")
-    with mock.patch.object(tasks.recompute_ranking, "apply_async") as queue:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.rating_set(idea=idea, user=alice, value=4)
+    with (
+        mock.patch.object(tasks.recompute_ranking, "apply_async") as queue,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.rating_set(idea=idea, user=alice, value=4)
     assert queue.call_count == 1
-    assert ConversationRanking.objects.get(pk=conversation.pk).queued_at > long_ago
+    queued_at = ConversationRanking.objects.get(pk=conversation.pk).queued_at
+    assert queued_at is not None
+    assert queued_at > long_ago
 
 
 def test_the_task_stores_counts_mean_distribution_score_rank_and_time(
@@ -72,9 +76,17 @@ def test_the_task_stores_counts_mean_distribution_score_rank_and_time(
     assert result == {"conversation": conversation.pk, "ideas": 2, "ratings": 4, "ms": result["ms"]}
     snapshot = IdeaRanking.objects.get(idea=loved)
     assert (snapshot.rating_count, snapshot.rating_mean, snapshot.rank) == (4, 4.25, 1)
-    assert [(value, count) for value, _label, count in snapshot.distribution] == [(5, 2), (4, 1), (3, 1), (2, 0), (1, 0)]
+    assert [(value, count) for value, _label, count in snapshot.distribution] == [
+        (5, 2),
+        (4, 1),
+        (3, 1),
+        (2, 0),
+        (1, 0),
+    ]
+    assert snapshot.computed_at is not None
     assert snapshot.computed_at >= before
-    assert snapshot.score < snapshot.rating_mean
+    assert snapshot.score is not None
+    assert snapshot.score < 4.25
     other = IdeaRanking.objects.get(idea=ignored)
     assert (other.rating_count, other.rating_mean, other.rank) == (0, None, 2)
     summary = ConversationRanking.objects.get(pk=conversation.pk)
@@ -105,9 +117,12 @@ def test_an_unchanged_conversation_rewrites_nothing(conversation: Conversation, 
     idea = make_idea(conversation, bob)
     services.ranking_recompute(conversation_id=conversation.pk)
     first = IdeaRanking.objects.get(idea=idea).computed_at
+    assert first is not None
     services.ranking_recompute(conversation_id=conversation.pk)
     assert IdeaRanking.objects.get(idea=idea).computed_at == first
-    assert ConversationRanking.objects.get(pk=conversation.pk).computed_at > first
+    latest = ConversationRanking.objects.get(pk=conversation.pk).computed_at
+    assert latest is not None
+    assert latest > first
 
 
 def test_the_periodic_run_covers_open_conversations_and_queued_ones(organisation, bob: User) -> None:
@@ -116,7 +131,9 @@ def test_the_periodic_run_covers_open_conversations_and_queued_ones(organisation
     closed_quiet = make_conversation(organisation, slug="closed-quiet")
     for conversation in (open_one, closed_queued, closed_quiet):
         make_idea(conversation, bob)
-    Conversation.objects.filter(pk__in=[closed_queued.pk, closed_quiet.pk]).update(status=Conversation.Status.CLOSED)
+    Conversation.objects.filter(pk__in=[closed_queued.pk, closed_quiet.pk]).update(
+        status=Conversation.Status.CLOSED
+    )
     ConversationRanking.objects.filter(pk=closed_queued.pk).update(queued_at=timezone.now())
     ConversationRanking.objects.filter(pk=closed_quiet.pk).update(queued_at=None)
     assert tasks.recompute_rankings() == [open_one.pk, closed_queued.pk]

@@ -80,7 +80,9 @@ def test_the_database_refuses_a_second_rating_by_the_same_person(
     assert Rating.objects.count() == 1
 
 
-def test_the_database_refuses_a_value_off_the_scale(conversation: Conversation, alice: User, bob: User) -> None:
+def test_the_database_refuses_a_value_off_the_scale(
+    conversation: Conversation, alice: User, bob: User
+) -> None:
     idea = make_idea(conversation, bob)
     with pytest.raises(IntegrityError), transaction.atomic():
         Rating.objects.create(idea=idea, user=alice, conversation=conversation, value=6)
@@ -136,7 +138,9 @@ def test_ratings_close_with_the_conversation(
     assert not Rating.objects.exists()
 
 
-def test_rating_a_hidden_idea_is_not_found(client: Client, conversation: Conversation, alice: User, bob: User) -> None:
+def test_rating_a_hidden_idea_is_not_found(
+    client: Client, conversation: Conversation, alice: User, bob: User
+) -> None:
     idea = make_idea(conversation, bob)
     type(idea).objects.filter(pk=idea.pk).update(status="hidden")
     client.force_login(alice)
@@ -161,7 +165,7 @@ def _in_thread(target: Callable[[], None], errors: list[BaseException]) -> threa
     def run() -> None:
         try:
             target()
-        except BaseException as error:  # noqa: BLE001 - reported by the test
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
@@ -245,7 +249,9 @@ def test_two_concurrent_ratings_by_one_person_leave_one_rating(conversation: Con
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_posts_through_the_view_leave_one_rating(conversation: Conversation, bob: User) -> None:
+def test_two_simultaneous_posts_through_the_view_leave_one_rating(
+    conversation: Conversation, bob: User
+) -> None:
     _needs_a_server_database()
     (alice,) = make_people(1, "clicker")
     idea = make_idea(conversation, bob)
@@ -286,7 +292,11 @@ def test_the_ranking_runs_after_ratings_and_the_page_follows_it(
     before = summary.computed_at
     raters = make_people(6, "rater")
     # Cherries: everyone says essential; Apples: mixed; Bananas: nobody cares.
-    wanted = {"Apples": ["3", "4", "3", "2", "4", "3"], "Bananas": ["1", "1", "2", "1", "1", "1"], "Cherries": ["5"] * 6}
+    wanted = {
+        "Apples": ["3", "4", "3", "2", "4", "3"],
+        "Bananas": ["1", "1", "2", "1", "1", "1"],
+        "Cherries": ["5"] * 6,
+    }
     for person_number, person in enumerate(raters):
         client.force_login(person)
         for idea in ideas:

@@ -53,7 +53,9 @@ def test_only_http_addresses_are_linked() -> None:
 
 
 def test_an_address_cannot_break_out_of_its_attribute() -> None:
-    parsed = parse(render_plain_text('https://example.org/"onmouseover="alert(1) and https://x.org/<img src=x>'))
+    parsed = parse(
+        render_plain_text('https://example.org/"onmouseover="alert(1) and https://x.org/<img src=x>')
+    )
     for tag, attributes in parsed.tags:
         assert tag in {"p", "a"}
         if tag == "a":
