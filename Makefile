@@ -47,7 +47,7 @@ messages: $(STAMP)
 	@for app in $(APPS); do (cd $$app && ../$(BIN)/django-admin makemessages -l cy --no-obsolete); done
 
 compilemessages: $(STAMP)
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

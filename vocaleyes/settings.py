@@ -161,7 +161,9 @@ ACCOUNT_RATE_LIMITS = False if TESTING else {}
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is our own catalogue (makemessages writes it); locale/vendor/ holds Welsh for the
+# third-party strings our pages show (django-allauth has no Welsh; Django's admin is incomplete).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
