@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def test_home_lists_open_public_conversations_only(client: Client, organisation: Organisation) -> None:
     make_conversation(organisation, slug="open-one", title_en="Open and public")
-    make_conversation(organisation, slug="draft-one", title_en="Still a draft", status=Conversation.Status.DRAFT)
+    make_conversation(
+        organisation, slug="draft-one", title_en="Still a draft", status=Conversation.Status.DRAFT
+    )
     make_conversation(
         organisation,
         slug="invited-one",
