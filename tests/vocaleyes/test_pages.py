@@ -41,6 +41,13 @@ def test_every_page_offers_the_other_language(client: Client, conversation: Conv
     assert f'href="/conversations/{conversation.slug}/"' in welsh
 
 
+def test_the_language_switch_names_each_language_in_itself(client: Client, db: None) -> None:
+    welsh = client.get("/cy/").content.decode()
+    assert 'hreflang="en">English</a>' in welsh
+    english = client.get("/").content.decode()
+    assert 'hreflang="cy">Cymraeg</a>' in english
+
+
 def test_bilingual_content_falls_back_and_is_marked_with_its_language(
     client: Client, organisation: Organisation
 ) -> None:
