@@ -52,7 +52,7 @@ compilemessages: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy .
+	DEBUG=true $(BIN)/mypy .
 
 ## frontend: rebuild static/css/vocaleyes.css and vendored JS from npm packages (needs Node)
 frontend:

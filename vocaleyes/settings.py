@@ -31,7 +31,7 @@ TESTING = env_bool("VOCALEYES_TESTING", False)
 DEBUG = env_bool("DEBUG", False)
 
 # --- Secrets ------------------------------------------------------------------------------
-_DEV_SECRET_KEY = "django-insecure-vocaleyes-development-only-never-use-in-production"
+_DEV_SECRET_KEY = "django-insecure-vocaleyes-development-only-never-use-in-production"  # noqa: S105 - refused when DEBUG is off
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -156,7 +156,7 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[VocalEyes] "
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-ACCOUNT_RATE_LIMITS = False if TESTING else {}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"

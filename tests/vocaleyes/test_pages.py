@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def test_home_lists_open_public_conversations_only(client: Client, organisation: Organisation) -> None:
     make_conversation(organisation, slug="open-one", title_en="Open and public")
-    make_conversation(organisation, slug="draft-one", title_en="Still a draft", status=Conversation.Status.DRAFT)
+    make_conversation(
+        organisation, slug="draft-one", title_en="Still a draft", status=Conversation.Status.DRAFT
+    )
     make_conversation(
         organisation,
         slug="invited-one",
@@ -37,6 +39,13 @@ def test_every_page_offers_the_other_language(client: Client, conversation: Conv
     assert f'href="/cy/conversations/{conversation.slug}/"' in english
     welsh = client.get(f"/cy/conversations/{conversation.slug}/").content.decode()
     assert f'href="/conversations/{conversation.slug}/"' in welsh
+
+
+def test_the_language_switch_names_each_language_in_itself(client: Client, db: None) -> None:
+    welsh = client.get("/cy/").content.decode()
+    assert 'hreflang="en">English</a>' in welsh
+    english = client.get("/").content.decode()
+    assert 'hreflang="cy">Cymraeg</a>' in english
 
 
 def test_bilingual_content_falls_back_and_is_marked_with_its_language(
