@@ -32,7 +32,7 @@ def test_welsh_resident_manages_their_account_in_welsh(
     page.get_by_role("button", name="Mewngofnodi").click()
     page.wait_for_load_state()
     summary = page.locator(".govuk-error-summary")
-    assert "Nid yw'r cyfeiriad e-bost na'r cyfrinair a roesoch yn gywir." in summary.inner_text()
+    assert "Mae'r cyfeiriad e-bost neu'r cyfrinair a roesoch yn anghywir." in summary.inner_text()
     assert page.title().startswith("Gwall:")
     assert_accessible(page)
 

@@ -277,7 +277,7 @@ def test_welsh_account_pages_are_in_welsh(client: Client, path: str, welsh: list
                 "Cadarnhau'r cyfrinair newydd",
             ],
         ),
-        ("/cy/accounts/reauthenticate/", ["Cadarnhewch mai chi sydd yno", "Parhau"]),
+        ("/cy/accounts/reauthenticate/", ["Cadarnhewch mai chi ydych chi", "Parhau"]),
         ("/cy/accounts/logout/", ["Ydych chi'n siŵr eich bod am allgofnodi?", "Allgofnodi"]),
         ("/cy/accounts/password/reset/", ["Rydych wedi mewngofnodi fel bob@example.org."]),
     ],
@@ -302,7 +302,7 @@ def test_empty_sign_in_says_what_is_missing_in_welsh(client: Client, bob: User) 
 
 def test_wrong_password_is_refused_in_welsh(client: Client, bob: User) -> None:
     response = client.post("/cy/accounts/login/", {"login": "bob@example.org", "password": "not-my-password"})
-    assert_welsh(response, "Nid yw'r cyfeiriad e-bost na'r cyfrinair a roesoch yn gywir.")
+    assert_welsh(response, "Mae'r cyfeiriad e-bost neu'r cyfrinair a roesoch yn anghywir.")
     assert "<title>Gwall: Mewngofnodi" in html_of(response)
     assert "_auth_user_id" not in client.session
 
@@ -560,7 +560,7 @@ def test_managing_email_addresses_speaks_welsh(client: Client, bob: User) -> Non
     unconfirmed = client.post(
         "/cy/accounts/email/", {"action_primary": "", "email": "bob@cymru.example"}, follow=True
     )
-    assert_welsh(unconfirmed, "Rhaid i chi gadarnhau cyfeiriad e-bost cyn ei wneud yn brif gyfeiriad i chi.")
+    assert_welsh(unconfirmed, "Rhaid i chi gadarnhau cyfeiriad e-bost cyn ei wneud yn brif gyfeiriad.")
     assert EmailAddress.objects.get(email="bob@example.org").primary
 
     removed = client.post(
