@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import filter_users_by_email
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from django.urls import translate_url
 from django.utils import translation
 
@@ -20,8 +23,12 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth built the links in the language of the request; translate_url needs that
         # language still active to resolve them, so this happens before the override.
         links = {key: translate_url(context[key], language) for key in EMAIL_LINK_KEYS if context.get(key)}
+        # Emails greet people from "VocalEyes", not from the server's host name (we do not use
+        # django.contrib.sites, so allauth would fall back to the request's host).
+        site = get_current_site(allauth_context.request)
+        brand = {"current_site": SimpleNamespace(name="VocalEyes", domain=site.domain)}
         with translation.override(language):
-            super().send_mail(template_prefix, email, {**context, **links})
+            super().send_mail(template_prefix, email, {**context, **links, **brand})
 
     def recipient_language(self, email: str, user: Any = None) -> str:
         """The recipient's preferred language; for mail without a user in its context (someone

@@ -71,3 +71,23 @@ def test_the_email_address_is_never_shown_as_a_public_name(alice: User) -> None:
     assert alice.public_name == "Alice"
     alice.display_name = ""
     assert "@" not in alice.public_name
+
+
+def test_account_emails_come_from_vocaleyes_not_the_host_name(client: Client) -> None:
+    client.post(
+        "/accounts/signup/",
+        {
+            "display_name": "Huw",
+            "email": "huw@example.org",
+            "password1": "a-long-and-unusual-passphrase",
+            "password2": "a-long-and-unusual-passphrase",
+        },
+    )
+    body = str(mail.outbox[0].body)
+    assert "Hello from VocalEyes!" in body
+    assert "testserver!" not in body
+
+
+def test_email_fields_ask_phones_for_the_email_keyboard(client: Client) -> None:
+    page = client.get("/accounts/login/").content.decode()
+    assert 'name="login" type="email"' in page
