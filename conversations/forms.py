@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import RatingValue
 
+
 class PlainTextarea(forms.Textarea):
     """A textarea that answers ``input_type`` (None), which ``includes/form_field.html`` looks
     up on every widget to tell inputs from textareas."""
