@@ -1,7 +1,9 @@
-"""Load a Swansea-style well-being conversation with three demo people.
+"""Load a Swansea-style well-being conversation with three demo people, and a few ideas,
+ratings and comments in it so the priority ranking has something to show.
 
 Idempotent: every record is looked up by its natural key and created only when missing, so
-running the command twice changes nothing (passwords included).
+running the command twice changes nothing (passwords included). Ideas, ratings and comments go
+through the services like any other; the ranking is recomputed at the end.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from conversations.models import Conversation, Organisation, OrganisationRole
+from conversations import services
+from conversations.models import Comment, Conversation, Idea, Organisation, OrganisationRole, Rating
 from vocaleyes.models import User
 
 DEMO_PASSWORD = "vocaleyes-demo-2026"  # noqa: S105 - demo data only, printed for the newcomer
@@ -104,6 +107,74 @@ CONVERSATIONS = [
 ]
 
 
+# Residents whose ratings fill the demo conversation. They cannot sign in (no password).
+DEMO_VOICES = [
+    ("voice1@demo.vocaleyes.cymru", "Carys", "cy"),
+    ("voice2@demo.vocaleyes.cymru", "Owen", "en"),
+    ("voice3@demo.vocaleyes.cymru", "Priya", "en"),
+    ("voice4@demo.vocaleyes.cymru", "Gethin", "cy"),
+    ("voice5@demo.vocaleyes.cymru", "Hannah", "en"),
+]
+
+# (author email, title, body, language, source note for seeded ideas)
+DEMO_IDEAS = [
+    (
+        "voice2@demo.vocaleyes.cymru",
+        "A bus that links the hill estates to Morriston Hospital",
+        "Getting to outpatient appointments from Townhill or Mayhill takes two buses and over an hour.\n"
+        "A direct hourly service would help older people and carers most.",
+        "en",
+        "",
+    ),
+    (
+        "resident@demo.vocaleyes.cymru",
+        "Gwersi nofio am ddim i blant ysgol gynradd",
+        "Mae llawer o blant yn gadael yr ysgol gynradd heb allu nofio. Byddai gwersi am ddim yn "
+        "y pyllau lleol yn newid hynny.",
+        "cy",
+        "",
+    ),
+    (
+        "facilitator@demo.vocaleyes.cymru",
+        "Warm, welcoming libraries in winter",
+        "Libraries stay open later from November to March as warm spaces, with tea, Wi-Fi and "
+        "someone to talk to.",
+        "en",
+        "Best practice from Cardiff",
+    ),
+    (
+        "voice3@demo.vocaleyes.cymru",
+        "Safe cycle route along the seafront to the city centre",
+        "Join up the existing paths so families can cycle from Mumbles to the centre without "
+        "sharing the road with traffic.",
+        "en",
+        "",
+    ),
+    (
+        "voice5@demo.vocaleyes.cymru",
+        "A repair café in every community centre",
+        "Volunteers fix clothes, toasters and bikes once a month: less waste, and a reason to meet.",
+        "en",
+        "",
+    ),
+]
+
+# Ratings by person (in DEMO_VOICES and DEMO_USERS order) for each idea above.
+DEMO_RATINGS = {
+    "voice1@demo.vocaleyes.cymru": [5, 5, 4, 3, 4],
+    "voice2@demo.vocaleyes.cymru": [None, 4, 5, 2, 3],
+    "voice3@demo.vocaleyes.cymru": [5, 4, 4, None, 3],
+    "voice4@demo.vocaleyes.cymru": [4, 5, 3, 2, 5],
+    "voice5@demo.vocaleyes.cymru": [5, 3, 4, 4, None],
+}
+
+DEMO_COMMENTS = [
+    (0, "voice4@demo.vocaleyes.cymru", "Byddai hyn yn help mawr i fy mam, sy'n mynd i'r ysbyty bob wythnos."),
+    (0, "voice3@demo.vocaleyes.cymru", "Could it stop at the Singleton campus too?"),
+    (2, "voice1@demo.vocaleyes.cymru", "The one in Sketty was full every afternoon last winter."),
+]
+
+
 class Command(BaseCommand):
     help = "Load demo organisations, conversations and three demo people (idempotent)."
 
@@ -148,7 +219,52 @@ class Command(BaseCommand):
             )
             created += made
 
+        created += self._load_ideas(users)
+
         self.stdout.write(f"Demo data loaded ({created} records created).")
         self.stdout.write(f"Demo sign-ins (password for all three: {DEMO_PASSWORD}):")
         for email, name, *_ in DEMO_USERS:
             self.stdout.write(f"  {name:<24} {email}")
+
+    def _load_ideas(self, users: dict[str, User]) -> int:
+        created = 0
+        people = dict(users)
+        for email, name, language in DEMO_VOICES:
+            person = User.objects.filter(email=email).first()
+            if person is None:
+                person = User.objects.create_user(
+                    email=email, password=None, display_name=name, language=language
+                )
+                created += 1
+            people[email] = person
+
+        conversation = Conversation.objects.get(slug="swansea-wellbeing")
+        ideas = []
+        for author, title, body, language, source_note in DEMO_IDEAS:
+            idea = Idea.objects.filter(conversation=conversation, title=title).first()
+            if idea is None:
+                idea = services.idea_create(
+                    conversation=conversation,
+                    author=people[author],
+                    title=title,
+                    body=body,
+                    language=language,
+                    source_note=source_note,
+                )
+                created += 1
+            ideas.append(idea)
+
+        for email, values in DEMO_RATINGS.items():
+            for idea, value in zip(ideas, values, strict=True):
+                if value is None or Rating.objects.filter(idea=idea, user=people[email]).exists():
+                    continue
+                services.rating_set(idea=idea, user=people[email], value=value)
+                created += 1
+
+        for number, email, body in DEMO_COMMENTS:
+            if not Comment.objects.filter(idea=ideas[number], author=people[email], body=body).exists():
+                services.comment_create(idea=ideas[number], author=people[email], body=body)
+                created += 1
+
+        services.ranking_recompute(conversation_id=conversation.pk)
+        return created
