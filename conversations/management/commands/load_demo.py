@@ -107,19 +107,12 @@ CONVERSATIONS = [
 ]
 
 
-# Residents whose ratings fill the demo conversation. They cannot sign in (no password).
-DEMO_VOICES = [
-    ("voice1@demo.vocaleyes.cymru", "Carys", "cy"),
-    ("voice2@demo.vocaleyes.cymru", "Owen", "en"),
-    ("voice3@demo.vocaleyes.cymru", "Priya", "en"),
-    ("voice4@demo.vocaleyes.cymru", "Gethin", "cy"),
-    ("voice5@demo.vocaleyes.cymru", "Hannah", "en"),
-]
+RESIDENT, FACILITATOR, OFFICER = (email for email, *_ in DEMO_USERS)
 
-# (author email, title, body, language, source note for seeded ideas)
+# (author, title, body, language, source note for seeded ideas)
 DEMO_IDEAS = [
     (
-        "voice2@demo.vocaleyes.cymru",
+        RESIDENT,
         "A bus that links the hill estates to Morriston Hospital",
         "Getting to outpatient appointments from Townhill or Mayhill takes two buses and over an hour.\n"
         "A direct hourly service would help older people and carers most.",
@@ -127,7 +120,7 @@ DEMO_IDEAS = [
         "",
     ),
     (
-        "resident@demo.vocaleyes.cymru",
+        RESIDENT,
         "Gwersi nofio am ddim i blant ysgol gynradd",
         "Mae llawer o blant yn gadael yr ysgol gynradd heb allu nofio. Byddai gwersi am ddim yn "
         "y pyllau lleol yn newid hynny.",
@@ -135,7 +128,7 @@ DEMO_IDEAS = [
         "",
     ),
     (
-        "facilitator@demo.vocaleyes.cymru",
+        FACILITATOR,
         "Warm, welcoming libraries in winter",
         "Libraries stay open later from November to March as warm spaces, with tea, Wi-Fi and "
         "someone to talk to.",
@@ -143,15 +136,7 @@ DEMO_IDEAS = [
         "Best practice from Cardiff",
     ),
     (
-        "voice3@demo.vocaleyes.cymru",
-        "Safe cycle route along the seafront to the city centre",
-        "Join up the existing paths so families can cycle from Mumbles to the centre without "
-        "sharing the road with traffic.",
-        "en",
-        "",
-    ),
-    (
-        "voice5@demo.vocaleyes.cymru",
+        OFFICER,
         "A repair café in every community centre",
         "Volunteers fix clothes, toasters and bikes once a month: less waste, and a reason to meet.",
         "en",
@@ -159,19 +144,18 @@ DEMO_IDEAS = [
     ),
 ]
 
-# Ratings by person (in DEMO_VOICES and DEMO_USERS order) for each idea above.
+# Each person's rating of each idea above (None: not rated; nobody rates their own). The demo
+# resident leaves the repair café unrated, so there is something to rate when signing in.
 DEMO_RATINGS = {
-    "voice1@demo.vocaleyes.cymru": [5, 5, 4, 3, 4],
-    "voice2@demo.vocaleyes.cymru": [None, 4, 5, 2, 3],
-    "voice3@demo.vocaleyes.cymru": [5, 4, 4, None, 3],
-    "voice4@demo.vocaleyes.cymru": [4, 5, 3, 2, 5],
-    "voice5@demo.vocaleyes.cymru": [5, 3, 4, 4, None],
+    RESIDENT: [None, None, 5, None],
+    FACILITATOR: [5, 4, None, 3],
+    OFFICER: [4, 5, 4, None],
 }
 
 DEMO_COMMENTS = [
-    (0, "voice4@demo.vocaleyes.cymru", "Byddai hyn yn help mawr i fy mam, sy'n mynd i'r ysbyty bob wythnos."),
-    (0, "voice3@demo.vocaleyes.cymru", "Could it stop at the Singleton campus too?"),
-    (2, "voice1@demo.vocaleyes.cymru", "The one in Sketty was full every afternoon last winter."),
+    (0, FACILITATOR, "Could it stop at the Singleton campus too?"),
+    (1, OFFICER, "Byddai hyn yn help mawr i deuluoedd sy'n methu talu am wersi preifat."),
+    (2, RESIDENT, "The one in Sketty was full every afternoon last winter."),
 ]
 
 
@@ -226,18 +210,8 @@ class Command(BaseCommand):
         for email, name, *_ in DEMO_USERS:
             self.stdout.write(f"  {name:<24} {email}")
 
-    def _load_ideas(self, users: dict[str, User]) -> int:
+    def _load_ideas(self, people: dict[str, User]) -> int:
         created = 0
-        people = dict(users)
-        for email, name, language in DEMO_VOICES:
-            person = User.objects.filter(email=email).first()
-            if person is None:
-                person = User.objects.create_user(
-                    email=email, password=None, display_name=name, language=language
-                )
-                created += 1
-            people[email] = person
-
         conversation = Conversation.objects.get(slug="swansea-wellbeing")
         ideas = []
         for author, title, body, language, source_note in DEMO_IDEAS:
