@@ -149,7 +149,7 @@ DEMO_IDEAS = [
 DEMO_RATINGS = {
     RESIDENT: [None, None, 5, None],
     FACILITATOR: [5, 4, None, 3],
-    OFFICER: [4, 5, 4, None],
+    OFFICER: [5, 5, 3, None],
 }
 
 DEMO_COMMENTS = [
