@@ -7,22 +7,20 @@ figures (my ratings) come in one extra query per page.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import permissions, services
+from . import listing, permissions, services
 from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, SeedIdeaForm
 from .models import Comment, Conversation, ConversationRanking, Idea, IdeaQuerySet, Rating, RatingValue
 
@@ -63,18 +61,6 @@ def _ranking_summary(conversation: Conversation) -> ConversationRanking | None:
         return None
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told its count, so the count query can skip the joins the page query needs."""
-
-    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
-
-
 def conversation_list(request: HttpRequest) -> HttpResponse:
     conversations = (
         Conversation.objects.listed().select_related("organisation").order_by("-status", "-created")
@@ -94,26 +80,10 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if sort == "unrated" and not user.is_authenticated:
         sort = "priority"
 
-    ideas = Idea.objects.visible().filter(conversation=conversation)
-    if query:
-        ideas = ideas.filter(Q(title__icontains=query) | Q(body__icontains=query))
-    if sort == "unrated" and user.pk is not None:
-        mine = Rating.objects.filter(user_id=user.pk, idea_id=OuterRef("pk"))
-        ideas = ideas.exclude(author_id=user.pk).exclude(Exists(mine))
-    count = ideas.count()
-
-    listing = ideas.with_listing()
-    if sort == "newest":
-        listing = listing.order_by("-created", "-pk")
-    elif sort == "discussed":
-        listing = listing.order_by("-comment_count", "-pk")
-    else:
-        # Filtering on the snapshot's conversation makes the join an inner one, so the database
-        # can walk the ranking index in order and stop after one page.
-        listing = listing.filter(ranking__conversation=conversation).order_by(
-            F("ranking__rank").asc(nulls_last=True), "ranking__idea_id"
-        )
-    page = _CountedPaginator(listing, IDEAS_PER_PAGE, count).get_page(request.GET.get("page"))
+    summary = _ranking_summary(conversation)
+    window = listing.idea_window(conversation, summary, sort=sort, query=query, user=user)
+    page: Page[Idea] = Paginator(window, IDEAS_PER_PAGE).get_page(request.GET.get("page"))
+    count = window.count()
 
     my_ratings: dict[int, int] = {}
     facilitator = False
@@ -133,7 +103,7 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "conversations/conversation_detail.html",
         {
             "conversation": conversation,
-            "ranking_summary": _ranking_summary(conversation),
+            "ranking_summary": summary,
             "page": page,
             "idea_count": count,
             "filters": filters,

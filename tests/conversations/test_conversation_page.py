@@ -193,3 +193,46 @@ def test_the_idea_page_runs_the_same_queries_however_many_comments_it_has(
     assert small == large
     assert large <= 10
     assert _count_queries(client, url + "?page=2") == large
+
+
+def test_priority_pages_are_rank_ranges_then_ideas_not_yet_ranked(
+    client: Client, conversation: Conversation, bob: User
+) -> None:
+    raters = make_people(2, "ranker")
+    for number in range(25):
+        idea = make_idea(conversation, bob, title=f"Ranked {number:02d}")
+        for person in raters:
+            # Higher numbers get higher ratings, so the priority order is the reverse.
+            Rating.objects.create(idea=idea, user=person, conversation=conversation, value=1 + number // 5)
+    services.ranking_recompute(conversation_id=conversation.pk)
+    for number in range(3):
+        make_idea(conversation, bob, title=f"New {number}")  # no run since: no rank yet
+
+    first = client.get("/conversations/wellbeing/").content.decode()
+    second = client.get("/conversations/wellbeing/?page=2").content.decode()
+    assert "Page 1 of 2" in first
+    assert "28 ideas" in first
+    assert titles(first)[:2] == ["Ranked 20", "Ranked 21"]
+    assert len(titles(first)) == 20
+    # Equal scores: the older idea first.
+    assert titles(second) == [
+        "Ranked 00",
+        "Ranked 01",
+        "Ranked 02",
+        "Ranked 03",
+        "Ranked 04",
+        "New 0",
+        "New 1",
+        "New 2",
+    ]
+    assert "Not ranked yet" in second
+
+
+def test_an_idea_hidden_since_the_last_run_is_left_out_of_its_page(
+    client: Client, conversation: Conversation, bob: User
+) -> None:
+    ideas = [make_idea(conversation, bob, title=f"Idea {number}") for number in range(3)]
+    services.ranking_recompute(conversation_id=conversation.pk)
+    Idea.objects.filter(pk=ideas[1].pk).update(status="hidden")
+    page = client.get("/conversations/wellbeing/").content.decode()
+    assert titles(page) == ["Idea 0", "Idea 2"]

@@ -1,0 +1,148 @@
+"""The conversation page's list of ideas: which ideas, in which order, a page at a time.
+
+A national conversation has 50,000 ideas, and a page deep in the list must cost what the first
+one costs. Three techniques keep it so, each a few cheap queries whatever the page or the size:
+
+* Priority order pages are *rank ranges* of the stored snapshot. Ranks run 1, 2, 3 … over the
+  ideas visible at the last ranking run, so page 100 is ranks 1,981 to 2,000: a range scan of
+  twenty index entries rather than an OFFSET that walks 1,980 rows first. Ideas posted since
+  that run have no rank yet and follow, oldest first. An idea hidden since the run leaves a gap
+  (that page shows one idea fewer) until the next run closes it.
+* Other orders (newest, most discussed) and filtered lists (search, "not yet rated by me")
+  find the page's idea ids first, from an index, and then load those twenty ideas with their
+  author and snapshot: the joins are paid for twenty rows, not for every row skipped.
+* Unfiltered lists take their length from the snapshot (ideas ranked at the last run, plus
+  the unranked ones), not from a COUNT over every idea; only filtered lists count.
+
+Every list starts from ``Idea.objects.visible()``: nothing moderation hides is ever shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, overload
+
+from django.db.models import Exists, F, OuterRef, Q
+
+from .models import Conversation, ConversationRanking, Idea, IdeaQuerySet, Rating
+
+SORTS = ("priority", "newest", "discussed", "unrated")
+
+
+class IdeaWindow:
+    """What ``django.core.paginator.Paginator`` needs from a list: its length, known up front,
+    and slices, each fetched by ``fetch(start, stop)``."""
+
+    def __init__(self, count: int, fetch: Callable[[int, int], list[Idea]]) -> None:
+        self._count = count
+        self._fetch = fetch
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Idea]:
+        return iter(self[0 : self._count])
+
+    @overload
+    def __getitem__(self, index: int) -> Idea: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Idea]: ...
+    def __getitem__(self, index: int | slice) -> Idea | list[Idea]:
+        if isinstance(index, int):
+            return self._fetch(index, index + 1)[0]
+        start, stop = index.start or 0, min(index.stop or self._count, self._count)
+        return self._fetch(start, stop) if stop > start else []
+
+
+def _load(conversation: Conversation, ids: list[int]) -> list[Idea]:
+    """These ideas, with author and snapshot, in the order given."""
+    if not ids:
+        return []
+    found = {idea.pk: idea for idea in Idea.objects.visible().with_listing().filter(pk__in=ids)}
+    ideas = [found[pk] for pk in ids if pk in found]
+    for idea in ideas:
+        idea.conversation = conversation
+    return ideas
+
+
+def _ranked_count(summary: ConversationRanking | None) -> int:
+    return summary.idea_count if summary is not None and summary.computed_at is not None else 0
+
+
+def _unranked(conversation: Conversation) -> IdeaQuerySet:
+    # Filtering on the snapshot's columns makes its join an inner one, walked from its index.
+    return Idea.objects.visible().filter(
+        conversation=conversation, ranking__conversation=conversation, ranking__rank__isnull=True
+    )
+
+
+def _priority_window(conversation: Conversation, summary: ConversationRanking | None) -> IdeaWindow:
+    ranked = _ranked_count(summary)
+    unranked = _unranked(conversation).count()
+
+    def fetch(start: int, stop: int) -> list[Idea]:
+        ideas: list[Idea] = []
+        if start < ranked:
+            ideas += (
+                Idea.objects.visible()
+                .with_listing()
+                .filter(
+                    conversation=conversation,
+                    ranking__conversation=conversation,
+                    ranking__rank__gte=start + 1,
+                    ranking__rank__lte=min(stop, ranked),
+                )
+                .order_by("ranking__rank")
+            )
+        if stop > ranked:
+            tail = _unranked(conversation).with_listing().order_by("pk")
+            ideas += list(tail[max(0, start - ranked) : stop - ranked])
+        for idea in ideas:
+            idea.conversation = conversation
+        return ideas
+
+    return IdeaWindow(ranked + unranked, fetch)
+
+
+def _ordered_window(
+    conversation: Conversation, ideas: IdeaQuerySet, order: list[Any], count: int
+) -> IdeaWindow:
+    def fetch(start: int, stop: int) -> list[Idea]:
+        ids = list(ideas.order_by(*order).values_list("pk", flat=True)[start:stop])
+        return _load(conversation, ids)
+
+    return IdeaWindow(count, fetch)
+
+
+def idea_window(
+    conversation: Conversation,
+    summary: ConversationRanking | None,
+    *,
+    sort: str,
+    query: str = "",
+    user: Any = None,
+) -> IdeaWindow:
+    """The conversation's visible ideas in ``sort`` order, searched for ``query``; for
+    ``"unrated"``, those ``user`` has neither rated nor written."""
+    ideas = Idea.objects.visible().filter(conversation=conversation)
+    filtered = bool(query) or sort == "unrated"
+    if query:
+        ideas = ideas.filter(Q(title__icontains=query) | Q(body__icontains=query))
+    if sort == "unrated":
+        mine = Rating.objects.filter(user_id=user.pk, idea_id=OuterRef("pk"))
+        ideas = ideas.exclude(author_id=user.pk).exclude(Exists(mine))
+
+    if sort == "priority" and not filtered:
+        return _priority_window(conversation, summary)
+    # Filtered lists are counted; unfiltered ones hold every visible idea, as the snapshot does.
+    count = ideas.count() if filtered else _ranked_count(summary) + _unranked(conversation).count()
+    if sort == "newest":
+        order: list[Any] = ["-created", "-pk"]
+    elif sort == "discussed":
+        order = ["-comment_count", "-pk"]
+    else:  # priority order, filtered: ranked ideas by rank, then unranked ones by age
+        order = [F("ranking__rank").asc(nulls_last=True), "pk"]
+    return _ordered_window(conversation, ideas, order, count)
