@@ -7,7 +7,8 @@ one costs. Three techniques keep it so, each a few cheap queries whatever the pa
   ideas visible at the last ranking run, so page 100 is ranks 1,981 to 2,000: a range scan of
   twenty index entries rather than an OFFSET that walks 1,980 rows first. Ideas posted since
   that run have no rank yet and follow, oldest first. An idea hidden since the run leaves a gap
-  (that page shows one idea fewer) until the next run closes it.
+  (that page shows one idea fewer) until the next run closes it; an idea shown again after
+  being hidden rejoins the order at the next run.
 * Other orders (newest, most discussed) and filtered lists (search, "not yet rated by me")
   find the page's idea ids first, from an index, and then load those twenty ideas with their
   author and snapshot: the joins are paid for twenty rows, not for every row skipped.
@@ -73,9 +74,15 @@ def _ranked_count(summary: ConversationRanking | None) -> int:
 
 
 def _unranked(conversation: Conversation) -> IdeaQuerySet:
-    # Filtering on the snapshot's columns makes its join an inner one, walked from its index.
+    """Visible ideas posted since the last ranking run (their snapshot was never computed).
+
+    Filtering on the snapshot's columns makes its join an inner one, walked from the small
+    ``ranking_not_yet_run_idx`` rather than from 50,000 ideas.
+    """
     return Idea.objects.visible().filter(
-        conversation=conversation, ranking__conversation=conversation, ranking__rank__isnull=True
+        conversation=conversation,
+        ranking__conversation=conversation,
+        ranking__computed_at__isnull=True,
     )
 
 

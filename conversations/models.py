@@ -393,7 +393,15 @@ class IdeaRanking(models.Model):
     class Meta:
         verbose_name = _("idea ranking")
         verbose_name_plural = _("idea rankings")
-        indexes = [models.Index(fields=["conversation", "rank", "idea"], name="ranking_order_idx")]
+        indexes = [
+            models.Index(fields=["conversation", "rank", "idea"], name="ranking_order_idx"),
+            # The few ideas posted since the last run: they follow the ranked ones, oldest first.
+            models.Index(
+                fields=["conversation", "idea"],
+                condition=Q(computed_at__isnull=True),
+                name="ranking_not_yet_run_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(

@@ -275,6 +275,7 @@ def ranking_recompute(*, conversation_id: int) -> ConversationRanking:
 # between ideas, and coarse enough that a tiny shift of the conversation's average does not
 # rewrite every row.
 _SCORE_DECIMALS = 6
+_REANALYSE_ROWS = 5_000
 _FIGURES = (
     "rating_count",
     "rating_mean",
@@ -329,6 +330,7 @@ def _store_snapshot(
     assignments = ", ".join(f"{column} = new.{column}" for column in _FIGURES)
     if connection.vendor != "postgresql":
         changed = " OR ".join(f"{table}.{column} IS NOT excluded.{column}" for column in _FIGURES)
+        changed += f" OR {table}.computed_at IS NULL"
         placeholders = ", ".join(["%s"] * (len(_COLUMNS) + 1))
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -339,7 +341,10 @@ def _store_snapshot(
             )
         return
 
+    # A row never computed is always written, so "computed_at IS NULL" means "posted since the
+    # last run" (see conversations.listing).
     changed = " OR ".join(f"old.{column} IS DISTINCT FROM new.{column}" for column in _FIGURES)
+    changed += " OR old.computed_at IS NULL"
     with connection.cursor() as cursor:
         # Dropped first too, for a second run inside one outer transaction (tests do that).
         cursor.execute("DROP TABLE IF EXISTS pg_temp.ranking_new")
@@ -355,6 +360,7 @@ def _store_snapshot(
             f"WHERE old.idea_id = new.idea_id AND ({changed})",
             [computed_at],
         )
+        rewritten = cursor.rowcount
         # Every idea gets its snapshot row when it is posted; this only repairs a missing one.
         cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE conversation_id = %s", [conversation_id])  # noqa: S608
         if cursor.fetchone()[0] < len(result) + len(unranked_ids):
@@ -363,3 +369,8 @@ def _store_snapshot(
                 f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS old WHERE old.idea_id = new.idea_id)",
                 [computed_at],
             )
+        if rewritten > max(_REANALYSE_ROWS, len(result) // 5):
+            # A run that moved most of a big conversation (the first run, say) changes what the
+            # planner believes about ranks (how many are unset, their spread), and the pages
+            # choose their plans on that belief: refresh it now rather than at autovacuum's leisure.
+            cursor.execute(f"ANALYZE {table}")

@@ -64,4 +64,8 @@ class Migration(migrations.Migration):
             model_name='idearanking',
             constraint=models.CheckConstraint(condition=models.Q(('rank__isnull', True), ('rank__gte', 1), _connector='OR'), name='ranking_rank_from_1'),
         ),
+        migrations.AddIndex(
+            model_name='idearanking',
+            index=models.Index(condition=models.Q(('computed_at__isnull', True)), fields=['conversation', 'idea'], name='ranking_not_yet_run_idx'),
+        ),
     ]
