@@ -25,7 +25,7 @@ from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, See
 from .models import Comment, Conversation, ConversationRanking, Idea, IdeaQuerySet, Rating, RatingValue
 
 IDEAS_PER_PAGE = 20
-COMMENTS_PER_PAGE = 50
+COMMENTS_PER_PAGE = 25
 
 
 def _get_conversation_for_user(request: HttpRequest, slug: str) -> Conversation:

@@ -9,15 +9,18 @@ way, with gettext and ngettext.
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.utils.dateformat import format as format_date
+from django.utils.dates import MONTHS
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext
+from django.utils.timezone import localtime
+from django.utils.translation import get_language, gettext, ngettext
 
-from conversations.models import Idea, RatingValue
+from conversations.models import Comment, Idea, RatingValue
 from conversations.text import render_plain_text
 
 register = template.Library()
@@ -52,8 +55,22 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
     return f"{cut}…"
 
 
+@lru_cache(maxsize=8)
+def _month_names(language: str) -> tuple[str, ...]:
+    """The month names of ``language`` (the active one: it is the cache key)."""
+    return ("", *(str(MONTHS[number]) for number in range(1, 13)))
+
+
+def short_date(moment: datetime, *, with_time: bool = False) -> str:
+    """ "22 November 2026" (", 14:05" with the time) in local time and the active language:
+    what the ``date:"j F Y"`` filter gives, at a fraction of its cost, for lists of many."""
+    local = localtime(moment)
+    text = f"{local.day} {_month_names(get_language() or 'en')[local.month]} {local.year}"
+    return f"{text}, {local:%H:%M}" if with_time else text
+
+
 def byline(idea: Idea) -> str:
-    date = format_date(idea.created, "j F Y")
+    date = short_date(idea.created)
     if idea.is_seeded:
         return gettext("Seeded by %(name)s on %(date)s") % {"name": idea.author.public_name, "date": date}
     return gettext("Posted by %(name)s on %(date)s") % {"name": idea.author.public_name, "date": date}
@@ -113,6 +130,63 @@ def idea_card(context: template.Context, idea: Idea) -> SafeString:
         excerpt=excerpt(idea.body),
         items=format_html_join("", "<li>{}</li>", ((item,) for item in items)),
         mine=mine_html,
+    )
+
+
+def _comment(comment: Comment, item_class: str, body_class: str) -> SafeString:
+    return format_html(
+        '<li class="{}" id="comment-{}">'
+        '<p class="govuk-body-s govuk-!-margin-bottom-1"><strong>{}</strong> · {}</p>'
+        '<div class="{}">{}</div>',
+        item_class,
+        comment.pk,
+        comment.author.public_name,
+        short_date(comment.created, with_time=True),
+        body_class,
+        render_plain_text(comment.body),
+    )
+
+
+@register.simple_tag
+def comment_thread(comment: Comment, replies: list[Comment]) -> SafeString:
+    """A top-level comment and its replies, up to (not including) the closing ``</li>``, so the
+    template can add the reply form. Built in Python for the same reason as ``idea_card``: an
+    idea page shows up to fifty threads."""
+    html = _comment(comment, "ve-card", "govuk-body")
+    if not replies:
+        return html
+    items = format_html_join(
+        "",
+        "{}</li>",
+        (
+            (
+                _comment(
+                    reply,
+                    "govuk-inset-text govuk-!-margin-top-2 govuk-!-margin-bottom-2",
+                    "govuk-body govuk-!-margin-bottom-0",
+                ),
+            )
+            for reply in replies
+        ),
+    )
+    label = gettext("Replies to %(name)s") % {"name": comment.author.public_name}
+    return format_html(
+        '{}<ul class="govuk-list govuk-!-margin-left-4" aria-label="{}">{}</ul>', html, label, items
+    )
+
+
+@register.simple_tag
+def reply_link(comment: Comment, page_number: int) -> SafeString:
+    """The "Reply" link that opens a reply form under this comment (works without JavaScript)."""
+    page = f"&page={page_number}" if page_number > 1 else ""
+    return format_html(
+        '<p class="govuk-body-s govuk-!-margin-bottom-0"><a class="govuk-link" href="?reply={}{}#reply-{}">'
+        '{}<span class="govuk-visually-hidden"> {}</span></a></p>',
+        comment.pk,
+        page,
+        comment.pk,
+        gettext("Reply"),
+        gettext("to %(name)s") % {"name": comment.author.public_name},
     )
 
 
