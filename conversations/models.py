@@ -27,7 +27,7 @@ History matters here, so ideas, comments and ratings hold their conversation and
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -112,20 +112,6 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
     def open(self) -> ConversationQuerySet:
         return self.filter(status=Conversation.Status.OPEN)
 
-    def visible_to(self, user: Any) -> ConversationQuerySet:
-        """Conversations this person may open: listed ones for everyone; drafts and
-        invitation-only ones also for staff and the organisation's facilitators (invitations
-        arrive with target groups)."""
-        if not user.is_authenticated:
-            return self.listed()
-        if user.is_staff:
-            return self.all()
-        # Subqueries rather than a join on roles, so no DISTINCT over the wide conversation row.
-        return self.filter(
-            Q(pk__in=Conversation.objects.listed().values("pk"))
-            | Q(organisation__in=OrganisationRole.objects.filter(user_id=user.pk).values("organisation_id"))
-        )
-
 
 class Conversation(models.Model):
     class Status(models.TextChoices):
@@ -182,6 +168,14 @@ class Conversation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_listed(self) -> bool:
+        """The Python twin of ``ConversationQuerySet.listed``."""
+        return self.visibility == self.Visibility.PUBLIC and self.status in (
+            self.Status.OPEN,
+            self.Status.CLOSED,
+        )
 
 
 class ContentStatus(models.TextChoices):

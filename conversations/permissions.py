@@ -1,7 +1,7 @@
 """Who may do what in a conversation: plain predicates, used by views, templates and services.
 
-Seeing a conversation at all is decided by ``views._get_conversation_for_user`` (404 for
-outsiders); these predicates assume the person can already see it.
+Seeing a conversation at all is ``can_see_conversation`` (views answer 404 otherwise); the
+other predicates assume the person can already see it.
 """
 
 from __future__ import annotations
@@ -27,6 +27,16 @@ def is_facilitator(user: Person, conversation: Conversation) -> bool:
         user_id=user.pk,
         role=OrganisationRole.Role.FACILITATOR,
     ).exists()
+
+
+def can_see_conversation(user: Person, conversation: Conversation) -> bool:
+    """Listed conversations are for everyone; drafts and invitation-only ones for staff and the
+    organisation's facilitators (invitations arrive with target groups). One query at most."""
+    if conversation.is_listed:
+        return True
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_staff) or is_facilitator(user, conversation)
 
 
 def can_take_part(user: Person, conversation: Conversation) -> bool:

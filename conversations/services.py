@@ -22,7 +22,7 @@ import numpy.typing as npt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -183,11 +183,14 @@ def ranking_schedule(*, conversation_id: int) -> bool:
 
     now = timezone.now()
     stale = now - timedelta(seconds=settings.RANKING_QUEUE_STALE_SECONDS)
-    claimed = (
-        ConversationRanking.objects.filter(pk=conversation_id)
-        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=stale))
-        .update(queued_at=now)
-    )
+    # Written out: it runs after every rating, and the ORM's compile costs more than the UPDATE.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ConversationRanking._meta.db_table} SET queued_at = %s "  # noqa: S608 - our name
+            "WHERE conversation_id = %s AND (queued_at IS NULL OR queued_at < %s)",
+            [now, conversation_id, stale],
+        )
+        claimed = cursor.rowcount
     if not claimed:
         return False
     recompute_ranking.apply_async((conversation_id,), countdown=settings.RANKING_DELAY_SECONDS)

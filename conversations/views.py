@@ -7,6 +7,7 @@ figures (my ratings) come in one extra query per page.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,7 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,29 +32,27 @@ COMMENTS_PER_PAGE = 25
 
 
 def _get_conversation_for_user(request: HttpRequest, slug: str) -> Conversation:
-    """The conversation, or 404 for anyone who may not see it.
-
-    Drafts and invitation-only conversations are visible to staff and the organisation's
-    facilitators only (``Conversation.objects.visible_to``); a 404 rather than 403 so that their
-    existence does not leak.
-    """
-    queryset = Conversation.objects.visible_to(request.user).select_related("organisation", "ranking")
-    return get_object_or_404(queryset, slug=slug)
+    """The conversation, or 404 for anyone who may not see it (``can_see_conversation``): a 404
+    rather than a 403, so that drafts and invitation-only conversations do not leak."""
+    conversation = get_object_or_404(
+        Conversation.objects.select_related("organisation", "ranking"), slug=slug
+    )
+    if not permissions.can_see_conversation(request.user, conversation):
+        raise Http404
+    return conversation
 
 
 def _get_idea_for_user(
     request: HttpRequest, slug: str, pk: int, queryset: IdeaQuerySet | None = None
 ) -> Idea:
     """A visible idea in a conversation this person may see, with its conversation, in one
-    query; 404 otherwise (the same rules as ``_get_conversation_for_user``)."""
-    ideas = (queryset if queryset is not None else Idea.objects.all()).visible()
-    return get_object_or_404(
-        ideas.select_related("conversation__organisation", "conversation__ranking").filter(
-            conversation__in=Conversation.objects.visible_to(request.user)
-        ),
-        conversation__slug=slug,
-        pk=pk,
-    )
+    query (two for an unlisted conversation); 404 otherwise."""
+    if queryset is None:
+        queryset = Idea.objects.select_related("conversation__organisation", "conversation__ranking")
+    idea: Idea = get_object_or_404(queryset.visible(), conversation__slug=slug, pk=pk)
+    if not permissions.can_see_conversation(request.user, idea.conversation):
+        raise Http404
+    return idea
 
 
 def _ranking_summary(conversation: Conversation) -> ConversationRanking | None:
@@ -135,7 +136,9 @@ def _idea_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    queryset = Idea.objects.with_listing()
+    queryset = Idea.objects.with_listing().select_related(
+        "conversation__organisation", "conversation__ranking"
+    )
     if user.is_authenticated:
         queryset = queryset.annotate(
             my_rating=Subquery(
@@ -156,8 +159,6 @@ def _idea_page(
             replies.setdefault(reply.parent_id or 0, []).append(reply)
     threads = [(comment, replies.get(comment.pk, [])) for comment in comments.object_list]
 
-    if rating_form is None:
-        rating_form = RatingForm(initial={"value": my_rating} if my_rating else None)
     # One reply form at a time, under the comment whose "Reply" link was followed (or whose
     # reply came back with an error), rather than a form under every comment.
     reply_to = request.GET.get("reply")
@@ -174,8 +175,7 @@ def _idea_page(
             "snapshot": idea.ranking,
             "threads": threads,
             "comments": comments,
-            "my_rating": my_rating,
-            "my_rating_label": RatingValue(my_rating).label if my_rating else "",
+            **_rating_control(idea, chosen=my_rating, form=rating_form, just_saved=False),
             "rating_form": rating_form,
             "comment_form": comment_form if comment_form is not None and not replying else CommentForm(),
             "reply_form": comment_form if replying else CommentForm(),
@@ -187,6 +187,23 @@ def _idea_page(
         },
         status=status,
     )
+
+
+def _rating_control(
+    idea: Idea, *, chosen: int | None, form: RatingForm | None, just_saved: bool
+) -> dict[str, Any]:
+    """What ``_rating_form.html`` shows: plain values, so the partial renders cheaply."""
+    return {
+        "rating_action": reverse(
+            "conversations:idea_rate", kwargs={"slug": idea.conversation.slug, "pk": idea.pk}
+        ),
+        "rating_legend": RatingForm.base_fields["value"].label,
+        "rating_choices": [(value, label, value == chosen) for value, label in RatingValue.choices],
+        "rating_errors": form["value"].errors if form is not None and form.is_bound else [],
+        "my_rating": chosen,
+        "my_rating_label": RatingValue(chosen).label if chosen else "",
+        "just_saved": just_saved,
+    }
 
 
 def idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -298,7 +315,16 @@ def idea_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     rating control back, updated, to swap in place."""
     if not request.user.is_authenticated:
         return _login_to(slug, pk)
-    idea = _get_idea_for_user(request, slug, pk)
+    # Only what rating needs: who wrote the idea, and whether its conversation is open to them.
+    needed = Idea.objects.select_related("conversation").only(
+        "author_id",
+        "status",
+        "conversation__slug",
+        "conversation__status",
+        "conversation__visibility",
+        "conversation__organisation_id",
+    )
+    idea = _get_idea_for_user(request, slug, pk, needed)
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
@@ -309,17 +335,16 @@ def idea_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
     if request.htmx:  # type: ignore[attr-defined]
         value = None if form.errors else form.cleaned_data["value"]
-        return render(
-            request,
+        # The partial needs none of the page-wide context processors (language links, user,
+        # messages), so it is rendered without them: this is the busiest response there is.
+        html = render_to_string(
             "conversations/_rating_form.html",
             {
-                "idea": idea,
-                "rating_form": form if form.errors else RatingForm(initial={"value": value}),
-                "my_rating": value,
-                "my_rating_label": RatingValue(value).label if value else "",
-                "just_saved": value is not None,
+                **_rating_control(idea, chosen=value, form=form, just_saved=value is not None),
+                "csrf_token": get_token(request),
             },
         )
+        return HttpResponse(html)
     if form.errors:
         return _idea_page(request, slug, pk, rating_form=form, status=400)
     messages.success(
