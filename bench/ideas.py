@@ -458,9 +458,11 @@ def _rating_worker(args: tuple[int, list[int], list[int], float, Any]) -> int:
     while time.perf_counter() < deadline:
         client = rng.choice(clients)
         idea = rng.choice(ideas)
+        # What htmx sends: a urlencoded form body and the HX-Request header.
         response = client.post(
             f"/conversations/{slug}/ideas/{idea}/rate/",
-            {"value": rng.randint(1, 5)},
+            f"value={rng.randint(1, 5)}",
+            content_type="application/x-www-form-urlencoded",
             headers={"HX-Request": "true"},
         )
         if response.status_code == 200 and b"Saved." in response.content:

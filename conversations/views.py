@@ -198,7 +198,11 @@ def _rating_control(
             "conversations:idea_rate", kwargs={"slug": idea.conversation.slug, "pk": idea.pk}
         ),
         "rating_legend": RatingForm.base_fields["value"].label,
-        "rating_choices": [(value, label, value == chosen) for value, label in RatingValue.choices],
+        # Strings, not numbers: the template would localise every number it prints.
+        "rating_choices": [
+            (str(value), f"id_value_{index}", label, value == chosen)
+            for index, (value, label) in enumerate(RatingValue.choices)
+        ],
         "rating_errors": form["value"].errors if form is not None and form.is_bound else [],
         "my_rating": chosen,
         "my_rating_label": RatingValue(chosen).label if chosen else "",
