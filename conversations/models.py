@@ -27,6 +27,7 @@ History matters here, so ideas, comments and ratings hold their conversation and
 
 from __future__ import annotations
 
+import struct
 from typing import ClassVar
 
 from django.conf import settings
@@ -365,13 +366,9 @@ class IdeaRanking(models.Model):
     idea = models.OneToOneField(
         Idea, on_delete=models.CASCADE, primary_key=True, related_name="ranking", verbose_name=_("idea")
     )
-    # The idea's conversation again, so "priority order in this conversation" is one index scan.
+    # The idea's conversation again, so a run finds its conversation's rows from one index.
     conversation = models.ForeignKey(
-        Conversation,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("conversation"),
+        Conversation, on_delete=models.CASCADE, related_name="+", verbose_name=_("conversation")
     )
     rating_count = models.PositiveIntegerField(_("ratings"), default=0)
     rating_mean = models.FloatField(_("average rating"), null=True)
@@ -387,15 +384,10 @@ class IdeaRanking(models.Model):
     class Meta:
         verbose_name = _("idea ranking")
         verbose_name_plural = _("idea rankings")
-        indexes = [
-            models.Index(fields=["conversation", "rank", "idea"], name="ranking_order_idx"),
-            # The few ideas posted since the last run: they follow the ranked ones, oldest first.
-            models.Index(
-                fields=["conversation", "idea"],
-                condition=Q(computed_at__isnull=True),
-                name="ranking_not_yet_run_idx",
-            ),
-        ]
+        # No index on rank or score, deliberately: a run rewrites most rows (one idea moving up
+        # shifts every rank below it), and with nothing indexed changing, Postgres rewrites them
+        # in place ("HOT" updates, helped by the table's fillfactor) instead of updating indexes.
+        # The order itself lives in ConversationRanking.ranked_ideas.
         constraints = [
             models.CheckConstraint(
                 condition=Q(
@@ -442,6 +434,12 @@ class ConversationRanking(models.Model):
     rating_count = models.PositiveIntegerField(_("ratings counted"), default=0)
     prior_mean = models.FloatField(_("average rating in the conversation"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("time taken (ms)"), default=0)
+    # The priority order: the ranked ideas' ids, best first, as 8-byte big-endian integers, so
+    # ranks r to s are bytes 8(r-1) to 8s. Stored uncompressed out of line on Postgres (see the
+    # migration), a page of twenty reads one 160-byte slice instead of the whole list.
+    ranked_ideas = models.BinaryField(_("ideas in priority order"), default=b"", editable=False)
+    # The highest idea id the run saw; ideas after it were posted since and are not ranked yet.
+    last_idea_id = models.BigIntegerField(_("last idea counted"), default=0)
 
     class Meta:
         verbose_name = _("conversation ranking")
@@ -449,3 +447,11 @@ class ConversationRanking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id} @ {self.computed_at}"
+
+    @staticmethod
+    def pack(idea_ids: list[int]) -> bytes:
+        return struct.pack(f">{len(idea_ids)}q", *idea_ids)
+
+    @staticmethod
+    def unpack(packed: bytes) -> list[int]:
+        return list(struct.unpack(f">{len(packed) // 8}q", bytes(packed)))

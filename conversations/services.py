@@ -231,7 +231,7 @@ def ranking_recompute(*, conversation_id: int) -> ConversationRanking:
     """Recompute and store a conversation's priority ranking (the snapshot pages read).
 
     Visible ideas are ranked; ideas that are not visible lose their rank and their ratings are
-    left out. Only rows whose figures changed are written.
+    left out. Only snapshot rows whose figures changed are written.
     """
     # Clear the queue marker *before* reading, so any rating committed from now on queues the
     # next run: no rating can miss both this run and the next.
@@ -241,17 +241,17 @@ def ranking_recompute(*, conversation_id: int) -> ConversationRanking:
         ConversationRanking.objects.get_or_create(conversation_id=conversation_id)
         # One run per conversation at a time: a second run waits here, then reads what the first
         # wrote plus anything newer, instead of interleaving its writes with the first's.
-        summary = ConversationRanking.objects.select_for_update().get(pk=conversation_id)
+        summary = (
+            ConversationRanking.objects.select_for_update().defer("ranked_ideas").get(pk=conversation_id)
+        )
         if connection.vendor == "postgresql":
             # The snapshot is derived data, recomputed every few minutes at worst: no need to
             # wait for its commit to reach the disk.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
 
-        ideas = Idea.objects.filter(conversation_id=conversation_id).order_by().values_list("pk")
         visible = Idea.objects.visible().filter(conversation_id=conversation_id).order_by().values_list("pk")
         visible_ids = np.sort(_int_array(_fetch(visible), 1)[:, 0])
-        unshown_ids = _int_array(_fetch(ideas.difference(visible)), 1)[:, 0]
 
         counts = np.zeros((len(visible_ids), len(ranking.VALUES)), dtype=np.int64)
         tallies = ranking_tallies(conversation_id=conversation_id)
@@ -262,15 +262,25 @@ def ranking_recompute(*, conversation_id: int) -> ConversationRanking:
 
         result = ranking.rank_arrays(visible_ids, counts)
         computed_at = timezone.now()
-        _store_snapshot(
-            conversation_id=conversation_id, result=result, unranked_ids=unshown_ids, computed_at=computed_at
-        )
+        _store_snapshot(conversation_id=conversation_id, result=result, computed_at=computed_at)
+        summary.ranked_ideas = ConversationRanking.pack(result.idea_ids[result.order].tolist())
+        summary.last_idea_id = int(visible_ids[-1]) if len(visible_ids) else 0
         summary.computed_at = computed_at
         summary.idea_count = len(result)
         summary.rating_count = int(result.rating_count.sum())
         summary.prior_mean = result.prior.mean
         summary.duration_ms = round((time.perf_counter() - started) * 1000)
-        summary.save(update_fields=["computed_at", "idea_count", "rating_count", "prior_mean", "duration_ms"])
+        summary.save(
+            update_fields=[
+                "ranked_ideas",
+                "last_idea_id",
+                "computed_at",
+                "idea_count",
+                "rating_count",
+                "prior_mean",
+                "duration_ms",
+            ]
+        )
     return summary
 
 
@@ -278,7 +288,6 @@ def ranking_recompute(*, conversation_id: int) -> ConversationRanking:
 # between ideas, and coarse enough that a tiny shift of the conversation's average does not
 # rewrite every row.
 _SCORE_DECIMALS = 6
-_REANALYSE_ROWS = 5_000
 _FIGURES = (
     "rating_count",
     "rating_mean",
@@ -292,12 +301,11 @@ _FIGURES = (
 )
 _COLUMNS = ("idea_id", "conversation_id", *_FIGURES)
 _COPY_TYPES = ("int8", "int8", "int4", "float8", "int4", "int4", "int4", "int4", "int4", "float8", "int4")
+_UNRANKED = {"score": None, "rank": None}
 
 
-def _snapshot_rows(
-    conversation_id: int, result: ranking.Ranking, unranked_ids: npt.NDArray[np.int64]
-) -> Iterator[tuple[Any, ...]]:
-    """Rows of ``_COLUMNS``: every ranked idea, then every idea that has no place any more."""
+def _snapshot_rows(conversation_id: int, result: ranking.Ranking) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``_COLUMNS``, one per ranked idea."""
     means = np.round(result.rating_mean, _SCORE_DECIMALS).tolist()
     columns = [
         result.idea_ids.tolist(),
@@ -308,27 +316,20 @@ def _snapshot_rows(
         np.round(result.score, _SCORE_DECIMALS).tolist(),
         result.ranks.tolist(),
     ]
-    yield from zip(*columns, strict=False)
-    for idea_id in unranked_ids.tolist():
-        yield (idea_id, conversation_id, 0, None, 0, 0, 0, 0, 0, None, None)
+    return zip(*columns, strict=False)
 
 
-def _store_snapshot(
-    *,
-    conversation_id: int,
-    result: ranking.Ranking,
-    unranked_ids: npt.NDArray[np.int64],
-    computed_at: datetime,
-) -> None:
-    """Write the ranking, touching only the rows whose figures changed.
+def _store_snapshot(*, conversation_id: int, result: ranking.Ranking, computed_at: datetime) -> None:
+    """Write the ranked ideas' snapshot rows, touching only those whose figures changed, and
+    take the rank away from any idea of the conversation that is no longer ranked.
 
     On Postgres the rows are COPYed into a temporary table and applied with one UPDATE … FROM
-    (which, unlike an upsert, leaves unchanged rows alone: no lock, no new row version) and
-    one INSERT for any idea that has no snapshot row yet. Elsewhere (SQLite, small
-    conversations) an executemany of an upsert does the same.
+    (which, unlike an upsert, leaves unchanged rows alone: no lock, no new row version), one
+    INSERT for any idea without a snapshot row yet, and one UPDATE for ideas that dropped out.
+    Elsewhere (SQLite, small conversations) an executemany of an upsert does the same.
     """
     table = IdeaRanking._meta.db_table
-    rows = _snapshot_rows(conversation_id, result, unranked_ids)
+    rows = _snapshot_rows(conversation_id, result)
     names = ", ".join(_COLUMNS)
     assignments = ", ".join(f"{column} = new.{column}" for column in _FIGURES)
     if connection.vendor != "postgresql":
@@ -342,10 +343,14 @@ def _store_snapshot(
                 f"computed_at = excluded.computed_at WHERE {changed}",
                 [(*row, computed_at) for row in rows],
             )
+        (
+            IdeaRanking.objects.filter(conversation_id=conversation_id, rank__isnull=False)
+            .exclude(idea__in=Idea.objects.visible().filter(conversation_id=conversation_id))
+            .update(**_UNRANKED, computed_at=computed_at)
+        )
         return
 
-    # A row never computed is always written, so "computed_at IS NULL" means "posted since the
-    # last run" (see conversations.listing).
+    # A row never computed is always written, so a first run stamps every row.
     changed = " OR ".join(f"old.{column} IS DISTINCT FROM new.{column}" for column in _FIGURES)
     changed += " OR old.computed_at IS NULL"
     with connection.cursor() as cursor:
@@ -363,17 +368,16 @@ def _store_snapshot(
             f"WHERE old.idea_id = new.idea_id AND ({changed})",
             [computed_at],
         )
-        rewritten = cursor.rowcount
         # Every idea gets its snapshot row when it is posted; this only repairs a missing one.
-        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE conversation_id = %s", [conversation_id])  # noqa: S608
-        if cursor.fetchone()[0] < len(result) + len(unranked_ids):
-            cursor.execute(
-                f"INSERT INTO {table} ({names}, computed_at) SELECT {names}, %s FROM ranking_new AS new "  # noqa: S608
-                f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS old WHERE old.idea_id = new.idea_id)",
-                [computed_at],
-            )
-        if rewritten > max(_REANALYSE_ROWS, len(result) // 5):
-            # A run that moved most of a big conversation (the first run, say) changes what the
-            # planner believes about ranks (how many are unset, their spread), and the pages
-            # choose their plans on that belief: refresh it now rather than at autovacuum's leisure.
-            cursor.execute(f"ANALYZE {table}")
+        cursor.execute(
+            f"INSERT INTO {table} ({names}, computed_at) SELECT {names}, %s FROM ranking_new AS new "  # noqa: S608
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS old WHERE old.idea_id = new.idea_id)",
+            [computed_at],
+        )
+        # Ideas no longer visible (hidden, say) lose their place.
+        cursor.execute(
+            f"UPDATE {table} AS old SET score = NULL, rank = NULL, computed_at = %s "  # noqa: S608
+            "WHERE old.conversation_id = %s AND old.rank IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM ranking_new AS new WHERE new.idea_id = old.idea_id)",
+            [computed_at, conversation_id],
+        )

@@ -35,7 +35,9 @@ def _get_conversation_for_user(request: HttpRequest, slug: str) -> Conversation:
     """The conversation, or 404 for anyone who may not see it (``can_see_conversation``): a 404
     rather than a 403, so that drafts and invitation-only conversations do not leak."""
     conversation = get_object_or_404(
-        Conversation.objects.select_related("organisation", "ranking"), slug=slug
+        # The order itself (up to 400 kB) stays in the database: pages read slices of it.
+        Conversation.objects.select_related("organisation", "ranking").defer("ranking__ranked_ideas"),
+        slug=slug,
     )
     if not permissions.can_see_conversation(request.user, conversation):
         raise Http404
@@ -48,7 +50,9 @@ def _get_idea_for_user(
     """A visible idea in a conversation this person may see, with its conversation, in one
     query (two for an unlisted conversation); 404 otherwise."""
     if queryset is None:
-        queryset = Idea.objects.select_related("conversation__organisation", "conversation__ranking")
+        queryset = Idea.objects.select_related("conversation__organisation", "conversation__ranking").defer(
+            "conversation__ranking__ranked_ideas"
+        )
     idea: Idea = get_object_or_404(queryset.visible(), conversation__slug=slug, pk=pk)
     if not permissions.can_see_conversation(request.user, idea.conversation):
         raise Http404
@@ -136,8 +140,10 @@ def _idea_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    queryset = Idea.objects.with_listing().select_related(
-        "conversation__organisation", "conversation__ranking"
+    queryset = (
+        Idea.objects.with_listing()
+        .select_related("conversation__organisation", "conversation__ranking")
+        .defer("conversation__ranking__ranked_ideas")
     )
     if user.is_authenticated:
         queryset = queryset.annotate(
