@@ -4,6 +4,13 @@
 handle. ``display_name`` is what other people see; the email is never shown publicly.
 ``language`` is the person's preferred language, used for email they receive.
 
+A council officer may *suspend* a person (``suspended_at``, with a reason, either until
+``suspended_until`` or, when that is empty, until lifted): a suspended person can still read and
+sign in, but cannot post, comment, rate, report or vote. Whether someone is suspended is
+``vocaleyes.permissions.is_suspended``; the suspension is set and lifted only through
+``conversations.services.user_suspend`` / ``user_unsuspend``, which record the decision in the
+moderation audit log.
+
 ``Heartbeat`` is a one-row-per-name record that periodic tasks touch, so /healthz can tell
 whether the background worker and beat are alive.
 """
@@ -16,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,6 +70,18 @@ class User(AbstractUser):
         default="en",
         help_text=_("The language of the emails we send you."),
     )
+    suspended_at = models.DateTimeField(_("suspended on"), null=True, blank=True, editable=False)
+    suspended_until = models.DateTimeField(
+        _("suspended until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Empty while suspended means until an officer lifts the suspension."),
+    )
+    # db_default too, so rows loaded in bulk without the column (bench/ideas.py COPYs people) pass.
+    suspension_reason = models.TextField(
+        _("reason for the suspension"), blank=True, editable=False, default="", db_default=""
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["display_name"]
@@ -72,6 +92,16 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["display_name", "email"]
+        constraints = [
+            # A suspension always has a start and a reason; an end alone means nothing.
+            models.CheckConstraint(
+                condition=(
+                    Q(suspended_at__isnull=True) & Q(suspended_until__isnull=True) & Q(suspension_reason="")
+                )
+                | (Q(suspended_at__isnull=False) & ~Q(suspension_reason="")),
+                name="user_suspension_has_start_and_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.email
