@@ -16,7 +16,8 @@ RUN pip install .
 # collectstatic needs settings but no real secrets or database.
 RUN DEBUG=false SECRET_KEY=build-only-key-not-used-at-run-time-0123456789abcdefghijklmnop \
     ALLOWED_HOSTS=build python manage.py collectstatic --no-input \
-    && chown -R vocaleyes:vocaleyes /app
+    && chown -R vocaleyes:vocaleyes /app \
+    && mkdir -p /srv/media && chown vocaleyes:vocaleyes /srv/media
 
 USER vocaleyes
 EXPOSE 8000

@@ -23,16 +23,34 @@ indexes, not the wide, well-indexed idea rows people are reading and editing.
 
 History matters here, so ideas, comments and ratings hold their conversation and authors with
 ``PROTECT``; the snapshot rows are derived data and go with their idea.
+
+Moderation. Residents ``Report`` an idea or a comment (one report per person per item, held by
+unique constraints; an item is either an idea or a comment, never both, held by a check). A
+report is *open* until a moderation decision deals with it. When a conversation's
+``report_threshold`` of people have open reports on a published item, it is held for review
+(status pending) automatically. Conversations with ``premoderation`` hold every new idea from a
+resident for review. Council officers (staff) approve, hide or restore items, and suspend
+people, in the admin; each of those, and each automatic hold, is one ``ModerationDecision``: the
+audit log, written only by ``conversations.services`` and never changed afterwards. Plain foreign
+keys to the idea, the comment or the person, not a generic relation, so the database keeps the
+log's references intact (``PROTECT``).
+
+Facilitators switch a conversation's ``posting_open`` (new ideas and comments) and
+``rating_open`` independently of its status; both only matter while it is open. They export the
+prioritised action list; a large export runs in the background as an ``ExportJob`` whose file is
+kept under ``MEDIA_ROOT`` (never served directly: a view checks who may download it).
 """
 
 from __future__ import annotations
 
 import struct
-from typing import ClassVar
+from datetime import date, datetime
+from typing import ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -139,6 +157,29 @@ class Conversation(models.Model):
     visibility = models.CharField(
         _("who can take part"), max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
     )
+    posting_open = models.BooleanField(
+        _("taking new ideas and comments"),
+        default=True,
+        help_text=_("Facilitators can pause new ideas and comments while the conversation stays open."),
+    )
+    rating_open = models.BooleanField(
+        _("taking ratings"),
+        default=True,
+        help_text=_("Facilitators can pause rating while the conversation stays open."),
+    )
+    premoderation = models.BooleanField(
+        _("review new ideas before they appear"),
+        default=False,
+        help_text=_("New ideas from residents wait for an officer's approval before anyone else sees them."),
+    )
+    report_threshold = models.PositiveSmallIntegerField(
+        _("reports before an item is held for review"),
+        default=3,
+        help_text=_(
+            "When this many people have reported an idea or comment, "
+            "it is hidden until an officer reviews it."
+        ),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -158,6 +199,11 @@ class Conversation(models.Model):
                 name="conversation_has_a_title",
                 violation_error_message=_("Give the conversation a title in English or Welsh."),
             ),
+            models.CheckConstraint(
+                condition=Q(report_threshold__gte=1),
+                name="conversation_report_threshold_at_least_1",
+                violation_error_message=_("At least one report is needed to hold an item for review."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -169,6 +215,15 @@ class Conversation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_posting(self) -> bool:
+        """Taking new ideas and comments."""
+        return self.is_open and self.posting_open
+
+    @property
+    def is_rating(self) -> bool:
+        return self.is_open and self.rating_open
 
     @property
     def is_listed(self) -> bool:
@@ -188,7 +243,35 @@ class ContentStatus(models.TextChoices):
     HIDDEN = "hidden", _("Hidden")
 
 
-class IdeaQuerySet(models.QuerySet["Idea"]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ActivityQuerySet(models.QuerySet[_M]):
+    """Activity over time, for the facilitator dashboard."""
+
+    def per_day(self) -> dict[date, int]:
+        """How many were created on each (local) day."""
+        rows = (
+            self.order_by()
+            .annotate(day=TruncDate("created"))
+            .values("day")
+            .annotate(n=Count("*"))
+            .values_list("day", "n")
+        )
+        return dict(rows)
+
+    def first_by_person(self, person_field: str) -> dict[int, datetime]:
+        """When each person (``person_field``: author or user) first did this."""
+        rows = (
+            self.order_by()
+            .values(person_field)
+            .annotate(first=Min("created"))
+            .values_list(person_field, "first")
+        )
+        return dict(rows)
+
+
+class IdeaQuerySet(ActivityQuerySet["Idea"]):
     def visible(self) -> IdeaQuerySet:
         """Ideas anyone may see. Every public page, feed and export goes through this one method,
         so moderation has one place to decide what is shown."""
@@ -197,6 +280,11 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
     def with_listing(self) -> IdeaQuerySet:
         """What an idea card needs, in the same query: its author and its ranking snapshot."""
         return self.select_related("author", "ranking")
+
+    def for_review(self) -> IdeaQuerySet:
+        """The moderation queue: ideas waiting for review or with open reports, with how many
+        open reports each has, most reported first, then oldest first."""
+        return _review_queue(self, "idea")
 
 
 class Idea(models.Model):
@@ -272,6 +360,12 @@ class RatingValue(models.IntegerChoices):
     ESSENTIAL = 5, _("Essential")
 
 
+class RatingQuerySet(ActivityQuerySet["Rating"]):
+    def of_visible_ideas(self, conversation: Conversation) -> RatingQuerySet:
+        """The conversation's ratings of ideas that are shown: what its figures count."""
+        return self.filter(conversation=conversation, idea__status=ContentStatus.PUBLISHED)
+
+
 class Rating(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("idea"))
     user = models.ForeignKey(
@@ -294,6 +388,8 @@ class Rating(models.Model):
     created = models.DateTimeField(_("first rated"), auto_now_add=True)
     updated = models.DateTimeField(_("last changed"), auto_now=True)
 
+    objects: ClassVar[RatingQuerySet] = RatingQuerySet.as_manager()  # type: ignore[assignment]
+
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
@@ -310,10 +406,18 @@ class Rating(models.Model):
         return f"{self.user} → {self.idea}: {self.value}"
 
 
-class CommentQuerySet(models.QuerySet["Comment"]):
+class CommentQuerySet(ActivityQuerySet["Comment"]):
     def visible(self) -> CommentQuerySet:
         """Comments anyone may see; the one place moderation decides (see ``IdeaQuerySet.visible``)."""
         return self.filter(status=ContentStatus.PUBLISHED)
+
+    def shown_in(self, conversation: Conversation) -> CommentQuerySet:
+        """Visible comments on the conversation's visible ideas."""
+        return self.visible().filter(idea__conversation=conversation, idea__status=ContentStatus.PUBLISHED)
+
+    def for_review(self) -> CommentQuerySet:
+        """The moderation queue for comments (see ``IdeaQuerySet.for_review``)."""
+        return _review_queue(self, "comment")
 
 
 class Comment(models.Model):
@@ -455,3 +559,287 @@ class ConversationRanking(models.Model):
     @staticmethod
     def unpack(packed: bytes) -> list[int]:
         return list(struct.unpack(f">{len(packed) // 8}q", bytes(packed)))
+
+
+# --- Moderation ----------------------------------------------------------------------------
+
+
+class ModerationDecision(models.Model):
+    """One entry of the moderation audit log: who decided what, when, why, about which item or
+    person. Written once by ``conversations.services`` and never changed: the admin shows it
+    read-only and nothing offers to edit or delete it."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        HIDE = "hide", _("Hidden")
+        RESTORE = "restore", _("Restored")
+        AUTO_HOLD = "auto_hold", _("Held for review after reports")
+        SUSPEND = "suspend", _("Person suspended")
+        UNSUSPEND = "unsuspend", _("Suspension lifted")
+
+    CONTENT_ACTIONS = (Action.APPROVE, Action.HIDE, Action.RESTORE, Action.AUTO_HOLD)
+    PERSON_ACTIONS = (Action.SUSPEND, Action.UNSUSPEND)
+
+    action = models.CharField(_("decision"), max_length=12, choices=Action.choices)
+    # Empty only for the automatic hold after reports: no person decided it.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moderation_decisions_made",
+        verbose_name=_("decided by"),
+    )
+    conversation = models.ForeignKey(
+        Conversation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moderation_decisions",
+        verbose_name=_("conversation"),
+    )
+    idea = models.ForeignKey(
+        Idea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moderation_decisions",
+        verbose_name=_("idea"),
+    )
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moderation_decisions",
+        verbose_name=_("comment"),
+    )
+    # The author of the idea or comment, or the person suspended: so an officer sees a person's
+    # whole history in one list.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="moderation_decisions_about",
+        verbose_name=_("person concerned"),
+    )
+    reason = models.TextField(_("reason"))
+    status_before = models.CharField(_("status before"), max_length=10, blank=True)
+    status_after = models.CharField(_("status after"), max_length=10, blank=True)
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("moderation decision")
+        verbose_name_plural = _("moderation log")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="decision_has_a_reason"),
+            models.CheckConstraint(
+                condition=Q(action__in=["suspend", "unsuspend"], idea__isnull=True, comment__isnull=True)
+                | Q(
+                    Q(idea__isnull=False, comment__isnull=True) | Q(idea__isnull=True, comment__isnull=False),
+                    action__in=["approve", "hide", "restore", "auto_hold"],
+                    conversation__isnull=False,
+                ),
+                name="decision_is_about_one_item_or_a_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(actor__isnull=False) | Q(action="auto_hold"),
+                name="decision_has_an_actor_unless_automatic",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.created:%Y-%m-%d %H:%M}"
+
+    @property
+    def item(self) -> Idea | Comment | None:
+        return self.idea or self.comment
+
+
+class Report(models.Model):
+    """A resident's report of an idea or a comment. Open until a moderation decision deals with
+    it (``decision``); only open reports count towards the conversation's threshold."""
+
+    class Reason(models.TextChoices):
+        OFFENSIVE = "offensive", _("It is offensive, abusive or hateful")
+        PERSONAL = "personal", _("It shares someone's personal details")
+        SPAM = "spam", _("It is spam or advertising")
+        OFF_TOPIC = "off_topic", _("It has nothing to do with this conversation")
+        OTHER = "other", _("Something else")
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reports_made",
+        verbose_name=_("reported by"),
+        db_index=False,  # the unique constraints start with the reporter
+    )
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.PROTECT, related_name="reports", verbose_name=_("conversation")
+    )
+    idea = models.ForeignKey(
+        Idea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("idea"),
+        db_index=False,  # report_idea_open_idx starts with the idea
+    )
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("comment"),
+        db_index=False,  # report_comment_open_idx starts with the comment
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    details = models.TextField(_("details"), blank=True)
+    created = models.DateTimeField(_("reported"), auto_now_add=True)
+    decision = models.ForeignKey(
+        ModerationDecision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("dealt with by"),
+    )
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created", "-pk"]
+        indexes = [
+            models.Index(fields=["idea", "decision"], name="report_idea_open_idx"),
+            models.Index(fields=["comment", "decision"], name="report_comment_open_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(idea__isnull=False, comment__isnull=True)
+                | Q(idea__isnull=True, comment__isnull=False),
+                name="report_is_about_one_item",
+            ),
+            # NULLs are distinct in a unique constraint, so each holds only for its kind of item.
+            models.UniqueConstraint(fields=["reporter", "idea"], name="one_report_per_person_per_idea"),
+            models.UniqueConstraint(fields=["reporter", "comment"], name="one_report_per_person_per_comment"),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(details=""), name="report_other_reason_is_explained"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=["offensive", "personal", "spam", "off_topic", "other"]),
+                name="report_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} · {self.created:%Y-%m-%d %H:%M}"
+
+    @property
+    def item(self) -> Idea | Comment | None:
+        return self.idea or self.comment
+
+
+_Q = TypeVar("_Q", IdeaQuerySet, CommentQuerySet)
+
+
+def _review_queue(queryset: _Q, kind: str) -> _Q:
+    open_reports = (
+        Report.objects.filter(**{kind: OuterRef("pk")}, decision__isnull=True)
+        .order_by()
+        .values(kind)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return (
+        queryset.annotate(open_reports=Coalesce(Subquery(open_reports), 0))
+        .filter(Q(status=ContentStatus.PENDING) | Q(open_reports__gt=0))
+        .order_by("-open_reports", "created", "pk")
+    )
+
+
+class IdeaToReview(Idea):
+    """The moderation queue's ideas, as their own admin list (a proxy: no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("idea to review")
+        verbose_name_plural = _("ideas to review")
+
+
+class CommentToReview(Comment):
+    """The moderation queue's comments (a proxy, like ``IdeaToReview``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("comment to review")
+        verbose_name_plural = _("comments to review")
+
+
+# --- Exports -------------------------------------------------------------------------------
+
+
+class ExportJob(models.Model):
+    """A prioritised action list too large to make inside a request, made by a Celery task.
+
+    The task counts the rows first (``total_rows``) and moves ``rows_done`` on as it writes, so
+    the progress page can show how far it has got. The file lives under ``MEDIA_ROOT`` and is
+    handed out only by the download view, to the person who asked for it and to officers.
+    """
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("CSV")
+        XLSX = "xlsx", _("Excel spreadsheet (XLSX)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("conversation")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("requested by"),
+    )
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    # The language of the headers and labels: the facilitator's when they asked.
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows to write"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(_("what went wrong"), blank=True)
+    created = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(format__in=["csv", "xlsx"]), name="export_format_valid"),
+            models.CheckConstraint(condition=~Q(status="done") | ~Q(file=""), name="export_done_has_a_file"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id} {self.format} {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.rows_done * 100 // self.total_rows)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

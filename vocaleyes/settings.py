@@ -183,6 +183,20 @@ STORAGES = {
     },
 }
 
+# --- Uploaded and generated files ----------------------------------------------------------
+# Large exports are written here by the worker and handed out by a view that checks who asks;
+# nothing under MEDIA_ROOT is served directly. Web and worker must share it (a volume in
+# docker-compose.yml).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+
+# --- Exports (conversations app) ----------------------------------------------------------
+# Action lists with more ideas than this are made by a background task with a progress page;
+# smaller ones stream straight into the response.
+EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "5000"))
+# Rows read from the database per round trip while exporting (bounded memory).
+EXPORT_CHUNK_SIZE = int(os.environ.get("EXPORT_CHUNK_SIZE", "2000"))
+
 # --- Email --------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
