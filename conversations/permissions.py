@@ -1,14 +1,30 @@
-"""Who may do what in a conversation: plain predicates, used by views, templates and services.
+"""Who may do what in a conversation: plain predicates, used by views, templates, the admin,
+the API and the services alike, and tested together as a matrix of roles and states.
+
+The roles:
+
+* a *resident* is anyone signed in: they post, comment, rate and report while the conversation
+  takes part (and while they are not suspended, ``vocaleyes.permissions.is_suspended``);
+* a *facilitator* holds ``OrganisationRole.Role.FACILITATOR`` in the organisation that runs
+  the conversation: they seed ideas, see the facilitator dashboard, pause posting and rating,
+  and export the prioritised action list;
+* a *moderator* is a council officer, Django staff: everything a facilitator may do, in every
+  conversation, and moderation in the admin (approve, hide, restore, suspend).
 
 Seeing a conversation at all is ``can_see_conversation`` (views answer 404 otherwise); the
-other predicates assume the person can already see it.
+other predicates assume the person can already see it. ``refusal_message`` says why someone may
+not take part, in the language of the request.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from .models import ContentStatus, Conversation, Idea, OrganisationRole
+from django.utils.translation import gettext as _
+
+from vocaleyes.permissions import is_suspended, suspension_message
+
+from .models import Comment, ContentStatus, Conversation, ExportJob, Idea, OrganisationRole
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -16,6 +32,11 @@ if TYPE_CHECKING:
     from vocaleyes.models import User
 
     Person = User | AnonymousUser
+
+
+def is_moderator(user: Person) -> bool:
+    """A council officer: staff, and still active."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 def is_facilitator(user: Person, conversation: Conversation) -> bool:
@@ -29,6 +50,23 @@ def is_facilitator(user: Person, conversation: Conversation) -> bool:
     ).exists()
 
 
+def can_facilitate(user: Person, conversation: Conversation, *, facilitator: bool | None = None) -> bool:
+    """The facilitator pages of a conversation: its organisation's facilitators and officers.
+
+    Pass ``facilitator`` when the caller already knows, to save the query.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_moderator(user):
+        return True
+    return is_facilitator(user, conversation) if facilitator is None else facilitator
+
+
+def can_export(user: Person, conversation: Conversation) -> bool:
+    """The prioritised action list is for the people who turn it into action."""
+    return can_facilitate(user, conversation)
+
+
 def can_see_conversation(user: Person, conversation: Conversation) -> bool:
     """Listed conversations are for everyone; drafts and invitation-only ones for staff and the
     organisation's facilitators (invitations arrive with target groups). One query at most."""
@@ -40,12 +78,12 @@ def can_see_conversation(user: Person, conversation: Conversation) -> bool:
 
 
 def can_take_part(user: Person, conversation: Conversation) -> bool:
-    """Post, comment and rate: anyone signed in, while the conversation is open."""
-    return bool(user.is_authenticated and user.is_active) and conversation.is_open
+    """Anyone signed in and not suspended, while the conversation is open."""
+    return bool(user.is_authenticated and user.is_active) and not is_suspended(user) and conversation.is_open
 
 
 def can_post_idea(user: Person, conversation: Conversation) -> bool:
-    return can_take_part(user, conversation)
+    return can_take_part(user, conversation) and conversation.posting_open
 
 
 def can_seed_idea(user: Person, conversation: Conversation, *, facilitator: bool | None = None) -> bool:
@@ -53,28 +91,83 @@ def can_seed_idea(user: Person, conversation: Conversation, *, facilitator: bool
 
     Pass ``facilitator`` when the caller already knows, to save the query.
     """
-    if not can_take_part(user, conversation):
+    if not can_post_idea(user, conversation):
         return False
-    if user.is_staff:
-        return True
-    return is_facilitator(user, conversation) if facilitator is None else facilitator
+    return can_facilitate(user, conversation, facilitator=facilitator)
 
 
 def can_comment(user: Person, idea: Idea) -> bool:
-    return can_take_part(user, idea.conversation) and idea.status == ContentStatus.PUBLISHED
+    return (
+        can_take_part(user, idea.conversation)
+        and idea.conversation.posting_open
+        and idea.status == ContentStatus.PUBLISHED
+    )
 
 
 def can_rate(user: Person, idea: Idea) -> bool:
     """Everyone taking part rates other people's ideas; your own idea is not yours to score."""
-    return can_comment(user, idea) and idea.author_id != user.pk
+    return (
+        can_take_part(user, idea.conversation)
+        and idea.conversation.rating_open
+        and idea.status == ContentStatus.PUBLISHED
+        and idea.author_id != user.pk
+    )
 
 
 def can_edit_idea(user: Person, idea: Idea, *, has_ratings: bool) -> bool:
     """Authors edit their own idea until someone has rated it: after that, people's ratings
     would be about words that are no longer there."""
     return (
-        can_take_part(user, idea.conversation)
+        can_post_idea(user, idea.conversation)
         and idea.author_id == user.pk
         and idea.status == ContentStatus.PUBLISHED
         and not has_ratings
     )
+
+
+def can_report(user: Person, item: Idea | Comment) -> bool:
+    """Anyone signed in and not suspended reports what others wrote, while it is shown (also in
+    a closed conversation: what it shows still matters)."""
+    return (
+        bool(user.is_authenticated and user.is_active)
+        and not is_suspended(user)
+        and item.status == ContentStatus.PUBLISHED
+        and item.author_id != user.pk
+    )
+
+
+def can_moderate(user: Person) -> bool:
+    """Approve, hide and restore ideas and comments, and see the moderation queue and log."""
+    return is_moderator(user)
+
+
+def can_suspend(officer: Person, person: User) -> bool:
+    """Officers suspend residents and facilitators, never themselves or another officer (take
+    away the staff status first: that is a decision for whoever manages the officers)."""
+    return is_moderator(officer) and person.pk != officer.pk and not person.is_staff
+
+
+def can_download_export(user: Person, job: ExportJob) -> bool:
+    """The person who asked for an export (while they may still export that conversation), and
+    officers."""
+    if is_moderator(user):
+        return True
+    return job.requested_by_id == user.pk and can_export(user, job.conversation)
+
+
+Activity = Literal["post", "comment", "rate", "report"]
+
+
+def refusal_message(user: Person, conversation: Conversation, activity: Activity) -> str:
+    """Why this person may not do this here: for the message they see when refused."""
+    if user.is_authenticated and is_suspended(user):
+        return suspension_message(user)
+    if activity == "report":
+        return _("You can only report ideas and comments written by other people that are shown.")
+    if not conversation.is_open:
+        return _("This conversation is not taking new ideas, comments or ratings.")
+    if activity in ("post", "comment") and not conversation.posting_open:
+        return _("This conversation is not taking new ideas or comments at the moment.")
+    if activity == "rate" and not conversation.rating_open:
+        return _("This conversation is not taking ratings at the moment.")
+    return _("This conversation is not taking new ideas, comments or ratings.")

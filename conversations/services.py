@@ -1,4 +1,5 @@
-"""Every write to ideas, comments, ratings and rankings goes through one function here.
+"""Every write to ideas, comments, ratings, rankings, moderation and exports goes through one
+function here.
 
 Functions are keyword-only, typed, atomic and return what they made. They check the rules that
 must hold whoever calls them (a closed conversation takes no ratings, replies go one level
@@ -10,7 +11,9 @@ the caller's business (``views._get_conversation_for_user``).
 from __future__ import annotations
 
 import itertools
+import logging
 import math
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,11 +24,17 @@ import numpy as np
 import numpy.typing as npt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, F
-from django.utils import timezone
+from django.db.models import Count, F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from vocaleyes.permissions import is_suspended
 
 from . import permissions, ranking
 from .models import (
@@ -33,22 +42,22 @@ from .models import (
     ContentStatus,
     Conversation,
     ConversationRanking,
+    ExportJob,
     Idea,
     IdeaRanking,
+    ModerationDecision,
     Rating,
     RatingValue,
+    Report,
 )
 
 if TYPE_CHECKING:
     from vocaleyes.models import User
 
+logger = logging.getLogger(__name__)
+
 
 # --- Ideas ---------------------------------------------------------------------------------
-
-
-def _check_open(user: User, conversation: Conversation) -> None:
-    if not permissions.can_take_part(user, conversation):
-        raise PermissionDenied(_("This conversation is not taking new ideas, comments or ratings."))
 
 
 def idea_create(
@@ -60,11 +69,21 @@ def idea_create(
     language: str,
     source_note: str = "",
 ) -> Idea:
-    """Post an idea (or, with a ``source_note``, seed one: only facilitators may)."""
-    _check_open(author, conversation)
+    """Post an idea (or, with a ``source_note``, seed one: only facilitators may).
+
+    In a conversation with pre-moderation, a resident's idea waits for an officer's approval
+    (status pending); facilitators' and officers' ideas are published at once.
+    """
+    if not permissions.can_post_idea(author, conversation):
+        raise PermissionDenied(permissions.refusal_message(author, conversation, "post"))
     source_note = source_note.strip()
-    if source_note and not permissions.can_seed_idea(author, conversation):
+    # Whether the author facilitates here costs a query: asked only when it matters.
+    facilitating = (source_note or conversation.premoderation) and permissions.can_facilitate(
+        author, conversation
+    )
+    if source_note and not facilitating:
         raise PermissionDenied(_("Only the conversation's facilitators can seed ideas."))
+    held = conversation.premoderation and not facilitating
     with transaction.atomic():
         idea = Idea.objects.create(
             conversation=conversation,
@@ -74,6 +93,7 @@ def idea_create(
             language=language,
             is_seeded=bool(source_note),
             source_note=source_note,
+            status=ContentStatus.PENDING if held else ContentStatus.PUBLISHED,
         )
         # The snapshot row exists from the start (unranked), so the idea is listed at once, and
         # the next ranking run gives it its place.
@@ -94,6 +114,8 @@ def idea_update(*, idea: Idea, editor: User, title: str, body: str, language: st
             conversation_id=locked.conversation_id, idea_id=locked.pk
         ).exists()
         if not permissions.can_edit_idea(editor, locked, has_ratings=has_ratings):
+            if locked.author_id == editor.pk and not permissions.can_post_idea(editor, locked.conversation):
+                raise PermissionDenied(permissions.refusal_message(editor, locked.conversation, "post"))
             if has_ratings:
                 raise PermissionDenied(_("This idea has been rated, so it can no longer be changed."))
             raise PermissionDenied(_("You can only change your own ideas while the conversation is open."))
@@ -110,7 +132,7 @@ def idea_update(*, idea: Idea, editor: User, title: str, body: str, language: st
 def comment_create(*, idea: Idea, author: User, body: str, parent: Comment | None = None) -> Comment:
     """Comment on an idea, or reply to one of its top-level comments (one level of replies)."""
     if not permissions.can_comment(author, idea):
-        raise PermissionDenied(_("This conversation is not taking new ideas, comments or ratings."))
+        raise PermissionDenied(permissions.refusal_message(author, idea.conversation, "comment"))
     if parent is not None and (
         parent.idea_id != idea.pk or parent.parent_id is not None or parent.status != ContentStatus.PUBLISHED
     ):
@@ -138,7 +160,7 @@ def rating_set(*, idea: Idea, user: User, value: int) -> Rating:
     if not permissions.can_rate(user, idea):
         if idea.author_id == user.pk:
             raise PermissionDenied(_("You cannot rate your own idea."))
-        raise PermissionDenied(_("This conversation is not taking new ideas, comments or ratings."))
+        raise PermissionDenied(permissions.refusal_message(user, idea.conversation, "rate"))
     now = timezone.now()
     # One statement, atomic on its own, written out because this is the busiest write there is:
     # no BEGIN/COMMIT round trips around it (bulk_create would add them) and no ORM machinery.
@@ -381,3 +403,369 @@ def _store_snapshot(*, conversation_id: int, result: ranking.Ranking, computed_a
             "AND NOT EXISTS (SELECT 1 FROM ranking_new AS new WHERE new.idea_id = old.idea_id)",
             [computed_at, conversation_id],
         )
+
+
+# --- Facilitation --------------------------------------------------------------------------
+
+
+def conversation_set_participation(
+    *, conversation: Conversation, user: User, posting_open: bool, rating_open: bool
+) -> Conversation:
+    """Open or pause new ideas and comments, and rating, while the conversation stays open."""
+    if not permissions.can_facilitate(user, conversation):
+        raise PermissionDenied(_("Only the conversation's facilitators can change this."))
+    conversation.posting_open = posting_open
+    conversation.rating_open = rating_open
+    conversation.save(update_fields=["posting_open", "rating_open", "updated"])
+    return conversation
+
+
+# --- Moderation ----------------------------------------------------------------------------
+
+Item = Idea | Comment
+
+
+def _item_filter(item: Item) -> dict[str, Item]:
+    """The keyword that points a report or decision at this item."""
+    return {"idea": item} if isinstance(item, Idea) else {"comment": item}
+
+
+def _lock_item(item: Item) -> Item:
+    """The item again, locked for the rest of the transaction, with its conversation."""
+    if isinstance(item, Idea):
+        return Idea.objects.select_for_update().select_related("conversation").get(pk=item.pk)
+    return Comment.objects.select_for_update().select_related("idea__conversation").get(pk=item.pk)
+
+
+def _conversation_of(item: Item) -> Conversation:
+    return item.conversation if isinstance(item, Idea) else item.idea.conversation
+
+
+def _recount_comments(idea_id: int) -> None:
+    """The idea's comment count after a comment was hidden or shown again: its published
+    comments whose thread is shown (replies under a hidden comment are not)."""
+    shown = (
+        Comment.objects.visible()
+        .filter(idea_id=idea_id)
+        .filter(Q(parent__isnull=True) | Q(parent__status=ContentStatus.PUBLISHED))
+        .count()
+    )
+    Idea.objects.filter(pk=idea_id).update(comment_count=shown)
+
+
+def _decide(
+    *,
+    action: str,
+    item: Item,
+    actor: User | None,
+    reason: str,
+    status_after: str,
+    resolve_reports: bool = True,
+) -> ModerationDecision:
+    """Record a decision about a locked item, apply its new status, and close the item's open
+    reports. Call inside ``transaction.atomic()`` holding the item's lock (``_lock_item``)."""
+    conversation = _conversation_of(item)
+    decision = ModerationDecision.objects.create(
+        action=action,
+        actor=actor,
+        conversation=conversation,
+        person_id=item.author_id,
+        reason=reason,
+        status_before=item.status,
+        status_after=status_after,
+        **_item_filter(item),
+    )
+    if resolve_reports:
+        Report.objects.filter(decision__isnull=True, **_item_filter(item)).update(decision=decision)
+    if item.status != status_after:
+        item.status = status_after
+        item.save(update_fields=["status", "updated"])
+        if isinstance(item, Idea):
+            # The ranking counts only visible ideas (and their ratings): run it again.
+            transaction.on_commit(partial(ranking_schedule, conversation_id=conversation.pk))
+        else:
+            _recount_comments(item.idea_id)
+    transaction.on_commit(partial(_queue_notice, decision_id=decision.pk))
+    return decision
+
+
+def _queue_notice(*, decision_id: int) -> None:
+    from .tasks import notify_moderation_decision
+
+    notify_moderation_decision.delay(decision_id)
+
+
+def _check_moderator(officer: User) -> None:
+    if not permissions.can_moderate(officer):
+        raise PermissionDenied(_("Only council officers can moderate."))
+
+
+def _clean_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for this decision: the person concerned is told it."))
+    return reason
+
+
+def report_create(*, item: Item, reporter: User, reason: str, details: str = "") -> Report:
+    """Report an idea or a comment. When the conversation's ``report_threshold`` of people have
+    open reports on it, a published item is held for review (pending) and its author told."""
+    details = details.strip()
+    if reason not in Report.Reason.values:
+        raise ValidationError(_("Choose why you are reporting it."))
+    if reason == Report.Reason.OTHER and not details:
+        raise ValidationError(_("Tell us what is wrong with it."))
+    conversation = _conversation_of(item)
+    if not permissions.can_report(reporter, item):
+        if item.author_id == reporter.pk:
+            raise PermissionDenied(_("You cannot report your own idea or comment."))
+        raise PermissionDenied(permissions.refusal_message(reporter, conversation, "report"))
+    with transaction.atomic():
+        # The item's lock puts reports of one item in a queue: of two last reports arriving
+        # together, exactly one sees the threshold reached, and a double click finds the first.
+        locked = _lock_item(item)
+        target = _item_filter(locked)
+        if Report.objects.filter(reporter=reporter, **target).exists():
+            raise ValidationError(_("You have already reported this. A council officer will look at it."))
+        conversation = _conversation_of(locked)
+        report = Report.objects.create(
+            reporter=reporter, conversation=conversation, reason=reason, details=details, **target
+        )
+        open_reports = Report.objects.filter(decision__isnull=True, **target).count()
+        if locked.status == ContentStatus.PUBLISHED and open_reports >= conversation.report_threshold:
+            # The log is read by officers in either language; the automatic entry is written in
+            # the site's default one, like the admin's own history.
+            with translation.override(settings.LANGUAGE_CODE):
+                why = ngettext(
+                    "Reported by %(count)d person; the conversation holds items for review at %(threshold)d.",
+                    "Reported by %(count)d people; the conversation holds items for review at %(threshold)d.",
+                    open_reports,
+                ) % {"count": open_reports, "threshold": conversation.report_threshold}
+            _decide(
+                action=ModerationDecision.Action.AUTO_HOLD,
+                item=locked,
+                actor=None,
+                reason=why,
+                status_after=ContentStatus.PENDING,
+                resolve_reports=False,  # they wait for the officer's decision
+            )
+    return report
+
+
+def content_hide(*, item: Item, officer: User, reason: str) -> ModerationDecision:
+    """Hide a published or pending idea or comment; its author is told why by email."""
+    _check_moderator(officer)
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        locked = _lock_item(item)
+        if locked.status == ContentStatus.HIDDEN:
+            raise ValidationError(_("“%(item)s” is already hidden.") % {"item": locked})
+        return _decide(
+            action=ModerationDecision.Action.HIDE,
+            item=locked,
+            actor=officer,
+            reason=reason,
+            status_after=ContentStatus.HIDDEN,
+        )
+
+
+def content_restore(*, item: Item, officer: User, reason: str) -> ModerationDecision:
+    """Show a hidden idea or comment again."""
+    _check_moderator(officer)
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        locked = _lock_item(item)
+        if locked.status != ContentStatus.HIDDEN:
+            raise ValidationError(
+                _("“%(item)s” is not hidden, so there is nothing to restore.") % {"item": locked}
+            )
+        return _decide(
+            action=ModerationDecision.Action.RESTORE,
+            item=locked,
+            actor=officer,
+            reason=reason,
+            status_after=ContentStatus.PUBLISHED,
+        )
+
+
+def content_approve(*, item: Item, officer: User, reason: str) -> ModerationDecision:
+    """Publish an item waiting for review, or keep a reported one and close its reports."""
+    _check_moderator(officer)
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        locked = _lock_item(item)
+        if locked.status == ContentStatus.HIDDEN:
+            raise ValidationError(_("“%(item)s” is hidden: restore it instead.") % {"item": locked})
+        reported = Report.objects.filter(decision__isnull=True, **_item_filter(locked)).exists()
+        if locked.status == ContentStatus.PUBLISHED and not reported:
+            raise ValidationError(
+                _("“%(item)s” is already shown and nobody has reported it.") % {"item": locked}
+            )
+        return _decide(
+            action=ModerationDecision.Action.APPROVE,
+            item=locked,
+            actor=officer,
+            reason=reason,
+            status_after=ContentStatus.PUBLISHED,
+        )
+
+
+def user_suspend(
+    *, person: User, officer: User, reason: str, until: datetime | None = None
+) -> ModerationDecision:
+    """Suspend a person (until ``until``, or until lifted): they can no longer post, comment,
+    rate, report or vote. A new suspension of someone already suspended replaces the old one."""
+    _check_moderator(officer)
+    reason = _clean_reason(reason)
+    if not permissions.can_suspend(officer, person):
+        raise ValidationError(
+            _("Officers cannot be suspended (nor suspend themselves): take away their staff status first.")
+        )
+    now = timezone.now()
+    if until is not None and until <= now:
+        raise ValidationError(_("A suspension must end in the future."))
+    with transaction.atomic():
+        # Locked so that a suspension and a lifting made together end in the logged order.
+        locked = type(person).objects.select_for_update().get(pk=person.pk)
+        locked.suspended_at = now
+        locked.suspended_until = until
+        locked.suspension_reason = reason
+        locked.save(update_fields=["suspended_at", "suspended_until", "suspension_reason"])
+        decision = ModerationDecision.objects.create(
+            action=ModerationDecision.Action.SUSPEND,
+            actor=officer,
+            person=locked,
+            reason=reason,
+            suspended_until=until,
+        )
+        transaction.on_commit(partial(_queue_notice, decision_id=decision.pk))
+    person.suspended_at, person.suspended_until, person.suspension_reason = now, until, reason
+    return decision
+
+
+def user_unsuspend(*, person: User, officer: User, reason: str) -> ModerationDecision:
+    """Lift a person's suspension."""
+    _check_moderator(officer)
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        locked = type(person).objects.select_for_update().get(pk=person.pk)
+        if not is_suspended(locked):
+            raise ValidationError(_("%(person)s is not suspended.") % {"person": locked})
+        locked.suspended_at = None
+        locked.suspended_until = None
+        locked.suspension_reason = ""
+        locked.save(update_fields=["suspended_at", "suspended_until", "suspension_reason"])
+        decision = ModerationDecision.objects.create(
+            action=ModerationDecision.Action.UNSUSPEND, actor=officer, person=locked, reason=reason
+        )
+        transaction.on_commit(partial(_queue_notice, decision_id=decision.pk))
+    person.suspended_at, person.suspended_until, person.suspension_reason = None, None, ""
+    return decision
+
+
+_NOTICES = {
+    ModerationDecision.Action.HIDE: "hidden",
+    ModerationDecision.Action.AUTO_HOLD: "held",
+    ModerationDecision.Action.SUSPEND: "suspended",
+    ModerationDecision.Action.UNSUSPEND: "unsuspended",
+}
+
+
+def decision_notify(*, decision_id: int) -> bool:
+    """Email the person a decision is about, in their language, when it is one they are told of
+    (hidden, held for review, suspended, suspension lifted). Returns whether an email went."""
+    decision = ModerationDecision.objects.select_related(
+        "person", "idea", "comment__idea", "conversation__organisation"
+    ).get(pk=decision_id)
+    notice = _NOTICES.get(ModerationDecision.Action(decision.action))
+    person = decision.person
+    if notice is None or not person.email or not person.is_active:
+        return False
+    with translation.override(person.language):
+        context = {
+            "person": person,
+            "decision": decision,
+            "item": decision.item,
+            "is_idea": decision.idea_id is not None,
+            "idea": decision.idea or (decision.comment.idea if decision.comment else None),
+            "conversation": decision.conversation,
+        }
+        subject = render_to_string(f"conversations/email/{notice}_subject.txt", context)
+        body = render_to_string(f"conversations/email/{notice}_message.txt", context)
+    send_mail(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [person.email],
+    )
+    return True
+
+
+# --- Exports -------------------------------------------------------------------------------
+
+
+def export_job_create(*, conversation: Conversation, user: User, format: str, language: str) -> ExportJob:
+    """Ask for the action list as a file made in the background (for large conversations)."""
+    if not permissions.can_export(user, conversation):
+        raise PermissionDenied(_("Only the conversation's facilitators can export its action list."))
+    if format not in ExportJob.Format.values:
+        raise ValidationError(_("Choose CSV or Excel (XLSX)."))
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            conversation=conversation, requested_by=user, format=format, language=language[:2]
+        )
+        transaction.on_commit(partial(_queue_export, job_id=job.pk))
+    return job
+
+
+def _queue_export(*, job_id: int) -> None:
+    from .tasks import run_export
+
+    run_export.delay(job_id)
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Make an export job's file, moving its progress on as rows are written.
+
+    Taking the job is one conditional UPDATE (queued → running), so a task delivered twice
+    makes the file once. Progress is written outside any transaction, so the progress page
+    sees it while the export runs.
+    """
+    from . import exports
+
+    taken = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, started_at=timezone.now()
+    )
+    job = ExportJob.objects.select_related("conversation").get(pk=job_id)
+    if not taken:
+        return job
+    conversation = job.conversation
+    try:
+        total = exports.action_list_queryset(conversation).count()
+        ExportJob.objects.filter(pk=job_id).update(total_rows=total)
+
+        def progress(rows_done: int) -> None:
+            ExportJob.objects.filter(pk=job_id).update(rows_done=rows_done)
+
+        with translation.override(job.language), tempfile.TemporaryFile() as scratch:
+            if job.format == ExportJob.Format.CSV:
+                written = exports.write_csv(conversation, scratch, progress=progress)
+            else:
+                written = exports.write_xlsx(conversation, scratch, progress=progress)
+            scratch.seek(0)
+            name = exports.filename(conversation, job.format, stamp=timezone.now())
+            job.file.save(name, File(scratch), save=False)
+        ExportJob.objects.filter(pk=job_id).update(
+            file=job.file.name,
+            rows_done=written,
+            total_rows=written,
+            status=ExportJob.Status.DONE,
+            finished_at=timezone.now(),
+        )
+    except Exception as error:
+        logger.exception("Export %s failed", job_id)
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+    job.refresh_from_db()
+    return job

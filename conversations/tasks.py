@@ -1,4 +1,4 @@
-"""Background work for conversations: keeping the priority ranking up to date."""
+"""Background work for conversations: the priority ranking, moderation emails, large exports."""
 
 from __future__ import annotations
 
@@ -36,3 +36,16 @@ def recompute_rankings() -> list[int]:
     for conversation_id in ids:
         services.ranking_recompute(conversation_id=conversation_id)
     return ids
+
+
+@shared_task(name="conversations.tasks.notify_moderation_decision")
+def notify_moderation_decision(decision_id: int) -> bool:
+    """Email the person a moderation decision is about (queued by the moderation services)."""
+    return services.decision_notify(decision_id=decision_id)
+
+
+@shared_task(name="conversations.tasks.run_export")
+def run_export(job_id: int) -> dict[str, object]:
+    """Make a large export's file (queued by ``services.export_job_create``)."""
+    job = services.export_job_run(job_id=job_id)
+    return {"job": job_id, "status": job.status, "rows": job.rows_done}
