@@ -1,19 +1,45 @@
+"""The council officers' admin: organisations and conversations, and moderation.
+
+Ideas, comments, ratings and rankings are read-only here: changes go through the services. The
+moderation queue is two lists, *ideas to review* and *comments to review* (items waiting for
+review or with open reports, most reported first, then oldest), with the actions approve, hide
+and restore; each asks for a reason on an intermediate page and works on many items at once.
+The same actions are on the full idea and comment lists (to restore hidden ones, say). The
+moderation log is read-only: nobody can add, change or delete an entry from here.
+
+Seeing the moderation lists is for moderators (``permissions.can_moderate``: staff), without
+per-model permissions to hand out.
+"""
+
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import permissions, services
+from .admin_actions import ReasonForm, confirm_with_reason
 from .models import (
     Comment,
+    CommentToReview,
     Conversation,
     ConversationRanking,
+    ExportJob,
     Idea,
     IdeaRanking,
+    IdeaToReview,
+    ModerationDecision,
     Organisation,
     OrganisationRole,
     Rating,
+    Report,
 )
 
 
@@ -53,6 +79,8 @@ class ConversationAdmin(admin.ModelAdmin):
         (None, {"fields": ["organisation", "slug", "status", "visibility"]}),
         (_("English"), {"fields": ["title_en", "description_en"]}),
         (_("Welsh"), {"fields": ["title_cy", "description_cy"]}),
+        (_("Taking part"), {"fields": ["posting_open", "rating_open"]}),
+        (_("Moderation"), {"fields": ["premoderation", "report_threshold"]}),
         (_("History"), {"fields": ["created", "updated"]}),
     ]
 
@@ -80,6 +108,115 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class _ModeratorsSee:
+    """Any moderator sees these lists, without model permissions handed out one by one."""
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return permissions.can_moderate(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return permissions.can_moderate(request.user)
+
+
+class _ModerationActions:
+    """Approve, hide and restore, each after a page asking for the reason."""
+
+    actions: Any = ["approve_selected", "hide_selected", "restore_selected"]
+
+    def _moderate(
+        self, request: HttpRequest, queryset: QuerySet[Any], *, action: str, title: str, service: Any
+    ) -> TemplateResponse | None:
+        return confirm_with_reason(
+            self,  # type: ignore[arg-type]
+            request,
+            queryset,
+            action=action,
+            title=title,
+            button=title,
+            apply=lambda item, form: service(
+                item=item, officer=request.user, reason=form.cleaned_data["reason"]
+            ),
+            form_class=ReasonForm,
+        )
+
+    @admin.action(description=_("Approve: show it (or keep it shown) and close its reports"))
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
+        return self._moderate(
+            request,
+            queryset,
+            action="approve_selected",
+            title=gettext("Approve"),
+            service=services.content_approve,
+        )
+
+    @admin.action(description=_("Hide: take it off every page and tell its author why"))
+    def hide_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
+        return self._moderate(
+            request, queryset, action="hide_selected", title=gettext("Hide"), service=services.content_hide
+        )
+
+    @admin.action(description=_("Restore: show a hidden item again"))
+    def restore_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
+        return self._moderate(
+            request,
+            queryset,
+            action="restore_selected",
+            title=gettext("Restore"),
+            service=services.content_restore,
+        )
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("created", "reporter", "reason", "details", "decision")
+    ordering = ["created"]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return permissions.can_moderate(request.user)
+
+
+class IdeaReportInline(ReportInline):
+    fk_name = "idea"
+
+
+class CommentReportInline(ReportInline):
+    fk_name = "comment"
+
+
+class DecisionInline(admin.TabularInline):
+    model = ModerationDecision
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("created", "action", "actor", "reason", "status_before", "status_after")
+    ordering = ["created"]
+    verbose_name_plural = _("moderation history")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return permissions.can_moderate(request.user)
+
+
+class IdeaDecisionInline(DecisionInline):
+    fk_name = "idea"
+
+
+class CommentDecisionInline(DecisionInline):
+    fk_name = "comment"
+
+
 _SNAPSHOT_FIELDS = (
     "rank",
     "score",
@@ -105,7 +242,7 @@ class IdeaRankingInline(admin.StackedInline):
 
 
 @admin.register(Idea)
-class IdeaAdmin(_ReadOnlyAdmin):
+class IdeaAdmin(_ModeratorsSee, _ModerationActions, _ReadOnlyAdmin):
     list_display = [
         "title",
         "conversation",
@@ -122,7 +259,7 @@ class IdeaAdmin(_ReadOnlyAdmin):
     search_fields = ["title", "body", "source_note", "author__email", "author__display_name"]
     date_hierarchy = "created"
     show_full_result_count = False  # no second COUNT(*) over a national conversation
-    inlines = [IdeaRankingInline]
+    inlines = [IdeaRankingInline, IdeaReportInline, IdeaDecisionInline]
     fields = [
         "conversation",
         "author",
@@ -147,7 +284,7 @@ class IdeaAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(_ReadOnlyAdmin):
+class CommentAdmin(_ModeratorsSee, _ModerationActions, _ReadOnlyAdmin):
     list_display = ["short_body", "idea", "author", "status", "is_reply", "created"]
     list_filter = ["status", "idea__is_seeded", "idea__conversation"]
     list_select_related = ["idea", "author"]
@@ -155,6 +292,7 @@ class CommentAdmin(_ReadOnlyAdmin):
     date_hierarchy = "created"
     show_full_result_count = False
     fields = ["idea", "parent", "author", "status", "body", "created", "updated"]
+    inlines = [CommentReportInline, CommentDecisionInline]
 
     @admin.display(description=_("comment"))
     def short_body(self, obj: Comment) -> str:
@@ -196,3 +334,154 @@ class ConversationRankingAdmin(_ReadOnlyAdmin):
         "duration_ms",
         "queued_at",
     ]
+
+
+# --- Moderation ----------------------------------------------------------------------------
+
+
+def _excerpt(text: str, length: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class _QueueAdmin(_ModeratorsSee, _ModerationActions, _ReadOnlyAdmin):
+    """Items waiting for review or with open reports: most reported first, then oldest."""
+
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
+        # Not ``ordering``: the admin's checks look for a model field of that name.
+        return [F("open_reports").desc(), "created", "pk"]
+
+    @admin.display(description=_("open reports"), ordering="open_reports")
+    def open_reports(self, obj: Any) -> int:
+        return int(obj.open_reports)
+
+    @admin.display(description=_("waiting since"), ordering="created")
+    def waiting_since(self, obj: Any) -> Any:
+        return obj.created
+
+
+@admin.register(IdeaToReview)
+class IdeaToReviewAdmin(_QueueAdmin):
+    list_display = ["title", "excerpt", "status", "open_reports", "conversation", "author", "waiting_since"]
+    list_display_links = ["title"]
+    list_filter = ["status", "conversation"]
+    list_select_related = ["conversation", "author"]
+    search_fields = ["title", "body", "author__email", "author__display_name"]
+    fields = ["conversation", "author", "status", "is_seeded", "source_note", "title", "body", "created"]
+    inlines = [IdeaReportInline, IdeaDecisionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return IdeaToReview.objects.for_review()
+
+    @admin.display(description=_("description"))
+    def excerpt(self, obj: Idea) -> str:
+        return _excerpt(obj.body)
+
+
+@admin.register(CommentToReview)
+class CommentToReviewAdmin(_QueueAdmin):
+    list_display = ["short_body", "status", "open_reports", "on_idea", "author", "waiting_since"]
+    list_display_links = ["short_body"]
+    list_filter = ["status", "idea__conversation"]
+    list_select_related = ["idea", "author"]
+    search_fields = ["body", "author__email", "author__display_name"]
+    fields = ["idea", "parent", "author", "status", "body", "created"]
+    inlines = [CommentReportInline, CommentDecisionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return CommentToReview.objects.for_review()
+
+    @admin.display(description=_("comment"))
+    def short_body(self, obj: Comment) -> str:
+        return _excerpt(obj.body)
+
+    @admin.display(description=_("on the idea"))
+    def on_idea(self, obj: Comment) -> str:
+        return obj.idea.title
+
+
+@admin.register(ModerationDecision)
+class ModerationDecisionAdmin(_ModeratorsSee, _ReadOnlyAdmin):
+    """The audit log: every decision, read-only; nothing here adds, changes or deletes one."""
+
+    list_display = ["created", "action", "decided_by", "about", "person", "conversation", "short_reason"]
+    list_filter = ["action", "conversation"]
+    list_select_related = ["actor", "person", "idea", "comment", "conversation"]
+    search_fields = ["reason", "person__email", "person__display_name", "actor__email", "idea__title"]
+    date_hierarchy = "created"
+    show_full_result_count = False
+    actions = None
+    fields = [
+        "created",
+        "action",
+        "actor",
+        "person",
+        "conversation",
+        "idea",
+        "comment",
+        "status_before",
+        "status_after",
+        "suspended_until",
+        "reason",
+    ]
+
+    @admin.display(description=_("decided by"), ordering="actor")
+    def decided_by(self, obj: ModerationDecision) -> str:
+        return str(obj.actor) if obj.actor_id else gettext("Automatically, after reports")
+
+    @admin.display(description=_("about"))
+    def about(self, obj: ModerationDecision) -> str:
+        if obj.idea_id:
+            url = reverse("admin:conversations_idea_change", args=[obj.idea_id])
+            return format_html('<a href="{}">{}: {}</a>', url, gettext("Idea"), obj.idea)
+        if obj.comment_id:
+            url = reverse("admin:conversations_comment_change", args=[obj.comment_id])
+            return format_html(
+                '<a href="{}">{}: {}</a>', url, gettext("Comment"), _excerpt(str(obj.comment), 60)
+            )
+        return gettext("The person")
+
+    @admin.display(description=_("reason"))
+    def short_reason(self, obj: ModerationDecision) -> str:
+        return _excerpt(obj.reason, 80)
+
+
+@admin.register(Report)
+class ReportAdmin(_ModeratorsSee, _ReadOnlyAdmin):
+    list_display = ["created", "reason", "reporter", "item", "conversation", "decision"]
+    list_filter = ["reason", ("decision", admin.EmptyFieldListFilter), "conversation"]
+    list_select_related = ["reporter", "idea", "comment", "conversation", "decision"]
+    search_fields = ["details", "reporter__email", "idea__title", "comment__body"]
+    date_hierarchy = "created"
+    show_full_result_count = False
+    actions = None
+    fields = ["created", "reporter", "conversation", "idea", "comment", "reason", "details", "decision"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(_ModeratorsSee, _ReadOnlyAdmin):
+    list_display = ["created", "conversation", "requested_by", "format", "language", "status", "progress"]
+    list_filter = ["status", "format"]
+    list_select_related = ["conversation", "requested_by"]
+    actions = None
+    fields = [
+        "conversation",
+        "requested_by",
+        "format",
+        "language",
+        "status",
+        "total_rows",
+        "rows_done",
+        "file",
+        "error",
+        "created",
+        "started_at",
+        "finished_at",
+    ]
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj: ExportJob) -> str:
+        return f"{obj.percent}%"

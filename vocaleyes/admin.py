@@ -1,13 +1,26 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+# Suspensions are moderation decisions: the conversations app's services record them in its
+# moderation log, and its admin helper asks the officer for the reason.
+from conversations import services as moderation
+from conversations.admin_actions import ReasonForm, SuspensionForm, confirm_with_reason
+
 from .models import Heartbeat, User
+from .permissions import is_suspended
 
 
 class PasswordChangeForm(AdminPasswordChangeForm):
@@ -21,12 +34,41 @@ class PasswordChangeForm(AdminPasswordChangeForm):
     )
 
 
+class SuspendedFilter(admin.SimpleListFilter):
+    title = _("suspended")
+    parameter_name = "suspended"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Suspended now")), ("no", _("Not suspended"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        now = Q(suspended_at__isnull=False) & (
+            Q(suspended_until__isnull=True) | Q(suspended_until__gt=timezone.now())
+        )
+        if self.value() == "yes":
+            return queryset.filter(now)
+        if self.value() == "no":
+            return queryset.exclude(now)
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     change_password_form = PasswordChangeForm
     ordering = ["email"]
-    list_display = ["email", "display_name", "language", "is_staff", "is_active", "date_joined", "last_login"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "language", "groups"]
+    list_display = [
+        "email",
+        "display_name",
+        "language",
+        "is_staff",
+        "is_active",
+        "suspension",
+        "date_joined",
+        "last_login",
+    ]
+    list_filter = ["is_staff", "is_superuser", "is_active", SuspendedFilter, "language", "groups"]
+    readonly_fields = ["suspended_at", "suspended_until", "suspension_reason"]
+    actions = ["suspend_selected", "unsuspend_selected"]
     search_fields = ["email", "display_name", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -36,6 +78,15 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (
+            _("Suspension"),
+            {
+                "fields": ("suspended_at", "suspended_until", "suspension_reason"),
+                "description": _(
+                    "Suspend a person, or lift a suspension, with the actions on the list of users."
+                ),
+            },
+        ),
     )
     add_fieldsets = (
         (
@@ -46,6 +97,51 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    @admin.display(description=_("suspended"))
+    def suspension(self, obj: User) -> str:
+        if not is_suspended(obj):
+            return "-"
+        if obj.suspended_until is None:
+            return gettext("Until lifted")
+        return gettext("Until %(date)s") % {
+            "date": date_format(timezone.localtime(obj.suspended_until), "j M Y")
+        }
+
+    @admin.action(description=_("Suspend: they can no longer post, comment, rate, report or vote"))
+    def suspend_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> TemplateResponse | None:
+        return confirm_with_reason(
+            self,
+            request,
+            queryset,
+            action="suspend_selected",
+            title=gettext("Suspend"),
+            button=gettext("Suspend"),
+            apply=lambda person, form: moderation.user_suspend(
+                person=person,
+                officer=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+                until=form.until(),  # type: ignore[attr-defined]
+            ),
+            form_class=SuspensionForm,
+        )
+
+    @admin.action(description=_("Lift the suspension"))
+    def unsuspend_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> TemplateResponse | None:
+        return confirm_with_reason(
+            self,
+            request,
+            queryset,
+            action="unsuspend_selected",
+            title=gettext("Lift the suspension"),
+            button=gettext("Lift the suspension"),
+            apply=lambda person, form: moderation.user_unsuspend(
+                person=person,
+                officer=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            ),
+            form_class=ReasonForm,
+        )
 
 
 @admin.register(Heartbeat)
