@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import RatingValue
+from .models import RatingValue, Report
 
 
 class PlainTextarea(forms.Textarea):
@@ -109,3 +109,54 @@ SORTS = {
 class IdeaFilterForm(forms.Form):
     q = forms.CharField(label=_("Search ideas"), required=False, max_length=100)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORTS.items()))
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with it?"),
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why you are reporting it.")},
+    )
+    details = forms.CharField(
+        label=_("Tell us more (optional)"),
+        required=False,
+        max_length=1000,
+        widget=PlainTextarea,
+        help_text=_("Only council officers see this. If you chose “Something else”, say what is wrong."),
+        error_messages={
+            "max_length": _("Keep this to %(limit_value)d characters or fewer (it has %(show_value)d)."),
+        },
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        details = str(cleaned.get("details") or "").strip()
+        cleaned["details"] = details
+        if cleaned.get("reason") == Report.Reason.OTHER and not details:
+            self.add_error("details", _("Tell us what is wrong with it."))
+        return cleaned
+
+
+class ParticipationForm(forms.Form):
+    posting_open = forms.BooleanField(
+        label=_("Taking new ideas and comments"),
+        required=False,
+        help_text=_("Untick to pause new ideas and comments. Everything posted so far stays on show."),
+    )
+    rating_open = forms.BooleanField(
+        label=_("Taking ratings"),
+        required=False,
+        help_text=_("Untick to pause rating. Ratings given so far still count."),
+    )
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("csv", _("CSV")), ("xlsx", _("Excel spreadsheet (XLSX)"))],
+        error_messages={
+            "required": _("Choose CSV or Excel (XLSX)."),
+            "invalid_choice": _("Choose CSV or Excel (XLSX)."),
+        },
+    )

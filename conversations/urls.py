@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import facilitator_views, views
 
 app_name = "conversations"
 
@@ -15,4 +15,26 @@ urlpatterns = [
     path("<slug:slug>/ideas/<int:pk>/edit/", views.idea_edit, name="idea_edit"),
     path("<slug:slug>/ideas/<int:pk>/rate/", views.idea_rate, name="idea_rate"),
     path("<slug:slug>/ideas/<int:pk>/comments/", views.comment_create, name="comment_create"),
+    path("<slug:slug>/ideas/<int:pk>/report/", views.idea_report, name="idea_report"),
+    path(
+        "<slug:slug>/ideas/<int:pk>/comments/<int:comment_pk>/report/",
+        views.comment_report,
+        name="comment_report",
+    ),
+    # Facilitator pages (conversations/facilitator_views.py).
+    path("<slug:slug>/facilitate/", facilitator_views.dashboard, name="facilitate"),
+    path("<slug:slug>/facilitate/taking-part/", facilitator_views.participation, name="participation"),
+    path("<slug:slug>/facilitate/export/", facilitator_views.export_page, name="export"),
+    path(
+        "<slug:slug>/facilitate/export/action-list.<str:format>",
+        facilitator_views.export_download,
+        name="export_download",
+    ),
+    path("<slug:slug>/facilitate/export/print/", facilitator_views.export_print, name="export_print"),
+    path("<slug:slug>/facilitate/exports/<int:job_id>/", facilitator_views.export_job, name="export_job"),
+    path(
+        "<slug:slug>/facilitate/exports/<int:job_id>/download/",
+        facilitator_views.export_job_download,
+        name="export_job_download",
+    ),
 ]

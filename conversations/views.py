@@ -23,9 +23,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vocaleyes.permissions import is_suspended, suspension_message
+
 from . import listing, permissions, services
-from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, SeedIdeaForm
-from .models import Comment, Conversation, ConversationRanking, Idea, IdeaQuerySet, Rating, RatingValue
+from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, ReportForm, SeedIdeaForm
+from .models import (
+    Comment,
+    ContentStatus,
+    Conversation,
+    ConversationRanking,
+    Idea,
+    IdeaQuerySet,
+    Rating,
+    RatingValue,
+)
 
 IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 25
@@ -57,6 +68,12 @@ def _get_idea_for_user(
     if not permissions.can_see_conversation(request.user, idea.conversation):
         raise Http404
     return idea
+
+
+def _suspension(request: HttpRequest) -> str:
+    """What a suspended person is told in place of the forms they may not use ("" otherwise)."""
+    user = request.user
+    return suspension_message(user) if user.is_authenticated and is_suspended(user) else ""
 
 
 def _ranking_summary(conversation: Conversation) -> ConversationRanking | None:
@@ -123,6 +140,8 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "rating_labels": dict(RatingValue.choices),
             "can_post": permissions.can_post_idea(user, conversation),
             "can_seed": permissions.can_seed_idea(user, conversation, facilitator=facilitator),
+            "can_facilitate": permissions.can_facilitate(user, conversation, facilitator=facilitator),
+            "suspension": _suspension(request),
         },
     )
 
@@ -189,7 +208,16 @@ def _idea_page(
             "can_rate": permissions.can_rate(user, idea),
             "can_comment": permissions.can_comment(user, idea),
             "can_edit": permissions.can_edit_idea(user, idea, has_ratings=getattr(idea, "has_ratings", True)),
+            "can_report": permissions.can_report(user, idea),
+            # Comment "Report" links: for people signed in and not suspended.
+            "report_prefix": reverse(
+                "conversations:comment_report",
+                kwargs={"slug": conversation.slug, "pk": idea.pk, "comment_pk": 0},
+            ).removesuffix("0/report/")
+            if user.is_authenticated and not is_suspended(user)
+            else "",
             "is_author": user.is_authenticated and idea.author_id == user.pk,
+            "suspension": _suspension(request),
         },
         status=status,
     )
@@ -244,7 +272,7 @@ def _post_idea(request: HttpRequest, slug: str, *, seeding: bool) -> HttpRespons
     if seeding and not permissions.can_seed_idea(request.user, conversation):
         raise Http404  # facilitators' pages are not for others to find
     if not permissions.can_post_idea(request.user, conversation):
-        messages.error(request, _("This conversation is not taking new ideas, comments or ratings."))
+        messages.error(request, permissions.refusal_message(request.user, conversation, "post"))
         return redirect(conversation)
     form_class = SeedIdeaForm if seeding else IdeaForm
     mode = "seed" if seeding else "create"
@@ -262,6 +290,15 @@ def _post_idea(request: HttpRequest, slug: str, *, seeding: bool) -> HttpRespons
         language=form.cleaned_data["language"],
         source_note=form.cleaned_data.get("source_note", ""),
     )
+    if idea.status == ContentStatus.PENDING:
+        messages.success(
+            request,
+            _(
+                "Thank you: your idea has been sent for review. It will appear here once a council "
+                "officer has approved it."
+            ),
+        )
+        return redirect(conversation)
     messages.success(request, _("Your idea has been posted. Other people can now rate it and comment."))
     return redirect(idea)
 
@@ -283,12 +320,13 @@ def idea_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     conversation = idea.conversation
     has_ratings = Rating.objects.filter(conversation_id=conversation.pk, idea_id=idea.pk).exists()
     if not permissions.can_edit_idea(request.user, idea, has_ratings=has_ratings):
-        messages.error(
-            request,
-            _("This idea has been rated, so it can no longer be changed.")
-            if has_ratings
-            else _("You can only change your own ideas while the conversation is open."),
-        )
+        if not permissions.can_post_idea(request.user, conversation):
+            refusal = permissions.refusal_message(request.user, conversation, "post")
+        elif has_ratings:
+            refusal = _("This idea has been rated, so it can no longer be changed.")
+        else:
+            refusal = _("You can only change your own ideas while the conversation is open.")
+        messages.error(request, refusal)
         return redirect(idea)
     if request.method != "POST":
         form = IdeaForm(initial={"title": idea.title, "body": idea.body, "language": idea.language})
@@ -331,6 +369,8 @@ def idea_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "status",
         "conversation__slug",
         "conversation__status",
+        "conversation__posting_open",
+        "conversation__rating_open",
         "conversation__visibility",
         "conversation__organisation_id",
     )
@@ -393,3 +433,71 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, _("Your comment has been added."))
             return redirect(f"{idea.get_absolute_url()}#comments")
     return _idea_page(request, slug, pk, comment_form=form, status=400)
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+
+def _report_page(
+    request: HttpRequest, item: Idea | Comment, idea: Idea, form: ReportForm, *, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "conversations/report_form.html",
+        {
+            "conversation": idea.conversation,
+            "idea": idea,
+            "comment": item if isinstance(item, Comment) else None,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def _report(request: HttpRequest, item: Idea | Comment, idea: Idea) -> HttpResponse:
+    """Report an idea or a comment: a form with the reason, then back to the idea."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    back = idea.get_absolute_url() + (f"#comment-{item.pk}" if isinstance(item, Comment) else "")
+    if not permissions.can_report(request.user, item):
+        if item.author_id == request.user.pk:
+            messages.error(request, _("You cannot report your own idea or comment."))
+        else:
+            messages.error(request, permissions.refusal_message(request.user, idea.conversation, "report"))
+        return redirect(back)
+    if request.method != "POST":
+        return _report_page(request, item, idea, ReportForm())
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_create(
+                item=item,
+                reporter=request.user,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+            )
+        except ValidationError as refused:
+            messages.info(request, refused.messages[0])
+            return redirect(back)
+        except PermissionDenied as refused:
+            messages.error(request, str(refused))
+            return redirect(back)
+        messages.success(request, _("Thank you for telling us. A council officer will look at it."))
+        return redirect(back)
+    return _report_page(request, item, idea, form, status=400)
+
+
+def idea_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    idea = _get_idea_for_user(request, slug, pk)
+    return _report(request, idea, idea)
+
+
+def comment_report(request: HttpRequest, slug: str, pk: int, comment_pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    idea = _get_idea_for_user(request, slug, pk)
+    comment = get_object_or_404(Comment.objects.visible().select_related("author"), idea=idea, pk=comment_pk)
+    comment.idea = idea
+    return _report(request, comment, idea)

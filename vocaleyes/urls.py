@@ -15,6 +15,7 @@ admin.site.site_title = "VocalEyes"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", views.healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/conversations/", include("conversations.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(

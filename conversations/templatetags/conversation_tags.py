@@ -133,26 +133,42 @@ def idea_card(context: template.Context, idea: Idea) -> SafeString:
     )
 
 
-def _comment(comment: Comment, item_class: str, body_class: str) -> SafeString:
+def _comment(
+    comment: Comment, item_class: str, body_class: str, report_prefix: str = "", viewer_id: int | None = None
+) -> SafeString:
+    report = ""
+    if report_prefix and comment.author_id != viewer_id:
+        report = format_html(
+            ' · <a class="govuk-link" href="{}{}/report/">'
+            '{}<span class="govuk-visually-hidden"> {}</span></a>',
+            report_prefix,
+            comment.pk,
+            gettext("Report"),
+            gettext("the comment by %(name)s") % {"name": comment.author.public_name},
+        )
     return format_html(
         '<li class="{}" id="comment-{}">'
-        '<p class="govuk-body-s govuk-!-margin-bottom-1"><strong>{}</strong> · {}</p>'
+        '<p class="govuk-body-s govuk-!-margin-bottom-1"><strong>{}</strong> · {}{}</p>'
         '<div class="{}">{}</div>',
         item_class,
         comment.pk,
         comment.author.public_name,
         short_date(comment.created, with_time=True),
+        report,
         body_class,
         render_plain_text(comment.body),
     )
 
 
 @register.simple_tag
-def comment_thread(comment: Comment, replies: list[Comment]) -> SafeString:
+def comment_thread(
+    comment: Comment, replies: list[Comment], report_prefix: str = "", viewer_id: int | None = None
+) -> SafeString:
     """A top-level comment and its replies, up to (not including) the closing ``</li>``, so the
     template can add the reply form. Built in Python for the same reason as ``idea_card``: an
-    idea page shows up to fifty threads."""
-    html = _comment(comment, "ve-card", "govuk-body")
+    idea page shows up to fifty threads. With ``report_prefix`` (the comments' URL prefix),
+    each comment not by ``viewer_id`` gets a "Report" link."""
+    html = _comment(comment, "ve-card", "govuk-body", report_prefix, viewer_id)
     if not replies:
         return html
     items = format_html_join(
@@ -164,6 +180,8 @@ def comment_thread(comment: Comment, replies: list[Comment]) -> SafeString:
                     reply,
                     "govuk-inset-text govuk-!-margin-top-2 govuk-!-margin-bottom-2",
                     "govuk-body govuk-!-margin-bottom-0",
+                    report_prefix,
+                    viewer_id,
                 ),
             )
             for reply in replies
