@@ -309,4 +309,6 @@ def iter_html(
 
 def filename(conversation: Conversation, extension: str, *, stamp: datetime) -> str:
     """``<slug>-action-list-<YYYYmmdd-HHMM>.<ext>``, the middle part in the active language."""
-    return f"{conversation.slug}-{slugify(_('action list'))}-{localtime(stamp):%Y%m%d-%H%M}.{extension}"
+    # Outside the f-string, where makemessages finds it.
+    name = slugify(_("action list"))
+    return f"{conversation.slug}-{name}-{localtime(stamp):%Y%m%d-%H%M}.{extension}"

@@ -157,15 +157,12 @@ def participation(request: HttpRequest, slug: str) -> HttpResponse:
         rating_open=form.cleaned_data["rating_open"],
     )
     posting = (
-        _("taking new ideas and comments")
+        _("Saved. The conversation is taking new ideas and comments.")
         if conversation.posting_open
-        else _("not taking new ideas or comments")
+        else _("Saved. The conversation is not taking new ideas or comments.")
     )
-    rating = _("taking ratings") if conversation.rating_open else _("not taking ratings")
-    messages.success(
-        request,
-        _("Saved: the conversation is %(posting)s, and %(rating)s.") % {"posting": posting, "rating": rating},
-    )
+    rating = _("It is taking ratings.") if conversation.rating_open else _("It is not taking ratings.")
+    messages.success(request, f"{posting} {rating}")
     return redirect("conversations:facilitate", slug=conversation.slug)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -38,3 +39,8 @@ def other_facilitator() -> User:
     person = make_user("gwen@example.org", "Gwen")
     OrganisationRole.objects.create(organisation=elsewhere, user=person)
     return person
+
+
+def streamed(response: Any) -> bytes:
+    """The whole body of a streaming (or file) response."""
+    return b"".join(response.streaming_content)

@@ -97,7 +97,8 @@ def test_facilitators_pause_and_reopen_posting_and_rating(
     idea = make_idea(conversation, bob)
     client.force_login(fran)
     response = client.post(DASHBOARD + "taking-part/", {"rating_open": "on"}, follow=True)
-    assert "not taking new ideas or comments, and taking ratings" in response.content.decode()
+    page = response.content.decode()
+    assert "The conversation is not taking new ideas or comments. It is taking ratings." in page
     conversation.refresh_from_db()
     assert (conversation.posting_open, conversation.rating_open) == (False, True)
 

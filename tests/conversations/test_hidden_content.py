@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from conversations import services
 from conversations.models import ContentStatus, Conversation, ConversationRanking, Idea, IdeaRanking
 from tests.conversations.conftest import make_idea, make_people
+from tests.conversations.moderation import streamed
 from vocaleyes.models import User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.parametrize("status", ["hidden", "pending"])]
@@ -106,19 +107,17 @@ def test_held_back_ideas_are_absent_from_every_export(
     settings.MEDIA_ROOT = tmp_path
     client.force_login(fran)
     response = client.get("/conversations/wellbeing/facilitate/export/action-list.csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(streamed(response).decode("utf-8-sig"))))
     assert [row[1] for row in rows[1:]] == ["Benches by the sea", "Longer library hours"]
 
     response = client.get("/conversations/wellbeing/facilitate/export/action-list.xlsx")
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(io.BytesIO(streamed(response))).active
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
         "Benches by the sea",
         "Longer library hours",
     ]
 
-    page = b"".join(
-        client.get("/conversations/wellbeing/facilitate/export/print/").streaming_content
-    ).decode()
+    page = streamed(client.get("/conversations/wellbeing/facilitate/export/print/")).decode()
     assert SECRET not in page
     assert "Benches by the sea" in page
 

@@ -4,6 +4,7 @@ and an audit log nobody can change or delete."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -43,9 +44,7 @@ def queue(conversation: Conversation, alice: User, bob: User) -> dict[str, Idea]
     report(ideas["Twice reported"], make_people(2, "reporter"))
     for title, status in (("Waiting old", "pending"), ("Waiting new", "pending"), ("Hidden", "hidden")):
         Idea.objects.filter(pk=ideas[title].pk).update(status=status)
-    Idea.objects.filter(pk=ideas["Waiting old"].pk).update(
-        created=timezone.now() - timezone.timedelta(days=3)
-    )
+    Idea.objects.filter(pk=ideas["Waiting old"].pk).update(created=timezone.now() - timedelta(days=3))
     return ideas
 
 
@@ -194,11 +193,12 @@ def test_officers_suspend_and_lift_from_the_user_list(
         },
         follow=True,
     )
-    page = response.content.decode()
-    assert "Suspend: done for 1 item." in page
-    assert "Officers cannot be suspended" in page
+    result = response.content.decode()
+    assert "Suspend: done for 1 item." in result
+    assert "Officers cannot be suspended" in result
     alice.refresh_from_db()
     assert is_suspended(alice)
+    assert alice.suspended_until is not None
     assert 29 <= (alice.suspended_until - timezone.now()).days <= 30
     suspended_list = client.get("/admin/vocaleyes/user/?suspended=yes").content.decode()
     assert re.findall(r'<th class="field-email"><a href="[^"]+">([^<]+)</a>', suspended_list) == [
