@@ -390,6 +390,8 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 
 def bare_aggregation(conversation_id: int) -> float:
+    """The bare SQL aggregation over the ratings table: count and sum per idea, fetched."""
+
     def run() -> list[Any]:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -399,10 +401,11 @@ def bare_aggregation(conversation_id: int) -> float:
             )
             return cursor.fetchall()
 
-    return statistics.median(timed(run)[0] for _ in range(3))
+    return timed(run)[0]
 
 
 def reset_snapshot(conversation_id: int) -> None:
+    """Back to "never ranked": every snapshot row empty, as after the ideas were posted."""
     IdeaRanking.objects.filter(conversation_id=conversation_id).update(
         rating_count=0,
         rating_mean=None,
@@ -415,17 +418,36 @@ def reset_snapshot(conversation_id: int) -> None:
         rank=None,
         computed_at=None,
     )
+    ConversationRanking.objects.filter(pk=conversation_id).update(
+        ranked_ideas=b"", last_idea_id=0, computed_at=None
+    )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE conversations_idearanking")
 
 
-def recompute(conversation_id: int, *, cold: bool) -> float:
-    samples = []
-    for _ in range(3):
-        if cold:
-            reset_snapshot(conversation_id)
-        samples.append(timed(lambda: services.ranking_recompute(conversation_id=conversation_id))[0])
-    return statistics.median(samples)
+def measure_ranking(conversation_id: int, rounds: int) -> list[tuple[str, str, str]]:
+    """Rounds of (bare aggregation, then recompute) side by side, so both see the same load on
+    a shared machine; the ratio is taken per round, then the median reported."""
+    rows = []
+    for label, cold in (("from an empty snapshot", True), ("nothing changed since the last run", False)):
+        bare, full, ratios = [], [], []
+        for _ in range(rounds):
+            if cold:
+                reset_snapshot(conversation_id)
+            aggregation = bare_aggregation(conversation_id)
+            recompute = timed(lambda: services.ranking_recompute(conversation_id=conversation_id))[0]
+            bare.append(aggregation)
+            full.append(recompute)
+            ratios.append(recompute / aggregation)
+        rows.append(
+            (
+                f"Ranking recompute, whole conversation, {label}",
+                f"median {statistics.median(full) * 1000:,.0f} ms (max {max(full) * 1000:,.0f})",
+                f"{statistics.median(ratios):.2f}x the bare aggregation "
+                f"(median {statistics.median(bare) * 1000:,.0f} ms)",
+            )
+        )
+    return rows
 
 
 def measure_page(client: Client, url: str, repeat: int, **headers: str) -> tuple[float, float, int, int]:
@@ -508,7 +530,8 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=50, help="requests per page measured")
+    parser.add_argument("--rounds", type=int, default=5, help="ranking rounds measured")
     parser.add_argument(
         "--only",
         choices=["generate", "ranking", "pages", "ratings"],
@@ -542,29 +565,11 @@ def main() -> None:
     }
     log("Data: " + ", ".join(f"{value:,} {key}" for key, value in counts.items()))
 
+    log("Load average at the start: " + ", ".join(f"{value:.1f}" for value in os.getloadavg()))
     rows: list[tuple[str, str, str]] = []
     if "ranking" in parts:
         log("Ranking...")
-        bare = bare_aggregation(cid)
-        cold = recompute(cid, cold=True)
-        warm = recompute(cid, cold=False)
-        rows.append(
-            ("Bare SQL aggregation over the ratings (count, sum per idea)", f"{bare * 1000:,.0f} ms", "")
-        )
-        rows.append(
-            (
-                "Ranking recompute, whole conversation, from an empty snapshot",
-                f"{cold * 1000:,.0f} ms",
-                f"{cold / bare:.2f}x the aggregation",
-            )
-        )
-        rows.append(
-            (
-                "Ranking recompute, nothing changed since the last run",
-                f"{warm * 1000:,.0f} ms",
-                f"{warm / bare:.2f}x the aggregation",
-            )
-        )
+        rows.extend(measure_ranking(cid, options.rounds))
     elif not ConversationRanking.objects.filter(pk=cid, computed_at__isnull=False).exists():
         services.ranking_recompute(conversation_id=cid)
     if "pages" in parts:
@@ -659,15 +664,18 @@ def print_table(rows: list[tuple[str, str, str]]) -> None:
     if not rows:
         return
     width = max(len(label) for label, *_ in rows)
+    figure_width = max(len(figure) for _, figure, _ in rows)
     print()
-    print(f"{'What':<{width}}  {'Figure':<32}  Notes")
-    print(f"{'-' * width}  {'-' * 32}  {'-' * 28}")
+    print(f"{'What':<{width}}  {'Figure':<{figure_width}}  Notes")
+    print(f"{'-' * width}  {'-' * figure_width}  {'-' * 28}")
     for label, figure, note in rows:
-        print(f"{label:<{width}}  {figure:<32}  {note}")
+        print(f"{label:<{width}}  {figure:<{figure_width}}  {note}")
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         version = cursor.fetchone()[0].split(" on ")[0]
-    print(f"\n{version}, {os.cpu_count()} CPUs; Django in-process, production settings (DEBUG off).")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\n{version}, {os.cpu_count()} CPUs, load average at the end {load}.")
+    print("Django in-process through the test client, production settings (DEBUG off).")
 
 
 if __name__ == "__main__":

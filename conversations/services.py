@@ -263,9 +263,8 @@ def ranking_recompute(*, conversation_id: int) -> ConversationRanking:
         ConversationRanking.objects.get_or_create(conversation_id=conversation_id)
         # One run per conversation at a time: a second run waits here, then reads what the first
         # wrote plus anything newer, instead of interleaving its writes with the first's.
-        summary = (
-            ConversationRanking.objects.select_for_update().defer("ranked_ideas").get(pk=conversation_id)
-        )
+        summary = ConversationRanking.objects.select_for_update().get(pk=conversation_id)
+        previously_ranked = np.array(ConversationRanking.unpack(summary.ranked_ideas), dtype=np.int64)
         if connection.vendor == "postgresql":
             # The snapshot is derived data, recomputed every few minutes at worst: no need to
             # wait for its commit to reach the disk.
@@ -284,7 +283,13 @@ def ranking_recompute(*, conversation_id: int) -> ConversationRanking:
 
         result = ranking.rank_arrays(visible_ids, counts)
         computed_at = timezone.now()
-        _store_snapshot(conversation_id=conversation_id, result=result, computed_at=computed_at)
+        _store_snapshot(
+            conversation_id=conversation_id,
+            result=result,
+            computed_at=computed_at,
+            dropped_ids=np.setdiff1d(previously_ranked, visible_ids),
+            checked_up_to=summary.last_idea_id,
+        )
         summary.ranked_ideas = ConversationRanking.pack(result.idea_ids[result.order].tolist())
         summary.last_idea_id = int(visible_ids[-1]) if len(visible_ids) else 0
         summary.computed_at = computed_at
@@ -322,7 +327,39 @@ _FIGURES = (
     "rank",
 )
 _COLUMNS = ("idea_id", "conversation_id", *_FIGURES)
-_COPY_TYPES = ("int8", "int8", "int4", "float8", "int4", "int4", "int4", "int4", "int4", "float8", "int4")
+
+# Big-endian numpy types of the temporary table's columns (idea_id, then _FIGURES), for COPY.
+_COPY_TYPES = (">i8", ">i4", ">f8", ">i4", ">i4", ">i4", ">i4", ">i4", ">f8", ">i4")
+
+
+def _snapshot_columns(result: ranking.Ranking) -> list[npt.NDArray[Any]]:
+    """The temporary table's columns (idea_id, then _FIGURES) for the ranked ideas."""
+    return [
+        result.idea_ids,
+        result.rating_count,
+        np.round(result.rating_mean, _SCORE_DECIMALS),  # NaN when unrated
+        *(result.counts[:, k] for k in range(len(ranking.VALUES))),
+        np.round(result.score, _SCORE_DECIMALS),
+        result.ranks,
+    ]
+
+
+def _binary_copy(columns: list[npt.NDArray[Any]]) -> bytes:
+    """Postgres' binary COPY format for rows of fixed-width, never-NULL values, built by numpy
+    in one go rather than row by row: each row is a 16-bit field count, then per field a 32-bit
+    length and the big-endian value."""
+    layout: list[tuple[str, str]] = [("fields", ">i2")]
+    for number, kind in enumerate(_COPY_TYPES):
+        layout += [(f"length{number}", ">i4"), (f"value{number}", kind)]
+    rows = np.empty(len(columns[0]), dtype=np.dtype(layout))
+    rows["fields"] = len(columns)
+    for number, (column, kind) in enumerate(zip(columns, _COPY_TYPES, strict=True)):
+        rows[f"length{number}"] = np.dtype(kind).itemsize
+        rows[f"value{number}"] = column
+    header = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8  # signature, flags, no header extension
+    return header + rows.tobytes() + b"\xff\xff"
+
+
 _UNRANKED = {"score": None, "rank": None}
 
 
@@ -341,27 +378,35 @@ def _snapshot_rows(conversation_id: int, result: ranking.Ranking) -> Iterator[tu
     return zip(*columns, strict=False)
 
 
-def _store_snapshot(*, conversation_id: int, result: ranking.Ranking, computed_at: datetime) -> None:
+def _store_snapshot(
+    *,
+    conversation_id: int,
+    result: ranking.Ranking,
+    computed_at: datetime,
+    dropped_ids: npt.NDArray[np.int64],
+    checked_up_to: int,
+) -> None:
     """Write the ranked ideas' snapshot rows, touching only those whose figures changed, and
-    take the rank away from any idea of the conversation that is no longer ranked.
+    take the rank away from ``dropped_ids``, ranked last time and not visible now.
 
     On Postgres the rows are COPYed into a temporary table and applied with one UPDATE … FROM
     (which, unlike an upsert, leaves unchanged rows alone: no lock, no new row version), one
-    INSERT for any idea without a snapshot row yet, and one UPDATE for ideas that dropped out.
-    Elsewhere (SQLite, small conversations) an executemany of an upsert does the same.
+    INSERT for any idea posted since the last run (``checked_up_to``) without a snapshot row,
+    and one UPDATE for the dropped ideas. Elsewhere (SQLite, small conversations) an
+    executemany of an upsert does the same.
     """
     table = IdeaRanking._meta.db_table
-    rows = _snapshot_rows(conversation_id, result)
-    names = ", ".join(_COLUMNS)
-    assignments = ", ".join(f"{column} = new.{column}" for column in _FIGURES)
     if connection.vendor != "postgresql":
+        rows = _snapshot_rows(conversation_id, result)
+        names = ", ".join(_COLUMNS)
+        assignments = ", ".join(f"{column} = excluded.{column}" for column in _FIGURES)
         changed = " OR ".join(f"{table}.{column} IS NOT excluded.{column}" for column in _FIGURES)
         changed += f" OR {table}.computed_at IS NULL"
         placeholders = ", ".join(["%s"] * (len(_COLUMNS) + 1))
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {table} ({names}, computed_at) VALUES ({placeholders}) "  # noqa: S608 - our names
-                f"ON CONFLICT (idea_id) DO UPDATE SET {assignments.replace('new.', 'excluded.')}, "
+                f"ON CONFLICT (idea_id) DO UPDATE SET {assignments}, "
                 f"computed_at = excluded.computed_at WHERE {changed}",
                 [(*row, computed_at) for row in rows],
             )
@@ -372,37 +417,42 @@ def _store_snapshot(*, conversation_id: int, result: ranking.Ranking, computed_a
         )
         return
 
-    # A row never computed is always written, so a first run stamps every row.
-    changed = " OR ".join(f"old.{column} IS DISTINCT FROM new.{column}" for column in _FIGURES)
+    # A row never computed is always written, so a first run stamps every row. The mean
+    # travels as NaN for "no ratings" (binary COPY below has fixed-width rows) and becomes NULL.
+    incoming = {column: f"new.{column}" for column in _FIGURES}
+    incoming["rating_mean"] = "NULLIF(new.rating_mean, 'NaN')"
+    assignments = ", ".join(f"{column} = {value}" for column, value in incoming.items())
+    changed = " OR ".join(f"old.{column} IS DISTINCT FROM {value}" for column, value in incoming.items())
     changed += " OR old.computed_at IS NULL"
+    figures = ", ".join(_FIGURES)
     with connection.cursor() as cursor:
         # Dropped first too, for a second run inside one outer transaction (tests do that).
         cursor.execute("DROP TABLE IF EXISTS pg_temp.ranking_new")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE ranking_new ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA"  # noqa: S608
+            f"CREATE TEMPORARY TABLE ranking_new ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT idea_id, {figures} FROM {table} WITH NO DATA"
         )
-        with cursor.copy(f"COPY ranking_new ({names}) FROM STDIN WITH (FORMAT BINARY)") as copy:
-            copy.set_types(_COPY_TYPES)
-            for row in rows:
-                copy.write_row(row)
+        with cursor.copy(f"COPY ranking_new (idea_id, {figures}) FROM STDIN WITH (FORMAT BINARY)") as copy:
+            copy.write(_binary_copy(_snapshot_columns(result)))
         cursor.execute(
             f"UPDATE {table} AS old SET {assignments}, computed_at = %s FROM ranking_new AS new "  # noqa: S608
             f"WHERE old.idea_id = new.idea_id AND ({changed})",
             [computed_at],
         )
-        # Every idea gets its snapshot row when it is posted; this only repairs a missing one.
+        # Every idea gets its snapshot row when it is posted; this repairs one that did not,
+        # among the ideas posted since the last run (older ones were checked then).
+        values = ", ".join(incoming.values())
         cursor.execute(
-            f"INSERT INTO {table} ({names}, computed_at) SELECT {names}, %s FROM ranking_new AS new "  # noqa: S608
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS old WHERE old.idea_id = new.idea_id)",
-            [computed_at],
+            f"INSERT INTO {table} (idea_id, conversation_id, {figures}, computed_at) "  # noqa: S608
+            f"SELECT new.idea_id, %s, {values}, %s FROM ranking_new AS new WHERE new.idea_id > %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} AS old WHERE old.idea_id = new.idea_id)",
+            [conversation_id, computed_at, checked_up_to],
         )
-        # Ideas no longer visible (hidden, say) lose their place.
-        cursor.execute(
-            f"UPDATE {table} AS old SET score = NULL, rank = NULL, computed_at = %s "  # noqa: S608
-            "WHERE old.conversation_id = %s AND old.rank IS NOT NULL "
-            "AND NOT EXISTS (SELECT 1 FROM ranking_new AS new WHERE new.idea_id = old.idea_id)",
-            [computed_at, conversation_id],
-        )
+        if len(dropped_ids):
+            cursor.execute(
+                f"UPDATE {table} SET score = NULL, rank = NULL, computed_at = %s WHERE idea_id = ANY(%s)",  # noqa: S608
+                [computed_at, dropped_ids.tolist()],
+            )
 
 
 # --- Facilitation --------------------------------------------------------------------------
