@@ -23,12 +23,11 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -105,19 +104,53 @@ def account_open_for_organisation(*, organisation: Organisation, kind: str) -> A
 # --- the core -------------------------------------------------------------------------------------
 
 
-def _lock_accounts(account_ids: Sequence[int]) -> dict[int, Account]:
-    """Lock the accounts with SELECT ... FOR UPDATE in primary-key order.
+class _Locked:
+    """The accounts of one transfer, locked, found by owner."""
 
-    The order is what prevents deadlocks: a gift from A to B and one from B to A both lock
-    min(A, B) first. The balances on the returned objects are current and stay so until commit.
+    def __init__(self, accounts: Sequence[Account]) -> None:
+        self.by_pk = {account.pk: account for account in accounts}
+
+    def person(self, user: User) -> Account:
+        return next(account for account in self.by_pk.values() if account.user_id == user.pk)
+
+    def organisation(self, organisation_id: int, kind: str) -> Account | None:
+        return next(
+            (
+                account
+                for account in self.by_pk.values()
+                if account.organisation_id == organisation_id and account.kind == kind
+            ),
+            None,
+        )
+
+
+def _lock_accounts(
+    *,
+    people: Sequence[User] = (),
+    organisation_account: tuple[int, str] | None = None,
+    account_ids: Sequence[int] = (),
+) -> _Locked:
+    """Lock the accounts of a transfer with one SELECT ... FOR UPDATE, in primary-key order.
+
+    Call inside ``transaction.atomic()``. The order is what prevents deadlocks: a gift from A to B
+    and one from B to A both lock min(A, B) first, and so wait for each other instead of each
+    holding what the other needs. The balances on the returned accounts are current and stay so
+    until commit. A person's account is opened on first use.
     """
-    accounts = (
-        Account.objects.select_for_update().filter(pk__in=sorted(set(account_ids))).order_by("pk")
-    )
-    locked = {account.pk: account for account in accounts}
-    if len(locked) != len(set(account_ids)):
-        raise LookupError("An account of this transfer does not exist.")
-    return locked
+    condition = Q(pk__in=list(account_ids))
+    if people:
+        condition |= Q(user__in=[person.pk for person in people])
+    if organisation_account is not None:
+        condition |= Q(organisation_id=organisation_account[0], kind=organisation_account[1])
+    for _attempt in range(2):
+        accounts = list(Account.objects.select_for_update().filter(condition).order_by("pk"))
+        have = {account.user_id for account in accounts}
+        missing = [person for person in people if person.pk not in have]
+        if not missing:
+            break
+        for person in missing:  # new accounts: nobody else can be holding them yet
+            account_for_person(user=person)
+    return _Locked(accounts)
 
 
 def _replay(idempotency_key: str, *, kind: str, amount: int, account_ids: Sequence[int]) -> Transfer | None:
@@ -228,19 +261,23 @@ def _enqueue_receipts(transfer: Transfer) -> None:
     from .tasks import send_transfer_receipts
 
     transfer_id = str(transfer.pk)
-    transaction.on_commit(lambda: send_transfer_receipts.delay(transfer_id))
+    # robust: a receipt that cannot be sent (mail server down) must never make a recorded
+    # transfer look failed to the person who made it; the error is logged.
+    transaction.on_commit(lambda: send_transfer_receipts.delay(transfer_id), robust=True)
 
 
-def _with_retry_on_key_race(run: Any, idempotency_key: str, *, kind: str, amount: int, account_ids: Sequence[int]) -> Any:
-    """Run ``run()``; when a twin request with the same key won the race to the unique index
-    (possible only if the two did not queue on the same locks), answer with its transfer."""
-    try:
-        return run()
-    except IntegrityError:
-        existing = _replay(idempotency_key, kind=kind, amount=amount, account_ids=account_ids)
-        if existing is None:
-            raise
-        return existing
+def _answer_key_race(idempotency_key: str, *, kind: str, amount: int, account_ids: Sequence[int]) -> Transfer | None:
+    """After an IntegrityError: the transfer a twin request recorded under the same key, if any.
+
+    Twins with the same accounts queue on the row locks and the second finds the first's transfer
+    after its locks; only a request whose accounts differ can reach the unique index at the same
+    time, and ``_replay`` refuses that as a conflict.
+    """
+    return _replay(idempotency_key, kind=kind, amount=amount, account_ids=account_ids)
+
+
+def _person_account_ids(*people: User) -> list[int]:
+    return list(Account.objects.filter(user__in=[person.pk for person in people]).values_list("pk", flat=True))
 
 
 # --- earn ----------------------------------------------------------------------------------------
@@ -302,22 +339,26 @@ def credits_earn_many(
             )
         _check_minutes(minutes)
     _check_key(idempotency_key)
-    issuing = Account.objects.filter(organisation=organisation, kind=Account.Kind.ISSUING).first()
-    if issuing is None:
-        raise CreditsError(
-            _("%(organisation)s does not give time credits yet. A council officer can open an issuing account for it.")
-            % {"organisation": organisation.name}
-        )
-    people = [(account_for_person(user=person), person, minutes) for person, minutes in volunteers]
 
     def keyed(person: User) -> str:
         return f"{idempotency_key}:{person.pk}" if key_per_person else idempotency_key
 
-    def run() -> list[Transfer]:
+    def no_issuing_account() -> CreditsError:
+        return CreditsError(
+            _("%(organisation)s does not give time credits yet. A council officer can open an issuing account for it.")
+            % {"organisation": organisation.name}
+        )
+
+    people = [person for person, _minutes in volunteers]
+    try:
         with transaction.atomic():
-            locked = _lock_accounts([issuing.pk, *(account.pk for account, _p, _m in people)])
+            locked = _lock_accounts(people=people, organisation_account=(organisation.pk, Account.Kind.ISSUING))
+            issuing = locked.organisation(organisation.pk, Account.Kind.ISSUING)
+            if issuing is None:
+                raise no_issuing_account()
             transfers = []
-            for account, person, minutes in people:
+            for person, minutes in volunteers:
+                account = locked.person(person)
                 key = keyed(person)
                 existing = _replay(key, kind=Transfer.Kind.EARN, amount=minutes, account_ids=[issuing.pk, account.pk])
                 if existing is not None:
@@ -325,7 +366,7 @@ def credits_earn_many(
                     continue
                 transfer = _record(
                     kind=Transfer.Kind.EARN,
-                    legs=[(locked[issuing.pk], -minutes), (locked[account.pk], minutes)],
+                    legs=[(issuing, -minutes), (account, minutes)],
                     idempotency_key=key,
                     recorded_by=recorded_by,
                     memo=memo,
@@ -335,14 +376,16 @@ def credits_earn_many(
                 _enqueue_receipts(transfer)
                 transfers.append(transfer)
             return transfers
-
-    try:
-        return run()
     except IntegrityError:
-        # A twin submission won the race for one of the keys: answer with what it recorded.
+        issuing_id = Account.objects.filter(organisation=organisation, kind=Account.Kind.ISSUING).values_list(
+            "pk", flat=True
+        )[0]
+        accounts = dict(Account.objects.filter(user__in=[p.pk for p in people]).values_list("user_id", "pk"))
         replays = [
-            _replay(keyed(person), kind=Transfer.Kind.EARN, amount=minutes, account_ids=[issuing.pk, account.pk])
-            for account, person, minutes in people
+            _answer_key_race(
+                keyed(person), kind=Transfer.Kind.EARN, amount=minutes, account_ids=[issuing_id, accounts[person.pk]]
+            )
+            for person, minutes in volunteers
         ]
         if any(replay is None for replay in replays):
             raise
@@ -357,30 +400,31 @@ def credits_spend(*, person: User, offer: PartnerOffer, idempotency_key: str) ->
     if not permissions.can_use_credits(person):
         raise PermissionDenied
     _check_key(idempotency_key)
-    receiving = Account.objects.filter(organisation_id=offer.organisation_id, kind=Account.Kind.RECEIVING).first()
-    if receiving is None:
-        raise CreditsError(_("This partner does not accept time credits at the moment."))
-    account = account_for_person(user=person)
-    ids = [account.pk, receiving.pk]
-
-    def run() -> Transfer:
+    receiving_key = (offer.organisation_id, Account.Kind.RECEIVING)
+    try:
         with transaction.atomic():
-            # The offer row first (it holds the places left), then the accounts: the same order as
-            # a reversal of a spend, so the two cannot deadlock.
+            # The offer row first (it holds the places left, and twin requests queue on it), then
+            # the accounts: the same order as the reversal of a spend, so the two cannot deadlock.
             locked_offer = PartnerOffer.objects.select_for_update().get(pk=offer.pk)
-            existing = _replay(idempotency_key, kind=Transfer.Kind.SPEND, amount=locked_offer.price, account_ids=ids)
+            locked = _lock_accounts(people=[person], organisation_account=receiving_key)
+            account = locked.person(person)
+            receiving = locked.organisation(*receiving_key)
+            if receiving is None:
+                raise CreditsError(_("This partner does not accept time credits at the moment."))
+            price = locked_offer.price
+            existing = _replay(
+                idempotency_key, kind=Transfer.Kind.SPEND, amount=price, account_ids=[account.pk, receiving.pk]
+            )
             if existing is not None:
                 return existing
             if not locked_offer.is_listed:
                 raise CreditsError(_("This offer is not available any more."))
             if locked_offer.is_sold_out:
                 raise CreditsError(_("Sorry, there are no places left on this offer."))
-            locked = _lock_accounts(ids)
-            price = locked_offer.price
             try:
                 transfer = _record(
                     kind=Transfer.Kind.SPEND,
-                    legs=[(locked[account.pk], -price), (locked[receiving.pk], price)],
+                    legs=[(account, -price), (receiving, price)],
                     idempotency_key=idempotency_key,
                     recorded_by=person,
                     organisation=locked_offer.organisation,
@@ -402,8 +446,13 @@ def credits_spend(*, person: User, offer: PartnerOffer, idempotency_key: str) ->
             if locked_offer.places_left is not None:
                 PartnerOffer.objects.filter(pk=locked_offer.pk).update(places_left=F("places_left") - 1)
             return transfer
-
-    return _with_retry_on_key_race(run, idempotency_key, kind=Transfer.Kind.SPEND, amount=offer.price, account_ids=ids)
+    except IntegrityError:
+        receiving_ids = Account.objects.filter(organisation_id=offer.organisation_id, kind=Account.Kind.RECEIVING)
+        ids = [*_person_account_ids(person), *receiving_ids.values_list("pk", flat=True)]
+        existing = _answer_key_race(idempotency_key, kind=Transfer.Kind.SPEND, amount=offer.price, account_ids=ids)
+        if existing is None:
+            raise
+        return existing
 
 
 # --- gift ----------------------------------------------------------------------------------------
@@ -420,24 +469,20 @@ def credits_gift(*, sender: User, recipient: User, minutes: int, message: str, i
     _check_minutes(minutes)
     message = _clean_memo(message)
     _check_key(idempotency_key)
-    from_account = account_for_person(user=sender)
-    to_account = account_for_person(user=recipient)
-    ids = [from_account.pk, to_account.pk]
-
-    def run() -> Transfer:
+    try:
         with transaction.atomic():
-            existing = _replay(idempotency_key, kind=Transfer.Kind.GIFT, amount=minutes, account_ids=ids)
-            if existing is not None:
-                return existing
-            locked = _lock_accounts(ids)
-            # A twin request may have committed while we waited for the locks.
-            existing = _replay(idempotency_key, kind=Transfer.Kind.GIFT, amount=minutes, account_ids=ids)
+            locked = _lock_accounts(people=[sender, recipient])
+            from_account, to_account = locked.person(sender), locked.person(recipient)
+            # After the locks: a twin request that held them first has committed by now.
+            existing = _replay(
+                idempotency_key, kind=Transfer.Kind.GIFT, amount=minutes, account_ids=[from_account.pk, to_account.pk]
+            )
             if existing is not None:
                 return existing
             try:
                 transfer = _record(
                     kind=Transfer.Kind.GIFT,
-                    legs=[(locked[from_account.pk], -minutes), (locked[to_account.pk], minutes)],
+                    legs=[(from_account, -minutes), (to_account, minutes)],
                     idempotency_key=idempotency_key,
                     recorded_by=sender,
                     memo=message,
@@ -449,8 +494,13 @@ def credits_gift(*, sender: User, recipient: User, minutes: int, message: str, i
                 ) from None
             _enqueue_receipts(transfer)
             return transfer
-
-    return _with_retry_on_key_race(run, idempotency_key, kind=Transfer.Kind.GIFT, amount=minutes, account_ids=ids)
+    except IntegrityError:
+        existing = _answer_key_race(
+            idempotency_key, kind=Transfer.Kind.GIFT, amount=minutes, account_ids=_person_account_ids(sender, recipient)
+        )
+        if existing is None:
+            raise
+        return existing
 
 
 # --- reversal ------------------------------------------------------------------------------------
@@ -472,16 +522,12 @@ def transfer_reverse(*, transfer: Transfer, reversed_by: User, reason: str, idem
     _check_key(idempotency_key)
     original_legs = list(Entry.objects.filter(transfer=transfer).order_by("id"))
     ids = [entry.account_id for entry in original_legs]
-
-    def run() -> Transfer:
+    try:
         with transaction.atomic():
-            existing = _replay(idempotency_key, kind=Transfer.Kind.REVERSAL, amount=transfer.amount, account_ids=ids)
-            if existing is not None:
-                return existing
             offer = None
             if transfer.offer_id is not None:
                 offer = PartnerOffer.objects.select_for_update().get(pk=transfer.offer_id)
-            locked = _lock_accounts(ids)
+            locked = _lock_accounts(account_ids=ids)
             existing = _replay(idempotency_key, kind=Transfer.Kind.REVERSAL, amount=transfer.amount, account_ids=ids)
             if existing is not None:
                 return existing
@@ -492,7 +538,7 @@ def transfer_reverse(*, transfer: Transfer, reversed_by: User, reason: str, idem
             try:
                 reversal = _record(
                     kind=Transfer.Kind.REVERSAL,
-                    legs=[(locked[entry.account_id], -entry.amount) for entry in original_legs],
+                    legs=[(locked.by_pk[entry.account_id], -entry.amount) for entry in original_legs],
                     idempotency_key=idempotency_key,
                     recorded_by=reversed_by,
                     memo=reason,
@@ -502,7 +548,7 @@ def transfer_reverse(*, transfer: Transfer, reversed_by: User, reason: str, idem
                     reverses=transfer,
                 )
             except ledger.Overdrawn as overdrawn:
-                short = locked[overdrawn.account_id]
+                short = Account.objects.with_owner().get(pk=overdrawn.account_id)
                 raise InsufficientCredits(
                     _(
                         "%(name)s has %(balance)s left, less than the %(amount)s this would take back, "
@@ -517,11 +563,8 @@ def transfer_reverse(*, transfer: Transfer, reversed_by: User, reason: str, idem
             if offer is not None and offer.places_left is not None and transfer.kind == Transfer.Kind.SPEND:
                 PartnerOffer.objects.filter(pk=offer.pk).update(places_left=F("places_left") + 1)
             return reversal
-
-    try:
-        return run()  # type: ignore[no-any-return]
     except IntegrityError:
-        existing = _replay(idempotency_key, kind=Transfer.Kind.REVERSAL, amount=transfer.amount, account_ids=ids)
+        existing = _answer_key_race(idempotency_key, kind=Transfer.Kind.REVERSAL, amount=transfer.amount, account_ids=ids)
         if existing is not None:
             return existing
         if Transfer.objects.filter(reverses=transfer).exists():
