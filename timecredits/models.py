@@ -338,3 +338,15 @@ class Entry(models.Model):
     @property
     def paid_out(self) -> int:
         return -self.amount if self.amount < 0 else 0
+
+    @property
+    def paid_in_display(self) -> str:
+        return format_minutes(self.paid_in)
+
+    @property
+    def paid_out_display(self) -> str:
+        return format_minutes(self.paid_out)
+
+    @property
+    def balance_after_display(self) -> str:
+        return format_minutes(self.balance_after)
