@@ -74,7 +74,9 @@ def run_processes(world: World, keys: list[str], workers: int) -> Report:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--workers", type=int, default=20)
     parser.add_argument("--attempts", type=int, default=10_000)
     parser.add_argument("--people", type=int, default=200)
@@ -97,9 +99,9 @@ def main() -> int:
     problems = verify(world, report)
     counts = report.counts()
     by_kind = dict(
-        Transfer.objects.filter(idempotency_key__startswith=f"{prefix}-").values_list("kind").annotate(
-            n=django.db.models.Count("id")
-        )
+        Transfer.objects.filter(idempotency_key__startswith=f"{prefix}-")
+        .values_list("kind")
+        .annotate(n=django.db.models.Count("id"))
     )
     print(f"outcomes: {dict(counts)}")
     print(f"transfers written by kind: {by_kind}")

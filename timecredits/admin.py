@@ -30,7 +30,13 @@ from .models import Account, Entry, PartnerOffer, Transfer
 class AccountAdmin(admin.ModelAdmin):
     list_display = ["number", "owner", "kind", "balance_shown", "created"]
     list_filter = ["kind"]
-    search_fields = ["number", "user__email", "user__display_name", "organisation__name_en", "organisation__name_cy"]
+    search_fields = [
+        "number",
+        "user__email",
+        "user__display_name",
+        "organisation__name_en",
+        "organisation__name_cy",
+    ]
     list_select_related = ["user", "organisation"]
     readonly_fields = ["number", "balance_shown", "created"]
     autocomplete_fields = ["organisation"]
@@ -43,12 +49,12 @@ class AccountAdmin(admin.ModelAdmin):
     def balance_shown(self, obj: Account) -> str:
         return format_minutes(obj.balance)
 
-    def get_fields(self, request: HttpRequest, obj: Account | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Account | None = None) -> Any:
         if obj is None:  # adding: officers open organisation accounts; people's open on first use
             return ["organisation", "kind"]
         return ["number", "kind", "user", "organisation", "balance_shown", "created"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Account | None = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Account | None = None) -> Any:
         if obj is None:
             return []
         return ["number", "kind", "user", "organisation", "balance_shown", "created"]
@@ -75,8 +81,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 class EntryInline(admin.TabularInline):
     model = Entry
-    fields = ["account", "amount_shown", "balance_after_shown"]
-    readonly_fields = fields
+    fields = readonly_fields = ("account", "amount_shown", "balance_after_shown")
     extra = 0
     can_delete = False
 
@@ -100,15 +105,31 @@ class EntryInline(admin.TabularInline):
 
 @admin.register(Transfer)
 class TransferAdmin(admin.ModelAdmin):
-    list_display = ["created", "kind", "amount_shown", "memo", "recorded_by", "organisation", "reference", "reversal_link"]
+    list_display = [
+        "created",
+        "kind",
+        "amount_shown",
+        "memo",
+        "recorded_by",
+        "organisation",
+        "reference",
+        "reversal_link",
+    ]
     list_filter = ["kind", "created", "organisation"]
-    search_fields = ["id", "idempotency_key", "reference", "memo", "recorded_by__email", "recorded_by__display_name"]
+    search_fields = [
+        "id",
+        "idempotency_key",
+        "reference",
+        "memo",
+        "recorded_by__email",
+        "recorded_by__display_name",
+    ]
     list_select_related = ["recorded_by", "organisation", "reversal"]
     date_hierarchy = "created"
     inlines = [EntryInline]
     change_form_template = "admin/timecredits/transfer/change_form.html"
     change_list_template = "admin/timecredits/transfer/change_list.html"
-    fields = [
+    fields = readonly_fields = (
         "id",
         "kind",
         "amount_shown",
@@ -122,8 +143,7 @@ class TransferAdmin(admin.ModelAdmin):
         "reverses",
         "reversal_link",
         "idempotency_key",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(description=gettext_lazy("amount"), ordering="amount")
     def amount_shown(self, obj: Transfer) -> str:
@@ -162,7 +182,11 @@ class TransferAdmin(admin.ModelAdmin):
         return own + super().get_urls()
 
     def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         transfer = self.get_object(request, object_id)
         reversible = (
@@ -171,7 +195,9 @@ class TransferAdmin(admin.ModelAdmin):
             and transfer.kind != Transfer.Kind.REVERSAL
             and not Transfer.objects.filter(reverses=transfer).exists()
         )
-        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "reversible": reversible})
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "reversible": reversible}
+        )
 
     def reconciliation_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.is_staff:
@@ -192,7 +218,9 @@ class TransferAdmin(admin.ModelAdmin):
     def reverse_view(self, request: HttpRequest, pk: str) -> HttpResponse:
         if not permissions.can_reverse(request.user):
             raise PermissionDenied
-        transfer = get_object_or_404(Transfer.objects.select_related("recorded_by", "organisation", "offer"), pk=pk)
+        transfer = get_object_or_404(
+            Transfer.objects.select_related("recorded_by", "organisation", "offer"), pk=pk
+        )
         form = ReverseForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             user = request.user
@@ -208,7 +236,9 @@ class TransferAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, _("The transfer has been reversed."))
                 return HttpResponseRedirect(reverse("admin:timecredits_transfer_change", args=[reversal.pk]))
-        entries = Entry.objects.filter(transfer=transfer).select_related("account__user", "account__organisation")
+        entries = Entry.objects.filter(transfer=transfer).select_related(
+            "account__user", "account__organisation"
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -222,7 +252,15 @@ class TransferAdmin(admin.ModelAdmin):
 
 @admin.register(PartnerOffer)
 class PartnerOfferAdmin(admin.ModelAdmin):
-    list_display = ["title_en", "title_cy", "organisation", "price_shown", "places_left", "is_listed", "updated"]
+    list_display = [
+        "title_en",
+        "title_cy",
+        "organisation",
+        "price_shown",
+        "places_left",
+        "is_listed",
+        "updated",
+    ]
     list_filter = ["is_listed", "organisation"]
     list_select_related = ["organisation"]
     search_fields = ["title_en", "title_cy", "organisation__name_en", "organisation__name_cy"]

@@ -74,7 +74,9 @@ class GiftForm(IdempotentForm, DurationMixin):
     recipient = forms.CharField(
         label=_("Their account number"),
         max_length=12,
-        help_text=_("Ask the person for the account number shown on their time credits page, like 7KQ4-M2XD."),
+        help_text=_(
+            "Ask the person for the account number shown on their time credits page, like 7KQ4-M2XD."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     message = forms.CharField(
@@ -97,12 +99,17 @@ class GiftForm(IdempotentForm, DurationMixin):
             raise ValidationError(_("Enter an account number like 7KQ4-M2XD."))
         number = raw if "-" in raw else f"{raw[:4]}-{raw[4:]}"
         account = (
-            Account.objects.people().select_related("user").filter(number=number, user__is_active=True).first()
+            Account.objects.people()
+            .select_related("user")
+            .filter(number=number, user__is_active=True)
+            .first()
         )
         if account is None:
             raise ValidationError(_("There is no account with that number. Check it with the person."))
         if account.user_id == self.sender.pk:
-            raise ValidationError(_("That is your own account number. Enter the number of the person you are giving to."))
+            raise ValidationError(
+                _("That is your own account number. Enter the number of the person you are giving to.")
+            )
         return account
 
     def clean(self) -> dict[str, Any]:
@@ -123,10 +130,14 @@ class StatementFilterForm(forms.Form):
         widget=forms.RadioSelect,
     )
     date_from = forms.DateField(
-        label=_("From (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("From (date)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("To (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("To (date)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -152,7 +163,9 @@ class RecordHoursForm(IdempotentForm):
     memo = forms.CharField(
         label=_("What was the volunteering?"),
         max_length=MAX_MEMO_LENGTH,
-        help_text=_("For example: citizen panel on bus routes, 12 March. People see this on their statement."),
+        help_text=_(
+            "For example: citizen panel on bus routes, 12 March. People see this on their statement."
+        ),
     )
 
     field_order = ["organisation", "memo", "idempotency_key"]
@@ -205,7 +218,9 @@ class BaseVolunteerFormSet(forms.BaseFormSet):
 
     def volunteers(self) -> list[tuple[User, int]]:
         return [
-            (form.cleaned_data["email"], form.duration()) for form in self.forms if form.cleaned_data.get("email")
+            (form.cleaned_data["email"], form.duration())
+            for form in self.forms
+            if form.cleaned_data.get("email")
         ]
 
 

@@ -23,7 +23,7 @@ class LedgerRuleError(ValueError):
     """A set of legs that breaks a bookkeeping rule (a programming error, not bad input)."""
 
 
-class Overdrawn(Exception):  # noqa: N818 - named for what happened, like Django's DoesNotExist
+class Overdrawn(Exception):
     """An account that may not go negative would: bad input the person can fix."""
 
     def __init__(self, *, account_id: int, balance: int, needed: int) -> None:

@@ -81,7 +81,10 @@ class Account(models.Model):
     # What people tell each other to receive a gift: short, unambiguous, not an email address.
     number = models.CharField(_("account number"), max_length=12, unique=True, editable=False)
     balance = models.BigIntegerField(
-        _("balance (minutes)"), default=0, editable=False, help_text=_("Kept by the database from the entries.")
+        _("balance (minutes)"),
+        default=0,
+        editable=False,
+        help_text=_("Kept by the database from the entries."),
     )
     created = models.DateTimeField(_("opened"), auto_now_add=True)
 
@@ -98,7 +101,9 @@ class Account(models.Model):
                     | Q(kind__in=["issuing", "receiving"], user__isnull=True, organisation__isnull=False)
                 ),
                 name="timecredits_account_owner_matches_kind",
-                violation_error_message=_("A person's account belongs to a person; other accounts to an organisation."),
+                violation_error_message=_(
+                    "A person's account belongs to a person; other accounts to an organisation."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["organisation", "kind"],
@@ -116,6 +121,11 @@ class Account(models.Model):
     def __str__(self) -> str:
         return f"{self.owner_name} ({self.get_kind_display()}, {self.number})"
 
+    def get_absolute_url(self) -> str:
+        if self.kind == self.Kind.PERSON:
+            return reverse("timecredits:statement")
+        return reverse("timecredits:account_statement", kwargs={"number": self.number})
+
     @property
     def owner_name(self) -> str:
         if self.user_id is not None:
@@ -131,11 +141,6 @@ class Account(models.Model):
     @property
     def balance_display(self) -> str:
         return format_minutes(self.balance)
-
-    def get_absolute_url(self) -> str:
-        if self.kind == self.Kind.PERSON:
-            return reverse("timecredits:statement")
-        return reverse("timecredits:account_statement", kwargs={"number": self.number})
 
 
 class PartnerOfferQuerySet(models.QuerySet["PartnerOffer"]):
@@ -154,14 +159,19 @@ class PartnerOffer(models.Model):
     description_en = models.TextField(_("description (English)"), blank=True)
     description_cy = models.TextField(_("description (Welsh)"), blank=True)
     availability_en = models.CharField(
-        _("when and where (English)"), max_length=300, blank=True, help_text=_("For example: weekdays 9am to 4pm.")
+        _("when and where (English)"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: weekdays 9am to 4pm."),
     )
     availability_cy = models.CharField(_("when and where (Welsh)"), max_length=300, blank=True)
     price = models.PositiveIntegerField(_("price (minutes)"), help_text=_("60 minutes is one time credit."))
     places_left = models.PositiveIntegerField(
         _("places left"), null=True, blank=True, help_text=_("Leave empty when places are not limited.")
     )
-    is_listed = models.BooleanField(_("listed"), default=True, help_text=_("Untick to stop people spending on it."))
+    is_listed = models.BooleanField(
+        _("listed"), default=True, help_text=_("Untick to stop people spending on it.")
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -267,7 +277,8 @@ class Transfer(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="timecredits_transfer_amount_positive"),
             models.CheckConstraint(
-                condition=Q(kind="reversal", reverses__isnull=False) | (~Q(kind="reversal") & Q(reverses__isnull=True)),
+                condition=Q(kind="reversal", reverses__isnull=False)
+                | (~Q(kind="reversal") & Q(reverses__isnull=True)),
                 name="timecredits_reversal_references_original",
             ),
             models.CheckConstraint(
@@ -305,7 +316,9 @@ class Entry(models.Model):
     account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="entries", db_index=False, verbose_name=_("account")
     )
-    amount = models.BigIntegerField(_("amount (minutes)"), help_text=_("Positive: paid in. Negative: paid out."))
+    amount = models.BigIntegerField(
+        _("amount (minutes)"), help_text=_("Positive: paid in. Negative: paid out.")
+    )
     balance_after = models.BigIntegerField(_("balance after (minutes)"))
     kind = models.CharField(_("kind"), max_length=10, choices=Transfer.Kind.choices)
     created = models.DateTimeField(_("recorded"))

@@ -150,9 +150,11 @@ def statement_page(
         chunk = list(entries[: size + 1])
         has_older = len(chunk) > size
         rows = chunk[:size]
-        has_newer = before is not None and bool(rows) and filters.apply(
-            Entry.objects.filter(account=account, id__gt=rows[0].pk)
-        ).exists()
+        has_newer = (
+            before is not None
+            and bool(rows)
+            and filters.apply(Entry.objects.filter(account=account, id__gt=rows[0].pk)).exists()
+        )
     return StatementPage(
         lines=_with_counterparties(account, rows),
         newer_cursor=rows[0].pk if rows and has_newer else None,
@@ -239,7 +241,9 @@ def ledger_reconcile() -> Reconciliation:
         .values_list("number", flat=True)[:20]
     )
     negative = list(
-        accounts.exclude(kind=Account.Kind.ISSUING).filter(balance__lt=0).values_list("number", flat=True)[:20]
+        accounts.exclude(kind=Account.Kind.ISSUING)
+        .filter(balance__lt=0)
+        .values_list("number", flat=True)[:20]
     )
     running = Entry.objects.annotate(
         running=Window(Sum("amount"), partition_by=[F("account_id")], order_by=F("id").asc())
@@ -264,10 +268,18 @@ def ledger_reconcile() -> Reconciliation:
         Check(_("All balances add up to zero"), balances["total"] == 0, str(balances["total"])),
         Check(_("All entries add up to zero"), entries["total"] == 0, str(entries["total"])),
         Check(_("Every account's balance equals the sum of its entries"), not drifted, _ids(drifted)),
-        Check(_("Every stored running balance follows from the entries before it"), not broken_running, _ids(broken_running)),
+        Check(
+            _("Every stored running balance follows from the entries before it"),
+            not broken_running,
+            _ids(broken_running),
+        ),
         Check(_("No person or partner is below zero"), not negative, _ids(negative)),
         Check(_("Every transfer has balanced entries moving its amount"), not unbalanced, _ids(unbalanced)),
-        Check(_("Every reversal moves what its original moved"), not mismatched_reversals, _ids(mismatched_reversals)),
+        Check(
+            _("Every reversal moves what its original moved"),
+            not mismatched_reversals,
+            _ids(mismatched_reversals),
+        ),
     ]
     return Reconciliation(
         checks=checks,

@@ -164,7 +164,9 @@ def _replay(idempotency_key: str, *, kind: str, amount: int, account_ids: Sequen
         return None
     legs = set(Entry.objects.filter(transfer=existing).values_list("account_id", flat=True))
     if existing.kind != kind or existing.amount != amount or legs != set(account_ids):
-        raise IdempotencyConflict(_("This form was already used for a different transfer. Please start again."))
+        raise IdempotencyConflict(
+            _("This form was already used for a different transfer. Please start again.")
+        )
     existing.replayed = True
     return existing
 
@@ -191,7 +193,10 @@ def _record(
     postings = ledger.post(
         [
             ledger.Leg(
-                account_id=account.pk, amount=amount, balance=account.balance, may_go_negative=account.may_go_negative
+                account_id=account.pk,
+                amount=amount,
+                balance=account.balance,
+                may_go_negative=account.may_go_negative,
             )
             for account, amount in legs
         ]
@@ -266,7 +271,9 @@ def _enqueue_receipts(transfer: Transfer) -> None:
     transaction.on_commit(lambda: send_transfer_receipts.delay(transfer_id), robust=True)
 
 
-def _answer_key_race(idempotency_key: str, *, kind: str, amount: int, account_ids: Sequence[int]) -> Transfer | None:
+def _answer_key_race(
+    idempotency_key: str, *, kind: str, amount: int, account_ids: Sequence[int]
+) -> Transfer | None:
     """After an IntegrityError: the transfer a twin request recorded under the same key, if any.
 
     Twins with the same accounts queue on the row locks and the second finds the first's transfer
@@ -277,7 +284,9 @@ def _answer_key_race(idempotency_key: str, *, kind: str, amount: int, account_id
 
 
 def _person_account_ids(*people: User) -> list[int]:
-    return list(Account.objects.filter(user__in=[person.pk for person in people]).values_list("pk", flat=True))
+    return list(
+        Account.objects.filter(user__in=[person.pk for person in people]).values_list("pk", flat=True)
+    )
 
 
 # --- earn ----------------------------------------------------------------------------------------
@@ -345,14 +354,19 @@ def credits_earn_many(
 
     def no_issuing_account() -> CreditsError:
         return CreditsError(
-            _("%(organisation)s does not give time credits yet. A council officer can open an issuing account for it.")
+            _(
+                "%(organisation)s does not give time credits yet. "
+                "A council officer can open an issuing account for it."
+            )
             % {"organisation": organisation.name}
         )
 
     people = [person for person, _minutes in volunteers]
     try:
         with transaction.atomic():
-            locked = _lock_accounts(people=people, organisation_account=(organisation.pk, Account.Kind.ISSUING))
+            locked = _lock_accounts(
+                people=people, organisation_account=(organisation.pk, Account.Kind.ISSUING)
+            )
             issuing = locked.organisation(organisation.pk, Account.Kind.ISSUING)
             if issuing is None:
                 raise no_issuing_account()
@@ -360,7 +374,9 @@ def credits_earn_many(
             for person, minutes in volunteers:
                 account = locked.person(person)
                 key = keyed(person)
-                existing = _replay(key, kind=Transfer.Kind.EARN, amount=minutes, account_ids=[issuing.pk, account.pk])
+                existing = _replay(
+                    key, kind=Transfer.Kind.EARN, amount=minutes, account_ids=[issuing.pk, account.pk]
+                )
                 if existing is not None:
                     transfers.append(existing)
                     continue
@@ -383,7 +399,10 @@ def credits_earn_many(
         accounts = dict(Account.objects.filter(user__in=[p.pk for p in people]).values_list("user_id", "pk"))
         replays = [
             _answer_key_race(
-                keyed(person), kind=Transfer.Kind.EARN, amount=minutes, account_ids=[issuing_id, accounts[person.pk]]
+                keyed(person),
+                kind=Transfer.Kind.EARN,
+                amount=minutes,
+                account_ids=[issuing_id, accounts[person.pk]],
             )
             for person, minutes in volunteers
         ]
@@ -413,7 +432,10 @@ def credits_spend(*, person: User, offer: PartnerOffer, idempotency_key: str) ->
                 raise CreditsError(_("This partner does not accept time credits at the moment."))
             price = locked_offer.price
             existing = _replay(
-                idempotency_key, kind=Transfer.Kind.SPEND, amount=price, account_ids=[account.pk, receiving.pk]
+                idempotency_key,
+                kind=Transfer.Kind.SPEND,
+                amount=price,
+                account_ids=[account.pk, receiving.pk],
             )
             if existing is not None:
                 return existing
@@ -447,9 +469,13 @@ def credits_spend(*, person: User, offer: PartnerOffer, idempotency_key: str) ->
                 PartnerOffer.objects.filter(pk=locked_offer.pk).update(places_left=F("places_left") - 1)
             return transfer
     except IntegrityError:
-        receiving_ids = Account.objects.filter(organisation_id=offer.organisation_id, kind=Account.Kind.RECEIVING)
+        receiving_ids = Account.objects.filter(
+            organisation_id=offer.organisation_id, kind=Account.Kind.RECEIVING
+        )
         ids = [*_person_account_ids(person), *receiving_ids.values_list("pk", flat=True)]
-        existing = _answer_key_race(idempotency_key, kind=Transfer.Kind.SPEND, amount=offer.price, account_ids=ids)
+        existing = _answer_key_race(
+            idempotency_key, kind=Transfer.Kind.SPEND, amount=offer.price, account_ids=ids
+        )
         if existing is None:
             raise
         return existing
@@ -458,7 +484,9 @@ def credits_spend(*, person: User, offer: PartnerOffer, idempotency_key: str) ->
 # --- gift ----------------------------------------------------------------------------------------
 
 
-def credits_gift(*, sender: User, recipient: User, minutes: int, message: str, idempotency_key: str) -> Transfer:
+def credits_gift(
+    *, sender: User, recipient: User, minutes: int, message: str, idempotency_key: str
+) -> Transfer:
     """``sender`` gives ``minutes`` of their credits to ``recipient``, with a message."""
     if not permissions.can_use_credits(sender):
         raise PermissionDenied
@@ -475,7 +503,10 @@ def credits_gift(*, sender: User, recipient: User, minutes: int, message: str, i
             from_account, to_account = locked.person(sender), locked.person(recipient)
             # After the locks: a twin request that held them first has committed by now.
             existing = _replay(
-                idempotency_key, kind=Transfer.Kind.GIFT, amount=minutes, account_ids=[from_account.pk, to_account.pk]
+                idempotency_key,
+                kind=Transfer.Kind.GIFT,
+                amount=minutes,
+                account_ids=[from_account.pk, to_account.pk],
             )
             if existing is not None:
                 return existing
@@ -489,14 +520,20 @@ def credits_gift(*, sender: User, recipient: User, minutes: int, message: str, i
                 )
             except ledger.Overdrawn as overdrawn:
                 raise InsufficientCredits(
-                    _("You have %(balance)s, so you cannot give %(amount)s. Nothing has been taken from your account.")
+                    _(
+                        "You have %(balance)s, so you cannot give %(amount)s. "
+                        "Nothing has been taken from your account."
+                    )
                     % {"balance": format_minutes(overdrawn.balance), "amount": format_minutes(minutes)}
                 ) from None
             _enqueue_receipts(transfer)
             return transfer
     except IntegrityError:
         existing = _answer_key_race(
-            idempotency_key, kind=Transfer.Kind.GIFT, amount=minutes, account_ids=_person_account_ids(sender, recipient)
+            idempotency_key,
+            kind=Transfer.Kind.GIFT,
+            amount=minutes,
+            account_ids=_person_account_ids(sender, recipient),
         )
         if existing is None:
             raise
@@ -528,7 +565,9 @@ def transfer_reverse(*, transfer: Transfer, reversed_by: User, reason: str, idem
             if transfer.offer_id is not None:
                 offer = PartnerOffer.objects.select_for_update().get(pk=transfer.offer_id)
             locked = _lock_accounts(account_ids=ids)
-            existing = _replay(idempotency_key, kind=Transfer.Kind.REVERSAL, amount=transfer.amount, account_ids=ids)
+            existing = _replay(
+                idempotency_key, kind=Transfer.Kind.REVERSAL, amount=transfer.amount, account_ids=ids
+            )
             if existing is not None:
                 return existing
             # Under the locks, so two officers reversing the same transfer queue here; the
@@ -564,7 +603,9 @@ def transfer_reverse(*, transfer: Transfer, reversed_by: User, reason: str, idem
                 PartnerOffer.objects.filter(pk=offer.pk).update(places_left=F("places_left") + 1)
             return reversal
     except IntegrityError:
-        existing = _answer_key_race(idempotency_key, kind=Transfer.Kind.REVERSAL, amount=transfer.amount, account_ids=ids)
+        existing = _answer_key_race(
+            idempotency_key, kind=Transfer.Kind.REVERSAL, amount=transfer.amount, account_ids=ids
+        )
         if existing is not None:
             return existing
         if Transfer.objects.filter(reverses=transfer).exists():

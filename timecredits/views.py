@@ -23,6 +23,7 @@ from vocaleyes.models import User
 from . import permissions, selectors, services
 from .amounts import format_clock, format_minutes
 from .forms import (
+    BaseVolunteerFormSet,
     GiftForm,
     RecordHoursForm,
     ReferenceCheckForm,
@@ -81,7 +82,10 @@ def _filters(request: HttpRequest) -> tuple[StatementFilterForm, selectors.State
 def _statement(request: HttpRequest, account: Account) -> HttpResponse:
     form, filters, query = _filters(request)
     page = selectors.statement_page(
-        account, filters=filters, before=_cursor(request.GET.get("before")), after=_cursor(request.GET.get("after"))
+        account,
+        filters=filters,
+        before=_cursor(request.GET.get("before")),
+        after=_cursor(request.GET.get("after")),
     )
     is_own = account.user_id == request.user.pk
     organised = list(selectors.accounts_organised_by(_user(request))) if is_own else []
@@ -222,7 +226,9 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = SpendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            transfer = services.credits_spend(person=user, offer=offer, idempotency_key=form.key_for("spend", user))
+            transfer = services.credits_spend(
+                person=user, offer=offer, idempotency_key=form.key_for("spend", user)
+            )
         except services.CreditsError as error:
             form.add_error(None, error.message)
             account.refresh_from_db(fields=["balance"])
@@ -250,7 +256,9 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
         kind=Transfer.Kind.SPEND,
     )
     assert transfer.organisation is not None
-    if transfer.recorded_by_id != request.user.pk and not permissions.is_organiser(request.user, transfer.organisation):
+    if transfer.recorded_by_id != request.user.pk and not permissions.is_organiser(
+        request.user, transfer.organisation
+    ):
         raise Http404
     reversal = Transfer.objects.filter(reverses=transfer).first()
     return render(request, "timecredits/transfer_receipt.html", {"transfer": transfer, "reversal": reversal})
@@ -272,6 +280,7 @@ def record_hours(request: HttpRequest) -> HttpResponse:
     formset = VolunteerFormSet(data, initial=[{}] * rows)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         organisation = form.cleaned_data["organisation"]
+        assert isinstance(formset, BaseVolunteerFormSet)
         volunteers = formset.volunteers()
         try:
             transfers = services.credits_earn_many(

@@ -66,7 +66,11 @@ def swim(partner: Organisation) -> PartnerOffer:
 @pytest.fixture
 def course(partner: Organisation) -> PartnerOffer:
     return PartnerOffer.objects.create(
-        organisation=partner, title_en="First aid course", title_cy="Cwrs cymorth cyntaf", price=120, places_left=1
+        organisation=partner,
+        title_en="First aid course",
+        title_cy="Cwrs cymorth cyntaf",
+        price=120,
+        places_left=1,
     )
 
 

@@ -19,7 +19,12 @@ KEY = "fedcba9876543210fedcba9876543210"
 @pytest.fixture
 def earned(alice: User, fran: User, organisation: Organisation, issuer: Account) -> Transfer:
     return services.credits_earn(
-        organisation=organisation, person=alice, minutes=120, recorded_by=fran, memo="Panel", idempotency_key="e"
+        organisation=organisation,
+        person=alice,
+        minutes=120,
+        recorded_by=fran,
+        memo="Panel",
+        idempotency_key="e",
     )
 
 
@@ -36,7 +41,9 @@ def test_transfers_cannot_be_added_changed_or_deleted_in_the_admin(
     assert earned.memo == "Panel"
 
 
-def test_an_officer_reverses_a_transfer_with_a_reason(client: Client, alice: User, olwen: User, earned: Transfer) -> None:
+def test_an_officer_reverses_a_transfer_with_a_reason(
+    client: Client, alice: User, olwen: User, earned: Transfer
+) -> None:
     client.force_login(olwen)
     url = reverse("admin:timecredits_transfer_reverse", args=[earned.pk])
     assert "What will be moved back" in client.get(url).content.decode()
@@ -57,7 +64,8 @@ def test_an_officer_reverses_a_transfer_with_a_reason(client: Client, alice: Use
 def test_a_facilitator_cannot_reverse(client: Client, fran: User, earned: Transfer) -> None:
     client.force_login(fran)  # not staff: the admin sends her to its sign-in page
     response = client.post(
-        reverse("admin:timecredits_transfer_reverse", args=[earned.pk]), {"reason": "x", "idempotency_key": KEY}
+        reverse("admin:timecredits_transfer_reverse", args=[earned.pk]),
+        {"reason": "x", "idempotency_key": KEY},
     )
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert not Transfer.objects.filter(kind=Transfer.Kind.REVERSAL).exists()

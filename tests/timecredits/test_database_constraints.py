@@ -38,14 +38,26 @@ def people(ledger_cleanup: None) -> tuple[User, User, Account, Account, Account]
 
 
 def write_transfer(
-    legs: list[tuple[Account, int, int]], *, amount: int, recorded_by: User, kind: str = "gift", key: str = "raw"
+    legs: list[tuple[Account, int, int]],
+    *,
+    amount: int,
+    recorded_by: User,
+    kind: str = "gift",
+    key: str = "raw",
 ) -> uuid.UUID:
     """Bypass the services: write entries then the transfer with the ORM, as given."""
     transfer_id = uuid.uuid4()
     now = timezone.now()
     Entry.objects.bulk_create(
         [
-            Entry(transfer_id=transfer_id, account=account, amount=value, balance_after=after, kind=kind, created=now)
+            Entry(
+                transfer_id=transfer_id,
+                account=account,
+                amount=value,
+                balance_after=after,
+                kind=kind,
+                created=now,
+            )
             for account, value, after in legs
         ]
     )
@@ -63,7 +75,7 @@ def assert_ledger_unchanged(transfers: int = 1, entries: int = 2) -> None:
 
 
 def test_a_balanced_transfer_written_without_the_service_is_accepted(people: tuple) -> None:
-    alice, bob, alice_account, bob_account, _issuer = people
+    alice, _bob, alice_account, bob_account, _issuer = people
     with transaction.atomic():
         write_transfer([(alice_account, -60, 0), (bob_account, 60, 60)], amount=60, recorded_by=alice)
     bob_account.refresh_from_db()
@@ -90,7 +102,8 @@ def test_it_rejects_a_one_legged_transfer_written_with_raw_sql(people: tuple) ->
             [uuid_value, bob_account.pk, 60, 60, "gift", now],
         )
         cursor.execute(
-            "INSERT INTO timecredits_transfer (id, idempotency_key, kind, amount, memo, recorded_by_id, created)"
+            "INSERT INTO timecredits_transfer"
+            " (id, idempotency_key, kind, amount, memo, recorded_by_id, created)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s)",
             [uuid_value, "raw-sql", "gift", 60, "", alice.pk, now],
         )
@@ -109,7 +122,14 @@ def test_it_rejects_entries_without_their_transfer(people: tuple) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Entry.objects.bulk_create(
             [
-                Entry(transfer_id=uuid.uuid4(), account=a, amount=v, balance_after=b, kind="gift", created=timezone.now())
+                Entry(
+                    transfer_id=uuid.uuid4(),
+                    account=a,
+                    amount=v,
+                    balance_after=b,
+                    kind="gift",
+                    created=timezone.now(),
+                )
                 for a, v, b in [(alice_account, -60, 0), (bob_account, 60, 60)]
             ]
         )
@@ -117,7 +137,7 @@ def test_it_rejects_entries_without_their_transfer(people: tuple) -> None:
 
 
 def test_it_rejects_legs_added_to_a_recorded_transfer(people: tuple) -> None:
-    alice, _bob, alice_account, bob_account, _issuer = people
+    _alice, _bob, alice_account, bob_account, _issuer = people
     seed = Transfer.objects.get(idempotency_key="seed")
     with pytest.raises(IntegrityError), transaction.atomic():
         Entry.objects.bulk_create(
@@ -169,7 +189,9 @@ def test_an_account_balance_cannot_be_set_by_hand(people: tuple) -> None:
 def test_the_same_key_or_a_second_reversal_is_refused_by_the_database(people: tuple) -> None:
     alice, _bob, alice_account, bob_account, _issuer = people
     with pytest.raises(IntegrityError), transaction.atomic():
-        write_transfer([(alice_account, -60, 0), (bob_account, 60, 60)], amount=60, recorded_by=alice, key="seed")
+        write_transfer(
+            [(alice_account, -60, 0), (bob_account, 60, 60)], amount=60, recorded_by=alice, key="seed"
+        )
     seed = Transfer.objects.get(idempotency_key="seed")
     olwen = make_user("olwen@example.org", "Olwen", is_staff=True)
     services.transfer_reverse(transfer=seed, reversed_by=olwen, reason="Wrong", idempotency_key="undo")
@@ -181,12 +203,31 @@ def test_the_same_key_or_a_second_reversal_is_refused_by_the_database(people: tu
         # Legs that are balanced and chain correctly: only the one-reversal rule is broken.
         Entry.objects.bulk_create(
             [
-                Entry(transfer_id=transfer_id, account=issuer, amount=-60, balance_after=-60, kind="reversal", created=now),
-                Entry(transfer_id=transfer_id, account=alice_account, amount=60, balance_after=60, kind="reversal", created=now),
+                Entry(
+                    transfer_id=transfer_id,
+                    account=issuer,
+                    amount=-60,
+                    balance_after=-60,
+                    kind="reversal",
+                    created=now,
+                ),
+                Entry(
+                    transfer_id=transfer_id,
+                    account=alice_account,
+                    amount=60,
+                    balance_after=60,
+                    kind="reversal",
+                    created=now,
+                ),
             ]
         )
         Transfer(
-            id=transfer_id, idempotency_key="undo-again", kind="reversal", amount=60, recorded_by=olwen,
-            created=now, reverses=seed,
+            id=transfer_id,
+            idempotency_key="undo-again",
+            kind="reversal",
+            amount=60,
+            recorded_by=olwen,
+            created=now,
+            reverses=seed,
         ).save(force_insert=True)
     assert Transfer.objects.filter(reverses=seed).count() == 1

@@ -1,4 +1,4 @@
-"""Who may do what: a role × action matrix."""
+"""Who may do what: a role by action matrix."""
 
 from __future__ import annotations
 
@@ -25,13 +25,28 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_permission_matrix(
-    role: str, use: bool, record: bool, reverse: bool, own: bool, others: bool, organisation_account: bool,
-    alice: User, bob: User, fran: User, olwen: User, organisation: Organisation, issuer: Account,
+    role: str,
+    use: bool,
+    record: bool,
+    reverse: bool,
+    own: bool,
+    others: bool,
+    organisation_account: bool,
+    alice: User,
+    bob: User,
+    fran: User,
+    olwen: User,
+    organisation: Organisation,
+    issuer: Account,
 ) -> None:
     suspended = make_user("gone@example.org", "Gone", is_active=False)
-    user = {"anonymous": AnonymousUser(), "resident": bob, "facilitator": fran, "officer": olwen, "suspended": suspended}[
-        role
-    ]
+    user = {
+        "anonymous": AnonymousUser(),
+        "resident": bob,
+        "facilitator": fran,
+        "officer": olwen,
+        "suspended": suspended,
+    }[role]
     alice_account = services.account_for_person(user=alice)
     own_account = services.account_for_person(user=user) if isinstance(user, User) else None
     assert permissions.can_use_credits(user) is use

@@ -19,7 +19,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def alice_has_two_hours(alice: User, fran: User, organisation: Organisation, issuer: Account) -> Transfer:
     return services.credits_earn(
-        organisation=organisation, person=alice, minutes=120, recorded_by=fran, memo="Panel", idempotency_key="earn-1"
+        organisation=organisation,
+        person=alice,
+        minutes=120,
+        recorded_by=fran,
+        memo="Panel",
+        idempotency_key="earn-1",
     )
 
 
@@ -45,7 +50,9 @@ def test_it_refuses_an_overspend_with_a_clear_message_and_writes_nothing(
     assert not Transfer.objects.filter(idempotency_key="spend-1").exists()
 
 
-def test_it_refuses_to_give_more_than_the_balance(alice: User, bob: User, alice_has_two_hours: Transfer) -> None:
+def test_it_refuses_to_give_more_than_the_balance(
+    alice: User, bob: User, alice_has_two_hours: Transfer
+) -> None:
     before = ledger_size()
     with translation.override("en"), pytest.raises(services.InsufficientCredits) as refused:
         services.credits_gift(sender=alice, recipient=bob, minutes=121, message="", idempotency_key="g")
@@ -59,26 +66,35 @@ def test_it_refuses_to_give_more_than_the_balance(alice: User, bob: User, alice_
 def test_a_repeated_key_returns_the_first_transfer_and_records_nothing_more(
     alice: User, bob: User, alice_has_two_hours: Transfer
 ) -> None:
-    first = services.credits_gift(sender=alice, recipient=bob, minutes=30, message="Diolch", idempotency_key="same")
+    first = services.credits_gift(
+        sender=alice, recipient=bob, minutes=30, message="Diolch", idempotency_key="same"
+    )
     before = ledger_size()
-    again = services.credits_gift(sender=alice, recipient=bob, minutes=30, message="Diolch", idempotency_key="same")
+    again = services.credits_gift(
+        sender=alice, recipient=bob, minutes=30, message="Diolch", idempotency_key="same"
+    )
     assert again.pk == first.pk
     assert again.replayed and not first.replayed
     assert ledger_size() == before
     assert Account.objects.get(user=alice).balance == 90
     # An earn repeated with its key is one earn too.
-    assert services.credits_earn(
-        organisation=alice_has_two_hours.organisation,  # type: ignore[arg-type]
-        person=alice,
-        minutes=120,
-        recorded_by=alice_has_two_hours.recorded_by,
-        memo="Panel",
-        idempotency_key="earn-1",
-    ).pk == alice_has_two_hours.pk
+    assert (
+        services.credits_earn(
+            organisation=alice_has_two_hours.organisation,  # type: ignore[arg-type]
+            person=alice,
+            minutes=120,
+            recorded_by=alice_has_two_hours.recorded_by,
+            memo="Panel",
+            idempotency_key="earn-1",
+        ).pk
+        == alice_has_two_hours.pk
+    )
     assert Account.objects.get(user=alice).balance == 90
 
 
-def test_a_key_reused_for_a_different_transfer_is_refused(alice: User, bob: User, alice_has_two_hours: Transfer) -> None:
+def test_a_key_reused_for_a_different_transfer_is_refused(
+    alice: User, bob: User, alice_has_two_hours: Transfer
+) -> None:
     services.credits_gift(sender=alice, recipient=bob, minutes=30, message="", idempotency_key="k")
     before = ledger_size()
     with pytest.raises(services.IdempotencyConflict):
@@ -91,7 +107,12 @@ def test_only_an_organiser_can_confirm_hours(
 ) -> None:
     with pytest.raises(PermissionDenied):
         services.credits_earn(
-            organisation=organisation, person=alice, minutes=60, recorded_by=bob, memo="x", idempotency_key="a"
+            organisation=organisation,
+            person=alice,
+            minutes=60,
+            recorded_by=bob,
+            memo="x",
+            idempotency_key="a",
         )
     # Officers (staff) may, for any organisation.
     services.credits_earn(
@@ -99,7 +120,12 @@ def test_only_an_organiser_can_confirm_hours(
     )
     with pytest.raises(services.CreditsError, match="own hours"):
         services.credits_earn(
-            organisation=organisation, person=fran, minutes=60, recorded_by=fran, memo="x", idempotency_key="c"
+            organisation=organisation,
+            person=fran,
+            minutes=60,
+            recorded_by=fran,
+            memo="x",
+            idempotency_key="c",
         )
     assert Transfer.objects.count() == 1
 
@@ -109,7 +135,12 @@ def test_an_organisation_without_an_issuing_account_cannot_give_credits(
 ) -> None:
     with translation.override("en"), pytest.raises(services.CreditsError, match="does not give time credits"):
         services.credits_earn(
-            organisation=organisation, person=alice, minutes=60, recorded_by=fran, memo="x", idempotency_key="a"
+            organisation=organisation,
+            person=alice,
+            minutes=60,
+            recorded_by=fran,
+            memo="x",
+            idempotency_key="a",
         )
     assert Transfer.objects.count() == 0
 
@@ -120,7 +151,12 @@ def test_it_refuses_amounts_out_of_range(
 ) -> None:
     with pytest.raises(services.CreditsError):
         services.credits_earn(
-            organisation=organisation, person=alice, minutes=minutes, recorded_by=fran, memo="x", idempotency_key="a"
+            organisation=organisation,
+            person=alice,
+            minutes=minutes,
+            recorded_by=fran,
+            memo="x",
+            idempotency_key="a",
         )
     assert Transfer.objects.count() == 0
 
@@ -144,13 +180,22 @@ def test_recording_hours_for_several_people_is_all_or_nothing(
         )
     assert Transfer.objects.count() == 0
     transfers = services.credits_earn_many(
-        organisation=organisation, volunteers=[(alice, 60), (bob, 90)], recorded_by=fran, memo="Litter pick",
+        organisation=organisation,
+        volunteers=[(alice, 60), (bob, 90)],
+        recorded_by=fran,
+        memo="Litter pick",
         idempotency_key="batch",
     )
     assert [t.amount for t in transfers] == [60, 90]
-    assert sorted(Transfer.objects.values_list("idempotency_key", flat=True)) == [f"batch:{alice.pk}", f"batch:{bob.pk}"]
+    assert sorted(Transfer.objects.values_list("idempotency_key", flat=True)) == [
+        f"batch:{alice.pk}",
+        f"batch:{bob.pk}",
+    ]
     again = services.credits_earn_many(
-        organisation=organisation, volunteers=[(alice, 60), (bob, 90)], recorded_by=fran, memo="Litter pick",
+        organisation=organisation,
+        volunteers=[(alice, 60), (bob, 90)],
+        recorded_by=fran,
+        memo="Litter pick",
         idempotency_key="batch",
     )
     assert [t.pk for t in again] == [t.pk for t in transfers]
@@ -161,17 +206,26 @@ def test_only_an_officer_can_reverse_and_only_once(
     alice: User, fran: User, olwen: User, alice_has_two_hours: Transfer
 ) -> None:
     with pytest.raises(PermissionDenied):
-        services.transfer_reverse(transfer=alice_has_two_hours, reversed_by=fran, reason="x", idempotency_key="r")
+        services.transfer_reverse(
+            transfer=alice_has_two_hours, reversed_by=fran, reason="x", idempotency_key="r"
+        )
     with pytest.raises(services.CreditsError, match="reason"):
-        services.transfer_reverse(transfer=alice_has_two_hours, reversed_by=olwen, reason="  ", idempotency_key="r")
+        services.transfer_reverse(
+            transfer=alice_has_two_hours, reversed_by=olwen, reason="  ", idempotency_key="r"
+        )
     reversal = services.transfer_reverse(
         transfer=alice_has_two_hours, reversed_by=olwen, reason="Duplicate", idempotency_key="r"
     )
-    assert services.transfer_reverse(
-        transfer=alice_has_two_hours, reversed_by=olwen, reason="Duplicate", idempotency_key="r"
-    ).pk == reversal.pk
+    assert (
+        services.transfer_reverse(
+            transfer=alice_has_two_hours, reversed_by=olwen, reason="Duplicate", idempotency_key="r"
+        ).pk
+        == reversal.pk
+    )
     with pytest.raises(services.CreditsError, match="already been reversed"):
-        services.transfer_reverse(transfer=alice_has_two_hours, reversed_by=olwen, reason="Again", idempotency_key="r2")
+        services.transfer_reverse(
+            transfer=alice_has_two_hours, reversed_by=olwen, reason="Again", idempotency_key="r2"
+        )
     with pytest.raises(services.CreditsError, match="cannot itself be reversed"):
         services.transfer_reverse(transfer=reversal, reversed_by=olwen, reason="Undo", idempotency_key="r3")
     assert Transfer.objects.filter(kind=Transfer.Kind.REVERSAL).count() == 1
@@ -198,7 +252,11 @@ def test_spending_on_an_unlisted_or_full_offer_is_refused(
     services.credits_spend(person=alice, offer=course, idempotency_key="b")  # its last place
     services.credits_earn(
         organisation=alice_has_two_hours.organisation,  # type: ignore[arg-type]
-        person=alice, minutes=120, recorded_by=alice_has_two_hours.recorded_by, memo="More", idempotency_key="c",
+        person=alice,
+        minutes=120,
+        recorded_by=alice_has_two_hours.recorded_by,
+        memo="More",
+        idempotency_key="c",
     )
     with pytest.raises(services.CreditsError, match="no places left"):
         services.credits_spend(person=alice, offer=course, idempotency_key="d")
@@ -206,11 +264,21 @@ def test_spending_on_an_unlisted_or_full_offer_is_refused(
 
 
 def test_receipts_go_out_after_commit_in_the_recipients_language(
-    alice: User, bob: User, fran: User, organisation: Organisation, issuer: Account, django_capture_on_commit_callbacks
+    alice: User,
+    bob: User,
+    fran: User,
+    organisation: Organisation,
+    issuer: Account,
+    django_capture_on_commit_callbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         services.credits_earn(
-            organisation=organisation, person=bob, minutes=90, recorded_by=fran, memo="Panel", idempotency_key="e"
+            organisation=organisation,
+            person=bob,
+            minutes=90,
+            recorded_by=fran,
+            memo="Panel",
+            idempotency_key="e",
         )
         services.credits_gift(sender=bob, recipient=alice, minutes=30, message="Thanks!", idempotency_key="g")
     # Bob prefers Welsh; Alice English. A gift sends one receipt, to the person who received it.

@@ -22,7 +22,9 @@ def journal(transfer: Transfer) -> list[tuple[str, int, int]]:
     """(account owner, amount, balance after) for each leg, debits first."""
     return [
         (entry.account.owner_name, entry.amount, entry.balance_after)
-        for entry in Entry.objects.filter(transfer=transfer).select_related("account__user", "account__organisation").order_by("amount")
+        for entry in Entry.objects.filter(transfer=transfer)
+        .select_related("account__user", "account__organisation")
+        .order_by("amount")
     ]
 
 
@@ -103,10 +105,20 @@ def test_a_statement_runs_like_a_bank_book(
     alice: User, bob: User, fran: User, organisation: Organisation, issuer: Account, swim: PartnerOffer
 ) -> None:
     services.credits_earn(
-        organisation=organisation, person=alice, minutes=90, recorded_by=fran, memo="Litter pick", idempotency_key="a"
+        organisation=organisation,
+        person=alice,
+        minutes=90,
+        recorded_by=fran,
+        memo="Litter pick",
+        idempotency_key="a",
     )
     services.credits_earn(
-        organisation=organisation, person=alice, minutes=45, recorded_by=fran, memo="Phone line", idempotency_key="b"
+        organisation=organisation,
+        person=alice,
+        minutes=45,
+        recorded_by=fran,
+        memo="Phone line",
+        idempotency_key="b",
     )
     services.credits_spend(person=alice, offer=swim, idempotency_key="c")
     services.credits_gift(sender=alice, recipient=bob, minutes=15, message="", idempotency_key="d")

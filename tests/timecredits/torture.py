@@ -45,7 +45,9 @@ class World:
     officer: int
 
 
-def build_world(prefix: str, *, people: int = 30, issuers: int = 3, partners: int = 2, offers: int = 4) -> World:
+def build_world(
+    prefix: str, *, people: int = 30, issuers: int = 3, partners: int = 2, offers: int = 4
+) -> World:
     """Users, organisations and accounts for one torture run (names carry ``prefix``)."""
     officer = User.objects.create_user(
         email=f"{prefix}-officer@example.org", display_name="Officer", is_staff=True, is_superuser=True
@@ -53,9 +55,13 @@ def build_world(prefix: str, *, people: int = 30, issuers: int = 3, partners: in
     organisations, organisers = [], {}
     for number in range(issuers):
         organisation = Organisation.objects.create(
-            slug=f"{prefix}-issuer-{number}", name_en=f"Issuer {number}", kind=Organisation.Kind.LOCAL_AUTHORITY
+            slug=f"{prefix}-issuer-{number}",
+            name_en=f"Issuer {number}",
+            kind=Organisation.Kind.LOCAL_AUTHORITY,
         )
-        organiser = User.objects.create_user(email=f"{prefix}-organiser-{number}@example.org", display_name="Organiser")
+        organiser = User.objects.create_user(
+            email=f"{prefix}-organiser-{number}@example.org", display_name="Organiser"
+        )
         OrganisationRole.objects.create(organisation=organisation, user=organiser)
         services.account_open_for_organisation(organisation=organisation, kind=Account.Kind.ISSUING)
         organisations.append(organisation.pk)
@@ -63,7 +69,9 @@ def build_world(prefix: str, *, people: int = 30, issuers: int = 3, partners: in
     offer_ids = []
     for number in range(partners):
         partner = Organisation.objects.create(
-            slug=f"{prefix}-partner-{number}", name_en=f"Partner {number}", kind=Organisation.Kind.THIRD_SECTOR
+            slug=f"{prefix}-partner-{number}",
+            name_en=f"Partner {number}",
+            kind=Organisation.Kind.THIRD_SECTOR,
         )
         services.account_open_for_organisation(organisation=partner, kind=Account.Kind.RECEIVING)
         for offer_number in range(offers // partners):
@@ -75,7 +83,9 @@ def build_world(prefix: str, *, people: int = 30, issuers: int = 3, partners: in
             offer_ids.append(offer.pk)
     person_ids = []
     for number in range(people):
-        person = User.objects.create_user(email=f"{prefix}-person-{number}@example.org", display_name=f"Person {number}")
+        person = User.objects.create_user(
+            email=f"{prefix}-person-{number}@example.org", display_name=f"Person {number}"
+        )
         services.account_for_person(user=person)
         person_ids.append(person.pk)
     return World(prefix, organisations, organisers, person_ids, offer_ids, officer.pk)
@@ -103,7 +113,9 @@ class Outcome:
     message: str = ""
 
 
-def attempt(world: World, key: str, users: dict[int, User], organisations: dict[int, Organisation]) -> Outcome:
+def attempt(
+    world: World, key: str, users: dict[int, User], organisations: dict[int, Organisation]
+) -> Outcome:
     """Make the one request that ``key`` stands for."""
     rng = random.Random(key)
     roll = rng.random()
@@ -131,7 +143,9 @@ def attempt(world: World, key: str, users: dict[int, User], organisations: dict[
             kind = "gift"
         elif roll < 0.85:
             offer = PartnerOffer.objects.get(pk=rng.choice(world.offers))
-            transfer = services.credits_spend(person=users[rng.choice(world.people)], offer=offer, idempotency_key=key)
+            transfer = services.credits_spend(
+                person=users[rng.choice(world.people)], offer=offer, idempotency_key=key
+            )
             kind = "spend"
         else:
             kind = "reversal"
@@ -141,7 +155,10 @@ def attempt(world: World, key: str, users: dict[int, User], organisations: dict[
             if target is None:
                 return Outcome(key, kind, "skipped", message="nothing to reverse yet")
             transfer = services.transfer_reverse(
-                transfer=target, reversed_by=users[world.officer], reason="Torture reversal", idempotency_key=key
+                transfer=target,
+                reversed_by=users[world.officer],
+                reason="Torture reversal",
+                idempotency_key=key,
             )
     except services.CreditsError as error:
         return Outcome(key, "?", "refused", message=error.message)
@@ -166,7 +183,10 @@ def run_worker(world: World, keys: Sequence[str]) -> tuple[list[Outcome], list[s
     """One worker's share, on its own database connection (closed at the end)."""
     outcomes: list[Outcome] = []
     errors: list[str] = []
-    users = {user.pk: user for user in User.objects.filter(pk__in=[*world.people, *world.organisers.values(), world.officer])}
+    users = {
+        user.pk: user
+        for user in User.objects.filter(pk__in=[*world.people, *world.organisers.values(), world.officer])
+    }
     organisations = Organisation.objects.in_bulk(world.organisations)
     try:
         for key in keys:
@@ -187,7 +207,7 @@ def run_worker(world: World, keys: Sequence[str]) -> tuple[list[Outcome], list[s
                     break
             else:
                 errors.append(f"{key}: still locked after 200 tries")
-    except Exception as error:  # noqa: BLE001 - reported to the test, which fails on any
+    except Exception as error:
         errors.append(f"{type(error).__name__}: {error}")
     finally:
         connection.close()
@@ -232,17 +252,15 @@ def verify(world: World, report: Report) -> list[str]:
             problems.append(f"key {key} answered with {len(ids)} different transfers")
         if recorded[key] != 1:
             problems.append(f"key {key} was written {recorded[key]} times")
-    stored = dict(
-        Transfer.objects.filter(idempotency_key__startswith=f"{world.prefix}-").values_list("idempotency_key", "id")
+    rows = Transfer.objects.filter(idempotency_key__startswith=f"{world.prefix}-").values_list(
+        "idempotency_key", "id"
     )
-    stored = {key: str(transfer_id) for key, transfer_id in stored.items()}
+    stored = {key: str(transfer_id) for key, transfer_id in rows}
     answered = {key: next(iter(ids)) for key, ids in by_key.items()}
     if stored != answered:
         lost = set(answered) - set(stored)
         ghosts = set(stored) - set(answered)
         problems.append(f"ledger and answers differ: {len(lost)} lost, {len(ghosts)} unreported")
     reconciliation = ledger_reconcile()
-    problems.extend(
-        f"{check.name}: {check.detail}" for check in reconciliation.checks if not check.ok
-    )
+    problems.extend(f"{check.name}: {check.detail}" for check in reconciliation.checks if not check.ok)
     return problems

@@ -18,7 +18,7 @@ from timecredits import services
 from timecredits.models import Account, PartnerOffer
 from vocaleyes.models import User
 
-PARTNERS = [
+PARTNERS: list[dict[str, Any]] = [
     {
         "slug": "penlan-leisure-centre",
         "name_en": "Penlan Leisure Centre (demo)",
@@ -35,7 +35,7 @@ PARTNERS = [
     },
 ]
 
-OFFERS = [
+OFFERS: list[dict[str, Any]] = [
     {
         "organisation": "penlan-leisure-centre",
         "title_en": "A swim",
@@ -139,7 +139,9 @@ class Command(BaseCommand):
             message="Diolch am yr help gyda'r ffurflen!",
             idempotency_key="demo:gift:resident:officer",
         )
-        services.credits_spend(person=resident, offer=offers["A swim"], idempotency_key="demo:spend:resident:swim")
+        services.credits_spend(
+            person=resident, offer=offers["A swim"], idempotency_key="demo:spend:resident:swim"
+        )
 
         account = Account.objects.get(user=resident)
         self.stdout.write(
