@@ -120,6 +120,12 @@ def _with_counterparties(account: Account, entries: list[Entry]) -> list[Stateme
     return [StatementLine(entry=entry, counterparties=others[entry.transfer_id]) for entry in entries]
 
 
+def _any(entries: QuerySet[Entry], *, newest_first: bool) -> bool:
+    """Whether ``entries`` has a row, asked in index order: a bare EXISTS lets Postgres pick a
+    sequential scan when it misjudges where an account's rows lie (they cluster at the end)."""
+    return entries.order_by("-id" if newest_first else "id").values_list("id", flat=True).first() is not None
+
+
 @dataclass
 class StatementPage:
     lines: list[StatementLine]
@@ -143,7 +149,7 @@ def statement_page(
         chunk = list(entries.filter(id__gt=after).order_by("id")[: size + 1])
         has_newer = len(chunk) > size
         rows = list(reversed(chunk[:size]))
-        has_older = bool(rows) and entries.filter(id__lt=rows[-1].pk).exists()
+        has_older = bool(rows) and _any(entries.filter(id__lt=rows[-1].pk), newest_first=True)
     else:
         if before is not None:
             entries = entries.filter(id__lt=before)
@@ -153,7 +159,9 @@ def statement_page(
         has_newer = (
             before is not None
             and bool(rows)
-            and filters.apply(Entry.objects.filter(account=account, id__gt=rows[0].pk)).exists()
+            and _any(
+                filters.apply(Entry.objects.filter(account=account, id__gt=rows[0].pk)), newest_first=False
+            )
         )
     return StatementPage(
         lines=_with_counterparties(account, rows),

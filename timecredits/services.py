@@ -4,15 +4,18 @@ Each service is atomic and follows the same steps:
 
 1. check the input (amounts, people, permissions) and fail with a ``CreditsError`` whose message
    is in the active language and can be shown to the person as it is;
-2. inside one transaction, look the idempotency key up: a repeated key returns the transfer it
-   first recorded (``transfer.replayed`` is True) and writes nothing;
-3. lock the rows whose balance decides the outcome with ``SELECT ... FOR UPDATE`` (the offer first
+2. lock the rows whose balance decides the outcome with ``SELECT ... FOR UPDATE`` (the offer first
    when there is one, then the accounts in primary-key order, so two transfers touching the same
-   rows always queue in the same order and cannot deadlock), then look the key up again, because a
-   twin request may have committed while we waited;
-4. let ``ledger.post`` decide against the *locked* balances (no read-then-write race: an
-   over-spend is refused before anything is written), write the entries then the transfer; the
-   database checks the same rules again.
+   rows always queue in the same order and cannot deadlock);
+3. let ``ledger.post`` decide against the *locked* balances (no read-then-write race: an
+   over-spend is refused before anything is written), then write the entries and the transfer;
+   the database checks the same rules again;
+4. idempotency: the transfer's unique key decides. A repeated request (a double click, a retry
+   after a timeout) either fails on the unique index, because its twin committed first, or is
+   refused because the twin already spent the balance; either way the service then looks the key
+   up and answers with the first transfer (``transfer.replayed`` is True) and nothing more is
+   written. Looking the key up only on those paths keeps the common case to one locking query and
+   two inserts.
 
 Receipts are emailed after commit (``transaction.on_commit``) by a Celery task, in the recipient's
 language, and only when a transfer is new.
@@ -22,7 +25,8 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
@@ -153,17 +157,21 @@ def _lock_accounts(
     return _Locked(accounts)
 
 
-def _replay(idempotency_key: str, *, kind: str, amount: int, account_ids: Sequence[int]) -> Transfer | None:
+def _replay(
+    idempotency_key: str, *, kind: str, amount: int, account_ids: Sequence[int] | Callable[[], Sequence[int]]
+) -> Transfer | None:
     """The transfer already recorded under this key, or None.
 
     The same key for a different transfer is refused rather than silently answered with the
     first one: it means a client bug, and the person must not believe a second transfer happened.
+    ``account_ids`` may be a callable, asked only when the key exists.
     """
     existing = Transfer.objects.filter(idempotency_key=idempotency_key).first()
     if existing is None:
         return None
     legs = set(Entry.objects.filter(transfer=existing).values_list("account_id", flat=True))
-    if existing.kind != kind or existing.amount != amount or legs != set(account_ids):
+    expected = set(account_ids() if callable(account_ids) else account_ids)
+    if existing.kind != kind or existing.amount != amount or legs != expected:
         raise IdempotencyConflict(
             _("This form was already used for a different transfer. Please start again.")
         )
@@ -271,22 +279,19 @@ def _enqueue_receipts(transfer: Transfer) -> None:
     transaction.on_commit(lambda: send_transfer_receipts.delay(transfer_id), robust=True)
 
 
-def _answer_key_race(
-    idempotency_key: str, *, kind: str, amount: int, account_ids: Sequence[int]
-) -> Transfer | None:
-    """After an IntegrityError: the transfer a twin request recorded under the same key, if any.
-
-    Twins with the same accounts queue on the row locks and the second finds the first's transfer
-    after its locks; only a request whose accounts differ can reach the unique index at the same
-    time, and ``_replay`` refuses that as a conflict.
-    """
-    return _replay(idempotency_key, kind=kind, amount=amount, account_ids=account_ids)
-
-
 def _person_account_ids(*people: User) -> list[int]:
     return list(
         Account.objects.filter(user__in=[person.pk for person in people]).values_list("pk", flat=True)
     )
+
+
+def _first_answer(refusal: CreditsError, idempotency_key: str, **expected: Any) -> Transfer:
+    """A refused request may be the repeat of one that succeeded (a double click after the first
+    click spent the balance): then the first answer stands. Otherwise the refusal does."""
+    existing = _replay(idempotency_key, **expected)
+    if existing is None:
+        raise refusal
+    return existing
 
 
 # --- earn ----------------------------------------------------------------------------------------
@@ -352,15 +357,6 @@ def credits_earn_many(
     def keyed(person: User) -> str:
         return f"{idempotency_key}:{person.pk}" if key_per_person else idempotency_key
 
-    def no_issuing_account() -> CreditsError:
-        return CreditsError(
-            _(
-                "%(organisation)s does not give time credits yet. "
-                "A council officer can open an issuing account for it."
-            )
-            % {"organisation": organisation.name}
-        )
-
     people = [person for person, _minutes in volunteers]
     try:
         with transaction.atomic():
@@ -369,36 +365,37 @@ def credits_earn_many(
             )
             issuing = locked.organisation(organisation.pk, Account.Kind.ISSUING)
             if issuing is None:
-                raise no_issuing_account()
-            transfers = []
-            for person, minutes in volunteers:
-                account = locked.person(person)
-                key = keyed(person)
-                existing = _replay(
-                    key, kind=Transfer.Kind.EARN, amount=minutes, account_ids=[issuing.pk, account.pk]
+                raise CreditsError(
+                    _(
+                        "%(organisation)s does not give time credits yet. "
+                        "A council officer can open an issuing account for it."
+                    )
+                    % {"organisation": organisation.name}
                 )
-                if existing is not None:
-                    transfers.append(existing)
-                    continue
-                transfer = _record(
+            # Issuing accounts may go negative, so an earn is never refused for its balance.
+            transfers = [
+                _record(
                     kind=Transfer.Kind.EARN,
-                    legs=[(issuing, -minutes), (account, minutes)],
-                    idempotency_key=key,
+                    legs=[(issuing, -minutes), (locked.person(person), minutes)],
+                    idempotency_key=keyed(person),
                     recorded_by=recorded_by,
                     memo=memo,
                     organisation=organisation,
                     conversation=conversation,
                 )
+                for person, minutes in volunteers
+            ]
+            for transfer in transfers:
                 _enqueue_receipts(transfer)
-                transfers.append(transfer)
             return transfers
     except IntegrityError:
+        # The same record submitted again: the unique key refused it, answer with the first.
         issuing_id = Account.objects.filter(organisation=organisation, kind=Account.Kind.ISSUING).values_list(
             "pk", flat=True
         )[0]
         accounts = dict(Account.objects.filter(user__in=[p.pk for p in people]).values_list("user_id", "pk"))
         replays = [
-            _answer_key_race(
+            _replay(
                 keyed(person),
                 kind=Transfer.Kind.EARN,
                 amount=minutes,
@@ -420,62 +417,65 @@ def credits_spend(*, person: User, offer: PartnerOffer, idempotency_key: str) ->
         raise PermissionDenied
     _check_key(idempotency_key)
     receiving_key = (offer.organisation_id, Account.Kind.RECEIVING)
+
+    def account_ids() -> list[int]:
+        receiving = Account.objects.filter(organisation_id=offer.organisation_id, kind=Account.Kind.RECEIVING)
+        return [*_person_account_ids(person), *receiving.values_list("pk", flat=True)]
+
+    expected: dict[str, Any] = {
+        "kind": Transfer.Kind.SPEND,
+        "amount": offer.price,
+        "account_ids": account_ids,
+    }
+
     try:
         with transaction.atomic():
-            # The offer row first (it holds the places left, and twin requests queue on it), then
-            # the accounts: the same order as the reversal of a spend, so the two cannot deadlock.
+            # The offer row first (it holds the places left), then the accounts: the same order
+            # as the reversal of a spend, so the two cannot deadlock.
             locked_offer = PartnerOffer.objects.select_for_update().get(pk=offer.pk)
             locked = _lock_accounts(people=[person], organisation_account=receiving_key)
             account = locked.person(person)
             receiving = locked.organisation(*receiving_key)
-            if receiving is None:
-                raise CreditsError(_("This partner does not accept time credits at the moment."))
             price = locked_offer.price
-            existing = _replay(
-                idempotency_key,
-                kind=Transfer.Kind.SPEND,
-                amount=price,
-                account_ids=[account.pk, receiving.pk],
-            )
-            if existing is not None:
-                return existing
-            if not locked_offer.is_listed:
-                raise CreditsError(_("This offer is not available any more."))
-            if locked_offer.is_sold_out:
-                raise CreditsError(_("Sorry, there are no places left on this offer."))
-            try:
-                transfer = _record(
-                    kind=Transfer.Kind.SPEND,
-                    legs=[(account, -price), (receiving, price)],
-                    idempotency_key=idempotency_key,
-                    recorded_by=person,
-                    organisation=locked_offer.organisation,
-                    offer=locked_offer,
-                    reference=new_door_reference(),
-                )
-            except ledger.Overdrawn as overdrawn:
-                raise InsufficientCredits(
-                    _(
-                        "You have %(balance)s, but this costs %(price)s. "
-                        "You need %(shortfall)s more. Nothing has been taken from your account."
+            refusal: CreditsError
+            if receiving is None:
+                refusal = CreditsError(_("This partner does not accept time credits at the moment."))
+            elif not locked_offer.is_listed:
+                refusal = CreditsError(_("This offer is not available any more."))
+            elif locked_offer.is_sold_out:
+                refusal = CreditsError(_("Sorry, there are no places left on this offer."))
+            else:
+                try:
+                    transfer = _record(
+                        kind=Transfer.Kind.SPEND,
+                        legs=[(account, -price), (receiving, price)],
+                        idempotency_key=idempotency_key,
+                        recorded_by=person,
+                        organisation=locked_offer.organisation,
+                        offer=locked_offer,
+                        reference=new_door_reference(),
                     )
-                    % {
-                        "balance": format_minutes(overdrawn.balance),
-                        "price": format_minutes(price),
-                        "shortfall": format_minutes(overdrawn.shortfall),
-                    }
-                ) from None
-            if locked_offer.places_left is not None:
-                PartnerOffer.objects.filter(pk=locked_offer.pk).update(places_left=F("places_left") - 1)
-            return transfer
+                except ledger.Overdrawn as overdrawn:
+                    refusal = InsufficientCredits(
+                        _(
+                            "You have %(balance)s, but this costs %(price)s. "
+                            "You need %(shortfall)s more. Nothing has been taken from your account."
+                        )
+                        % {
+                            "balance": format_minutes(overdrawn.balance),
+                            "price": format_minutes(price),
+                            "shortfall": format_minutes(overdrawn.shortfall),
+                        }
+                    )
+                else:
+                    if locked_offer.places_left is not None:
+                        PartnerOffer.objects.filter(pk=locked_offer.pk).update(
+                            places_left=F("places_left") - 1
+                        )
+                    return transfer
+        return _first_answer(refusal, idempotency_key, **expected)
     except IntegrityError:
-        receiving_ids = Account.objects.filter(
-            organisation_id=offer.organisation_id, kind=Account.Kind.RECEIVING
-        )
-        ids = [*_person_account_ids(person), *receiving_ids.values_list("pk", flat=True)]
-        existing = _answer_key_race(
-            idempotency_key, kind=Transfer.Kind.SPEND, amount=offer.price, account_ids=ids
-        )
+        existing = _replay(idempotency_key, **expected)
         if existing is None:
             raise
         return existing
@@ -497,44 +497,38 @@ def credits_gift(
     _check_minutes(minutes)
     message = _clean_memo(message)
     _check_key(idempotency_key)
+
+    expected: dict[str, Any] = {
+        "kind": Transfer.Kind.GIFT,
+        "amount": minutes,
+        "account_ids": lambda: _person_account_ids(sender, recipient),
+    }
+
     try:
         with transaction.atomic():
             locked = _lock_accounts(people=[sender, recipient])
-            from_account, to_account = locked.person(sender), locked.person(recipient)
-            # After the locks: a twin request that held them first has committed by now.
-            existing = _replay(
-                idempotency_key,
-                kind=Transfer.Kind.GIFT,
-                amount=minutes,
-                account_ids=[from_account.pk, to_account.pk],
-            )
-            if existing is not None:
-                return existing
             try:
                 transfer = _record(
                     kind=Transfer.Kind.GIFT,
-                    legs=[(from_account, -minutes), (to_account, minutes)],
+                    legs=[(locked.person(sender), -minutes), (locked.person(recipient), minutes)],
                     idempotency_key=idempotency_key,
                     recorded_by=sender,
                     memo=message,
                 )
             except ledger.Overdrawn as overdrawn:
-                raise InsufficientCredits(
+                refusal = InsufficientCredits(
                     _(
                         "You have %(balance)s, so you cannot give %(amount)s. "
                         "Nothing has been taken from your account."
                     )
                     % {"balance": format_minutes(overdrawn.balance), "amount": format_minutes(minutes)}
-                ) from None
-            _enqueue_receipts(transfer)
-            return transfer
+                )
+            else:
+                _enqueue_receipts(transfer)
+                return transfer
+        return _first_answer(refusal, idempotency_key, **expected)
     except IntegrityError:
-        existing = _answer_key_race(
-            idempotency_key,
-            kind=Transfer.Kind.GIFT,
-            amount=minutes,
-            account_ids=_person_account_ids(sender, recipient),
-        )
+        existing = _replay(idempotency_key, **expected)
         if existing is None:
             raise
         return existing
@@ -558,58 +552,64 @@ def transfer_reverse(*, transfer: Transfer, reversed_by: User, reason: str, idem
         raise CreditsError(_("A reversal cannot itself be reversed. Record a new transfer instead."))
     _check_key(idempotency_key)
     original_legs = list(Entry.objects.filter(transfer=transfer).order_by("id"))
-    ids = [entry.account_id for entry in original_legs]
+    expected: dict[str, Any] = {
+        "kind": Transfer.Kind.REVERSAL,
+        "amount": transfer.amount,
+        "account_ids": [entry.account_id for entry in original_legs],
+    }
+    already_reversed = CreditsError(_("This transfer has already been reversed."))
     try:
         with transaction.atomic():
             offer = None
             if transfer.offer_id is not None:
                 offer = PartnerOffer.objects.select_for_update().get(pk=transfer.offer_id)
-            locked = _lock_accounts(account_ids=ids)
-            existing = _replay(
-                idempotency_key, kind=Transfer.Kind.REVERSAL, amount=transfer.amount, account_ids=ids
-            )
-            if existing is not None:
-                return existing
+            locked = _lock_accounts(account_ids=expected["account_ids"])
             # Under the locks, so two officers reversing the same transfer queue here; the
             # one-to-one ``reverses`` column is the database's backstop.
+            refusal: CreditsError
             if Transfer.objects.filter(reverses=transfer).exists():
-                raise CreditsError(_("This transfer has already been reversed."))
-            try:
-                reversal = _record(
-                    kind=Transfer.Kind.REVERSAL,
-                    legs=[(locked.by_pk[entry.account_id], -entry.amount) for entry in original_legs],
-                    idempotency_key=idempotency_key,
-                    recorded_by=reversed_by,
-                    memo=reason,
-                    organisation=transfer.organisation,
-                    conversation=transfer.conversation,
-                    offer=offer,
-                    reverses=transfer,
-                )
-            except ledger.Overdrawn as overdrawn:
-                short = Account.objects.with_owner().get(pk=overdrawn.account_id)
-                raise InsufficientCredits(
-                    _(
-                        "%(name)s has %(balance)s left, less than the %(amount)s this would take back, "
-                        "so the transfer cannot be reversed. Nothing has changed."
+                refusal = already_reversed
+            else:
+                try:
+                    reversal = _record(
+                        kind=Transfer.Kind.REVERSAL,
+                        legs=[(locked.by_pk[entry.account_id], -entry.amount) for entry in original_legs],
+                        idempotency_key=idempotency_key,
+                        recorded_by=reversed_by,
+                        memo=reason,
+                        organisation=transfer.organisation,
+                        conversation=transfer.conversation,
+                        offer=offer,
+                        reverses=transfer,
                     )
-                    % {
-                        "name": short.owner_name,
-                        "balance": format_minutes(overdrawn.balance),
-                        "amount": format_minutes(overdrawn.needed),
-                    }
-                ) from None
-            if offer is not None and offer.places_left is not None and transfer.kind == Transfer.Kind.SPEND:
-                PartnerOffer.objects.filter(pk=offer.pk).update(places_left=F("places_left") + 1)
-            return reversal
+                except ledger.Overdrawn as overdrawn:
+                    short = Account.objects.with_owner().get(pk=overdrawn.account_id)
+                    refusal = InsufficientCredits(
+                        _(
+                            "%(name)s has %(balance)s left, less than the %(amount)s this would take back, "
+                            "so the transfer cannot be reversed. Nothing has changed."
+                        )
+                        % {
+                            "name": short.owner_name,
+                            "balance": format_minutes(overdrawn.balance),
+                            "amount": format_minutes(overdrawn.needed),
+                        }
+                    )
+                else:
+                    if (
+                        offer is not None
+                        and offer.places_left is not None
+                        and transfer.kind == Transfer.Kind.SPEND
+                    ):
+                        PartnerOffer.objects.filter(pk=offer.pk).update(places_left=F("places_left") + 1)
+                    return reversal
+        return _first_answer(refusal, idempotency_key, **expected)
     except IntegrityError:
-        existing = _answer_key_race(
-            idempotency_key, kind=Transfer.Kind.REVERSAL, amount=transfer.amount, account_ids=ids
-        )
+        existing = _replay(idempotency_key, **expected)
         if existing is not None:
             return existing
         if Transfer.objects.filter(reverses=transfer).exists():
-            raise CreditsError(_("This transfer has already been reversed.")) from None
+            raise already_reversed from None
         raise
 
 

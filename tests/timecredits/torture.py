@@ -114,7 +114,11 @@ class Outcome:
 
 
 def attempt(
-    world: World, key: str, users: dict[int, User], organisations: dict[int, Organisation]
+    world: World,
+    key: str,
+    users: dict[int, User],
+    organisations: dict[int, Organisation],
+    offers: dict[int, PartnerOffer],
 ) -> Outcome:
     """Make the one request that ``key`` stands for."""
     rng = random.Random(key)
@@ -142,7 +146,7 @@ def attempt(
             )
             kind = "gift"
         elif roll < 0.85:
-            offer = PartnerOffer.objects.get(pk=rng.choice(world.offers))
+            offer = offers[rng.choice(world.offers)]
             transfer = services.credits_spend(
                 person=users[rng.choice(world.people)], offer=offer, idempotency_key=key
             )
@@ -188,11 +192,12 @@ def run_worker(world: World, keys: Sequence[str]) -> tuple[list[Outcome], list[s
         for user in User.objects.filter(pk__in=[*world.people, *world.organisers.values(), world.officer])
     }
     organisations = Organisation.objects.in_bulk(world.organisations)
+    offers = PartnerOffer.objects.in_bulk(world.offers)
     try:
         for key in keys:
             for retry in range(200):
                 try:
-                    outcomes.append(attempt(world, key, users, organisations))
+                    outcomes.append(attempt(world, key, users, organisations, offers))
                     break
                 except OperationalError as error:
                     if connection.vendor == "sqlite" and "locked" in str(error):

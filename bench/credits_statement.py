@@ -1,0 +1,159 @@
+"""Statement page speed for an account with 100,000 entries. Not a test: it prints figures.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/vocaleyes_bench .venv/bin/python bench/credits_statement.py
+
+Loads (once; reruns reuse it) a person whose account has 100,000 entries: earns from a council
+alternating with gifts to a neighbour. The rows are written with plain INSERTs, entries before
+their transfer, with the running balance computed here, so the database's own triggers check
+every row exactly as they check the services' writes. Then it requests the statement pages through
+Django's test client (the whole stack: middleware, session, queries, templates) and prints the
+median and 95th percentile time and the number of queries of each: the newest page, a page deep in
+the history (keyset cursor), a page filtered by type, and the first page of the CSV download.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vocaleyes.settings")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from conversations.models import Organisation  # noqa: E402
+from timecredits import services  # noqa: E402
+from timecredits.models import Account, Entry  # noqa: E402
+from vocaleyes.models import User  # noqa: E402
+
+BATCH = 5_000
+
+
+def person(email: str, name: str) -> User:
+    user = User.objects.filter(email=email).first()
+    return user or User.objects.create_user(email=email, display_name=name)
+
+
+def load(entries: int) -> Account:
+    reader = person("statement-bench@example.org", "Statement Bench")
+    neighbour = person("statement-neighbour@example.org", "Neighbour")
+    council, _ = Organisation.objects.get_or_create(
+        slug="statement-bench-council",
+        defaults={"name_en": "Bench Council", "name_cy": "Cyngor Mainc", "kind": Organisation.Kind.LOCAL_AUTHORITY},
+    )
+    issuer = services.account_open_for_organisation(organisation=council, kind=Account.Kind.ISSUING)
+    account = services.account_for_person(user=reader)
+    other = services.account_for_person(user=neighbour)
+    have = Entry.objects.filter(account=account).count()
+    if have >= entries:
+        return account
+    print(f"loading {entries - have} entries (once)...", flush=True)
+    started = time.perf_counter()
+    vendor = connection.vendor
+    balances = {a.pk: a.balance for a in Account.objects.filter(pk__in=[issuer.pk, account.pk, other.pk])}
+    number = have
+    while number < entries:
+        entry_rows, transfer_rows = [], []
+        for _ in range(min(BATCH, entries - number)):
+            transfer_id = uuid.uuid4()
+            stored_id = transfer_id.hex if vendor == "sqlite" else str(transfer_id)
+            now = timezone.now()
+            # Earn 60 minutes, then give 30 to the neighbour, and so on: the balance keeps growing.
+            if number % 2 == 0:
+                kind, legs, amount = "earn", [(issuer.pk, -60), (account.pk, 60)], 60
+            else:
+                kind, legs, amount = "gift", [(account.pk, -30), (other.pk, 30)], 30
+            for account_id, value in legs:
+                balances[account_id] += value
+                entry_rows.append((stored_id, account_id, value, balances[account_id], kind, now))
+            transfer_rows.append(
+                (stored_id, f"statement-bench-{number}", kind, amount, f"Bench {number}", reader.pk, now, council.pk)
+            )
+            number += 1
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO timecredits_entry (transfer_id, account_id, amount, balance_after, kind, created)"
+                " VALUES (%s, %s, %s, %s, %s, %s)",
+                entry_rows,
+            )
+            cursor.executemany(
+                "INSERT INTO timecredits_transfer"
+                " (id, idempotency_key, kind, amount, memo, recorded_by_id, created, organisation_id)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                transfer_rows,
+            )
+        print(f"  {number} / {entries}", flush=True)
+    if vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE timecredits_entry; ANALYZE timecredits_transfer; ANALYZE timecredits_account")
+    print(f"loaded in {time.perf_counter() - started:.0f} s")
+    return Account.objects.get(pk=account.pk)
+
+
+def measure(client: Client, url: str, runs: int) -> tuple[float, float, int, int]:
+    client.get(url)  # warm caches
+    times = []
+    queries = set()
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            times.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries.add(len(captured.captured_queries))
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], max(queries), len(body)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    account = load(args.entries)
+    count = Entry.objects.filter(account=account).count()
+    middle = Entry.objects.filter(account=account).order_by("id").values_list("id", flat=True)[count // 2]
+    client = Client()
+    client.force_login(account.user)
+    print(f"database: {connection.vendor}; account {account.number}: {count} entries, balance {account.balance} min")
+    print(f"{'page':<44} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    pages = [
+        ("statement, newest page", "/time-credits/"),
+        ("statement, Welsh", "/cy/time-credits/"),
+        ("statement, page in the middle (keyset)", f"/time-credits/?before={middle}"),
+        ("statement, gifts only", "/time-credits/?kind=gift"),
+        ("statement, gifts only, middle", f"/time-credits/?kind=gift&before={middle}"),
+    ]
+    for name, url in pages:
+        median, p95, queries, _size = measure(client, url, args.runs)
+        print(f"{name:<44} {median:>10.1f} {p95:>8.1f} {queries:>8}")
+    began = time.perf_counter()
+    response = client.get("/time-credits/statement.csv")
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    print(f"CSV of all {count} entries: {time.perf_counter() - began:.1f} s, {size / 1e6:.1f} MB (streamed)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
