@@ -1,6 +1,7 @@
-"""Statement page speed for an account with 100,000 entries. Not a test: it prints figures.
+"""Statement page speed for an account with 100,000 entries. Not a test: prints figures.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/vocaleyes_bench .venv/bin/python bench/credits_statement.py
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/vocaleyes_bench
+    .venv/bin/python bench/credits_statement.py
 
 Loads (once; reruns reuse it) a person whose account has 100,000 entries: earns from a council
 alternating with gifts to a neighbour. The rows are written with plain INSERTs, entries before
@@ -56,7 +57,11 @@ def load(entries: int) -> Account:
     neighbour = person("statement-neighbour@example.org", "Neighbour")
     council, _ = Organisation.objects.get_or_create(
         slug="statement-bench-council",
-        defaults={"name_en": "Bench Council", "name_cy": "Cyngor Mainc", "kind": Organisation.Kind.LOCAL_AUTHORITY},
+        defaults={
+            "name_en": "Bench Council",
+            "name_cy": "Cyngor Mainc",
+            "kind": Organisation.Kind.LOCAL_AUTHORITY,
+        },
     )
     issuer = services.account_open_for_organisation(organisation=council, kind=Account.Kind.ISSUING)
     account = services.account_for_person(user=reader)
@@ -84,12 +89,22 @@ def load(entries: int) -> Account:
                 balances[account_id] += value
                 entry_rows.append((stored_id, account_id, value, balances[account_id], kind, now))
             transfer_rows.append(
-                (stored_id, f"statement-bench-{number}", kind, amount, f"Bench {number}", reader.pk, now, council.pk)
+                (
+                    stored_id,
+                    f"statement-bench-{number}",
+                    kind,
+                    amount,
+                    f"Bench {number}",
+                    reader.pk,
+                    now,
+                    council.pk,
+                )
             )
             number += 1
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO timecredits_entry (transfer_id, account_id, amount, balance_after, kind, created)"
+                "INSERT INTO timecredits_entry"
+                " (transfer_id, account_id, amount, balance_after, kind, created)"
                 " VALUES (%s, %s, %s, %s, %s, %s)",
                 entry_rows,
             )
@@ -102,7 +117,9 @@ def load(entries: int) -> Account:
         print(f"  {number} / {entries}", flush=True)
     if vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE timecredits_entry; ANALYZE timecredits_transfer; ANALYZE timecredits_account")
+            cursor.execute(
+                "ANALYZE timecredits_entry; ANALYZE timecredits_transfer; ANALYZE timecredits_account"
+            )
     print(f"loaded in {time.perf_counter() - started:.0f} s")
     return Account.objects.get(pk=account.pk)
 
@@ -124,7 +141,9 @@ def measure(client: Client, url: str, runs: int) -> tuple[float, float, int, int
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
@@ -134,7 +153,10 @@ def main() -> int:
     middle = Entry.objects.filter(account=account).order_by("id").values_list("id", flat=True)[count // 2]
     client = Client()
     client.force_login(account.user)
-    print(f"database: {connection.vendor}; account {account.number}: {count} entries, balance {account.balance} min")
+    print(
+        f"database: {connection.vendor}; account {account.number}: {count} entries, "
+        f"balance {account.balance} min"
+    )
     print(f"{'page':<44} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     pages = [
         ("statement, newest page", "/time-credits/"),

@@ -1,7 +1,8 @@
 """Concurrency torture for the time-credit ledger, full size. Not a test: it prints figures.
 
     createdb -h 127.0.0.1 -U postgres vocaleyes_bench   # once
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/vocaleyes_bench .venv/bin/python bench/credits_torture.py
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/vocaleyes_bench
+    .venv/bin/python bench/credits_torture.py
 
 20 worker processes (``--threads`` for threads in one process) make 10,000 random earn / spend /
 gift / reversal attempts through the services, with about 15% repeated idempotency keys (often

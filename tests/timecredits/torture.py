@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from celery._state import _set_task_join_will_block
+from celery import _state as celery_state
 from django.db import OperationalError, close_old_connections, connection
 
 from conversations.models import Organisation, OrganisationRole
@@ -238,7 +238,7 @@ def run_threads(world: World, keys: Sequence[str], workers: int) -> Report:
     seconds = time.perf_counter() - began
     # Eager Celery tasks (no broker) save and restore a process-wide "inside a task" flag; threads
     # running them at once can leave it set, and a later result.get() would refuse to run.
-    _set_task_join_will_block(False)
+    celery_state._set_task_join_will_block(False)  # type: ignore[attr-defined]
     return Report(
         outcomes=[outcome for outcomes, _errors in results for outcome in outcomes],
         seconds=seconds,
