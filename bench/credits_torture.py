@@ -4,10 +4,11 @@
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/vocaleyes_bench
     .venv/bin/python bench/credits_torture.py
 
-20 worker processes (``--threads`` for threads in one process) make 10,000 random earn / spend /
-gift / reversal attempts through the services, with about 15% repeated idempotency keys (often
-racing the original in another worker) and frequent over-spends. Afterwards it checks that no
-transfer was lost or written twice and that every ledger invariant holds, and prints transfers/s.
+20 workers (threads, each with its own database connection; ``--processes`` for processes) make
+10,000 random earn / spend / gift / reversal attempts through the services, with about 15%
+repeated idempotency keys (often racing the original in another worker) and frequent over-spends.
+Afterwards it checks that no transfer was lost or written twice and that every ledger invariant
+holds, and prints attempts/s and transfers/s (transfers actually written).
 Each run adds its own people and organisations (prefixed by the run's time) to the database.
 
 Receipts: with ``REDIS_URL`` set (production's shape) each new earn or gift enqueues its receipt
@@ -82,7 +83,7 @@ def main() -> int:
     parser.add_argument("--attempts", type=int, default=10_000)
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--threads", action="store_true", help="threads in one process instead of processes")
+    parser.add_argument("--processes", action="store_true", help="worker processes instead of threads")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -92,10 +93,10 @@ def main() -> int:
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
     print(
         f"{args.attempts} attempts ({args.attempts - len(set(keys))} repeated keys) by {args.workers} "
-        f"{'threads' if args.threads else 'processes'}, {args.people} people"
+        f"{'processes' if args.processes else 'threads'}, {args.people} people"
     )
 
-    report = (run_threads if args.threads else run_processes)(world, keys, args.workers)
+    report = (run_processes if args.processes else run_threads)(world, keys, args.workers)
 
     problems = verify(world, report)
     counts = report.counts()

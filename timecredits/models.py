@@ -304,7 +304,7 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         """An account's entries, newest first, with what a statement line needs in one query."""
         return (
             self.filter(account=account)
-            .select_related("transfer", "transfer__offer", "transfer__organisation", "transfer__reverses")
+            .select_related("transfer", "transfer__offer", "transfer__reverses")
             .order_by("-id")
         )
 
