@@ -141,11 +141,14 @@ def _lock_accounts(
     holding what the other needs. The balances on the returned accounts are current and stay so
     until commit. A person's account is opened on first use.
     """
-    condition = Q(pk__in=list(account_ids))
+    condition = Q()
+    if account_ids:
+        condition |= Q(pk__in=list(account_ids))
     if people:
         condition |= Q(user__in=[person.pk for person in people])
     if organisation_account is not None:
         condition |= Q(organisation_id=organisation_account[0], kind=organisation_account[1])
+    assert condition, "lock at least one account"
     for _attempt in range(2):
         accounts = list(Account.objects.select_for_update().filter(condition).order_by("pk"))
         have = {account.user_id for account in accounts}
