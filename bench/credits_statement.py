@@ -72,7 +72,9 @@ def load(entries: int) -> Account:
     print(f"loading {entries - have} entries (once)...", flush=True)
     started = time.perf_counter()
     vendor = connection.vendor
-    balances = {a.pk: a.balance for a in Account.objects.filter(pk__in=[issuer.pk, account.pk, other.pk])}
+    accounts = Account.objects.filter(pk__in=[issuer.pk, account.pk, other.pk])
+    balances = {a.pk: a.balance for a in accounts}
+    lines = {a.pk: a.entry_count for a in accounts}
     number = have
     while number < entries:
         entry_rows, transfer_rows = [], []
@@ -87,7 +89,10 @@ def load(entries: int) -> Account:
                 kind, legs, amount = "gift", [(account.pk, -30), (other.pk, 30)], 30
             for account_id, value in legs:
                 balances[account_id] += value
-                entry_rows.append((stored_id, account_id, value, balances[account_id], kind, now))
+                lines[account_id] += 1
+                entry_rows.append(
+                    (stored_id, account_id, lines[account_id], value, balances[account_id], kind, now)
+                )
             transfer_rows.append(
                 (
                     stored_id,
@@ -104,8 +109,8 @@ def load(entries: int) -> Account:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO timecredits_entry"
-                " (transfer_id, account_id, amount, balance_after, kind, created)"
-                " VALUES (%s, %s, %s, %s, %s, %s)",
+                " (transfer_id, account_id, seq, amount, balance_after, kind, created)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 entry_rows,
             )
             cursor.executemany(
@@ -150,7 +155,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     account = load(args.entries)
     count = Entry.objects.filter(account=account).count()
-    middle = Entry.objects.filter(account=account).order_by("id").values_list("id", flat=True)[count // 2]
+    middle = count // 2  # a line number
     client = Client()
     client.force_login(account.user)
     print(

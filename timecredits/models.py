@@ -8,8 +8,9 @@ account, the only kind allowed to go below zero (its negative balance is every c
 organisation has ever issued and not had back: that is where credits come from), and a
 *receiving* account for partners that accept credits for their activities. ``balance`` is a
 cached total kept by database triggers, never by Python: each new entry must state the running
-balance it leads to (``Entry.balance_after``), a trigger checks that it follows from the account's
-balance and then moves the balance. A check constraint keeps non-issuing balances at or above zero.
+balance it leads to (``Entry.balance_after``) and its line number in the account (``Entry.seq``,
+1, 2, 3... like ``entry_count``); a trigger checks that both follow from the account, then moves
+them on. A check constraint keeps non-issuing balances at or above zero.
 
 ``Transfer`` — one movement of time (earn, spend, gift, reversal) with a unique idempotency key.
 Its ``Entry`` rows (legs, one per account) sum to zero and their positive legs to the transfer's
@@ -82,6 +83,12 @@ class Account(models.Model):
     number = models.CharField(_("account number"), max_length=12, unique=True, editable=False)
     balance = models.BigIntegerField(
         _("balance (minutes)"),
+        default=0,
+        editable=False,
+        help_text=_("Kept by the database from the entries."),
+    )
+    entry_count = models.BigIntegerField(
+        _("entries"),
         default=0,
         editable=False,
         help_text=_("Kept by the database from the entries."),
@@ -305,7 +312,7 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         return (
             self.filter(account=account)
             .select_related("transfer", "transfer__offer", "transfer__reverses")
-            .order_by("-id")
+            .order_by("-seq")
         )
 
 
@@ -316,6 +323,10 @@ class Entry(models.Model):
     account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="entries", db_index=False, verbose_name=_("account")
     )
+    # The entry's line number in its account's statement: 1, 2, 3... without gaps, checked by the
+    # database like the running balance. Statements page on (account, seq), an index nothing
+    # else can stand in for, so the plan does not depend on where an account's rows lie.
+    seq = models.BigIntegerField(_("line"))
     amount = models.BigIntegerField(
         _("amount (minutes)"), help_text=_("Positive: paid in. Negative: paid out.")
     )
@@ -328,21 +339,22 @@ class Entry(models.Model):
     class Meta:
         verbose_name = _("entry")
         verbose_name_plural = _("entries")
-        ordering = ["id"]
+        ordering = ["account", "seq"]
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="timecredits_entry_amount_not_zero"),
+            models.CheckConstraint(condition=Q(seq__gt=0), name="timecredits_entry_seq_positive"),
             # One leg per account per transfer; also the index for "the entries of a transfer".
             models.UniqueConstraint(fields=["transfer", "account"], name="timecredits_one_leg_per_account"),
+            # Statements: newest first by keyset on the line number (a backward index scan).
+            models.UniqueConstraint(fields=["account", "seq"], name="timecredits_entry_statement"),
         ]
         indexes = [
-            # Statements: newest first by keyset on id (a backward scan), optionally by kind/date.
-            models.Index(fields=["account", "id"], name="timecredits_entry_statement"),
-            models.Index(fields=["account", "kind", "id"], name="timecredits_entry_by_kind"),
+            models.Index(fields=["account", "kind", "seq"], name="timecredits_entry_by_kind"),
             models.Index(fields=["account", "created"], name="timecredits_entry_by_date"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.account_id}: {self.amount:+d} → {self.balance_after}"
+        return f"{self.account_id}#{self.seq}: {self.amount:+d} → {self.balance_after}"
 
     @property
     def paid_in(self) -> int:

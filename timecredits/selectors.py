@@ -1,10 +1,10 @@
 """Reads of the ledger: statements (pages and CSV) and the reconciliation report.
 
 A statement page costs a fixed number of queries whatever the account's length: the page of
-entries (keyset pagination on the entry id, newest first, using the (account, id) index), one
-``EXISTS`` for the link in the other direction, and one query for the other legs of the page's
-transfers (who the credits came from or went to). The running balance is stored on each entry
-(``balance_after``, checked by the database when written), so no page ever sums its history.
+entries (keyset pagination on the entry's line number ``seq``, newest first, on the unique
+(account, seq) index), one look for a line in the other direction, and one query for the other legs
+of the page's transfers (who the credits came from or went to). The running balance is stored on
+each entry (``balance_after``, checked by the database when written), so no page sums history.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conversations.models import Organisation
+from vocaleyes.i18n import content_language
 from vocaleyes.models import User
 
 from .models import Account, Entry, Transfer
@@ -52,7 +53,7 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 @dataclass
 class StatementLine:
     entry: Entry
-    counterparties: list[Account] = field(default_factory=list)
+    counterparties: list[str] = field(default_factory=list)  # the other accounts' owners
 
     @property
     def transfer(self) -> Transfer:
@@ -60,7 +61,7 @@ class StatementLine:
 
     @property
     def counterparty_name(self) -> str:
-        return ", ".join(account.owner_name for account in self.counterparties)
+        return ", ".join(self.counterparties)
 
     @property
     def description(self) -> str:
@@ -107,30 +108,43 @@ def describe(line: StatementLine) -> str:
 
 
 def _with_counterparties(account: Account, entries: list[Entry]) -> list[StatementLine]:
-    """Statement lines for ``entries`` with the other legs' accounts: one query per call."""
-    others: dict[object, list[Account]] = defaultdict(list)
+    """Statement lines for ``entries`` with the names of the other legs' owners: one query per
+    call, reading just the name columns (no model instances: this runs for every page)."""
+    others: dict[object, list[str]] = defaultdict(list)
     legs = (
         Entry.objects.filter(transfer_id__in=[entry.transfer_id for entry in entries])
         .exclude(account=account)
-        .select_related("account__user", "account__organisation")
         .order_by("id")
+        .values_list(
+            "transfer_id",
+            "account__user_id",
+            "account__user__display_name",
+            "account__organisation__name_en",
+            "account__organisation__name_cy",
+        )
     )
-    for leg in legs:
-        others[leg.transfer_id].append(leg.account)
+    welsh = content_language() == "cy"
+    for transfer_id, user_id, display_name, name_en, name_cy in legs:
+        if user_id is not None:  # as User.public_name: never the email address
+            name = display_name or _("Anonymous resident")
+        else:  # as the Bilingual descriptor: the page's language, else the other
+            name = (name_cy or name_en) if welsh else (name_en or name_cy)
+        others[transfer_id].append(name)
     return [StatementLine(entry=entry, counterparties=others[entry.transfer_id]) for entry in entries]
 
 
 def _any(entries: QuerySet[Entry], *, newest_first: bool) -> bool:
-    """Whether ``entries`` has a row, asked in index order: a bare EXISTS lets Postgres pick a
-    sequential scan when it misjudges where an account's rows lie (they cluster at the end)."""
-    return entries.order_by("-id" if newest_first else "id").values_list("id", flat=True).first() is not None
+    """Whether ``entries`` has a row, asked in line order so the (account, seq) index answers it: a
+    bare EXISTS lets Postgres pick a sequential scan when it misjudges where an account's rows lie."""
+    ordered = entries.order_by("-seq" if newest_first else "seq")
+    return ordered.values_list("seq", flat=True).first() is not None
 
 
 @dataclass
 class StatementPage:
     lines: list[StatementLine]
-    newer_cursor: int | None  # link: ?after=<id>
-    older_cursor: int | None  # link: ?before=<id>
+    newer_cursor: int | None  # link: ?after=<seq>
+    older_cursor: int | None  # link: ?before=<seq>
     is_latest: bool
 
 
@@ -142,17 +156,17 @@ def statement_page(
     after: int | None = None,
     size: int = PAGE_SIZE,
 ) -> StatementPage:
-    """One page of the statement, newest first. ``before``/``after`` are entry ids (keyset)."""
+    """One page of the statement, newest first. ``before``/``after`` are line numbers (keyset)."""
     filters = filters or StatementFilters()
     entries = filters.apply(Entry.objects.for_statement(account))
     if after is not None:
-        chunk = list(entries.filter(id__gt=after).order_by("id")[: size + 1])
+        chunk = list(entries.filter(seq__gt=after).order_by("seq")[: size + 1])
         has_newer = len(chunk) > size
         rows = list(reversed(chunk[:size]))
-        has_older = bool(rows) and _any(entries.filter(id__lt=rows[-1].pk), newest_first=True)
+        has_older = bool(rows) and _any(entries.filter(seq__lt=rows[-1].seq), newest_first=True)
     else:
         if before is not None:
-            entries = entries.filter(id__lt=before)
+            entries = entries.filter(seq__lt=before)
         chunk = list(entries[: size + 1])
         has_older = len(chunk) > size
         rows = chunk[:size]
@@ -160,28 +174,28 @@ def statement_page(
             before is not None
             and bool(rows)
             and _any(
-                filters.apply(Entry.objects.filter(account=account, id__gt=rows[0].pk)), newest_first=False
+                filters.apply(Entry.objects.filter(account=account, seq__gt=rows[0].seq)), newest_first=False
             )
         )
     return StatementPage(
         lines=_with_counterparties(account, rows),
-        newer_cursor=rows[0].pk if rows and has_newer else None,
-        older_cursor=rows[-1].pk if rows and has_older else None,
+        newer_cursor=rows[0].seq if rows and has_newer else None,
+        older_cursor=rows[-1].seq if rows and has_older else None,
         is_latest=not has_newer,
     )
 
 
 def statement_lines(account: Account, *, filters: StatementFilters | None = None) -> Iterator[StatementLine]:
-    """Every line of a statement, oldest first, in bounded memory (chunks keyed on the entry id)."""
+    """Every line of a statement, oldest first, in bounded memory (chunks keyed on the line number)."""
     filters = filters or StatementFilters()
-    base = filters.apply(Entry.objects.for_statement(account)).order_by("id")
-    last_id = 0
+    base = filters.apply(Entry.objects.for_statement(account)).order_by("seq")
+    last_seq = 0
     while True:
-        chunk = list(base.filter(id__gt=last_id)[:CSV_CHUNK])
+        chunk = list(base.filter(seq__gt=last_seq)[:CSV_CHUNK])
         if not chunk:
             return
         yield from _with_counterparties(account, chunk)
-        last_id = chunk[-1].pk
+        last_seq = chunk[-1].seq
 
 
 # --- who can record hours for which organisation ---------------------------------------------------
@@ -244,8 +258,8 @@ def ledger_reconcile() -> Reconciliation:
     )
     entries = Entry.objects.aggregate(total=Coalesce(Sum("amount"), 0), count=Count("id"))
     drifted = list(
-        accounts.annotate(from_entries=Coalesce(Sum("entries__amount"), 0))
-        .exclude(balance=F("from_entries"))
+        accounts.annotate(from_entries=Coalesce(Sum("entries__amount"), 0), lines=Count("entries"))
+        .filter(~Q(balance=F("from_entries")) | ~Q(entry_count=F("lines")))
         .values_list("number", flat=True)[:20]
     )
     negative = list(
@@ -254,9 +268,12 @@ def ledger_reconcile() -> Reconciliation:
         .values_list("number", flat=True)[:20]
     )
     running = Entry.objects.annotate(
-        running=Window(Sum("amount"), partition_by=[F("account_id")], order_by=F("id").asc())
+        running=Window(Sum("amount"), partition_by=[F("account_id")], order_by=F("seq").asc()),
+        line=Window(RowNumber(), partition_by=[F("account_id")], order_by=F("seq").asc()),
     )
-    broken_running = list(running.exclude(running=F("balance_after")).values_list("id", flat=True)[:20])
+    broken_running = list(
+        running.filter(~Q(running=F("balance_after")) | ~Q(line=F("seq"))).values_list("id", flat=True)[:20]
+    )
     unbalanced = list(
         Transfer.objects.annotate(
             legs=Count("entries"),
@@ -275,9 +292,13 @@ def ledger_reconcile() -> Reconciliation:
     checks = [
         Check(_("All balances add up to zero"), balances["total"] == 0, str(balances["total"])),
         Check(_("All entries add up to zero"), entries["total"] == 0, str(entries["total"])),
-        Check(_("Every account's balance equals the sum of its entries"), not drifted, _ids(drifted)),
         Check(
-            _("Every stored running balance follows from the entries before it"),
+            _("Every account's balance and count equal the sum and number of its entries"),
+            not drifted,
+            _ids(drifted),
+        ),
+        Check(
+            _("Every stored running balance and line number follows from the entries before it"),
             not broken_running,
             _ids(broken_running),
         ),

@@ -213,8 +213,9 @@ def _record(
         ]
     )
     transfer_id = uuid.uuid4()
-    # Taken under the locks, so an account's entries are in time order as well as id order.
+    # Taken under the locks, so an account's entries are in time order as well as line order.
     now = timezone.now()
+    counts = {account.pk: account.entry_count for account, _amount in legs}
     # Entries first, then the transfer: on SQLite the transfer's insert trigger checks the entries
     # already written (see migration 0002); on Postgres the check runs at commit either way.
     Entry.objects.bulk_create(
@@ -222,6 +223,7 @@ def _record(
             Entry(
                 transfer_id=transfer_id,
                 account_id=posting.account_id,
+                seq=counts[posting.account_id] + 1,
                 amount=posting.amount,
                 balance_after=posting.balance_after,
                 kind=kind,
@@ -245,10 +247,12 @@ def _record(
         reference=reference,
     )
     transfer.save(force_insert=True)
-    # The database moved the balances (trigger); keep the locked objects in step for the next leg.
+    # The database moved the balances and counts (trigger); keep the locked objects in step for
+    # the next transfer in the same transaction (recording hours for several people).
     by_id = {posting.account_id: posting.balance_after for posting in postings}
     for account, _amount in legs:
         account.balance = by_id[account.pk]
+        account.entry_count += 1
     return transfer
 
 

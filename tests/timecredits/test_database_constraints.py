@@ -37,6 +37,10 @@ def people(ledger_cleanup: None) -> tuple[User, User, Account, Account, Account]
     return alice, bob, services.account_for_person(user=alice), services.account_for_person(user=bob), issuer
 
 
+def next_line(account: Account) -> int:
+    return Account.objects.get(pk=account.pk).entry_count + 1
+
+
 def write_transfer(
     legs: list[tuple[Account, int, int]],
     *,
@@ -53,6 +57,7 @@ def write_transfer(
             Entry(
                 transfer_id=transfer_id,
                 account=account,
+                seq=next_line(account),
                 amount=value,
                 balance_after=after,
                 kind=kind,
@@ -97,9 +102,10 @@ def test_it_rejects_a_one_legged_transfer_written_with_raw_sql(people: tuple) ->
     now = timezone.now()
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO timecredits_entry (transfer_id, account_id, amount, balance_after, kind, created)"
-            " VALUES (%s, %s, %s, %s, %s, %s)",
-            [uuid_value, bob_account.pk, 60, 60, "gift", now],
+            "INSERT INTO timecredits_entry"
+            " (transfer_id, account_id, seq, amount, balance_after, kind, created)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [uuid_value, bob_account.pk, next_line(bob_account), 60, 60, "gift", now],
         )
         cursor.execute(
             "INSERT INTO timecredits_transfer"
@@ -125,6 +131,7 @@ def test_it_rejects_entries_without_their_transfer(people: tuple) -> None:
                 Entry(
                     transfer_id=uuid.uuid4(),
                     account=a,
+                    seq=next_line(a),
                     amount=v,
                     balance_after=b,
                     kind="gift",
@@ -142,7 +149,15 @@ def test_it_rejects_legs_added_to_a_recorded_transfer(people: tuple) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Entry.objects.bulk_create(
             [
-                Entry(transfer=seed, account=a, amount=v, balance_after=b, kind="earn", created=seed.created)
+                Entry(
+                    transfer=seed,
+                    account=a,
+                    seq=next_line(a),
+                    amount=v,
+                    balance_after=b,
+                    kind="earn",
+                    created=seed.created,
+                )
                 for a, v, b in [(alice_account, -60, 0), (bob_account, 60, 60)]
             ]
         )
@@ -153,6 +168,39 @@ def test_it_rejects_a_running_balance_that_does_not_follow(people: tuple) -> Non
     alice, _bob, alice_account, bob_account, _issuer = people
     with pytest.raises(IntegrityError), transaction.atomic():
         write_transfer([(alice_account, -60, 0), (bob_account, 60, 600)], amount=60, recorded_by=alice)
+    assert_ledger_unchanged()
+
+
+def test_it_rejects_a_line_number_that_does_not_follow(people: tuple) -> None:
+    alice, _bob, alice_account, bob_account, _issuer = people
+    transfer_id = uuid.uuid4()
+    now = timezone.now()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entry.objects.bulk_create(
+            [
+                Entry(
+                    transfer_id=transfer_id,
+                    account=alice_account,
+                    seq=next_line(alice_account) + 1,
+                    amount=-60,
+                    balance_after=0,
+                    kind="gift",
+                    created=now,
+                ),
+                Entry(
+                    transfer_id=transfer_id,
+                    account=bob_account,
+                    seq=next_line(bob_account),
+                    amount=60,
+                    balance_after=60,
+                    kind="gift",
+                    created=now,
+                ),
+            ]
+        )
+        Transfer(
+            id=transfer_id, idempotency_key="gap", kind="gift", amount=60, recorded_by=alice, created=now
+        ).save(force_insert=True)
     assert_ledger_unchanged()
 
 
@@ -182,6 +230,8 @@ def test_an_account_balance_cannot_be_set_by_hand(people: tuple) -> None:
     _alice, _bob, alice_account, _bob_account, _issuer = people
     with pytest.raises(IntegrityError), transaction.atomic():
         Account.objects.filter(pk=alice_account.pk).update(balance=6000)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Account.objects.filter(pk=alice_account.pk).update(entry_count=0)
     alice_account.refresh_from_db()
     assert alice_account.balance == 60
 
@@ -206,6 +256,7 @@ def test_the_same_key_or_a_second_reversal_is_refused_by_the_database(people: tu
                 Entry(
                     transfer_id=transfer_id,
                     account=issuer,
+                    seq=next_line(issuer),
                     amount=-60,
                     balance_after=-60,
                     kind="reversal",
@@ -214,6 +265,7 @@ def test_the_same_key_or_a_second_reversal_is_refused_by_the_database(people: tu
                 Entry(
                     transfer_id=transfer_id,
                     account=alice_account,
+                    seq=next_line(alice_account),
                     amount=60,
                     balance_after=60,
                     kind="reversal",

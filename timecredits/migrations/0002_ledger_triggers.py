@@ -9,9 +9,10 @@ Whatever writes to the tables (the services, the admin, a shell, raw SQL), these
    - SQLite has no deferred triggers. The equivalent: the entries are written first (their foreign
      key to the transfer is deferred, so a transfer row must follow in the same transaction), the
      transfer row is checked when it arrives, and once it exists no entry may be added to it.
-2. Running balances: each new entry states the balance it leads to; a trigger checks that it equals
-   the account's balance plus the amount, then moves the account's balance. Direct changes to an
-   account's balance are refused unless they match its latest entry, and accounts open at zero.
+2. Running balances and line numbers: each new entry states the balance it leads to and its line
+   number in the account; a trigger checks that they equal the account's balance plus the amount
+   and its entry count plus one, then moves both on. Direct changes to an account's balance or
+   count are refused unless they match its latest entry, and accounts open at zero.
    With the CHECK constraint on ``Account.balance`` this keeps people's and partners' balances at
    or above zero in the database, not only in Python.
 3. Transfers and entries are append-only: UPDATE and DELETE are refused (record a reversal).
@@ -32,10 +33,12 @@ POSTGRES_FORWARDS = [
     LANGUAGE plpgsql AS $$
     DECLARE
         current_balance bigint;
+        current_count bigint;
     BEGIN
         -- The row lock makes two entries on one account queue here, even when the service's
         -- own SELECT ... FOR UPDATE was bypassed.
-        SELECT balance INTO current_balance FROM timecredits_account WHERE id = NEW.account_id FOR UPDATE;
+        SELECT balance, entry_count INTO current_balance, current_count
+            FROM timecredits_account WHERE id = NEW.account_id FOR UPDATE;
         IF NOT FOUND THEN
             RAISE EXCEPTION 'timecredits: account % does not exist', NEW.account_id
                 USING ERRCODE = 'foreign_key_violation';
@@ -43,6 +46,11 @@ POSTGRES_FORWARDS = [
         IF NEW.balance_after IS DISTINCT FROM current_balance + NEW.amount THEN
             RAISE EXCEPTION 'timecredits: entry says account % ends at %, but % + % = %',
                 NEW.account_id, NEW.balance_after, current_balance, NEW.amount, current_balance + NEW.amount
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF NEW.seq IS DISTINCT FROM current_count + 1 THEN
+            RAISE EXCEPTION 'timecredits: entry says it is line % of account %, but the next line is %',
+                NEW.seq, NEW.account_id, current_count + 1
                 USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
@@ -56,7 +64,8 @@ POSTGRES_FORWARDS = [
     CREATE FUNCTION timecredits_entry_move_balance() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE timecredits_account SET balance = NEW.balance_after WHERE id = NEW.account_id;
+        UPDATE timecredits_account SET balance = NEW.balance_after, entry_count = NEW.seq
+            WHERE id = NEW.account_id;
         RETURN NULL;
     END $$
     """,
@@ -68,21 +77,23 @@ POSTGRES_FORWARDS = [
     CREATE FUNCTION timecredits_account_balance_follows_entries() RETURNS trigger
     LANGUAGE plpgsql AS $$
     DECLARE
-        latest bigint;
+        latest_balance bigint;
+        latest_seq bigint;
     BEGIN
         IF TG_OP = 'INSERT' THEN
-            IF NEW.balance <> 0 THEN
-                RAISE EXCEPTION 'timecredits: an account opens with a balance of zero'
+            IF NEW.balance <> 0 OR NEW.entry_count <> 0 THEN
+                RAISE EXCEPTION 'timecredits: an account opens empty'
                     USING ERRCODE = 'check_violation';
             END IF;
             RETURN NEW;
         END IF;
-        IF NEW.balance IS DISTINCT FROM OLD.balance THEN
-            SELECT balance_after INTO latest FROM timecredits_entry
-                WHERE account_id = NEW.id ORDER BY id DESC LIMIT 1;
-            IF NEW.balance IS DISTINCT FROM COALESCE(latest, 0) THEN
-                RAISE EXCEPTION 'timecredits: the balance of account % comes from its entries (%), not %',
-                    NEW.id, COALESCE(latest, 0), NEW.balance
+        IF NEW.balance IS DISTINCT FROM OLD.balance OR NEW.entry_count IS DISTINCT FROM OLD.entry_count THEN
+            SELECT balance_after, seq INTO latest_balance, latest_seq FROM timecredits_entry
+                WHERE account_id = NEW.id ORDER BY seq DESC LIMIT 1;
+            IF NEW.balance IS DISTINCT FROM COALESCE(latest_balance, 0)
+               OR NEW.entry_count IS DISTINCT FROM COALESCE(latest_seq, 0) THEN
+                RAISE EXCEPTION 'timecredits: the balance and count of account % come from its entries (%, %), not (%, %)',
+                    NEW.id, COALESCE(latest_balance, 0), COALESCE(latest_seq, 0), NEW.balance, NEW.entry_count
                     USING ERRCODE = 'check_violation';
             END IF;
         END IF;
@@ -212,26 +223,33 @@ SQLITE_FORWARDS = [
         SELECT RAISE(ABORT, 'timecredits: the running balance does not follow from the account balance')
         WHERE NEW.balance_after IS NOT
             (SELECT balance FROM timecredits_account WHERE id = NEW.account_id) + NEW.amount;
+        SELECT RAISE(ABORT, 'timecredits: the line number does not follow from the account')
+        WHERE NEW.seq IS NOT (SELECT entry_count FROM timecredits_account WHERE id = NEW.account_id) + 1;
     END
     """,
     """
     CREATE TRIGGER timecredits_entry_move_balance AFTER INSERT ON timecredits_entry
     BEGIN
-        UPDATE timecredits_account SET balance = NEW.balance_after WHERE id = NEW.account_id;
+        UPDATE timecredits_account SET balance = NEW.balance_after, entry_count = NEW.seq
+        WHERE id = NEW.account_id;
     END
     """,
     """
     CREATE TRIGGER timecredits_account_opens_empty BEFORE INSERT ON timecredits_account
-    WHEN NEW.balance <> 0
-    BEGIN SELECT RAISE(ABORT, 'timecredits: an account opens with a balance of zero'); END
+    WHEN NEW.balance <> 0 OR NEW.entry_count <> 0
+    BEGIN SELECT RAISE(ABORT, 'timecredits: an account opens empty'); END
     """,
     """
-    CREATE TRIGGER timecredits_account_balance_follows_entries BEFORE UPDATE OF balance ON timecredits_account
-    WHEN NEW.balance IS NOT OLD.balance
+    CREATE TRIGGER timecredits_account_balance_follows_entries
+    BEFORE UPDATE OF balance, entry_count ON timecredits_account
+    WHEN NEW.balance IS NOT OLD.balance OR NEW.entry_count IS NOT OLD.entry_count
     BEGIN
-        SELECT RAISE(ABORT, 'timecredits: an account balance comes from its entries')
+        SELECT RAISE(ABORT, 'timecredits: an account balance and count come from its entries')
         WHERE NEW.balance IS NOT COALESCE(
-            (SELECT balance_after FROM timecredits_entry WHERE account_id = NEW.id ORDER BY id DESC LIMIT 1), 0
+            (SELECT balance_after FROM timecredits_entry WHERE account_id = NEW.id ORDER BY seq DESC LIMIT 1), 0
+        )
+        OR NEW.entry_count IS NOT COALESCE(
+            (SELECT seq FROM timecredits_entry WHERE account_id = NEW.id ORDER BY seq DESC LIMIT 1), 0
         );
     END
     """,
