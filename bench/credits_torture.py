@@ -109,6 +109,7 @@ def main() -> int:
     )
     print(f"outcomes: {dict(counts)}")
     print(f"transfers written by kind: {by_kind}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores shared with other work)")
     print(f"wall time: {report.seconds:.2f} s")
     print(f"attempts/s: {len(report.outcomes) / report.seconds:.0f}")
     print(f"transfers/s: {report.written / report.seconds:.0f}")

@@ -12,7 +12,7 @@ No ORM here: this module is imported by models, forms, templates and tests alike
 
 from __future__ import annotations
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 MINUTES_PER_HOUR = 60
 # One recorded piece of volunteering (or one gift) is at most 100 hours: anything bigger is
@@ -32,11 +32,25 @@ def split_minutes(minutes: int) -> tuple[int, int]:
     return divmod(minutes, MINUTES_PER_HOUR)
 
 
+_formatted: dict[tuple[str, int], str] = {}
+
+
 def format_minutes(minutes: int) -> str:
     """An amount in words in the active language: "3 hours", "1 hour 30 minutes", "45 minutes".
 
-    Negative amounts (an issuing account's balance) start with a minus sign.
+    Negative amounts (an issuing account's balance) start with a minus sign. Remembered per
+    language (a statement page shows 75 amounts, most of them the same few).
     """
+    key = (get_language() or "", minutes)
+    text = _formatted.get(key)
+    if text is None:
+        if len(_formatted) > 10_000:
+            _formatted.clear()
+        text = _formatted[key] = _format_minutes(minutes)
+    return text
+
+
+def _format_minutes(minutes: int) -> str:
     sign = "−" if minutes < 0 else ""  # noqa: RUF001 - a real minus sign reads better than a hyphen
     hours, rest = split_minutes(abs(minutes))
     hours_text = ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
