@@ -24,6 +24,7 @@ run: $(STAMP)
 	@export DEBUG=true; \
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py load_demo && \
+	$(BIN)/python manage.py load_demo_credits && \
 	echo "" && \
 	echo "VocalEyes is running at http://$(HOST):$(PORT)/ (Cymraeg: http://$(HOST):$(PORT)/cy/)" && \
 	echo "Council admin: http://$(HOST):$(PORT)/admin/ (sign in as the council officer). Stop with Ctrl+C." && \

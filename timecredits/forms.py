@@ -29,13 +29,6 @@ _KEY = re.compile(r"^[0-9a-f]{32}$")
 _ACCOUNT_NUMBER = re.compile(r"^[A-Z0-9]{4}-?[A-Z0-9]{4}$")
 
 
-class Textarea(forms.Textarea):
-    """A textarea the project's field include can ask for ``input_type`` (it has none by default,
-    and a failed lookup inside a template filter argument raises)."""
-
-    input_type = None
-
-
 class IdempotentForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=32)
 
@@ -90,7 +83,7 @@ class GiftForm(IdempotentForm, DurationMixin):
         label=_("Message (optional)"),
         max_length=MAX_MEMO_LENGTH,
         required=False,
-        widget=Textarea,
+        widget=forms.Textarea,
         help_text=_("They will see it on their statement and in the email we send them."),
     )
 
@@ -240,7 +233,7 @@ class ReverseForm(IdempotentForm):
     reason = forms.CharField(
         label=_("Reason for the reversal"),
         max_length=MAX_MEMO_LENGTH,
-        widget=Textarea,
+        widget=forms.Textarea,
         help_text=_("Shown on the statements of everyone this transfer touched."),
     )
 
