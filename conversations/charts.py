@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 MAX_WEEKS = 26
 WIDTH, HEIGHT = 320, 170
 PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 36, 312, 12, 140
+MAX_BAR_WIDTH = 40
 BAR_COLOUR = "#1d70b8"  # GOV.UK blue: 5.2:1 against white
 INK = "#0b0c0c"
 
@@ -114,19 +115,23 @@ def bar_chart_svg(*, chart_id: str, title: str, periods: Periods, values: Sequen
     count = max(1, len(values))
     slot = (PLOT_RIGHT - PLOT_LEFT) / count
     gap = min(2.0, slot * 0.2)
+    # A few periods make a few narrow bars, not slabs the width of the chart.
+    width = min(slot - gap, MAX_BAR_WIDTH)
     plot_height = PLOT_BOTTOM - PLOT_TOP
     bars = []
     for index, value in enumerate(values):
         height = plot_height * value / top
         bars.append(
             (
-                f"{PLOT_LEFT + index * slot + gap / 2:.1f}",
+                f"{PLOT_LEFT + index * slot + (slot - width) / 2:.1f}",
                 f"{PLOT_BOTTOM - height:.1f}",
-                f"{max(slot - gap, 0.5):.1f}",
+                f"{max(width, 0.5):.1f}",
                 f"{height:.1f}",
             )
         )
     first, last = periods.label(periods.starts[0]), periods.label(periods.starts[-1])
+    if len(periods.starts) == 1:
+        last = ""  # one period: one label
     return format_html(
         '<svg class="ve-chart" viewBox="0 0 {width} {height}" width="100%" role="img" focusable="false" '
         'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">'

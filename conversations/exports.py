@@ -39,6 +39,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.timezone import localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -67,6 +68,7 @@ ROW_FIELDS = (
     "ranking__count_4",
     "ranking__count_5",
     "comment_count",
+    "language",
 )
 _AT = {name: index for index, name in enumerate(ROW_FIELDS)}
 
@@ -284,12 +286,15 @@ def iter_html(
     )
     head, tail = page.split(ROWS_MARKER, 1)
     title_index = next(index for index, column in enumerate(columns) if column.key == "title")
+    page_language, language_at = (get_language() or "en")[:2], _AT["language"]
 
     def cell(index: int, column: Column, row: Row) -> str:
         value = column.value(row)
         text = "" if value is None else escape(str(value))
         if index == title_index:
-            return f'<th scope="row" class="govuk-table__header">{text}</th>'
+            # A title written in the other language says so, for screen readers.
+            lang = f' lang="{row[language_at]}"' if row[language_at] != page_language else ""
+            return f'<th scope="row" class="govuk-table__header"{lang}>{text}</th>'
         numeric = " govuk-table__cell--numeric" if column.numeric else ""
         return f'<td class="govuk-table__cell{numeric}">{text}</td>'
 

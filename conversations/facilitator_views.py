@@ -96,8 +96,11 @@ def _activity(conversation: Conversation) -> dict[str, Any]:
     return {
         "totals": {key: sum(series[key]) for key in keys},
         "charts": [
-            charts.bar_chart_svg(
-                chart_id=f"chart-{key}", title=titles[key], periods=periods, values=series[key]
+            (
+                titles[key],
+                charts.bar_chart_svg(
+                    chart_id=f"chart-{key}", title=titles[key], periods=periods, values=series[key]
+                ),
             )
             for key in keys
         ],

@@ -155,6 +155,7 @@ class ExportForm(forms.Form):
     format = forms.ChoiceField(
         label=_("Format"),
         choices=[("csv", _("CSV")), ("xlsx", _("Excel spreadsheet (XLSX)"))],
+        widget=forms.RadioSelect,
         error_messages={
             "required": _("Choose CSV or Excel (XLSX)."),
             "invalid_choice": _("Choose CSV or Excel (XLSX)."),

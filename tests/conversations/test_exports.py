@@ -127,14 +127,17 @@ def test_the_export_is_in_the_facilitators_language(
 
 
 def test_the_printable_page_lists_the_ranked_rows(
-    client: Client, fran: User, ranked: dict[str, Idea]
+    client: Client, fran: User, bob: User, conversation: Conversation, ranked: dict[str, Idea]
 ) -> None:
+    make_idea(conversation, bob, title="Gwersi nofio", body="Gwersi nofio am ddim i bawb.", language="cy")
     client.force_login(fran)
     response = client.get(EXPORT + "print/")
     assert response.streaming
     page = streamed(response).decode()
     assert '<h1 class="govuk-heading-xl">Prioritised action list</h1>' in page
-    assert "4 ideas, in priority order." in page
+    assert "5 ideas, in priority order." in page
+    assert '<th scope="row" class="govuk-table__header" lang="cy">Gwersi nofio</th>' in page
+    assert '<th scope="row" class="govuk-table__header">Warm hubs</th>' in page
     body = page.split("<tbody", 1)[1]
     assert body.index("Benches by the sea") < body.index("Warm hubs") < body.index("Posted since")
     assert "=HYPERLINK(&quot;http://evil.example&quot;)" in body  # escaped
