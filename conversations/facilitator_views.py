@@ -247,7 +247,7 @@ def export_print(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The action list as a printable page, streamed row by row."""
     conversation = _get_conversation_to_facilitate(request, slug)
     return StreamingHttpResponse(
-        exports.iter_html(conversation, request, {"row_count": exports.action_list_count(conversation)}),
+        exports.iter_html(conversation, request),
         content_type="text/html; charset=utf-8",
     )
 
