@@ -786,7 +786,10 @@ class ExportJob(models.Model):
 
     The task counts the rows first (``total_rows``) and moves ``rows_done`` on as it writes, so
     the progress page can show how far it has got. The file lives under ``MEDIA_ROOT`` and is
-    handed out only by the download view, to the person who asked for it and to officers.
+    handed out only by the download view, to the person who asked for it and to officers. It is
+    deleted (the job *expired*) when an idea of the conversation is hidden or held for review,
+    so a file made earlier never hands out what moderation has since taken down, and after
+    ``EXPORT_KEEP_DAYS`` in any case.
     """
 
     class Format(models.TextChoices):
@@ -798,6 +801,8 @@ class ExportJob(models.Model):
         RUNNING = "running", _("Being made")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+        # The file was deleted: an idea in it has since been hidden, or it was kept long enough.
+        EXPIRED = "expired", _("Out of date")
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("conversation")
@@ -842,4 +847,4 @@ class ExportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)

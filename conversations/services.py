@@ -533,6 +533,9 @@ def _decide(
         if isinstance(item, Idea):
             # The ranking counts only visible ideas (and their ratings): run it again.
             transaction.on_commit(partial(ranking_schedule, conversation_id=conversation.pk))
+            if status_after != ContentStatus.PUBLISHED:
+                # Exports made before hold this idea: they are not handed out any more.
+                transaction.on_commit(partial(export_jobs_expire, conversation_id=conversation.pk))
         else:
             _recount_comments(item.idea_id)
     transaction.on_commit(partial(_queue_notice, decision_id=decision.pk))
@@ -829,3 +832,22 @@ def export_job_run(*, job_id: int) -> ExportJob:
         )
     job.refresh_from_db()
     return job
+
+
+def export_jobs_expire(*, conversation_id: int | None = None, older_than: datetime | None = None) -> int:
+    """Delete the files of finished exports (of one conversation, or made before ``older_than``)
+    and mark them out of date. Returns how many."""
+    jobs = ExportJob.objects.filter(status=ExportJob.Status.DONE)
+    if conversation_id is not None:
+        jobs = jobs.filter(conversation_id=conversation_id)
+    if older_than is not None:
+        jobs = jobs.filter(finished_at__lt=older_than)
+    expired = 0
+    for job in jobs.only("pk", "file"):
+        # The row first: once it says expired, nobody is handed the file, whatever happens next.
+        if ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.DONE).update(
+            status=ExportJob.Status.EXPIRED, file=""
+        ):
+            job.file.delete(save=False)
+            expired += 1
+    return expired

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from . import services
 from .models import Conversation
@@ -49,3 +53,10 @@ def run_export(job_id: int) -> dict[str, object]:
     """Make a large export's file (queued by ``services.export_job_create``)."""
     job = services.export_job_run(job_id=job_id)
     return {"job": job_id, "status": job.status, "rows": job.rows_done}
+
+
+@shared_task(name="conversations.tasks.expire_exports")
+def expire_exports() -> int:
+    """The daily run (beat): delete export files kept longer than ``EXPORT_KEEP_DAYS``."""
+    older_than = timezone.now() - timedelta(days=settings.EXPORT_KEEP_DAYS)
+    return services.export_jobs_expire(older_than=older_than)

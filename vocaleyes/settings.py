@@ -196,6 +196,8 @@ MEDIA_URL = "/media/"
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "5000"))
 # Rows read from the database per round trip while exporting (bounded memory).
 EXPORT_CHUNK_SIZE = int(os.environ.get("EXPORT_CHUNK_SIZE", "2000"))
+# Files of background exports are deleted after this many days (beat: expire_exports).
+EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 
 # --- Email --------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -226,6 +228,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "conversations.tasks.recompute_rankings",
         "schedule": float(os.environ.get("RANKING_BEAT_SECONDS", "600")),
     },
+    "exports": {"task": "conversations.tasks.expire_exports", "schedule": 24 * 3600.0},
 }
 # Priority rankings (conversations app): a burst of ratings within RANKING_DELAY_SECONDS makes
 # one recompute; a queued recompute not started within RANKING_QUEUE_STALE_SECONDS is presumed

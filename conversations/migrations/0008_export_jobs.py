@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('format', models.CharField(choices=[('csv', 'CSV'), ('xlsx', 'Excel spreadsheet (XLSX)')], max_length=4, verbose_name='format')),
                 ('language', models.CharField(choices=[('en', 'English'), ('cy', 'Cymraeg')], max_length=2, verbose_name='language')),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Being made'), ('done', 'Ready'), ('failed', 'Failed')], default='queued', max_length=8, verbose_name='status')),
+                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Being made'), ('done', 'Ready'), ('failed', 'Failed'), ('expired', 'Out of date')], default='queued', max_length=8, verbose_name='status')),
                 ('total_rows', models.PositiveIntegerField(default=0, verbose_name='rows to write')),
                 ('rows_done', models.PositiveIntegerField(default=0, verbose_name='rows written')),
                 ('file', models.FileField(blank=True, upload_to='exports/%Y/%m/', verbose_name='file')),

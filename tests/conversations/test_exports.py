@@ -287,3 +287,47 @@ def test_a_background_export_goes_through_the_worker(
     finally:
         if job.file:
             job.file.delete(save=False)
+
+
+def test_hiding_an_idea_expires_the_files_made_before(
+    client: Client,
+    conversation: Conversation,
+    fran: User,
+    olwen: User,
+    bob: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    idea = make_idea(conversation, bob, title="Soon hidden")
+    job = services.export_job_create(conversation=conversation, user=fran, format="csv", language="en")
+    services.export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    path = Path(job.file.path)
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.content_hide(item=idea, officer=olwen, reason="Not for public view.")
+    job.refresh_from_db()
+    assert (job.status, job.file.name) == ("expired", "")
+    assert not path.exists()
+    client.force_login(fran)
+    url = f"/conversations/wellbeing/facilitate/exports/{job.pk}/"
+    assert client.get(f"{url}download/").status_code == 404
+    assert "This file is out of date and has been deleted" in client.get(url).content.decode()
+
+
+def test_old_export_files_are_deleted_daily(conversation: Conversation, fran: User, bob: User) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conversations import tasks
+
+    make_idea(conversation, bob)
+    old, recent = (
+        services.export_job_create(conversation=conversation, user=fran, format="csv", language="en")
+        for _ in range(2)
+    )
+    for job in (old, recent):
+        services.export_job_run(job_id=job.pk)
+    ExportJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=8))
+    assert tasks.expire_exports() == 1
+    assert dict(ExportJob.objects.values_list("pk", "status")) == {old.pk: "expired", recent.pk: "done"}
