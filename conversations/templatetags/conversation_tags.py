@@ -16,7 +16,7 @@ from typing import Any
 from django import template
 from django.utils.dates import MONTHS
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -187,6 +187,71 @@ def reply_link(comment: Comment, page_number: int) -> SafeString:
         comment.pk,
         gettext("Reply"),
         gettext("to %(name)s") % {"name": comment.author.public_name},
+    )
+
+
+def rating_control(
+    *, action: str, csrf_token: str, chosen: int | None, errors: list[str], just_saved: bool
+) -> SafeString:
+    """The rating form: radios 1 to 5, a button, and a status line that screen readers
+    announce. A plain form without JavaScript; with htmx it posts itself and is swapped for
+    the server's fresh copy. Built in Python: it is the whole response to the busiest write."""
+    label = str(RatingValue(chosen).label) if chosen else ""
+    status: str
+    if just_saved:
+        status = format_html(
+            "<strong>{}</strong>", gettext("Saved. You rated this idea: %(label)s.") % {"label": label}
+        )
+    elif chosen:
+        status = gettext("You rated this idea: %(label)s. You can change your rating.") % {"label": label}
+    else:
+        status = ""
+    error_html = format_html_join(
+        "",
+        '<p id="id_value-error" class="govuk-error-message">'
+        '<span class="govuk-visually-hidden">{}</span> {}</p>',
+        ((gettext("Error:"), error) for error in errors),
+    )
+    radios = format_html_join(
+        "",
+        '<div class="govuk-radios__item"><input class="govuk-radios__input" id="id_value_{}" name="value" '
+        'type="radio" value="{}"{}><label class="govuk-label govuk-radios__label" for="id_value_{}">'
+        "{} \u2013 {}</label></div>",
+        (
+            (index, value, mark_safe(" checked") if value == chosen else "", index, value, value_label)
+            for index, (value, value_label) in enumerate(RatingValue.choices)
+        ),
+    )
+    return format_html(
+        '<form method="post" action="{action}" id="rating-form" hx-post="{action}" hx-target="this" '
+        'hx-swap="outerHTML" novalidate>'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
+        '<div role="status" class="govuk-body" id="rating-status">{status}</div>'
+        '<div class="govuk-form-group{group_error}"><fieldset class="govuk-fieldset"{described}>'
+        '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>{errors}'
+        '<div class="govuk-radios govuk-radios--small" data-module="govuk-radios">{radios}</div>'
+        "</fieldset></div>"
+        '<button type="submit" class="govuk-button" data-module="govuk-button">{button}</button></form>',
+        action=action,
+        csrf=csrf_token,
+        status=status,
+        group_error=" govuk-form-group--error" if errors else "",
+        described=mark_safe(' aria-describedby="id_value-error"') if errors else "",
+        legend=gettext("How important is this idea to you?"),
+        errors=error_html,
+        radios=radios,
+        button=gettext("Change rating") if chosen else gettext("Save rating"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def rating_form(context: template.Context) -> SafeString:
+    return rating_control(
+        action=context["rating_action"],
+        csrf_token=str(context.get("csrf_token", "")),
+        chosen=context["my_rating"],
+        errors=list(context["rating_errors"]),
+        just_saved=context["just_saved"],
     )
 
 
