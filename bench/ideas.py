@@ -646,6 +646,7 @@ def measure_ratings(conversation: Conversation, processes: int, seconds: float) 
     log(f"Ratings through the view ({processes} processes, {seconds:.0f} s)...")
     cid = conversation.pk
     before = Rating.objects.filter(conversation_id=cid).count()
+    last_before = Rating.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     rate, total = rating_throughput(conversation, processes, seconds)
     after = Rating.objects.filter(conversation_id=cid).count()
     rows = [
@@ -657,6 +658,9 @@ def measure_ratings(conversation: Conversation, processes: int, seconds: float) 
     ]
     elapsed, _ = timed(lambda: services.ranking_recompute(conversation_id=cid))
     rows.append(("Ranking recompute after that burst", f"{elapsed * 1000:,.0f} ms", ""))
+    # Leave the generated conversation as it was, so the next run measures the same data.
+    Rating.objects.filter(conversation_id=cid, pk__gt=last_before).delete()
+    services.ranking_recompute(conversation_id=cid)
     return rows
 
 

@@ -120,7 +120,6 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "query_string": query_string,
             "idea_url_prefix": idea_url_prefix,
             "my_ratings": my_ratings,
-            "rating_labels": dict(RatingValue.choices),
             "can_post": permissions.can_post_idea(user, conversation),
             "can_seed": permissions.can_seed_idea(user, conversation, facilitator=facilitator),
         },

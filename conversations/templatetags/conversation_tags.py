@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 from django import template
 from django.utils.dates import MONTHS
@@ -253,8 +252,3 @@ def rating_form(context: template.Context) -> SafeString:
         errors=list(context["rating_errors"]),
         just_saved=context["just_saved"],
     )
-
-
-@register.filter
-def get_item(mapping: dict[Any, Any], key: Any) -> Any:
-    return mapping.get(key)
