@@ -110,10 +110,14 @@ def _priority_window(
     skipped_ids: set[int] = set()
     skipped_ranks: list[int] = []
     if user is not None:
+        # Two index lookups joined by UNION (an OR across them would scan every snapshot row).
         rated = Rating.objects.filter(user_id=user.pk, conversation=conversation).values("idea_id")
-        mine = IdeaRanking.objects.filter(
-            Q(idea_id__in=rated) | Q(conversation=conversation, idea__author_id=user.pk)
-        ).values_list("idea_id", "rank")
+        written = Idea.objects.filter(conversation=conversation, author_id=user.pk).values("pk")
+        mine = (
+            IdeaRanking.objects.filter(idea_id__in=rated)
+            .values_list("idea_id", "rank")
+            .union(IdeaRanking.objects.filter(idea_id__in=written).values_list("idea_id", "rank"))
+        )
         for idea_id, rank in mine:
             skipped_ids.add(idea_id)
             if rank is not None and rank <= ranked:
