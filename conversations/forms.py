@@ -5,14 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import RatingValue, Report
 
-
-class PlainTextarea(forms.Textarea):
-    """A textarea that answers ``input_type`` (None), which ``includes/form_field.html`` looks
-    up on every widget to tell inputs from textareas."""
-
-    input_type = None
-
-
 LANGUAGE_CHOICES = [("en", _("English")), ("cy", _("Welsh"))]
 
 
@@ -29,7 +21,7 @@ class IdeaForm(forms.Form):
     body = forms.CharField(
         label=_("Describe your idea"),
         max_length=5000,
-        widget=PlainTextarea,
+        widget=forms.Textarea,
         help_text=_("What would change, and who would it help? Plain text; web addresses become links."),
         error_messages={
             "required": _("Describe your idea."),
@@ -74,7 +66,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Add a comment"),
         max_length=2000,
-        widget=PlainTextarea,
+        widget=forms.Textarea,
         error_messages={
             "required": _("Write your comment before sending it."),
             "max_length": _(
@@ -122,7 +114,7 @@ class ReportForm(forms.Form):
         label=_("Tell us more (optional)"),
         required=False,
         max_length=1000,
-        widget=PlainTextarea,
+        widget=forms.Textarea,
         help_text=_("Only council officers see this. If you chose “Something else”, say what is wrong."),
         error_messages={
             "max_length": _("Keep this to %(limit_value)d characters or fewer (it has %(show_value)d)."),

@@ -26,9 +26,7 @@ from typing import Any, overload
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Substr
 
-from .models import Conversation, ConversationRanking, Idea, IdeaQuerySet, Rating
-
-SORTS = ("priority", "newest", "discussed", "unrated")
+from .models import Conversation, ConversationRanking, Idea, IdeaQuerySet, IdeaRanking, Rating
 
 
 class IdeaWindow:
@@ -91,22 +89,62 @@ def _ranked_ids(conversation: Conversation, first: int, last: int) -> list[int]:
     return ConversationRanking.unpack(packed or b"")
 
 
-def _priority_window(conversation: Conversation, summary: ConversationRanking | None) -> IdeaWindow:
+def _rank_of(position: int, skipped: list[int]) -> int:
+    """The rank holding the ``position``-th idea (from 1) once the ``skipped`` ranks (sorted)
+    are left out."""
+    rank = position
+    for skipped_rank in skipped:
+        if skipped_rank > rank:
+            break
+        rank += 1
+    return rank
+
+
+def _priority_window(
+    conversation: Conversation, summary: ConversationRanking | None, user: Any = None
+) -> IdeaWindow:
+    """Priority order; with ``user``, leaving out the ideas they rated or wrote ("not yet rated
+    by me"). Those are few, so their ranks are fetched and stepped over in the stored order."""
     ranked = _ranked_count(summary)
-    unranked = _unranked(conversation, summary).count()
+    unranked = _unranked(conversation, summary)
+    skipped_ids: set[int] = set()
+    skipped_ranks: list[int] = []
+    if user is not None:
+        # Two index lookups joined by UNION (an OR across them would scan every snapshot row).
+        rated = Rating.objects.filter(user_id=user.pk, conversation=conversation).values("idea_id")
+        written = Idea.objects.filter(conversation=conversation, author_id=user.pk).values("pk")
+        mine = (
+            IdeaRanking.objects.filter(idea_id__in=rated)
+            .values_list("idea_id", "rank")
+            .union(IdeaRanking.objects.filter(idea_id__in=written).values_list("idea_id", "rank"))
+        )
+        for idea_id, rank in mine:
+            skipped_ids.add(idea_id)
+            if rank is not None and rank <= ranked:
+                skipped_ranks.append(rank)
+        skipped_ranks.sort()
+        unranked = unranked.exclude(author_id=user.pk).exclude(
+            Exists(Rating.objects.filter(user_id=user.pk, idea_id=OuterRef("pk")))
+        )
+    shown_ranked = ranked - len(skipped_ranks)
+    count = shown_ranked + unranked.count()
 
     def fetch(start: int, stop: int) -> list[Idea]:
         ideas: list[Idea] = []
-        if start < ranked:
-            ideas += _load(conversation, _ranked_ids(conversation, start + 1, min(stop, ranked)))
-        if stop > ranked:
-            tail = _unranked(conversation, summary).with_listing().order_by("pk")
-            ideas += list(tail[max(0, start - ranked) : stop - ranked])
+        if start < shown_ranked:
+            wanted = min(stop, shown_ranked) - start
+            first = _rank_of(start + 1, skipped_ranks)
+            last = min(ranked, first + wanted - 1 + len(skipped_ranks))
+            ids = [pk for pk in _ranked_ids(conversation, first, last) if pk not in skipped_ids]
+            ideas += _load(conversation, ids[:wanted])
+        if stop > shown_ranked:
+            tail = unranked.with_listing().order_by("pk")
+            ideas += list(tail[max(0, start - shown_ranked) : stop - shown_ranked])
         for idea in ideas:
             idea.conversation = conversation
         return ideas
 
-    return IdeaWindow(ranked + unranked, fetch)
+    return IdeaWindow(count, fetch)
 
 
 def _ordered_window(
@@ -137,8 +175,10 @@ def idea_window(
         mine = Rating.objects.filter(user_id=user.pk, idea_id=OuterRef("pk"))
         ideas = ideas.exclude(author_id=user.pk).exclude(Exists(mine))
 
-    if sort == "priority" and not filtered:
+    if sort == "priority" and not query:
         return _priority_window(conversation, summary)
+    if sort == "unrated" and not query:
+        return _priority_window(conversation, summary, user)
     # Filtered lists are counted; unfiltered ones hold every visible idea, as the snapshot does.
     count = ideas.count() if filtered else _ranked_count(summary) + _unranked(conversation, summary).count()
     if sort == "newest":

@@ -11,9 +11,9 @@ The roles:
 * a *moderator* is a council officer, Django staff: everything a facilitator may do, in every
   conversation, and moderation in the admin (approve, hide, restore, suspend).
 
-Seeing a conversation at all is ``can_see_conversation`` (views answer 404 otherwise); the
-other predicates assume the person can already see it. ``refusal_message`` says why someone may
-not take part, in the language of the request.
+Seeing a conversation at all is ``can_see_conversation`` (views answer 404 otherwise), and
+taking part needs it too. ``refusal_message`` says why someone may not take part, in the
+language of the request.
 """
 
 from __future__ import annotations
@@ -40,14 +40,18 @@ def is_moderator(user: Person) -> bool:
 
 
 def is_facilitator(user: Person, conversation: Conversation) -> bool:
-    """A facilitator of the organisation that runs the conversation (one query)."""
+    """A facilitator of the organisation that runs the conversation (one query, remembered on
+    the conversation object for the rest of the request)."""
     if not user.is_authenticated:
         return False
-    return OrganisationRole.objects.filter(
-        organisation_id=conversation.organisation_id,
-        user_id=user.pk,
-        role=OrganisationRole.Role.FACILITATOR,
-    ).exists()
+    known: dict[int, bool] = conversation.__dict__.setdefault("_facilitators", {})
+    if user.pk not in known:
+        known[user.pk] = OrganisationRole.objects.filter(
+            organisation_id=conversation.organisation_id,
+            user_id=user.pk,
+            role=OrganisationRole.Role.FACILITATOR,
+        ).exists()
+    return known[user.pk]
 
 
 def can_facilitate(user: Person, conversation: Conversation, *, facilitator: bool | None = None) -> bool:
@@ -78,8 +82,13 @@ def can_see_conversation(user: Person, conversation: Conversation) -> bool:
 
 
 def can_take_part(user: Person, conversation: Conversation) -> bool:
-    """Anyone signed in and not suspended, while the conversation is open."""
-    return bool(user.is_authenticated and user.is_active) and not is_suspended(user) and conversation.is_open
+    """Anyone signed in, not suspended and able to see the conversation, while it is open."""
+    return (
+        bool(user.is_authenticated and user.is_active)
+        and not is_suspended(user)
+        and conversation.is_open
+        and can_see_conversation(user, conversation)
+    )
 
 
 def can_post_idea(user: Person, conversation: Conversation) -> bool:
@@ -128,11 +137,13 @@ def can_edit_idea(user: Person, idea: Idea, *, has_ratings: bool) -> bool:
 def can_report(user: Person, item: Idea | Comment) -> bool:
     """Anyone signed in and not suspended reports what others wrote, while it is shown (also in
     a closed conversation: what it shows still matters)."""
+    conversation = item.conversation if isinstance(item, Idea) else item.idea.conversation
     return (
         bool(user.is_authenticated and user.is_active)
         and not is_suspended(user)
         and item.status == ContentStatus.PUBLISHED
         and item.author_id != user.pk
+        and can_see_conversation(user, conversation)
     )
 
 

@@ -18,7 +18,6 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,6 +36,7 @@ from .models import (
     Rating,
     RatingValue,
 )
+from .templatetags.conversation_tags import rating_control
 
 IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 25
@@ -137,7 +137,6 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "query_string": query_string,
             "idea_url_prefix": idea_url_prefix,
             "my_ratings": my_ratings,
-            "rating_labels": dict(RatingValue.choices),
             "can_post": permissions.can_post_idea(user, conversation),
             "can_seed": permissions.can_seed_idea(user, conversation, facilitator=facilitator),
             "can_facilitate": permissions.can_facilitate(user, conversation, facilitator=facilitator),
@@ -226,17 +225,11 @@ def _idea_page(
 def _rating_control(
     idea: Idea, *, chosen: int | None, form: RatingForm | None, just_saved: bool
 ) -> dict[str, Any]:
-    """What ``_rating_form.html`` shows: plain values, so the partial renders cheaply."""
+    """What the rating control (``conversation_tags.rating_control``) shows."""
     return {
         "rating_action": reverse(
             "conversations:idea_rate", kwargs={"slug": idea.conversation.slug, "pk": idea.pk}
         ),
-        "rating_legend": RatingForm.base_fields["value"].label,
-        # Strings, not numbers: the template would localise every number it prints.
-        "rating_choices": [
-            (str(value), f"id_value_{index}", label, value == chosen)
-            for index, (value, label) in enumerate(RatingValue.choices)
-        ],
         "rating_errors": form["value"].errors if form is not None and form.is_bound else [],
         "my_rating": chosen,
         "my_rating_label": RatingValue(chosen).label if chosen else "",
@@ -385,16 +378,18 @@ def idea_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
     if request.htmx:  # type: ignore[attr-defined]
         value = None if form.errors else form.cleaned_data["value"]
-        # The partial needs none of the page-wide context processors (language links, user,
-        # messages), so it is rendered without them: this is the busiest response there is.
-        html = render_to_string(
-            "conversations/_rating_form.html",
-            {
-                **_rating_control(idea, chosen=value, form=form, just_saved=value is not None),
-                "csrf_token": get_token(request),
-            },
+        # No template and none of the page-wide context processors: the control alone, built
+        # in Python, is the busiest response there is.
+        control = _rating_control(idea, chosen=value, form=form, just_saved=value is not None)
+        return HttpResponse(
+            rating_control(
+                action=control["rating_action"],
+                csrf_token=get_token(request),
+                chosen=value,
+                errors=list(control["rating_errors"]),
+                just_saved=value is not None,
+            )
         )
-        return HttpResponse(html)
     if form.errors:
         return _idea_page(request, slug, pk, rating_form=form, status=400)
     messages.success(

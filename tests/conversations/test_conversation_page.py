@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -236,3 +237,36 @@ def test_an_idea_hidden_since_the_last_run_is_left_out_of_its_page(
     Idea.objects.filter(pk=ideas[1].pk).update(status="hidden")
     page = client.get("/conversations/wellbeing/").content.decode()
     assert titles(page) == ["Idea 0", "Idea 2"]
+
+
+def test_not_yet_rated_pages_step_over_what_i_rated_in_priority_order(
+    client: Client, conversation: Conversation, alice: User, bob: User
+) -> None:
+    raters = make_people(2, "scorer")
+    ideas = []
+    for number in range(30):
+        idea = make_idea(conversation, bob, title=f"Idea {number:02d}")
+        ideas.append(idea)
+        for person in raters:
+            Rating.objects.create(idea=idea, user=person, conversation=conversation, value=1 + number % 5)
+    mine = make_idea(conversation, alice, title="Alice's own")
+    services.ranking_recompute(conversation_id=conversation.pk)
+    late = make_idea(conversation, bob, title="Posted since the run")
+    rated = [ideas[n] for n in (4, 9, 13, 29, 0)]
+    for idea in rated:
+        Rating.objects.create(idea=idea, user=alice, conversation=conversation, value=3)
+
+    expected = [
+        idea.title
+        for idea in Idea.objects.filter(conversation=conversation).order_by(
+            F("ranking__rank").asc(nulls_last=True), "pk"
+        )
+        if idea not in rated and idea != mine
+    ]
+    assert expected[-1] == late.title
+    client.force_login(alice)
+    first = client.get("/conversations/wellbeing/?sort=unrated").content.decode()
+    second = client.get("/conversations/wellbeing/?sort=unrated&page=2").content.decode()
+    assert titles(first) + titles(second) == expected
+    assert len(titles(first)) == 20
+    assert f"{len(expected)} ideas" in first
