@@ -36,8 +36,9 @@ The rules
     approval ballots (its "satisfaction per unit of cost" is then exactly the number of
     approvals; ``Cardinality_Sat`` would rank by approvals per unit of cost instead, which is
     not "most votes wins") and with the additive satisfaction ``points x cost`` for cumulative
-    ballots (likewise giving total points). A zero-cost project with votes goes first; projects
-    nobody voted for come last and are funded if they fit, as in pabutools.
+    ballots (likewise giving total points). As in pabutools, projects nobody voted for come
+    last and are still funded if they fit, and so do free projects (zero cost means zero
+    satisfaction in those terms).
 
 ``equal-shares``
     The Method of Equal Shares (https://equalshares.net): the budget is split equally among
@@ -64,8 +65,9 @@ Ties
     Whenever two projects are exactly tied (same votes for greedy; same ``rho`` for Equal
     Shares, compared exactly), the one whose id comes first in plain string order wins: the
     ids are compared as Python strings, so ``"10" < "9"``. This is pabutools' default
-    ``lexico_tie_breaking``. Zero-cost projects that someone supports are funded first by
-    Equal Shares, in id order.
+    ``lexico_tie_breaking``. Free projects: with points, those someone supports are funded
+    before Equal Shares' first step (in id order); with cost utilities nobody's utility for
+    them is positive, so Equal Shares ignores them (pabutools does both).
 
 The outcome
 -----------
@@ -115,7 +117,7 @@ import numpy as np
 Rule = Literal["greedy", "equal-shares"]
 Completion = Literal["none", "add1", "add1+greedy"]
 Stage = Literal["equal-shares", "greedy"]
-Reason = Literal["no_supporters", "supporters_ran_out", "did_not_fit"]
+Reason = Literal["no_supporters", "supporters_ran_out", "did_not_fit", "zero_cost"]
 Money = int | Decimal | Fraction
 
 RULES: tuple[Rule, ...] = ("greedy", "equal-shares")
@@ -332,10 +334,11 @@ class Rejection:
     """Why a project was not funded.
 
     ``reason`` is ``"no_supporters"``; ``"supporters_ran_out"`` when Equal Shares stopped with
-    the project's supporters holding only ``supporters_money`` towards its ``cost``; or
+    the project's supporters holding only ``supporters_money`` towards its ``cost``;
     ``"did_not_fit"`` when greedy (the rule, or the completion) reached it with only
-    ``budget_left`` unspent. ``supporters_money`` is also set for ``did_not_fit`` after Equal
-    Shares, so a page can say both.
+    ``budget_left`` unspent; or ``"zero_cost"`` for a free project Equal Shares with cost
+    utilities ignores. ``supporters_money`` is also set for ``did_not_fit`` after Equal Shares,
+    so a page can say both ("its supporters had X left; after that only Y was unspent").
     """
 
     project: int
@@ -418,6 +421,8 @@ def equal_shares(profile: Profile, *, completion: Completion = "none") -> Outcom
             rejections[j] = Rejection(j, "did_not_fit", cost, prep.money(greedy_skipped[j]), money)
         elif prep.supporters[j] == 0:
             rejections[j] = Rejection(j, "no_supporters", cost, left)
+        elif prep.cost_int[j] == 0:
+            rejections[j] = Rejection(j, "zero_cost", cost, left)
         else:
             rejections[j] = Rejection(j, "supporters_ran_out", cost, left, money)
     return _outcome(
@@ -520,8 +525,13 @@ class _Prepared:
 
     @cached_property
     def free(self) -> list[int]:
-        """Supported zero-cost projects: pabutools funds them before Equal Shares starts."""
-        if self.n == 0:
+        """Free projects Equal Shares funds before its first step, as pabutools does.
+
+        Only with points: a supporter's utility for a free project is then its points, while
+        with cost utilities it is its cost, zero, so nobody counts as supporting it and Equal
+        Shares ignores it (greedy may still fund it).
+        """
+        if self.n == 0 or self.approval:
             return []
         return [j for j in self.by_name if self.cost_int[j] == 0 and self.supporters[j] > 0]
 
@@ -719,11 +729,11 @@ def _rows(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 
 def _greedy_order(prep: _Prepared) -> list[int]:
-    # pabutools sorts by satisfaction per unit of cost (= votes here; infinite for a free
-    # project with votes, 0 for any project without), ties by project name.
-    def key(j: int) -> tuple[int, int, str]:
-        free_with_votes = prep.cost_int[j] == 0 and prep.scores[j] > 0
-        return (0 if free_with_votes else 1, -prep.scores[j], prep.names[j])
+    # pabutools sorts by total satisfaction per unit of cost, which with our satisfactions
+    # (cost, or points x cost) is the votes, except for a free project: its satisfaction is 0,
+    # so it ranks with the unvoted ones. Ties by project id.
+    def key(j: int) -> tuple[int, str]:
+        return (-prep.scores[j] if prep.cost_int[j] > 0 else 0, prep.names[j])
 
     return sorted(range(prep.m), key=key)
 

@@ -12,13 +12,21 @@ Which pabutools call is "the same rule" as ours:
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
+from gmpy2 import mpq
 from pabutools.election import (
     AbstractApprovalProfile,
     AbstractCardinalProfile,
     Additive_Cardinal_Sat,
+    ApprovalBallot,
+    ApprovalProfile,
     Cost_Sat,
+    CumulativeBallot,
+    CumulativeProfile,
+    Instance,
+    Project,
     parse_pabulib,
 )
 from pabutools.election.satisfaction.additivesatisfaction import AdditiveSatisfaction
@@ -29,12 +37,14 @@ from pabutools.rules import (
     method_of_equal_shares,
 )
 
+from budgeting.rules import Profile
+
 
 def _points_times_cost(instance: Any, profile: Any, ballot: Any, project: Any, precomputed: Any) -> Any:
     return ballot.get(project, 0) * project.cost
 
 
-class PointsTimesCost_Sat(AdditiveSatisfaction):  # noqa: N801 - pabutools' naming style
+class PointsTimesCost_Sat(AdditiveSatisfaction):
     """Greedy by total points: satisfaction per unit of cost is the voter's points."""
 
     def __init__(self, instance: Any, profile: Any, ballot: Any) -> None:
@@ -43,6 +53,26 @@ class PointsTimesCost_Sat(AdditiveSatisfaction):  # noqa: N801 - pabutools' nami
 
 def load(path: str) -> tuple[Any, Any]:
     return parse_pabulib(path)
+
+
+def from_profile(profile: Profile) -> tuple[Any, Any]:
+    """The same election as pabutools objects (exact costs, same project names)."""
+    projects = [
+        Project(name, mpq(cost.numerator, cost.denominator))
+        for name, cost in zip(profile.project_ids, profile.costs, strict=True)
+    ]
+    instance = Instance(projects, budget_limit=mpq(profile.budget.numerator, profile.budget.denominator))
+    starts = profile.ballot_starts.tolist()
+    chosen = profile.ballot_projects.tolist()
+    if profile.ballot_points is None:
+        ballots = [ApprovalBallot(projects[p] for p in chosen[a:b]) for a, b in pairwise(starts)]
+        return instance, ApprovalProfile(ballots, instance=instance)
+    points = profile.ballot_points.tolist()
+    cumulative = [
+        CumulativeBallot({projects[p]: mpq(x) for p, x in zip(chosen[a:b], points[a:b], strict=True)})
+        for a, b in pairwise(starts)
+    ]
+    return instance, CumulativeProfile(cumulative, instance=instance)
 
 
 def satisfactions(profile: Any) -> tuple[type, type]:
