@@ -79,6 +79,7 @@ def test_it_reads_what_pabutools_reads(name: str) -> None:
     costs = {p.name: Fraction(int(p.cost.numerator), int(p.cost.denominator)) for p in instance}
     assert dict(zip(profile.project_ids, profile.costs, strict=True)) == costs
     assert profile.num_voters == their.num_ballots()
+    expected: list[Any]
     if profile.ballot_points is None:
         expected = [{p.name for p in ballot} for ballot in their]
     else:
