@@ -83,22 +83,27 @@ display); decisions and money totals are exact.
 
 Exactness and speed
 -------------------
-pabutools computes with exact fractions; ties between projects are common (with cost utilities
-any two projects whose supporters are all still rich have ``rho = 1/supporters``), so a float
-implementation that mis-orders one near-tie changes the outcome. We run Equal Shares in float64
-with numpy (identical ballots are merged first: they always pay alike), and every decision is
-checked: when the best ``rho`` is within a relative 1e-9 of another candidate, the tie is
-settled exactly when both are computable exactly (no supporter has run out of money:
-``rho = cost / total utility``, compared as fractions), and otherwise that run is redone by
-the exact engine (:func:`_mes_exact`, fractions throughout, like pabutools). Affordability near
-the boundary (supporters' money within 1e-9 of the cost) is handled the same way. Budget
-checks (fits, feasible, exhaustive) use exact integers: money is scaled to integers by the
-least common denominator of the costs and the budget.
+pabutools computes with exact fractions, and exact ties between projects are common (with
+cost utilities two projects whose supporters can all pay have ``rho = 1/supporters``), so a
+float implementation that mis-orders one near-tie changes the outcome. We run Equal Shares in
+float64 and check every decision: when the best ``rho`` is within a relative 1e-9 of another
+candidate's, the tie is settled in exact fractions if both ``rho`` are known exactly, which
+they are when every supporter either pays the full share with room to spare or was emptied
+earlier by a payment clearly larger than what they had (then ``rho`` = cost / utility of the
+others); otherwise that run is redone by the exact engine (:func:`_mes_exact`, fractions
+throughout, the same algorithm as pabutools). Affordability within 1e-9 of the boundary is
+handled the same way. Budget checks (fits, feasible, exhaustive) use exact integers: money is
+scaled to integers by the least common denominator of the costs and the budget.
 
-Projects whose supporters did not change since their ``rho`` was last computed keep it (we
-precompute which projects share supporters), and ``rho`` only grows within a run, so each step
-recomputes only the few projects whose last value is below the current best. An ``add1`` run
-stops as soon as its spend passes the budget.
+Speed comes from (1) merging identical ballots (they always pay alike), (2) lazy evaluation:
+``rho`` only grows within a run, so a heap of last-known values gives lower bounds and each step
+recomputes only the projects that could still be best, and only if a supporter of theirs has
+paid since (we precompute which projects share supporters), (3) computing ``rho`` as a "water
+level" over numpy arrays (one gather and one minimum when nobody is short), or over plain lists
+for small elections, where numpy's per-call overhead dominates, and (4) for add1, skipping
+increments that provably give the same outcome: more money never raises a project's ``rho``,
+which bounds every budget between two runs (:func:`_certify`). An add1 run also stops as soon
+as its spend passes the budget.
 """
 
 from __future__ import annotations
@@ -373,14 +378,20 @@ class Outcome:
 # -- entry points ------------------------------------------------------------------------------
 
 
-def compute(profile: Profile, rule: Rule, completion: Completion = "none") -> Outcome:
-    """The outcome of ``rule`` (``"greedy"`` or ``"equal-shares"``) on ``profile``."""
+def compute(
+    profile: Profile, rule: Rule, completion: Completion = "none", *, explain: bool = True
+) -> Outcome:
+    """The outcome of ``rule`` (``"greedy"`` or ``"equal-shares"``) on ``profile``.
+
+    ``explain=False`` skips the Equal Shares explanation data (``shares`` stays empty and
+    ``supporters_money`` None): the winners alone, as ``pb_outcome`` prints them.
+    """
     if rule == "greedy":
         if completion != "none":
             raise ValueError("Completions apply to Equal Shares only.")
         return greedy(profile)
     if rule == "equal-shares":
-        return equal_shares(profile, completion=completion)
+        return equal_shares(profile, completion=completion, explain=explain)
     raise ValueError(f"Unknown rule {rule!r}; choose from {', '.join(RULES)}.")
 
 
@@ -395,12 +406,12 @@ def greedy(profile: Profile) -> Outcome:
     return _outcome(prep, "greedy", "none", selected, ["greedy"] * len(selected), {}, rejections)
 
 
-def equal_shares(profile: Profile, *, completion: Completion = "none") -> Outcome:
+def equal_shares(profile: Profile, *, completion: Completion = "none", explain: bool = True) -> Outcome:
     """The Method of Equal Shares with the given completion (see the module docstring)."""
     if completion not in COMPLETIONS:
         raise ValueError(f"Unknown completion {completion!r}; choose from {', '.join(COMPLETIONS)}.")
     prep = profile._prepared
-    run, increments, fallbacks = (_mes_once if completion == "none" else _mes_add1)(prep)
+    run, increments, fallbacks = (_mes_once if completion == "none" else _mes_add1)(prep, explain)
     selected = list(run.selected)
     stages: list[Stage] = ["equal-shares"] * len(selected)
     rejections: dict[int, Rejection] = {}
@@ -551,6 +562,19 @@ class _Prepared:
     def least_rho_exact(self, j: int) -> Fraction:
         """The smallest rho supported project j can ever have: cost / total utility."""
         return Fraction(self.cost_int[j], self.util_int[j])
+
+    @cached_property
+    def first_share(self) -> list[float]:
+        """Per project, the most any supporter pays at rho = cost / utility (inf: unfundable)."""
+        if self.approval:
+            return [c / s if s else math.inf for c, s in zip(self.cost_int, self.supporters, strict=True)]
+        top = np.zeros(self.m)
+        points = self.profile.ballot_points
+        assert points is not None
+        np.maximum.at(top, self.profile.ballot_projects, points)
+        return [
+            r * t if math.isfinite(r) else math.inf for r, t in zip(self.least_rho, top.tolist(), strict=True)
+        ]
 
     @cached_property
     def least_rho(self) -> list[float]:
@@ -770,20 +794,20 @@ class _Run:
     selected: list[int]
     k: int  # the per-voter budget was budget / n + k units
     overspent: bool = False
-    # For each step after the free projects: rho, and its exact value when known.
+    # For each step after the free projects: rho, and U with rho == cost / U exactly, if known.
     rhos: list[float] = field(default_factory=list)
-    exact_rhos: list[Fraction | None] = field(default_factory=list)
+    exact_utils: list[int | None] = field(default_factory=list)
     certifiable: bool = True
     shares: dict[int, Share] = field(default_factory=dict)
     supporters_money: dict[int, float] = field(default_factory=dict)
 
 
-def _mes_once(prep: _Prepared) -> tuple[_Run, int, int]:
-    run, fallback = _mes(prep, 0, explain=True)
+def _mes_once(prep: _Prepared, explain: bool) -> tuple[_Run, int, int]:
+    run, fallback = _mes(prep, 0, explain=explain)
     return run, 0, int(fallback)
 
 
-def _mes_add1(prep: _Prepared) -> tuple[_Run, int, int]:
+def _mes_add1(prep: _Prepared, explain: bool) -> tuple[_Run, int, int]:
     """Iterated Equal Shares: raise every voter's share by one unit until exhaustive.
 
     Follows pabutools' ``method_of_equal_shares_scheme`` with ``voter_budget_increment=1``:
@@ -826,8 +850,10 @@ def _mes_add1(prep: _Prepared) -> tuple[_Run, int, int]:
         # Cannot happen with exact shares (nobody pays more than budget/n); pabutools would
         # return its initial allocation, the free projects.
         return _Run(selected=list(prep.free), k=0), 0, fallbacks
-    # Recompute the chosen run with explanation data (cheap next to the search).
-    explained, fallback = _mes(prep, final, explain=True)
+    if not explain and final == k:
+        return run, final, fallbacks
+    # Recompute the chosen run (with explanation data, if wanted): cheap next to the search.
+    explained, fallback = _mes(prep, final, explain=explain)
     return explained, final, fallbacks + fallback
 
 
@@ -856,8 +882,11 @@ def _mes_float(prep: _Prepared, k: int, *, explain: bool, stop_above: int | None
     # heap of (lower bound of rho, name, project); rho only grows within a run, so a value
     # computed at an earlier step is a lower bound, and exact until a supporter pays.
     heap = list(prep.start_heap)
-    fresh = [False] * m
-    exact_util: list[int | None] = [None] * m  # rho == cost / exact_util[j] exactly, if known
+    # Before anyone pays, a project whose every supporter can afford the full share with room
+    # to spare has rho = cost / utility exactly: the heap already holds it.
+    per_voter = prep.budget_int / prep.n + k * prep.unit
+    fresh = [share * (1.0 + TOLERANCE) < per_voter for share in prep.first_share]
+    exact_util: list[int | None] = [u if ok else None for u, ok in zip(prep.util_int, fresh, strict=True)]
     doubtful = [False] * m
     overlap = prep.touches
     spent = 0
@@ -897,8 +926,7 @@ def _mes_float(prep: _Prepared, k: int, *, explain: bool, stop_above: int | None
             run.shares[chosen] = _share(prep, chosen, len(run.rhos), rho, *paid)
         run.selected.append(chosen)
         run.rhos.append(rho)
-        util = exact_util[chosen]
-        run.exact_rhos.append(None if util is None else Fraction(prep.cost_int[chosen], util))
+        run.exact_utils.append(exact_util[chosen])
         if overlap is None:
             fresh = [False] * m
         else:
@@ -963,7 +991,7 @@ def _certify(prep: _Prepared, run: _Run, k_high: int) -> bool:
     in ``run``, and any other project's rho at b' is at least its rho in the shadow. The choice
     stands at b' if every other project's shadow rho exceeds the chosen rho beyond the float
     tolerance, or if the other project can never beat it: its least possible rho (cost / total
-    utility) is larger, or equal with a later id, while the chosen rho is exactly its least.
+    utility) is larger, or equal with a later id, while the chosen rho is known exactly.
     At the end, every remaining project must be unaffordable even in the shadow. Checked
     lazily as in a run; any doubt answers False (no skipping).
     """
@@ -976,7 +1004,8 @@ def _certify(prep: _Prepared, run: _Run, k_high: int) -> bool:
     fresh = [False] * prep.m
     alive = [True] * prep.m
     try:
-        for chosen, rho_c, exact_c in zip(run.selected[free:], run.rhos, run.exact_rhos, strict=True):
+        for chosen, rho_c, util_c in zip(run.selected[free:], run.rhos, run.exact_utils, strict=True):
+            exact_c = None if util_c is None else Fraction(prep.cost_int[chosen], util_c)
             held: list[tuple[float, str, int]] = []
             limit = rho_c * upper
             while heap and heap[0][0] <= limit:
@@ -1161,36 +1190,39 @@ class _ListWallet(_Wallet):
         util = self.prep.util_int[j]
         rho = cost / d.util[j]
         points = d.sup_points[j]
-        # x = budget per unit of utility; everyone can pay their share when x >= rho.
-        ratios = (
-            [x / cost for x in have] if points is None else [x / p for x, p in zip(have, points, strict=True)]
-        )
+        if points is None:
+            # Cost utilities: compare budgets with the full share rho * cost directly.
+            ratios, due = have, rho * cost
+            weights: Sequence[float] = [cost] * len(have)
+        else:
+            ratios, due = [x / p for x, p in zip(have, points, strict=True)], rho
+            weights = points
         lowest = min(ratios)
-        if lowest > rho * (1.0 + TOLERANCE):
+        if lowest > due * (1.0 + TOLERANCE):
             return rho, util, False
         money = sum(have)
         if money < cost * (1.0 - TOLERANCE):
             return None, None, False
         doubtful = money <= cost * (1.0 + TOLERANCE)
-        if lowest >= rho:
+        if lowest >= due:
             return rho, None, doubtful
-        weights = [cost] * len(have) if points is None else points
-        paid, util_left, found = 0.0, d.util[j], max(ratios)
+        # Water level in ratio terms (budget per unit of utility): sort, first who can pay.
+        scale = cost if points is None else 1.0
+        paid, util_left, found = 0.0, d.util[j], max(ratios) / scale
         for ratio, x, u in sorted(zip(ratios, have, weights, strict=True)):
             level = (cost - paid) / util_left
-            if level <= ratio:
+            if level <= ratio / scale:
                 found = level
                 break
             paid += x
             util_left -= u
         emptied = d.gather_flags[j](self.emptied)
-        if any(emptied) and all(
-            e or r > found * (1.0 + TOLERANCE) for e, r in zip(emptied, ratios, strict=True)
-        ):
-            gone = sum(u for e, u in zip(emptied, weights, strict=True) if e)
-            left = util - round(gone)
-            if left > 0:
-                return cost / left, left, doubtful
+        if any(emptied):
+            limit = found * scale * (1.0 + TOLERANCE)
+            if all(e or r > limit for e, r in zip(emptied, ratios, strict=True)):
+                left = util - round(sum(u for e, u in zip(emptied, weights, strict=True) if e))
+                if left > 0:
+                    return cost / left, left, doubtful
         return found, None, doubtful
 
     def pay(self, j: int, rho: float, explain: bool) -> tuple[float, float, float] | None:
@@ -1199,24 +1231,22 @@ class _ListWallet(_Wallet):
         voters = d.sup_voters[j]
         points = d.sup_points[j]
         have = d.gather[j](b)
-        if points is None:
-            due = rho * d.cost[j]
-            dues = [due] * len(have)
-        else:
-            dues = [rho * p for p in points]
+        dues = [rho * d.cost[j]] * len(have) if points is None else [rho * p for p in points]
         cutoff = 1.0 - TOLERANCE
         emptied = self.emptied
+        short = 0
+        total = 0.0
         for v, x, y in zip(voters, have, dues, strict=True):
             if x >= y:
                 b[v] = x - y
+                total += y
             else:
                 b[v] = 0.0
+                total += x
+                short += 1
                 if x < y * cutoff:
                     emptied[v] = True
-        if not explain:
-            return None
-        short = sum(1 for x, y in zip(have, dues, strict=True) if x < y)
-        return len(voters) - short, short, sum(have) - sum(b[v] for v in voters)
+        return (len(voters) - short, short, total) if explain else None
 
 
 class _SmallData:
@@ -1301,7 +1331,7 @@ def _mes_exact(prep: _Prepared, k: int, *, explain: bool, stop_above: int | None
             run.shares[chosen] = _share(prep, chosen, len(run.rhos), float(best), full, short, float(total))
         run.selected.append(chosen)
         run.rhos.append(float(best))
-        run.exact_rhos.append(best)
+        run.exact_utils.append(None)  # exact runs are never the base of a certificate
         remaining.discard(chosen)
         spent += prep.cost_int[chosen]
         if stop_above is not None and spent > stop_above:
