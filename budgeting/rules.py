@@ -305,9 +305,13 @@ class Profile:
         """Per project, its votes: approvals, or total points for cumulative ballots."""
         if self.ballot_points is None:
             return self.supporter_counts()
-        return np.bincount(
-            self.ballot_projects, weights=self.ballot_points, minlength=self.num_projects
-        ).astype(np.int64)
+        totals = np.bincount(self.ballot_projects, weights=self.ballot_points, minlength=self.num_projects)
+        if totals.max(initial=0) < 2**53:  # float sums of whole numbers are exact below this
+            return totals.astype(np.int64)
+        exact = [0] * self.num_projects
+        for project, points in zip(self.ballot_projects.tolist(), self.ballot_points.tolist(), strict=True):
+            exact[project] += points
+        return np.array(exact, dtype=object)
 
     @cached_property
     def _prepared(self) -> _Prepared:
@@ -628,23 +632,9 @@ class _MesData:
         self.sup_weight = w_int.astype(np.float64)
         counts = np.bincount(g_projects, minlength=m)
         self.sup_start = np.concatenate(([0], np.cumsum(counts))).astype(np.int64).tolist()
-        if g_points is None:
-            self.sup_util: np.ndarray | None = None
-            self.util_int = [prep.cost_int[j] * prep.supporters[j] for j in range(m)]
-        else:
-            pts = g_points[order]
-            self.sup_util = pts.astype(np.float64)
-            self.util_int = (
-                np.bincount(g_projects[order], weights=w_int * pts, minlength=m).astype(np.int64).tolist()
-            )
-            if max(self.util_int, default=0) >= 2**53:
-                # Weighted sums that large are not exact in float64 above; recompute exactly.
-                self.util_int = [
-                    int(sum(int(a) * int(b) for a, b in zip(w_int[lo:hi], pts[lo:hi], strict=True)))
-                    for lo, hi in zip(self.sup_start[:-1], self.sup_start[1:], strict=True)
-                ]
+        self.sup_util: np.ndarray | None = None if g_points is None else g_points[order].astype(np.float64)
         self.cost_f = np.array(prep.cost_int, dtype=np.float64)
-        self.util_f = np.array(self.util_int, dtype=np.float64)
+        self.util_f = np.array(prep.util_int, dtype=np.float64)
         self.weight_f = np.array(prep.supporters, dtype=np.float64)
         # weight x utility per supporter, for the ratio form of rho with points.
         self.sup_wu: np.ndarray | None = None if self.sup_util is None else self.sup_weight * self.sup_util
