@@ -78,7 +78,8 @@ class PabulibElection:
 
     @property
     def vote_type(self) -> str:
-        return self.meta["vote_type"]
+        """``approval``, ``choose-1``, ``ordinal``, ``cumulative`` or ``scoring``."""
+        return self.meta["vote_type"].strip().lower()
 
     @classmethod
     def from_profile(
@@ -110,13 +111,14 @@ class PabulibElection:
             budget=_number_text(profile.budget),
             vote_type=vote_type,
         )
-        supporters = profile.supporter_counts()
+        supporters = profile.supporter_counts().tolist()
+        scores = profile.scores().tolist()
         rows = []
         for index, project_id in enumerate(profile.project_ids):
             row = {"project_id": project_id, "cost": _number_text(profile.costs[index])}
-            row["votes"] = str(int(supporters[index]))
+            row["votes"] = str(supporters[index])
             if not profile.is_approval:
-                row["score"] = str(int(profile.scores()[index]))
+                row["score"] = str(scores[index])
             if projects is not None:
                 row.update({k: str(v) for k, v in projects[index].items() if k not in row})
             rows.append(row)
