@@ -47,12 +47,12 @@ messages: $(STAMP)
 	@for app in $(APPS); do (cd $$app && ../$(BIN)/django-admin makemessages -l cy --no-obsolete); done
 
 compilemessages: $(STAMP)
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy .
+	DEBUG=true $(BIN)/mypy .
 
 ## frontend: rebuild static/css/vocaleyes.css and vendored JS from npm packages (needs Node)
 frontend:

@@ -23,15 +23,16 @@ def _get_conversation_for_user(request: HttpRequest, slug: str) -> Conversation:
         return get_object_or_404(queryset, slug=slug)
     return get_object_or_404(
         queryset.filter(
-            Q(pk__in=Conversation.objects.listed().values("pk"))
-            | Q(organisation__roles__user=user)
+            Q(pk__in=Conversation.objects.listed().values("pk")) | Q(organisation__roles__user=user)
         ).distinct(),
         slug=slug,
     )
 
 
 def conversation_list(request: HttpRequest) -> HttpResponse:
-    conversations = Conversation.objects.listed().select_related("organisation").order_by("-status", "-created")  # open before closed
+    conversations = (
+        Conversation.objects.listed().select_related("organisation").order_by("-status", "-created")
+    )  # open before closed
     page = Paginator(conversations, 20).get_page(request.GET.get("page"))
     return render(request, "conversations/conversation_list.html", {"page": page})
 

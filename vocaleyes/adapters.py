@@ -1,16 +1,41 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import filter_users_by_email
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+from django.urls import translate_url
 from django.utils import translation
+
+# Links allauth puts in its emails; each points at a page under i18n_patterns.
+EMAIL_LINK_KEYS = ("activate_url", "password_reset_url", "signup_url")
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Send account emails in the recipient's language, whatever page triggered them."""
+    """Send account emails in the recipient's language, whatever page triggered them, with
+    links to the pages in that language (a Welsh email should not open an English page)."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        user = context.get("user")
-        language = getattr(user, "language", None) or translation.get_language()
+        language = self.recipient_language(email, context.get("user"))
+        # allauth built the links in the language of the request; translate_url needs that
+        # language still active to resolve them, so this happens before the override.
+        links = {key: translate_url(context[key], language) for key in EMAIL_LINK_KEYS if context.get(key)}
+        # Emails greet people from "VocalEyes", not from the server's host name (we do not use
+        # django.contrib.sites, so allauth would fall back to the request's host).
+        site = get_current_site(allauth_context.request)
+        brand = {"current_site": SimpleNamespace(name="VocalEyes", domain=site.domain)}
         with translation.override(language):
-            super().send_mail(template_prefix, email, context)
+            super().send_mail(template_prefix, email, {**context, **links, **brand})
+
+    def recipient_language(self, email: str, user: Any = None) -> str:
+        """The recipient's preferred language; for mail without a user in its context (someone
+        tried to sign up with an address that already has an account) the address's owner's;
+        the page's language for addresses nobody owns."""
+        language = getattr(user, "language", None)
+        if not language:
+            owners = filter_users_by_email(email)
+            language = getattr(owners[0], "language", None) if owners else None
+        return language or translation.get_language() or "en"

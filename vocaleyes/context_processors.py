@@ -15,4 +15,9 @@ def site(request: HttpRequest) -> dict[str, object]:
         for code, name in settings.LANGUAGES
         if code != current
     ]
-    return {"language_alternates": alternates, "current_language": current}
+    # Each language is named in itself ("English", "Cymraeg"), whatever the page's language.
+    languages = [
+        {"code": code, "name": name, "current": code == current, "url": translate_url(path, code)}
+        for code, name in settings.LANGUAGES
+    ]
+    return {"language_alternates": alternates, "languages": languages, "current_language": current}

@@ -16,7 +16,10 @@ class SignupForm(forms.Form):
     display_name = forms.CharField(
         label=_("Display name"),
         max_length=80,
-        help_text=_("The name other people see next to your ideas and comments. You can use your first name."),
+        help_text=_(
+            "The name other people see next to your ideas and comments. You can use your first name."
+        ),
+        error_messages={"required": _("Enter a display name.")},
     )
 
     field_order = ["display_name"]
@@ -39,6 +42,10 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["display_name", "language"]
         widgets: dict[str, Any] = {"language": forms.RadioSelect}
+        error_messages: dict[str, Any] = {
+            "display_name": {"required": _("Enter a display name.")},
+            "language": {"invalid_choice": _("Choose English or Welsh.")},
+        }
 
     def clean_display_name(self) -> str:
         name = self.cleaned_data["display_name"].strip()

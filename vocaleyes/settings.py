@@ -31,7 +31,7 @@ TESTING = env_bool("VOCALEYES_TESTING", False)
 DEBUG = env_bool("DEBUG", False)
 
 # --- Secrets ------------------------------------------------------------------------------
-_DEV_SECRET_KEY = "django-insecure-vocaleyes-development-only-never-use-in-production"
+_DEV_SECRET_KEY = "django-insecure-vocaleyes-development-only-never-use-in-production"  # noqa: S105 - refused when DEBUG is off
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -156,12 +156,14 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[VocalEyes] "
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-ACCOUNT_RATE_LIMITS = False if TESTING else {}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is our own catalogue (makemessages writes it); locale/vendor/ holds Welsh for the
+# third-party strings our pages show (django-allauth has no Welsh; Django's admin is incomplete).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
