@@ -208,6 +208,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "vocaleyes.tasks.heartbeat", "schedule": 60.0},
+    # Participatory budgeting: count each round soon after its voting closes.
+    "budget-tallies": {
+        "task": "budgeting.tasks.tally_closed_rounds",
+        "schedule": float(os.environ.get("BUDGET_TALLY_BEAT_SECONDS", "60")),
+    },
 }
 
 CACHES = {
