@@ -6,10 +6,11 @@ tie-breaking key, see :mod:`budgeting.rules`) and every ballot, online, paper or
 one voter. Votes for projects that have since been made ineligible are dropped; a ballot left
 empty still counts as a voter (it was cast, and Equal Shares gives it its share).
 
-The ballots come in one query (ballots left-joined to their votes, so empty ballots appear),
-straight into numpy arrays: on Postgres through a binary ``COPY`` read as fixed-width records
-(no Python object per row), elsewhere through an ordinary cursor. 400,000 votes load in a few
-hundred milliseconds either way.
+The ballots come in one query (the number of ballots and every vote of the round, from the
+votes' ``(round, ballot)`` index) straight into numpy arrays: on Postgres packed server-side into
+one ``bytea`` of fixed-width records that numpy reads in place (no Python object per vote),
+elsewhere through an ordinary cursor. 400,000 votes load in about a third of a second on
+Postgres.
 """
 
 from __future__ import annotations
@@ -23,25 +24,20 @@ from django.db import connection
 from .models import Ballot, BudgetProject, BudgetRound, Vote
 from .rules import Profile
 
-_BALLOTS_SQL = (
-    "SELECT CAST(b.id AS BIGINT), CAST(COALESCE(v.project_id, 0) AS BIGINT), "
-    "CAST(COALESCE(v.points, 0) AS BIGINT) "
-    "FROM {ballot} b LEFT JOIN {vote} v ON v.ballot_id = b.id AND v.round_id = %s "
-    "WHERE b.round_id = %s"
+# Postgres: the ballot count and every vote packed server-side into one bytea of fixed-width
+# big-endian records (ballot int8, project int8, points int4), read by numpy without a Python
+# object per vote.
+_POSTGRES_SQL = (
+    "SELECT (SELECT COUNT(*) FROM {ballot} WHERE round_id = %s), "
+    "string_agg(int8send(ballot_id) || int8send(project_id) || int4send(points), ''::bytea) "
+    "FROM {vote} WHERE round_id = %s"
 )
-# One binary COPY row: a field count, then (length, value) for each of the three int8 columns.
-_COPY_ROW = np.dtype(
-    [
-        ("n", ">i2"),
-        ("l1", ">i4"),
-        ("ballot", ">i8"),
-        ("l2", ">i4"),
-        ("project", ">i8"),
-        ("l3", ">i4"),
-        ("points", ">i8"),
-    ]
+_RECORD = np.dtype([("ballot", ">i8"), ("project", ">i8"), ("points", ">i4")])
+# Elsewhere: the count as a first row marked by a ballot id of -1, then one row per vote.
+_PORTABLE_SQL = (
+    "SELECT -1, COUNT(*), 0 FROM {ballot} WHERE round_id = %s "
+    "UNION ALL SELECT ballot_id, project_id, points FROM {vote} WHERE round_id = %s"
 )
-_COPY_HEADER = 19  # signature (11), flags (4), header extension length (4)
 
 
 @dataclass(frozen=True)
@@ -53,12 +49,10 @@ class ProjectInfo:
 
 @dataclass(frozen=True)
 class RoundBallots:
-    """A round's election: ``profile`` project ``i`` is ``projects[i]``; voter ``v`` cast ballot
-    ``ballot_ids[v]``."""
+    """A round's election: ``profile`` project ``i`` is ``projects[i]``; ``votes`` counted."""
 
     profile: Profile
     projects: list[ProjectInfo]
-    ballot_ids: np.ndarray
     votes: int
 
 
@@ -69,52 +63,50 @@ def load_round(round: BudgetRound) -> RoundBallots:
         .order_by("code")
         .values_list("pk", "code", "cost")
     ]
-    ballot, project, points = _fetch_votes(round.pk)
+    num_ballots, ballot, project, points = _fetch_votes(round.pk)
 
-    ballot_ids, voter = np.unique(ballot, return_inverse=True)
-    has_vote = project != 0
+    # Ballots with votes get voter indexes 0..k-1 in ballot-id order; empty ballots (only
+    # imported ones can be) are the voters after them, with no rows.
+    _ids, voter = np.unique(ballot, return_inverse=True)
     pks = np.array([p.pk for p in projects], dtype=np.int64)
     order = np.argsort(pks)
-    where = np.searchsorted(pks[order], project)
-    where = np.minimum(where, max(len(pks) - 1, 0))
     if len(pks):
-        known = has_vote & (pks[order][where] == project)
+        where = np.minimum(np.searchsorted(pks[order], project), len(pks) - 1)
+        known = pks[order][where] == project  # votes for ineligible projects drop out here
         index = order[where]
     else:
         known = np.zeros(len(project), dtype=bool)
-        index = where
+        index = np.zeros(len(project), dtype=np.int64)
     cumulative = round.ballot_type == BudgetRound.BallotType.CUMULATIVE
     profile = Profile.from_votes(
         budget=round.budget,
         project_ids=[p.code for p in projects],
         costs=[p.cost for p in projects],
-        num_voters=len(ballot_ids),
+        num_voters=num_ballots,
         voters=voter[known],
         projects=index[known],
         points=points[known] if cumulative else None,
     )
-    return RoundBallots(profile=profile, projects=projects, ballot_ids=ballot_ids, votes=int(known.sum()))
+    return RoundBallots(profile=profile, projects=projects, votes=int(known.sum()))
 
 
-def _fetch_votes(round_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ballot id, project id or 0, points or 0) per vote, plus one row per empty ballot."""
-    sql = _BALLOTS_SQL.format(ballot=Ballot._meta.db_table, vote=Vote._meta.db_table)
-    connection.ensure_connection()
+def _fetch_votes(round_id: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """The number of ballots, and (ballot id, project id, points) for every vote."""
+    tables = {"ballot": Ballot._meta.db_table, "vote": Vote._meta.db_table}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            raw = bytearray()
-            # COPY takes no bound parameters; the id is an int, so writing it in is safe.
-            copy_sql = sql.replace("%s", str(int(round_id)))
-            with cursor.cursor.copy(f"COPY ({copy_sql}) TO STDOUT (FORMAT BINARY)") as copy:
-                for block in copy:
-                    raw += block
-            body = memoryview(raw)[_COPY_HEADER : len(raw) - 2]  # less the header and the trailer
-            rows = np.frombuffer(body, dtype=_COPY_ROW)
+            cursor.execute(_POSTGRES_SQL.format(**tables), [round_id, round_id])
+            count, packed = cursor.fetchone()
+            rows = np.frombuffer(packed or b"", dtype=_RECORD)
             return (
+                int(count),
                 rows["ballot"].astype(np.int64),
                 rows["project"].astype(np.int64),
                 rows["points"].astype(np.int64),
             )
-        cursor.execute(sql, [round_id, round_id])
+        cursor.execute(_PORTABLE_SQL.format(**tables), [round_id, round_id])
         data = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 3)
-    return data[:, 0], data[:, 1], data[:, 2]
+    marker = int(np.flatnonzero(data[:, 0] == -1)[0])
+    count = int(data[marker, 1])
+    data = np.delete(data, marker, axis=0)
+    return count, data[:, 0], data[:, 1], data[:, 2]

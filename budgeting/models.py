@@ -345,7 +345,8 @@ class Vote(models.Model):
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="votes")
     # Repeats ballot.round so a round's votes come from one index scan when counting.
     round = models.ForeignKey(BudgetRound, on_delete=models.CASCADE, related_name="+")
-    project = models.ForeignKey(BudgetProject, on_delete=models.PROTECT, related_name="votes")
+    # RESTRICT: a project with votes cannot be deleted on its own, only with its whole round.
+    project = models.ForeignKey(BudgetProject, on_delete=models.RESTRICT, related_name="votes")
     points = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -448,7 +449,7 @@ class OutcomeProject(models.Model):
         ZERO_COST = "zero_cost", _("It costs nothing")
 
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="lines")
-    project = models.ForeignKey(BudgetProject, on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(BudgetProject, on_delete=models.RESTRICT, related_name="+")
     votes = models.PositiveIntegerField(_("supporters"))
     score = models.PositiveIntegerField(_("votes or points"))
     position = models.PositiveIntegerField(_("funded in place"), null=True, blank=True)

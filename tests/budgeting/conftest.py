@@ -35,7 +35,9 @@ def phase_dates(phase: str) -> dict[str, Any]:
     return {"proposals_open": start, "review_opens": review, "voting_opens": voting, "voting_closes": closes}
 
 
-def make_round(conversation: Conversation, slug: str = "park-fund", phase: str = "voting", **extra: Any) -> BudgetRound:
+def make_round(
+    conversation: Conversation, slug: str = "park-fund", phase: str = "voting", **extra: Any
+) -> BudgetRound:
     values: dict[str, Any] = {
         "title_en": "Parks and paths fund",
         "title_cy": "Cronfa parciau a llwybrau",
@@ -69,4 +71,6 @@ def round_(conversation: Conversation) -> BudgetRound:
 
 @pytest.fixture
 def projects(round_: BudgetRound) -> list[BudgetProject]:
-    return make_projects(round_, ("Playground", 60000), ("Benches", 30000), ("Cycle path", 50000), ("Trees", 10000))
+    return make_projects(
+        round_, ("Playground", 60000), ("Benches", 30000), ("Cycle path", 50000), ("Trees", 10000)
+    )

@@ -74,7 +74,9 @@ def test_cumulative_points_must_add_up(conversation: Conversation, alice: User) 
     assert refusal(round, alice, {a.pk: 6, b.pk: 3}) == [
         "You have 10 points to spread and your points add up to 9. Make them add up to exactly 10."
     ]
-    assert refusal(round, alice, {a.pk: 6, b.pk: 5})[0].endswith("add up to 11. Make them add up to exactly 10.")
+    assert refusal(round, alice, {a.pk: 6, b.pk: 5})[0].endswith(
+        "add up to 11. Make them add up to exactly 10."
+    )
     assert not Ballot.objects.exists()
     ballot = services.ballot_submit(round=round, voter=alice, choices={a.pk: 7, b.pk: 3})
     assert sorted(ballot.votes.values_list("project__code", "points")) == [("001", 7), ("002", 3)]
@@ -88,7 +90,9 @@ def test_it_refuses_a_project_from_another_round(
     assert refusal(round_, alice, choose(projects[3], stranger)) == [
         "One or more of the projects you chose are not in this budget round."
     ]
-    assert refusal(round_, alice, {987654: 1}) == ["One or more of the projects you chose are not in this budget round."]
+    assert refusal(round_, alice, {987654: 1}) == [
+        "One or more of the projects you chose are not in this budget round."
+    ]
     assert not Vote.objects.exists()
 
 
@@ -97,7 +101,9 @@ def test_it_refuses_an_ineligible_project_and_says_why(
 ) -> None:
     trees = projects[3]
     BudgetProject.objects.filter(pk=trees.pk).update(
-        eligible=False, ineligible_reason_en="The land is privately owned.", ineligible_reason_cy="Tir preifat yw e."
+        eligible=False,
+        ineligible_reason_en="The land is privately owned.",
+        ineligible_reason_cy="Tir preifat yw e.",
     )
     assert refusal(round_, alice, choose(trees)) == [
         "“Trees” is not eligible, so it cannot be voted for: The land is privately owned."
