@@ -90,7 +90,7 @@ def test_review_then_submit_saves_the_ballot_and_emails_a_receipt(
     django_capture_on_commit_callbacks,
 ) -> None:
     client.force_login(bob)
-    playground, benches, _cycle, trees = projects
+    playground, benches, _cycle, _trees = projects
     response = client.post(url(round_, "ballot/"), ballot_post(playground, benches, action="review"))
     assert response.status_code == 302 and response["Location"] == url(round_, "ballot/review/")
     review = client.get(url(round_, "ballot/review/")).content.decode()
@@ -110,14 +110,15 @@ def test_review_then_submit_saves_the_ballot_and_emails_a_receipt(
     assert email.to == ["bob@example.org"]
     assert "Playground (cy)" in email.body
     assert f"http://testserver/cy/budgets/{round_.slug}/ballots/{ballot.pk}/" in email.body
-    assert "Your ballot" not in email.subject
+    assert email.subject == "Eich pleidlais yn Cronfa parciau a llwybrau"
+    assert "Mae eich pleidlais yn “Cronfa parciau a llwybrau” wedi'i chadw." in email.body
 
 
 def test_a_voter_changes_their_ballot_before_the_deadline(
     client: Client, alice: User, round_: BudgetRound, projects: list[BudgetProject]
 ) -> None:
     client.force_login(alice)
-    playground, benches, cycle, trees = projects
+    playground, _benches, cycle, trees = projects
     client.post(url(round_, "ballot/"), ballot_post(playground, action="review"))
     client.post(url(round_, "ballot/review/"))
     # The ballot page starts from the saved ballot.

@@ -163,8 +163,10 @@ def test_the_messages_are_in_welsh_for_a_welsh_page(
     playground, benches, cycle, _trees = projects
     with translation.override("cy"):
         (message,) = refusal(round_, bob, choose(playground, benches, cycle))
-    assert "£140,000" in message and "£100,000" in message
-    assert "Your choices" not in message
+    assert message == (
+        "Mae eich dewisiadau'n costio £140,000, sy'n fwy na'r gyllideb o £100,000. "
+        "Tynnwch brosiect neu dewiswch rai rhatach."
+    )
 
 
 def test_the_round_rules_are_checked_by_the_database(conversation: Conversation) -> None:

@@ -38,5 +38,5 @@ def test_load_demo_budget_is_idempotent_and_its_results_show(
 
 
 def test_load_demo_budget_needs_the_demo_conversation() -> None:
-    with pytest.raises(CommandError, match="run `manage.py load_demo` first"):
+    with pytest.raises(CommandError, match=r"run `manage\.py load_demo` first"):
         call_command("load_demo_budget")

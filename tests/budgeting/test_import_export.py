@@ -108,7 +108,7 @@ def test_pb_import_creates_a_round_from_a_past_election(
 def test_pb_import_says_what_is_wrong(conversation: Conversation, tmp_path: Path) -> None:
     path = tmp_path / "broken.pb"
     path.write_text("META\nkey;value\nbudget;100\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="is not a valid .pb file"):
+    with pytest.raises(CommandError, match=r"is not a valid \.pb file"):
         call_command("pb_import", str(path), "--conversation", conversation.slug)
     with pytest.raises(CommandError, match="There is no conversation with the slug 'nowhere'"):
         call_command("pb_import", str(path), "--conversation", "nowhere")

@@ -85,7 +85,7 @@ def test_paper_ballots_count_the_same_as_online_ones(
     bob: User,
     django_capture_on_commit_callbacks,
 ) -> None:
-    playground, benches, cycle, trees = projects
+    playground, _benches, cycle, trees = projects
     # Two online and two paper ballots with the same choices, pairwise.
     services.ballot_submit(round=round_, voter=alice, choices={cycle.pk: 1, trees.pk: 1})
     services.ballot_submit(round=round_, voter=bob, choices={playground.pk: 1})

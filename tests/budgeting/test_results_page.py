@@ -68,7 +68,9 @@ def test_the_results_compare_with_the_other_rule(client: Client, counted: Budget
 def test_the_results_in_welsh(client: Client, counted: BudgetRound) -> None:
     page = text_of(client, f"/cy/budgets/{counted.slug}/results/")
     assert '<html lang="cy"' in page
-    assert "£70,000" in page and "A (cy)" in page
+    assert "2 brosiect wedi'u hariannu" in page and "£70,000 o £100,000 wedi'i wario" in page
+    assert "Pam na chafodd rhai prosiectau poblogaidd eu hariannu" in page and "A (cy)" in page
+    assert "Talwyd amdano o gyfrannau cyfartal ei gefnogwyr: talodd 3 o gefnogwyr £20,000 yr un." in page
     assert "projects funded" not in page and "Why some popular projects" not in page
 
 

@@ -126,7 +126,7 @@ def test_votes_for_a_project_made_ineligible_are_not_counted(
     conversation: Conversation, django_capture_on_commit_callbacks
 ) -> None:
     round = make_round(conversation, rule="greedy", completion="none")
-    a, b, c, d = cast_worked_example(round)
+    a, _b, _c, _d = cast_worked_example(round)
     BudgetProject.objects.filter(pk=a.pk).update(eligible=False, ineligible_reason_en="Already funded.")
     set_phase(round, "results")
     with django_capture_on_commit_callbacks(execute=True):
@@ -146,7 +146,7 @@ def test_votes_for_a_project_made_ineligible_are_not_counted(
 
 @pytest.mark.django_db
 def test_the_beat_counts_rounds_whose_voting_has_closed(conversation: Conversation) -> None:
-    closed = make_round(conversation, slug="closed", phase="results")
+    make_round(conversation, slug="closed", phase="results")
     counted = make_round(conversation, slug="counted", phase="results")
     Tally.objects.create(round=counted, status=Tally.Status.DONE, progress=100)
     make_round(conversation, slug="still-open", phase="voting")
