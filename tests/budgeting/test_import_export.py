@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -49,7 +50,7 @@ v6;;22
 """
 
 
-def count(round: BudgetRound, capture) -> Tally:  # type: ignore[no-untyped-def]
+def count(round: BudgetRound, capture: Any) -> Tally:
     with capture(execute=True):
         tally = services.tally_request(round=round)
     tally.refresh_from_db()
@@ -132,7 +133,7 @@ def test_an_exported_round_reimports_to_the_same_outcome(
     rule: str,
     completion: str,
 ) -> None:
-    extra = (
+    extra: dict[str, Any] = (
         {"max_projects": 3}
         if ballot_type == "k_approval"
         else {"points": 5}
