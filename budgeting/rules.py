@@ -83,22 +83,27 @@ display); decisions and money totals are exact.
 
 Exactness and speed
 -------------------
-pabutools computes with exact fractions; ties between projects are common (with cost utilities
-any two projects whose supporters are all still rich have ``rho = 1/supporters``), so a float
-implementation that mis-orders one near-tie changes the outcome. We run Equal Shares in float64
-with numpy (identical ballots are merged first: they always pay alike), and every decision is
-checked: when the best ``rho`` is within a relative 1e-9 of another candidate, the tie is
-settled exactly when both are computable exactly (no supporter has run out of money:
-``rho = cost / total utility``, compared as fractions), and otherwise that run is redone by
-the exact engine (:func:`_mes_exact`, fractions throughout, like pabutools). Affordability near
-the boundary (supporters' money within 1e-9 of the cost) is handled the same way. Budget
-checks (fits, feasible, exhaustive) use exact integers: money is scaled to integers by the
-least common denominator of the costs and the budget.
+pabutools computes with exact fractions, and exact ties between projects are common (with
+cost utilities two projects whose supporters can all pay have ``rho = 1/supporters``), so a
+float implementation that mis-orders one near-tie changes the outcome. We run Equal Shares in
+float64 and check every decision: when the best ``rho`` is within a relative 1e-9 of another
+candidate's, the tie is settled in exact fractions if both ``rho`` are known exactly, which
+they are when every supporter either pays the full share with room to spare or was emptied
+earlier by a payment clearly larger than what they had (then ``rho`` = cost / utility of the
+others); otherwise that run is redone by the exact engine (:func:`_mes_exact`, fractions
+throughout, the same algorithm as pabutools). Affordability within 1e-9 of the boundary is
+handled the same way. Budget checks (fits, feasible, exhaustive) use exact integers: money is
+scaled to integers by the least common denominator of the costs and the budget.
 
-Projects whose supporters did not change since their ``rho`` was last computed keep it (we
-precompute which projects share supporters), and ``rho`` only grows within a run, so each step
-recomputes only the few projects whose last value is below the current best. An ``add1`` run
-stops as soon as its spend passes the budget.
+Speed comes from (1) merging identical ballots (they always pay alike), (2) lazy evaluation:
+``rho`` only grows within a run, so a heap of last-known values gives lower bounds and each step
+recomputes only the projects that could still be best, and only if a supporter of theirs has
+paid since (we precompute which projects share supporters), (3) computing ``rho`` as a "water
+level" over numpy arrays (one gather and one minimum when nobody is short), or over plain lists
+for small elections, where numpy's per-call overhead dominates, and (4) for add1, skipping
+increments that provably give the same outcome: more money never raises a project's ``rho``,
+which bounds every budget between two runs (:func:`_certify`). An add1 run also stops as soon
+as its spend passes the budget.
 """
 
 from __future__ import annotations
@@ -110,6 +115,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
+from operator import itemgetter
 from typing import Literal, cast
 
 import numpy as np
@@ -372,14 +378,20 @@ class Outcome:
 # -- entry points ------------------------------------------------------------------------------
 
 
-def compute(profile: Profile, rule: Rule, completion: Completion = "none") -> Outcome:
-    """The outcome of ``rule`` (``"greedy"`` or ``"equal-shares"``) on ``profile``."""
+def compute(
+    profile: Profile, rule: Rule, completion: Completion = "none", *, explain: bool = True
+) -> Outcome:
+    """The outcome of ``rule`` (``"greedy"`` or ``"equal-shares"``) on ``profile``.
+
+    ``explain=False`` skips the Equal Shares explanation data (``shares`` stays empty and
+    ``supporters_money`` None): the winners alone, as ``pb_outcome`` prints them.
+    """
     if rule == "greedy":
         if completion != "none":
             raise ValueError("Completions apply to Equal Shares only.")
         return greedy(profile)
     if rule == "equal-shares":
-        return equal_shares(profile, completion=completion)
+        return equal_shares(profile, completion=completion, explain=explain)
     raise ValueError(f"Unknown rule {rule!r}; choose from {', '.join(RULES)}.")
 
 
@@ -394,12 +406,12 @@ def greedy(profile: Profile) -> Outcome:
     return _outcome(prep, "greedy", "none", selected, ["greedy"] * len(selected), {}, rejections)
 
 
-def equal_shares(profile: Profile, *, completion: Completion = "none") -> Outcome:
+def equal_shares(profile: Profile, *, completion: Completion = "none", explain: bool = True) -> Outcome:
     """The Method of Equal Shares with the given completion (see the module docstring)."""
     if completion not in COMPLETIONS:
         raise ValueError(f"Unknown completion {completion!r}; choose from {', '.join(COMPLETIONS)}.")
     prep = profile._prepared
-    run, increments, fallbacks = (_mes_once if completion == "none" else _mes_add1)(prep)
+    run, increments, fallbacks = (_mes_once if completion == "none" else _mes_add1)(prep, explain)
     selected = list(run.selected)
     stages: list[Stage] = ["equal-shares"] * len(selected)
     rejections: dict[int, Rejection] = {}
@@ -513,8 +525,8 @@ class _Prepared:
 
     def wallet(self, per_voter: float) -> _Wallet:
         if self.use_lists:
-            return _ListWallet(self.small, per_voter)
-        return _ArrayWallet(self.mes, per_voter)
+            return _ListWallet(self, per_voter)
+        return _ArrayWallet(self, per_voter)
 
     @cached_property
     def util_int(self) -> list[int]:
@@ -550,6 +562,19 @@ class _Prepared:
     def least_rho_exact(self, j: int) -> Fraction:
         """The smallest rho supported project j can ever have: cost / total utility."""
         return Fraction(self.cost_int[j], self.util_int[j])
+
+    @cached_property
+    def first_share(self) -> list[float]:
+        """Per project, the most any supporter pays at rho = cost / utility (inf: unfundable)."""
+        if self.approval:
+            return [c / s if s else math.inf for c, s in zip(self.cost_int, self.supporters, strict=True)]
+        top = np.zeros(self.m)
+        points = self.profile.ballot_points
+        assert points is not None
+        np.maximum.at(top, self.profile.ballot_projects, points)
+        return [
+            r * t if math.isfinite(r) else math.inf for r, t in zip(self.least_rho, top.tolist(), strict=True)
+        ]
 
     @cached_property
     def least_rho(self) -> list[float]:
@@ -618,6 +643,9 @@ class _MesData:
                 ]
         self.cost_f = np.array(prep.cost_int, dtype=np.float64)
         self.util_f = np.array(self.util_int, dtype=np.float64)
+        self.weight_f = np.array(prep.supporters, dtype=np.float64)
+        # weight x utility per supporter, for the ratio form of rho with points.
+        self.sup_wu: np.ndarray | None = None if self.sup_util is None else self.sup_weight * self.sup_util
 
     @cached_property
     def overlap(self) -> np.ndarray | None:
@@ -766,20 +794,20 @@ class _Run:
     selected: list[int]
     k: int  # the per-voter budget was budget / n + k units
     overspent: bool = False
-    # For each step after the free projects: rho, and whether it is exactly cost / utility.
+    # For each step after the free projects: rho, and U with rho == cost / U exactly, if known.
     rhos: list[float] = field(default_factory=list)
-    rho_is_exact: list[bool] = field(default_factory=list)
+    exact_utils: list[int | None] = field(default_factory=list)
     certifiable: bool = True
     shares: dict[int, Share] = field(default_factory=dict)
     supporters_money: dict[int, float] = field(default_factory=dict)
 
 
-def _mes_once(prep: _Prepared) -> tuple[_Run, int, int]:
-    run, fallback = _mes(prep, 0, explain=True)
+def _mes_once(prep: _Prepared, explain: bool) -> tuple[_Run, int, int]:
+    run, fallback = _mes(prep, 0, explain=explain)
     return run, 0, int(fallback)
 
 
-def _mes_add1(prep: _Prepared) -> tuple[_Run, int, int]:
+def _mes_add1(prep: _Prepared, explain: bool) -> tuple[_Run, int, int]:
     """Iterated Equal Shares: raise every voter's share by one unit until exhaustive.
 
     Follows pabutools' ``method_of_equal_shares_scheme`` with ``voter_budget_increment=1``:
@@ -822,8 +850,10 @@ def _mes_add1(prep: _Prepared) -> tuple[_Run, int, int]:
         # Cannot happen with exact shares (nobody pays more than budget/n); pabutools would
         # return its initial allocation, the free projects.
         return _Run(selected=list(prep.free), k=0), 0, fallbacks
-    # Recompute the chosen run with explanation data (cheap next to the search).
-    explained, fallback = _mes(prep, final, explain=True)
+    if not explain and final == k:
+        return run, final, fallbacks
+    # Recompute the chosen run (with explanation data, if wanted): cheap next to the search.
+    explained, fallback = _mes(prep, final, explain=explain)
     return explained, final, fallbacks + fallback
 
 
@@ -852,8 +882,11 @@ def _mes_float(prep: _Prepared, k: int, *, explain: bool, stop_above: int | None
     # heap of (lower bound of rho, name, project); rho only grows within a run, so a value
     # computed at an earlier step is a lower bound, and exact until a supporter pays.
     heap = list(prep.start_heap)
-    fresh = [False] * m
-    exact_known = [False] * m
+    # Before anyone pays, a project whose every supporter can afford the full share with room
+    # to spare has rho = cost / utility exactly: the heap already holds it.
+    per_voter = prep.budget_int / prep.n + k * prep.unit
+    fresh = [share * (1.0 + TOLERANCE) < per_voter for share in prep.first_share]
+    exact_util: list[int | None] = [u if ok else None for u, ok in zip(prep.util_int, fresh, strict=True)]
     doubtful = [False] * m
     overlap = prep.touches
     spent = 0
@@ -867,7 +900,7 @@ def _mes_float(prep: _Prepared, k: int, *, explain: bool, stop_above: int | None
                 value, exact, doubt = wallet.rho(j)
                 fresh[j] = True
                 if value is not None:  # else unaffordable now, so for the rest of the run
-                    exact_known[j], doubtful[j] = exact, doubt
+                    exact_util[j], doubtful[j] = exact, doubt
                     heapq.heappush(heap, (value, names[j], j))
                 continue
             if not held:
@@ -878,10 +911,10 @@ def _mes_float(prep: _Prepared, k: int, *, explain: bool, stop_above: int | None
         if len(held) == 1 or held[1][0] > best * upper:
             chosen = held[0][2]
             if doubtful[chosen]:
-                chosen = _settle_tie(prep, [chosen], exact_known, doubtful)
+                chosen = _settle_tie(prep, [chosen], exact_util, doubtful)
         else:
             near = [e[2] for e in held if e[0] <= best * upper]
-            chosen = _settle_tie(prep, near, exact_known, doubtful)
+            chosen = _settle_tie(prep, near, exact_util, doubtful)
         rho = 0.0
         for entry in held:
             if entry[2] == chosen:
@@ -893,7 +926,7 @@ def _mes_float(prep: _Prepared, k: int, *, explain: bool, stop_above: int | None
             run.shares[chosen] = _share(prep, chosen, len(run.rhos), rho, *paid)
         run.selected.append(chosen)
         run.rhos.append(rho)
-        run.rho_is_exact.append(exact_known[chosen])
+        run.exact_utils.append(exact_util[chosen])
         if overlap is None:
             fresh = [False] * m
         else:
@@ -935,12 +968,14 @@ def _record_money_left(prep: _Prepared, run: _Run, money: Callable[[int], float]
             run.supporters_money[j] = money(j) / prep.unit
 
 
-def _settle_tie(prep: _Prepared, near: list[int], exact_known: list[bool], doubtful: list[bool]) -> int:
+def _settle_tie(prep: _Prepared, near: list[int], exact_util: list[int | None], doubtful: list[bool]) -> int:
     """Pick among projects whose float rhos are within the tolerance of the best: exactly."""
-    if any(doubtful[j] or not exact_known[j] for j in near):
-        raise _Ambiguous
-    # Nobody among their supporters is short, so rho = cost / total utility exactly.
-    exact = {j: prep.least_rho_exact(j) for j in near}
+    exact: dict[int, Fraction] = {}
+    for j in near:
+        util = exact_util[j]
+        if doubtful[j] or util is None:
+            raise _Ambiguous
+        exact[j] = Fraction(prep.cost_int[j], util)
     best = min(exact.values())
     return min((j for j in near if exact[j] == best), key=lambda j: prep.names[j])
 
@@ -956,7 +991,7 @@ def _certify(prep: _Prepared, run: _Run, k_high: int) -> bool:
     in ``run``, and any other project's rho at b' is at least its rho in the shadow. The choice
     stands at b' if every other project's shadow rho exceeds the chosen rho beyond the float
     tolerance, or if the other project can never beat it: its least possible rho (cost / total
-    utility) is larger, or equal with a later id, while the chosen rho is exactly its least.
+    utility) is larger, or equal with a later id, while the chosen rho is known exactly.
     At the end, every remaining project must be unaffordable even in the shadow. Checked
     lazily as in a run; any doubt answers False (no skipping).
     """
@@ -969,7 +1004,8 @@ def _certify(prep: _Prepared, run: _Run, k_high: int) -> bool:
     fresh = [False] * prep.m
     alive = [True] * prep.m
     try:
-        for chosen, rho_c, exact_c in zip(run.selected[free:], run.rhos, run.rho_is_exact, strict=True):
+        for chosen, rho_c, util_c in zip(run.selected[free:], run.rhos, run.exact_utils, strict=True):
+            exact_c = None if util_c is None else Fraction(prep.cost_int[chosen], util_c)
             held: list[tuple[float, str, int]] = []
             limit = rho_c * upper
             while heap and heap[0][0] <= limit:
@@ -977,9 +1013,8 @@ def _certify(prep: _Prepared, run: _Run, k_high: int) -> bool:
                 j = entry[2]
                 if j == chosen:
                     continue  # leaves the race now
-                if exact_c and (
-                    (least_j := least_exact(j)) > (least_c := least_exact(chosen))
-                    or (least_j == least_c and names[chosen] < names[j])
+                if exact_c is not None and (
+                    (least_j := least_exact(j)) > exact_c or (least_j == exact_c and names[chosen] < names[j])
                 ):
                     held.append(entry)  # can never beat the chosen project at this step
                     continue
@@ -1019,15 +1054,18 @@ class _Wallet:
     """What every voter (group) has left during one run, and the per-project computations.
 
     Two implementations with the same interface: :class:`_ArrayWallet` (numpy, for large
-    elections) and :class:`_ListWallet` (plain lists, faster for small ones).
+    elections) and :class:`_ListWallet` (plain lists, faster for small ones). Both remember
+    which voters were certainly emptied (charged clearly more than they had): their budget is
+    exactly 0 in exact arithmetic too, which lets ``rho`` be known exactly after they drop out.
     """
 
-    def rho(self, j: int) -> tuple[float | None, bool, bool]:
+    def rho(self, j: int) -> tuple[float | None, int | None, bool]:
         """Smallest rho with sum(min(budget, rho * u)) = cost over j's supporters, or None.
 
-        Returns (rho, exact, doubtful): ``exact`` when every supporter can pay ``rho * u``
-        with room to spare (so rho = cost / total utility exactly); ``doubtful`` when the
-        supporters' money is within the tolerance of the cost (too close to call in floats).
+        Returns (rho, exact utility, doubtful). The exact utility U, when not None, makes
+        rho = cost / U exactly: every supporter either pays the full share with room to spare
+        or was certainly emptied earlier, and U is the utility of the former. ``doubtful`` when
+        the supporters' money is within the tolerance of the cost (too close to call).
         """
         raise NotImplementedError
 
@@ -1041,150 +1079,174 @@ class _Wallet:
 
 
 class _ArrayWallet(_Wallet):
-    def __init__(self, data: _MesData, per_voter: float) -> None:
-        self.d = data
-        self.budgets = np.full(data.groups, per_voter)
-
-    def _slice(self, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | float]:
-        d = self.d
-        lo, hi = d.sup_start[j], d.sup_start[j + 1]
-        u = d.cost_f[j] if d.sup_util is None else d.sup_util[lo:hi]
-        return d.sup_group[lo:hi], d.sup_weight[lo:hi], u
+    def __init__(self, prep: _Prepared, per_voter: float) -> None:
+        self.prep = prep
+        self.d = d = prep.mes
+        self.budgets = np.full(d.groups, per_voter)
+        self.emptied = np.zeros(d.groups, dtype=bool)
 
     def money(self, j: int) -> float:
-        groups, w, _ = self._slice(j)
-        return float(np.dot(w, self.budgets[groups]))
+        d = self.d
+        lo, hi = d.sup_start[j], d.sup_start[j + 1]
+        return float(np.dot(d.sup_weight[lo:hi], self.budgets[d.sup_group[lo:hi]]))
 
-    def rho(self, j: int) -> tuple[float | None, bool, bool]:
-        groups, w, u = self._slice(j)
+    def rho(self, j: int) -> tuple[float | None, int | None, bool]:
+        # In "ratio" terms x = budget / utility, rho is the water level L with
+        # sum(w * u * min(x, L)) = cost. With cost utilities every u is the cost, so we work
+        # with budgets and the full share L * cost directly (one division less per supporter).
+        d = self.d
+        lo, hi = d.sup_start[j], d.sup_start[j + 1]
+        groups = d.sup_group[lo:hi]
         b = self.budgets[groups]
-        cost = float(self.d.cost_f[j])
-        money = float(np.dot(w, b))
+        cost = float(d.cost_f[j])
+        util = self.prep.util_int[j]
+        if d.sup_util is None or d.sup_wu is None:
+            x, weight, total = b, d.sup_weight[lo:hi], float(d.weight_f[j])
+        else:
+            x, weight, total = b / d.sup_util[lo:hi], d.sup_wu[lo:hi], float(d.util_f[j])
+        level = cost / total
+        lowest = float(x.min())
+        if lowest > level * (1.0 + TOLERANCE):
+            # Everyone pays the full share with room to spare (so their money exceeds the cost
+            # by more than the tolerance too).
+            return cost / util, util, False
+        money = float(np.dot(weight, x))
         if money < cost * (1.0 - TOLERANCE):
-            return None, False, False
+            return None, None, False
         doubtful = money <= cost * (1.0 + TOLERANCE)
-        total_util = float(self.d.util_f[j])
-        rho = cost / total_util
-        due = rho * u
-        poor = b < due
-        if not poor.any():
-            spare = bool(np.all(b > due * (1.0 + TOLERANCE)))
-            return rho, spare and not doubtful, doubtful
-        # Supporters who cannot pay rho * u pay all they have and rho is recomputed over the
-        # rest; rho only grows, so this reaches the fixed point, normally in two or three rounds.
-        count = int(np.count_nonzero(poor))
-        for _ in range(8):
-            if isinstance(u, np.ndarray):
-                util_rich = total_util - float(np.dot(w[poor], u[poor]))
-            else:
-                util_rich = (float(w.sum()) - float(w[poor].sum())) * u
-            if util_rich <= 0:
-                break
-            rho = (cost - float(np.dot(w[poor], b[poor]))) / util_rich
-            poor = b < rho * u
-            new_count = int(np.count_nonzero(poor))
-            if new_count == count:
-                return rho, False, doubtful
-            count = new_count
-        return _rho_sorted(b, w, u, cost), False, doubtful
+        if lowest >= level:
+            return cost / util, None, doubtful
+        found = _water_level(x, weight, total, cost)
+        rho = found if d.sup_util is not None else found / cost
+        emptied = self.emptied[groups]
+        if emptied.any() and bool(np.all(emptied | (x > found * (1.0 + TOLERANCE)))):
+            gone = round(float(np.dot(weight, emptied)))  # whole numbers: weights x utilities
+            left = util - (gone * self.prep.cost_int[j] if d.sup_util is None else gone)
+            if left > 0:
+                return cost / left, left, doubtful
+        return rho, None, doubtful
 
     def pay(self, j: int, rho: float, explain: bool) -> tuple[float, float, float] | None:
-        groups, w, u = self._slice(j)
+        d = self.d
+        lo, hi = d.sup_start[j], d.sup_start[j + 1]
+        groups = d.sup_group[lo:hi]
         b = self.budgets[groups]
-        due = rho * u
+        due = rho * (d.cost_f[j] if d.sup_util is None else d.sup_util[lo:hi])
         pay = np.minimum(b, due)
         self.budgets[groups] = b - pay
+        self.emptied[groups[b < due * (1.0 - TOLERANCE)]] = True
         if not explain:
             return None
+        w = d.sup_weight[lo:hi]
         short = b < due
         return float(w[~short].sum()), float(w[short].sum()), float(np.dot(w, pay))
 
 
-def _rho_sorted(b: np.ndarray, w: np.ndarray, u: np.ndarray | float, cost: float) -> float:
-    """The textbook computation: sort supporters by budget per utility, take the first fit."""
-    uu = np.broadcast_to(np.asarray(u, dtype=np.float64), b.shape)
-    ratio = b / uu
-    order = np.argsort(ratio, kind="stable")
-    ratio, wb, wu = ratio[order], (w * b)[order], (w * uu)[order]
-    paid_before = np.concatenate(([0.0], np.cumsum(wb)[:-1]))
-    util_after = np.cumsum(wu[::-1])[::-1]
-    rhos = (cost - paid_before) / util_after
-    fits = np.flatnonzero(rhos <= ratio)
-    return float(rhos[fits[0]]) if len(fits) else float(ratio[-1])
+def _water_level(x: np.ndarray, weight: np.ndarray, total: float, target: float) -> float:
+    """The level L with sum(weight * min(x, L)) = target, given some x lie below target / total.
+
+    Those below the level cannot pay it: they pay all they have, drop out, and the level is
+    recomputed over the rest. The level only rises, so this converges, usually in two or
+    three rounds over ever smaller arrays; past eight rounds the rest is sorted instead.
+    """
+    level = target / total
+    paid, rich = 0.0, total
+    for _ in range(8):
+        short = x < level
+        if not short.any():
+            return level
+        paid += float(np.dot(weight[short], x[short]))
+        rich -= float(weight[short].sum())  # whole numbers, so exact
+        keep = ~short
+        x, weight = x[keep], weight[keep]
+        if rich <= 0 or len(x) == 0:
+            return level  # everyone pays all they have (money equals the cost)
+        level = (target - paid) / rich
+    order = np.argsort(x, kind="stable")
+    x, weight = x[order], weight[order]
+    paid_before = paid + np.concatenate(([0.0], np.cumsum(weight * x)[:-1]))
+    weight_from = np.cumsum(weight[::-1])[::-1]
+    levels = (target - paid_before) / weight_from
+    fits = np.flatnonzero(levels <= x)
+    return float(levels[fits[0]]) if len(fits) else float(x[-1])
 
 
 class _ListWallet(_Wallet):
     """Plain Python lists, one budget per voter (no merging): less overhead on small data."""
 
-    def __init__(self, data: _SmallData, per_voter: float) -> None:
-        self.d = data
-        self.budgets = [per_voter] * data.n
+    def __init__(self, prep: _Prepared, per_voter: float) -> None:
+        self.prep = prep
+        self.d = d = prep.small
+        self.budgets = [per_voter] * d.n
+        self.emptied = [False] * d.n
 
     def money(self, j: int) -> float:
-        b = self.budgets
-        voters = self.d.sup_voters[j]
-        return sum([b[v] for v in voters])
+        return sum(self.d.gather[j](self.budgets))
 
-    def rho(self, j: int) -> tuple[float | None, bool, bool]:
+    def rho(self, j: int) -> tuple[float | None, int | None, bool]:
         d = self.d
-        b = self.budgets
-        have = [b[v] for v in d.sup_voters[j]]
+        have = d.gather[j](self.budgets)
         cost = d.cost[j]
-        money = sum(have)
-        if money < cost * (1.0 - TOLERANCE):
-            return None, False, False
-        doubtful = money <= cost * (1.0 + TOLERANCE)
-        total_util = d.util[j]
-        rho = cost / total_util
+        util = self.prep.util_int[j]
+        rho = cost / d.util[j]
         points = d.sup_points[j]
         if points is None:
-            # Everyone's utility is the cost: compare budgets with the full share directly.
-            due = rho * cost
-            lowest = min(have)
-            if lowest >= due:
-                return rho, lowest > due * (1.0 + TOLERANCE) and not doubtful, doubtful
-            paid, left = 0.0, len(have)
-            for x in sorted(have):
-                level = (cost - paid) / left
-                if level <= x:
-                    return level / cost, False, doubtful
-                paid += x
-                left -= 1
-            return max(have) / cost, False, doubtful
-        ratios = [x / p for x, p in zip(have, points, strict=True)]
+            # Cost utilities: compare budgets with the full share rho * cost directly.
+            ratios, due = have, rho * cost
+            weights: Sequence[float] = [cost] * len(have)
+        else:
+            ratios, due = [x / p for x, p in zip(have, points, strict=True)], rho
+            weights = points
         lowest = min(ratios)
-        if lowest >= rho:
-            return rho, lowest > rho * (1.0 + TOLERANCE) and not doubtful, doubtful
-        paid, util_left = 0.0, total_util
-        for ratio, x, p in sorted(zip(ratios, have, points, strict=True)):
+        if lowest > due * (1.0 + TOLERANCE):
+            return rho, util, False
+        money = sum(have)
+        if money < cost * (1.0 - TOLERANCE):
+            return None, None, False
+        doubtful = money <= cost * (1.0 + TOLERANCE)
+        if lowest >= due:
+            return rho, None, doubtful
+        # Water level in ratio terms (budget per unit of utility): sort, first who can pay.
+        scale = cost if points is None else 1.0
+        paid, util_left, found = 0.0, d.util[j], max(ratios) / scale
+        for ratio, x, u in sorted(zip(ratios, have, weights, strict=True)):
             level = (cost - paid) / util_left
-            if level <= ratio:
-                return level, False, doubtful
+            if level <= ratio / scale:
+                found = level
+                break
             paid += x
-            util_left -= p
-        return max(ratios), False, doubtful
+            util_left -= u
+        emptied = d.gather_flags[j](self.emptied)
+        if any(emptied):
+            limit = found * scale * (1.0 + TOLERANCE)
+            if all(e or r > limit for e, r in zip(emptied, ratios, strict=True)):
+                left = util - round(sum(u for e, u in zip(emptied, weights, strict=True) if e))
+                if left > 0:
+                    return cost / left, left, doubtful
+        return found, None, doubtful
 
     def pay(self, j: int, rho: float, explain: bool) -> tuple[float, float, float] | None:
         d = self.d
         b = self.budgets
         voters = d.sup_voters[j]
         points = d.sup_points[j]
-        have = [b[v] for v in voters]
-        if points is None:
-            due = rho * d.cost[j]
-            left = [x - due if x >= due else 0.0 for x in have]
-        else:
-            dues = [rho * p for p in points]
-            left = [x - y if x >= y else 0.0 for x, y in zip(have, dues, strict=True)]
-        for v, x in zip(voters, left, strict=True):
-            b[v] = x
-        if not explain:
-            return None
-        if points is None:
-            short = sum(1 for x in have if x < due)
-        else:
-            short = sum(1 for x, y in zip(have, dues, strict=True) if x < y)
-        return len(voters) - short, short, sum(have) - sum(left)
+        have = d.gather[j](b)
+        dues = [rho * d.cost[j]] * len(have) if points is None else [rho * p for p in points]
+        cutoff = 1.0 - TOLERANCE
+        emptied = self.emptied
+        short = 0
+        total = 0.0
+        for v, x, y in zip(voters, have, dues, strict=True):
+            if x >= y:
+                b[v] = x - y
+                total += y
+            else:
+                b[v] = 0.0
+                total += x
+                short += 1
+                if x < y * cutoff:
+                    emptied[v] = True
+        return (len(voters) - short, short, total) if explain else None
 
 
 class _SmallData:
@@ -1203,6 +1265,9 @@ class _SmallData:
         cuts = np.cumsum(np.bincount(projects, minlength=prep.m)).tolist()
         voters = voter[order].tolist()
         self.sup_voters = [voters[a:b] for a, b in zip([0, *cuts[:-1]], cuts, strict=True)]
+        # itemgetter fetches a project's supporters' budgets at C speed (as a tuple).
+        self.gather = [_getter(supporters) for supporters in self.sup_voters]
+        self.gather_flags = cast(list[Callable[[list[bool]], Sequence[bool]]], self.gather)
         self.cost = [float(c) for c in prep.cost_int]
         if points is None:
             self.sup_points: list[list[float] | None] = [None] * prep.m
@@ -1211,6 +1276,13 @@ class _SmallData:
             pts = points[order].astype(np.float64).tolist()
             self.sup_points = [pts[a:b] for a, b in zip([0, *cuts[:-1]], cuts, strict=True)]
             self.util = [float(s) for s in prep.scores]
+
+
+def _getter(indexes: list[int]) -> Callable[[list[float]], Sequence[float]]:
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda values: (values[only],)
+    return itemgetter(*indexes) if indexes else lambda values: ()
 
 
 def _mes_exact(prep: _Prepared, k: int, *, explain: bool, stop_above: int | None) -> _Run:
@@ -1259,7 +1331,7 @@ def _mes_exact(prep: _Prepared, k: int, *, explain: bool, stop_above: int | None
             run.shares[chosen] = _share(prep, chosen, len(run.rhos), float(best), full, short, float(total))
         run.selected.append(chosen)
         run.rhos.append(float(best))
-        run.rho_is_exact.append(False)
+        run.exact_utils.append(None)  # exact runs are never the base of a certificate
         remaining.discard(chosen)
         spent += prep.cost_int[chosen]
         if stop_above is not None and spent > stop_above:

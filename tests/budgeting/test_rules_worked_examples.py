@@ -286,3 +286,13 @@ def test_it_refuses_unknown_rules_and_completions() -> None:
         compute(profile, "equal-shares", "add2")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="Equal Shares only"):
         compute(profile, "greedy", "add1")
+
+
+def test_the_example_in_the_module_documentation_holds() -> None:
+    profile = Profile.from_ballots(
+        budget=100, project_ids=["a", "b", "c"], costs=[60, 40, 30], ballots=[[0], [0, 1], [2]]
+    )
+    outcome = compute(profile, "equal-shares", completion="add1+greedy")
+    assert outcome.selected == (0, 2)
+    assert outcome.shares[0].supporters == 2
+    assert outcome.rejections[1].reason == "did_not_fit"

@@ -57,7 +57,7 @@ class Command(BaseCommand):
         read = time.perf_counter() - started
 
         started = time.perf_counter()
-        outcome = compute(election.profile, rule, completion)  # type: ignore[arg-type]
+        outcome = compute(election.profile, rule, completion, explain=False)  # type: ignore[arg-type]
         took = time.perf_counter() - started
 
         ids = election.profile.project_ids
