@@ -224,3 +224,10 @@ def test_the_ballot_page_has_a_fixed_number_of_queries(
     client.force_login(alice)
     with django_assert_max_num_queries(12):
         client.get(url(round_, "ballot/"))
+
+
+def test_the_conversation_page_links_to_its_rounds(client: Client, round_: BudgetRound) -> None:
+    page = client.get(round_.conversation.get_absolute_url()).content.decode()
+    assert f'href="/budgets/{round_.slug}/"' in page and "Parks and paths fund" in page
+    welsh = client.get(f"/cy{round_.conversation.get_absolute_url()}").content.decode()
+    assert "Cyllidebau cyfranogol" in welsh and "Cronfa parciau a llwybrau" in welsh
