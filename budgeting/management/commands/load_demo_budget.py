@@ -119,6 +119,29 @@ OPEN_PROJECTS = [
     ),
 ]
 OPEN_BALLOTS = [(3, ["001", "003", "004"]), (2, ["002", "004"])]
+DESCRIPTIONS = {
+    # (round slug, code): (English, Welsh)
+    ("swansea-community-fund-2026", "001"): (
+        "Heating, hot drinks and company on winter afternoons in five community centres.",
+        "Gwres, diodydd poeth a chwmni ar brynhawniau'r gaeaf mewn pum canolfan gymunedol.",
+    ),
+    ("swansea-community-fund-2026", "002"): (
+        "A zebra crossing and a wider pavement where children cross to school.",
+        "Croesfan sebra a phalmant lletach lle mae plant yn croesi i'r ysgol.",
+    ),
+    ("swansea-community-fund-2026", "003"): (
+        "A monthly café where volunteers mend clothes, bikes and small appliances.",
+        "Caffi misol lle mae gwirfoddolwyr yn trwsio dillad, beiciau ac offer bach.",
+    ),
+    ("swansea-community-fund-2026", "004"): (
+        "Sow wildflowers on grass verges for bees and butterflies, cut twice a year.",
+        "Hau blodau gwyllt ar ymylon glaswellt i wenyn a gloÿnnod byw, wedi'u torri ddwywaith y flwyddyn.",
+    ),
+    ("swansea-community-fund-2026", "005"): (
+        "New signs with distances and local history along the coastal path.",
+        "Arwyddion newydd gyda phellteroedd a hanes lleol ar hyd llwybr yr arfordir.",
+    ),
+}
 
 
 class Command(BaseCommand):
@@ -172,11 +195,14 @@ class Command(BaseCommand):
         for code, title_en, title_cy, cost, (category_en, category_cy) in projects:
             if BudgetProject.objects.filter(round=round, code=code).exists():
                 continue
+            description_en, description_cy = DESCRIPTIONS.get((round.slug, code), ("", ""))
             services.project_create(
                 round=round,
                 code=code,
                 title_en=title_en,
                 title_cy=title_cy,
+                description_en=description_en,
+                description_cy=description_cy,
                 cost=Decimal(cost),
                 category_en=category_en,
                 category_cy=category_cy,
