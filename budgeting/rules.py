@@ -115,6 +115,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
+from itertools import pairwise
 from operator import itemgetter
 from typing import Literal, cast
 
@@ -568,13 +569,14 @@ class _Prepared:
         """Per project, the most any supporter pays at rho = cost / utility (inf: unfundable)."""
         if self.approval:
             return [c / s if s else math.inf for c, s in zip(self.cost_int, self.supporters, strict=True)]
-        top = np.zeros(self.m)
-        points = self.profile.ballot_points
-        assert points is not None
-        np.maximum.at(top, self.profile.ballot_projects, points)
-        return [
-            r * t if math.isfinite(r) else math.inf for r, t in zip(self.least_rho, top.tolist(), strict=True)
-        ]
+        if self.use_lists:
+            top = [max(points) if points else 0.0 for points in self.small.sup_points if points is not None]
+        else:
+            d = self.mes
+            assert d.sup_util is not None
+            starts = d.sup_start
+            top = [float(d.sup_util[a:b].max()) if b > a else 0.0 for a, b in pairwise(starts)]
+        return [r * t if math.isfinite(r) else math.inf for r, t in zip(self.least_rho, top, strict=True)]
 
     @cached_property
     def least_rho(self) -> list[float]:
