@@ -6,12 +6,13 @@ given phase; ``make_projects`` adds projects with codes 001, 002... in order.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from budgeting import services
 from budgeting.models import BudgetProject, BudgetRound
@@ -61,6 +62,14 @@ def set_phase(round: BudgetRound, phase: str) -> BudgetRound:
     BudgetRound.objects.filter(pk=round.pk).update(**phase_dates(phase))
     round.refresh_from_db()
     return round
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    """Services called directly speak the thread's active language; a Welsh page fetched by an
+    earlier test leaves Welsh active, so each test starts in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
