@@ -1,32 +1,69 @@
+"""Resident pages: conversations, their ideas, comments and ratings.
+
+Every page runs a fixed number of queries whatever the conversation's size (the tests count
+them): rankings are read from the stored snapshot, joins are ``select_related``, and per-person
+figures (my ratings) come in one extra query per page.
+"""
+
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from typing import Any
+from urllib.parse import urlencode
 
-from .models import Conversation
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import listing, permissions, services
+from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, SeedIdeaForm
+from .models import Comment, Conversation, ConversationRanking, Idea, IdeaQuerySet, Rating, RatingValue
+from .templatetags.conversation_tags import rating_control
+
+IDEAS_PER_PAGE = 20
+COMMENTS_PER_PAGE = 25
 
 
 def _get_conversation_for_user(request: HttpRequest, slug: str) -> Conversation:
-    """The conversation, or 404 for anyone who may not see it.
-
-    Drafts and invitation-only conversations are visible to staff and the organisation's
-    facilitators only (invitations arrive with target groups); a 404 rather than 403 so that
-    their existence does not leak.
-    """
-    queryset = Conversation.objects.select_related("organisation")
-    user = request.user
-    if not user.is_authenticated:
-        return get_object_or_404(queryset.listed(), slug=slug)
-    if user.is_staff:
-        return get_object_or_404(queryset, slug=slug)
-    return get_object_or_404(
-        queryset.filter(
-            Q(pk__in=Conversation.objects.listed().values("pk")) | Q(organisation__roles__user=user)
-        ).distinct(),
+    """The conversation, or 404 for anyone who may not see it (``can_see_conversation``): a 404
+    rather than a 403, so that drafts and invitation-only conversations do not leak."""
+    conversation = get_object_or_404(
+        # The order itself (up to 400 kB) stays in the database: pages read slices of it.
+        Conversation.objects.select_related("organisation", "ranking").defer("ranking__ranked_ideas"),
         slug=slug,
     )
+    if not permissions.can_see_conversation(request.user, conversation):
+        raise Http404
+    return conversation
+
+
+def _get_idea_for_user(
+    request: HttpRequest, slug: str, pk: int, queryset: IdeaQuerySet | None = None
+) -> Idea:
+    """A visible idea in a conversation this person may see, with its conversation, in one
+    query (two for an unlisted conversation); 404 otherwise."""
+    if queryset is None:
+        queryset = Idea.objects.select_related("conversation__organisation", "conversation__ranking").defer(
+            "conversation__ranking__ranked_ideas"
+        )
+    idea: Idea = get_object_or_404(queryset.visible(), conversation__slug=slug, pk=pk)
+    if not permissions.can_see_conversation(request.user, idea.conversation):
+        raise Http404
+    return idea
+
+
+def _ranking_summary(conversation: Conversation) -> ConversationRanking | None:
+    try:
+        return conversation.ranking
+    except ConversationRanking.DoesNotExist:
+        return None
 
 
 def conversation_list(request: HttpRequest) -> HttpResponse:
@@ -38,5 +75,316 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
 
 
 def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The conversation and its ideas: sorted, searched and paged."""
     conversation = _get_conversation_for_user(request, slug)
-    return render(request, "conversations/conversation_detail.html", {"conversation": conversation})
+    user = request.user
+    filters = IdeaFilterForm(request.GET)
+    filters.is_valid()  # both fields are optional; anything invalid is simply ignored
+    query = filters.cleaned_data.get("q", "").strip()
+    sort = filters.cleaned_data.get("sort") or "priority"
+    if sort == "unrated" and not user.is_authenticated:
+        sort = "priority"
+
+    summary = _ranking_summary(conversation)
+    window = listing.idea_window(conversation, summary, sort=sort, query=query, user=user)
+    page: Page[Idea] = Paginator(window, IDEAS_PER_PAGE).get_page(request.GET.get("page"))
+    count = window.count()
+
+    my_ratings: dict[int, int] = {}
+    facilitator = False
+    # Idea URLs for the cards, built from one reversal rather than one per card.
+    idea_url_prefix = reverse("conversations:idea", kwargs={"slug": conversation.slug, "pk": 0}).removesuffix(
+        "0/"
+    )
+    if user.is_authenticated:
+        ids = [idea.pk for idea in page.object_list]
+        my_ratings = dict(
+            Rating.objects.filter(user_id=user.pk, idea_id__in=ids).values_list("idea_id", "value")
+        )
+        facilitator = user.is_staff or permissions.is_facilitator(user, conversation)
+    query_string = urlencode({key: value for key, value in (("q", query), ("sort", sort)) if value})
+    return render(
+        request,
+        "conversations/conversation_detail.html",
+        {
+            "conversation": conversation,
+            "ranking_summary": summary,
+            "page": page,
+            "idea_count": count,
+            "filters": filters,
+            "query": query,
+            "sort": sort,
+            "sorts": [
+                (key, label) for key, label in SORTS.items() if key != "unrated" or user.is_authenticated
+            ],
+            "query_string": query_string,
+            "idea_url_prefix": idea_url_prefix,
+            "my_ratings": my_ratings,
+            "can_post": permissions.can_post_idea(user, conversation),
+            "can_seed": permissions.can_seed_idea(user, conversation, facilitator=facilitator),
+        },
+    )
+
+
+# --- Ideas ---------------------------------------------------------------------------------
+
+
+def _idea_page(
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    *,
+    rating_form: RatingForm | None = None,
+    comment_form: CommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    queryset = (
+        Idea.objects.with_listing()
+        .select_related("conversation__organisation", "conversation__ranking")
+        .defer("conversation__ranking__ranked_ideas")
+    )
+    if user.is_authenticated:
+        queryset = queryset.annotate(
+            my_rating=Subquery(
+                Rating.objects.filter(idea_id=OuterRef("pk"), user_id=user.pk).values("value")[:1]
+            ),
+            has_ratings=Exists(Rating.objects.filter(idea_id=OuterRef("pk"))),
+        )
+    idea = _get_idea_for_user(request, slug, pk, queryset)
+    conversation = idea.conversation
+    my_rating = getattr(idea, "my_rating", None)
+
+    top_level = Comment.objects.visible().filter(idea=idea, parent__isnull=True).select_related("author")
+    comments = Paginator(top_level, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    replies: dict[int, list[Comment]] = {}
+    parent_ids = [comment.pk for comment in comments.object_list]
+    if parent_ids:
+        for reply in Comment.objects.visible().filter(parent_id__in=parent_ids).select_related("author"):
+            replies.setdefault(reply.parent_id or 0, []).append(reply)
+    threads = [(comment, replies.get(comment.pk, [])) for comment in comments.object_list]
+
+    # One reply form at a time, under the comment whose "Reply" link was followed (or whose
+    # reply came back with an error), rather than a form under every comment.
+    reply_to = request.GET.get("reply")
+    if comment_form is not None and comment_form.is_bound:
+        reply_to = comment_form.data.get("parent") or None
+    replying = comment_form is not None and bool(reply_to)
+    return render(
+        request,
+        "conversations/idea_detail.html",
+        {
+            "conversation": conversation,
+            "ranking_summary": _ranking_summary(conversation),
+            "idea": idea,
+            "snapshot": idea.ranking,
+            "threads": threads,
+            "comments": comments,
+            **_rating_control(idea, chosen=my_rating, form=rating_form, just_saved=False),
+            "rating_form": rating_form,
+            "comment_form": comment_form if comment_form is not None and not replying else CommentForm(),
+            "reply_form": comment_form if replying else CommentForm(),
+            "reply_to": int(reply_to) if reply_to and str(reply_to).isdigit() else None,
+            "can_rate": permissions.can_rate(user, idea),
+            "can_comment": permissions.can_comment(user, idea),
+            "can_edit": permissions.can_edit_idea(user, idea, has_ratings=getattr(idea, "has_ratings", True)),
+            "is_author": user.is_authenticated and idea.author_id == user.pk,
+        },
+        status=status,
+    )
+
+
+def _rating_control(
+    idea: Idea, *, chosen: int | None, form: RatingForm | None, just_saved: bool
+) -> dict[str, Any]:
+    """What the rating control (``conversation_tags.rating_control``) shows."""
+    return {
+        "rating_action": reverse(
+            "conversations:idea_rate", kwargs={"slug": idea.conversation.slug, "pk": idea.pk}
+        ),
+        "rating_errors": form["value"].errors if form is not None and form.is_bound else [],
+        "my_rating": chosen,
+        "my_rating_label": RatingValue(chosen).label if chosen else "",
+        "just_saved": just_saved,
+    }
+
+
+def idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _idea_page(request, slug, pk)
+
+
+def _idea_form_page(
+    request: HttpRequest,
+    conversation: Conversation,
+    form: IdeaForm,
+    *,
+    mode: str,
+    idea: Idea | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "conversations/idea_form.html",
+        {"conversation": conversation, "form": form, "mode": mode, "idea": idea},
+        status=status,
+    )
+
+
+def _post_idea(request: HttpRequest, slug: str, *, seeding: bool) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    conversation = _get_conversation_for_user(request, slug)
+    if seeding and not permissions.can_seed_idea(request.user, conversation):
+        raise Http404  # facilitators' pages are not for others to find
+    if not permissions.can_post_idea(request.user, conversation):
+        messages.error(request, _("This conversation is not taking new ideas, comments or ratings."))
+        return redirect(conversation)
+    form_class = SeedIdeaForm if seeding else IdeaForm
+    mode = "seed" if seeding else "create"
+    if request.method != "POST":
+        form = form_class(initial={"language": request.LANGUAGE_CODE[:2]})
+        return _idea_form_page(request, conversation, form, mode=mode)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _idea_form_page(request, conversation, form, mode=mode, status=400)
+    idea = services.idea_create(
+        conversation=conversation,
+        author=request.user,
+        title=form.cleaned_data["title"],
+        body=form.cleaned_data["body"],
+        language=form.cleaned_data["language"],
+        source_note=form.cleaned_data.get("source_note", ""),
+    )
+    messages.success(request, _("Your idea has been posted. Other people can now rate it and comment."))
+    return redirect(idea)
+
+
+def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
+    return _post_idea(request, slug, seeding=False)
+
+
+def idea_seed(request: HttpRequest, slug: str) -> HttpResponse:
+    return _post_idea(request, slug, seeding=True)
+
+
+def idea_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    idea = _get_idea_for_user(request, slug, pk)
+    if idea.author_id != request.user.pk:
+        raise Http404  # other people's ideas are not theirs to edit, nor to know about editing
+    conversation = idea.conversation
+    has_ratings = Rating.objects.filter(conversation_id=conversation.pk, idea_id=idea.pk).exists()
+    if not permissions.can_edit_idea(request.user, idea, has_ratings=has_ratings):
+        messages.error(
+            request,
+            _("This idea has been rated, so it can no longer be changed.")
+            if has_ratings
+            else _("You can only change your own ideas while the conversation is open."),
+        )
+        return redirect(idea)
+    if request.method != "POST":
+        form = IdeaForm(initial={"title": idea.title, "body": idea.body, "language": idea.language})
+        return _idea_form_page(request, conversation, form, mode="edit", idea=idea)
+    form = IdeaForm(request.POST)
+    if not form.is_valid():
+        return _idea_form_page(request, conversation, form, mode="edit", idea=idea, status=400)
+    try:
+        services.idea_update(
+            idea=idea,
+            editor=request.user,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            language=form.cleaned_data["language"],
+        )
+    except PermissionDenied as refused:
+        messages.error(request, str(refused))
+        return redirect(idea)
+    messages.success(request, _("Your idea has been changed."))
+    return redirect(idea)
+
+
+# --- Ratings and comments ------------------------------------------------------------------
+
+
+def _login_to(slug: str, pk: int) -> HttpResponse:
+    """Anonymous posts go to sign in, and come back to the idea (not to the POST-only URL)."""
+    return redirect_to_login(reverse("conversations:idea", kwargs={"slug": slug, "pk": pk}))
+
+
+@require_POST
+def idea_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Save a rating. A plain form post redirects back to the idea; an htmx post gets the
+    rating control back, updated, to swap in place."""
+    if not request.user.is_authenticated:
+        return _login_to(slug, pk)
+    # Only what rating needs: who wrote the idea, and whether its conversation is open to them.
+    needed = Idea.objects.select_related("conversation").only(
+        "author_id",
+        "status",
+        "conversation__slug",
+        "conversation__status",
+        "conversation__visibility",
+        "conversation__organisation_id",
+    )
+    idea = _get_idea_for_user(request, slug, pk, needed)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rating_set(idea=idea, user=request.user, value=form.cleaned_data["value"])
+        except (PermissionDenied, ValidationError) as refused:
+            form.add_error(
+                "value", refused.messages[0] if isinstance(refused, ValidationError) else str(refused)
+            )
+    if request.htmx:  # type: ignore[attr-defined]
+        value = None if form.errors else form.cleaned_data["value"]
+        # No template and none of the page-wide context processors: the control alone, built
+        # in Python, is the busiest response there is.
+        control = _rating_control(idea, chosen=value, form=form, just_saved=value is not None)
+        return HttpResponse(
+            rating_control(
+                action=control["rating_action"],
+                csrf_token=get_token(request),
+                chosen=value,
+                errors=list(control["rating_errors"]),
+                just_saved=value is not None,
+            )
+        )
+    if form.errors:
+        return _idea_page(request, slug, pk, rating_form=form, status=400)
+    messages.success(
+        request,
+        _("Your rating has been saved: %(label)s.")
+        % {"label": RatingValue(form.cleaned_data["value"]).label},
+    )
+    return redirect(f"{idea.get_absolute_url()}#rating")
+
+
+@require_POST
+def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_to(slug, pk)
+    idea = _get_idea_for_user(request, slug, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = Comment.objects.visible().filter(idea=idea, pk=form.cleaned_data["parent"]).first()
+            if parent is None:
+                raise Http404
+        try:
+            services.comment_create(
+                idea=idea,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                parent=parent,
+            )
+        except ValidationError as refused:
+            form.add_error("body", refused.messages[0])
+        except PermissionDenied as refused:
+            messages.error(request, str(refused))
+            return redirect(idea)
+        else:
+            messages.success(request, _("Your comment has been added."))
+            return redirect(f"{idea.get_absolute_url()}#comments")
+    return _idea_page(request, slug, pk, comment_form=form, status=400)

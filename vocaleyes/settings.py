@@ -208,12 +208,21 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "vocaleyes.tasks.heartbeat", "schedule": 60.0},
+    "rankings": {
+        "task": "conversations.tasks.recompute_rankings",
+        "schedule": float(os.environ.get("RANKING_BEAT_SECONDS", "600")),
+    },
     # Participatory budgeting: count each round soon after its voting closes.
     "budget-tallies": {
         "task": "budgeting.tasks.tally_closed_rounds",
         "schedule": float(os.environ.get("BUDGET_TALLY_BEAT_SECONDS", "60")),
     },
 }
+# Priority rankings (conversations app): a burst of ratings within RANKING_DELAY_SECONDS makes
+# one recompute; a queued recompute not started within RANKING_QUEUE_STALE_SECONDS is presumed
+# lost and queued again.
+RANKING_DELAY_SECONDS = float(os.environ.get("RANKING_DELAY_SECONDS", "2"))
+RANKING_QUEUE_STALE_SECONDS = int(os.environ.get("RANKING_QUEUE_STALE_SECONDS", "300"))
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

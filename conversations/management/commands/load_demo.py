@@ -1,7 +1,9 @@
-"""Load a Swansea-style well-being conversation with three demo people.
+"""Load a Swansea-style well-being conversation with three demo people, and a few ideas,
+ratings and comments in it so the priority ranking has something to show.
 
 Idempotent: every record is looked up by its natural key and created only when missing, so
-running the command twice changes nothing (passwords included).
+running the command twice changes nothing (passwords included). Ideas, ratings and comments go
+through the services like any other; the ranking is recomputed at the end.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from conversations.models import Conversation, Organisation, OrganisationRole
+from conversations import services
+from conversations.models import Comment, Conversation, Idea, Organisation, OrganisationRole, Rating
 from vocaleyes.models import User
 
 DEMO_PASSWORD = "vocaleyes-demo-2026"  # noqa: S105 - demo data only, printed for the newcomer
@@ -104,6 +107,58 @@ CONVERSATIONS = [
 ]
 
 
+RESIDENT, FACILITATOR, OFFICER = (email for email, *_ in DEMO_USERS)
+
+# (author, title, body, language, source note for seeded ideas)
+DEMO_IDEAS = [
+    (
+        RESIDENT,
+        "A bus that links the hill estates to Morriston Hospital",
+        "Getting to outpatient appointments from Townhill or Mayhill takes two buses and over an hour.\n"
+        "A direct hourly service would help older people and carers most.",
+        "en",
+        "",
+    ),
+    (
+        RESIDENT,
+        "Gwersi nofio am ddim i blant ysgol gynradd",
+        "Mae llawer o blant yn gadael yr ysgol gynradd heb allu nofio. Byddai gwersi am ddim yn "
+        "y pyllau lleol yn newid hynny.",
+        "cy",
+        "",
+    ),
+    (
+        FACILITATOR,
+        "Warm, welcoming libraries in winter",
+        "Libraries stay open later from November to March as warm spaces, with tea, Wi-Fi and "
+        "someone to talk to.",
+        "en",
+        "Best practice from Cardiff",
+    ),
+    (
+        OFFICER,
+        "A repair café in every community centre",
+        "Volunteers fix clothes, toasters and bikes once a month: less waste, and a reason to meet.",
+        "en",
+        "",
+    ),
+]
+
+# Each person's rating of each idea above (None: not rated; nobody rates their own). The demo
+# resident leaves the repair café unrated, so there is something to rate when signing in.
+DEMO_RATINGS = {
+    RESIDENT: [None, None, 5, None],
+    FACILITATOR: [5, 4, None, 3],
+    OFFICER: [5, 5, 3, None],
+}
+
+DEMO_COMMENTS = [
+    (0, FACILITATOR, "Could it stop at the Singleton campus too?"),
+    (1, OFFICER, "Byddai hyn yn help mawr i deuluoedd sy'n methu talu am wersi preifat."),
+    (2, RESIDENT, "The one in Sketty was full every afternoon last winter."),
+]
+
+
 class Command(BaseCommand):
     help = "Load demo organisations, conversations and three demo people (idempotent)."
 
@@ -148,7 +203,42 @@ class Command(BaseCommand):
             )
             created += made
 
+        created += self._load_ideas(users)
+
         self.stdout.write(f"Demo data loaded ({created} records created).")
         self.stdout.write(f"Demo sign-ins (password for all three: {DEMO_PASSWORD}):")
         for email, name, *_ in DEMO_USERS:
             self.stdout.write(f"  {name:<24} {email}")
+
+    def _load_ideas(self, people: dict[str, User]) -> int:
+        created = 0
+        conversation = Conversation.objects.get(slug="swansea-wellbeing")
+        ideas = []
+        for author, title, body, language, source_note in DEMO_IDEAS:
+            idea = Idea.objects.filter(conversation=conversation, title=title).first()
+            if idea is None:
+                idea = services.idea_create(
+                    conversation=conversation,
+                    author=people[author],
+                    title=title,
+                    body=body,
+                    language=language,
+                    source_note=source_note,
+                )
+                created += 1
+            ideas.append(idea)
+
+        for email, values in DEMO_RATINGS.items():
+            for idea, value in zip(ideas, values, strict=True):
+                if value is None or Rating.objects.filter(idea=idea, user=people[email]).exists():
+                    continue
+                services.rating_set(idea=idea, user=people[email], value=value)
+                created += 1
+
+        for number, email, body in DEMO_COMMENTS:
+            if not Comment.objects.filter(idea=ideas[number], author=people[email], body=body).exists():
+                services.comment_create(idea=ideas[number], author=people[email], body=body)
+                created += 1
+
+        services.ranking_recompute(conversation_id=conversation.pk)
+        return created

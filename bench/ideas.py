@@ -1,0 +1,686 @@
+"""Benchmark ideas, ratings and priority rankings at national scale.
+
+Generates one large conversation into the configured database (Postgres, loaded with COPY):
+50,000 ideas, 1,000,000 ratings from 100,000 people and 250,000 comments, then prints
+
+* the ranking recompute time for the whole conversation, next to the bare SQL aggregation
+  over the ratings table it starts from;
+* median and p95 server time of the conversation page (priority order, page 1 and page 100)
+  and of the idea page, with the number of queries each runs;
+* ratings per second written through the real rating view.
+
+"Server time" is the time Django takes to answer a request made in-process with the test
+client: the whole middleware stack, view, queries and template, without a network or browser.
+
+Usage (a database of its own; the data stays for the next run unless --regenerate)::
+
+    createdb -h 127.0.0.1 -U postgres vocaleyes_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/vocaleyes_bench .venv/bin/python bench/ideas.py
+
+Options: ``--scale 0.1`` for a tenth of the size, ``--regenerate`` to drop and reload the data,
+``--seconds 10`` for the length of the rating run, ``--processes 2`` for its parallel clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import multiprocessing
+import os
+import random
+import secrets
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vocaleyes.settings")
+# Production mode, but with the test suite's plain static files (no collectstatic needed), no
+# HTTPS redirect for the in-process client, and fast password hashing for the bench people.
+os.environ.setdefault("VOCALEYES_TESTING", "1")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from conversations import services  # noqa: E402
+from conversations.models import (  # noqa: E402
+    Comment,
+    Conversation,
+    ConversationRanking,
+    Idea,
+    IdeaRanking,
+    Organisation,
+    Rating,
+)
+from vocaleyes import celery_app  # noqa: E402
+from vocaleyes.models import User  # noqa: E402
+
+SLUG = "bench-national"
+EMAIL_DOMAIN = "bench.invalid"
+SIZES = {"people": 100_000, "ideas": 50_000, "ratings": 1_000_000, "comments": 250_000}
+
+PLACES = [
+    "Swansea",
+    "Cardiff",
+    "Wrexham",
+    "Bangor",
+    "Aberystwyth",
+    "Newport",
+    "Llanelli",
+    "Rhyl",
+    "Neath",
+    "Bridgend",
+]
+THINGS = [
+    "benches",
+    "bus shelters",
+    "youth clubs",
+    "street lights",
+    "cycle lanes",
+    "community gardens",
+    "library hours",
+    "GP appointments",
+    "carers' breaks",
+    "warm spaces",
+    "play areas",
+    "footpaths",
+]
+VERBS = ["More", "Better", "Safer", "Cheaper", "Greener", "Longer-opening", "Welsh-speaking", "Accessible"]
+SENTENCES = [
+    "People in our area have asked for this for years.",
+    "It would help older people and families with young children alike.",
+    "A small change that would make a real difference every day.",
+    "Other councils have done this well and we could learn from them.",
+    "Volunteers are ready to help if the council provides the space.",
+    "It would cut journeys by car and make the town centre busier.",
+    "Young people told us this is what they miss most.",
+    "Carers would have a break and a place to meet others.",
+]
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = function()
+    return time.perf_counter() - started, result
+
+
+# --- Generation ----------------------------------------------------------------------------
+
+
+def _copy(table: str, columns: Iterable[str], lines: Iterable[str]) -> None:
+    """COPY tab-separated lines into a table, in chunks of a few megabytes."""
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        buffer = io.StringIO()
+        for number, line in enumerate(lines, 1):
+            buffer.write(line)
+            buffer.write("\n")
+            if number % 50_000 == 0:
+                copy.write(buffer.getvalue())
+                buffer = io.StringIO()
+        copy.write(buffer.getvalue())
+
+
+def _next_id(model: type[Any]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def _reset_sequence(model: type[Any]) -> None:
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608
+        )
+
+
+def delete_bench_data() -> None:
+    conversation = Conversation.objects.filter(slug=SLUG).first()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Bulk load and unload skip the foreign-key triggers (the data is generated consistent).
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        if conversation is not None:
+            for table, column in (
+                ("conversations_rating", "conversation_id"),
+                ("conversations_idearanking", "conversation_id"),
+                (
+                    "conversations_comment",
+                    "idea_id IN (SELECT id FROM conversations_idea WHERE conversation_id",
+                ),
+            ):
+                if column.startswith("idea_id"):
+                    cursor.execute(f"DELETE FROM {table} WHERE {column} = %s)", [conversation.pk])  # noqa: S608
+                else:
+                    cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [conversation.pk])  # noqa: S608
+            cursor.execute("DELETE FROM conversations_idea WHERE conversation_id = %s", [conversation.pk])
+            cursor.execute(
+                "DELETE FROM conversations_conversationranking WHERE conversation_id = %s", [conversation.pk]
+            )
+            cursor.execute("DELETE FROM conversations_conversation WHERE id = %s", [conversation.pk])
+        cursor.execute("DELETE FROM django_session")
+        cursor.execute("DELETE FROM vocaleyes_user WHERE email LIKE %s", [f"%@{EMAIL_DOMAIN}"])
+
+
+def generate(scale: float) -> Conversation:
+    rng = np.random.default_rng(20260101)
+    people = int(SIZES["people"] * scale)
+    n_ideas = int(SIZES["ideas"] * scale)
+    n_ratings = int(SIZES["ratings"] * scale)
+    n_comments = int(SIZES["comments"] * scale)
+    now = timezone.now()
+    stamp = now.isoformat()
+
+    organisation, _ = Organisation.objects.get_or_create(
+        slug="bench-wales",
+        defaults={
+            "name_en": "Wales (benchmark)",
+            "name_cy": "Cymru (meincnod)",
+            "kind": Organisation.Kind.LOCAL_AUTHORITY,
+        },
+    )
+    conversation = Conversation.objects.create(
+        organisation=organisation,
+        slug=SLUG,
+        title_en="A national conversation (benchmark)",
+        title_cy="Sgwrs genedlaethol (meincnod)",
+        description_en="Generated by bench/ideas.py.",
+        status=Conversation.Status.OPEN,
+    )
+    ConversationRanking.objects.create(conversation=conversation)
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+
+        # People.
+        first_user = _next_id(User)
+        user_ids = np.arange(first_user, first_user + people)
+        started = time.perf_counter()
+        _copy(
+            User._meta.db_table,
+            [
+                "id",
+                "password",
+                "is_superuser",
+                "first_name",
+                "last_name",
+                "is_staff",
+                "is_active",
+                "date_joined",
+                "email",
+                "display_name",
+                "language",
+            ],
+            (
+                f"{uid}\t!\tf\t\t\tf\tt\t{stamp}\tbench-{uid}@{EMAIL_DOMAIN}\t"
+                f"Resident {uid}\t{'cy' if uid % 5 == 0 else 'en'}"
+                for uid in user_ids.tolist()
+            ),
+        )
+        log(f"  {people:>9,} people     {time.perf_counter() - started:6.1f} s")
+
+        # Ideas, with a popularity that falls off like Zipf's law: a few ideas draw most ratings.
+        first_idea = _next_id(Idea)
+        idea_ids = np.arange(first_idea, first_idea + n_ideas)
+        popularity = 1.0 / np.power(np.arange(n_ideas) + 10.0, 0.8)
+        popularity = rng.permutation(popularity)
+        popularity /= popularity.sum()
+        quality = np.clip(rng.normal(3.2, 0.8, n_ideas), 1, 5)
+        status = np.where(
+            rng.random(n_ideas) < 0.01,
+            "hidden",
+            np.where(rng.random(n_ideas) < 0.005, "pending", "published"),
+        )
+        seeded = rng.random(n_ideas) < 0.02
+        authors = rng.choice(user_ids, n_ideas)
+        age_seconds = rng.integers(0, 365 * 24 * 3600, n_ideas)
+        created = [(now - timezone.timedelta(seconds=int(s))).isoformat() for s in age_seconds]
+
+        # Comments (80% top level, 20% replies to a top-level comment of the same idea).
+        n_top = int(n_comments * 0.8)
+        top_ideas = rng.choice(n_ideas, n_top, p=popularity)
+        first_comment = _next_id(Comment)
+        reply_parents = rng.integers(0, n_top, n_comments - n_top)
+        comment_idea = np.concatenate([top_ideas, top_ideas[reply_parents]])
+        comment_hidden = rng.random(n_comments) < 0.01
+        comment_counts = np.bincount(comment_idea[~comment_hidden], minlength=n_ideas)
+
+        started = time.perf_counter()
+        _copy(
+            Idea._meta.db_table,
+            [
+                "id",
+                "conversation_id",
+                "author_id",
+                "is_seeded",
+                "source_note",
+                "title",
+                "body",
+                "language",
+                "status",
+                "comment_count",
+                "created",
+                "updated",
+            ],
+            (
+                "\t".join(
+                    [
+                        str(idea_ids[i]),
+                        str(conversation.pk),
+                        str(authors[i]),
+                        "t" if seeded[i] else "f",
+                        f"Best practice from {PLACES[i % len(PLACES)]}" if seeded[i] else "",
+                        f"{VERBS[i % len(VERBS)]} {THINGS[(i // 8) % len(THINGS)]} "
+                        f"in {PLACES[(i // 96) % len(PLACES)]} ({i})",
+                        " ".join(SENTENCES[(i + k) % len(SENTENCES)] for k in range(3)),
+                        "cy" if i % 7 == 0 else "en",
+                        str(status[i]),
+                        str(comment_counts[i]),
+                        created[i],
+                        created[i],
+                    ]
+                )
+                for i in range(n_ideas)
+            ),
+        )
+        _copy(
+            IdeaRanking._meta.db_table,
+            [
+                "idea_id",
+                "conversation_id",
+                "rating_count",
+                "count_1",
+                "count_2",
+                "count_3",
+                "count_4",
+                "count_5",
+            ],
+            (f"{iid}\t{conversation.pk}\t0\t0\t0\t0\t0\t0" for iid in idea_ids.tolist()),
+        )
+        log(f"  {n_ideas:>9,} ideas      {time.perf_counter() - started:6.1f} s")
+
+        # Ratings: distinct (person, idea) pairs; values around each idea's "quality".
+        started = time.perf_counter()
+        draws = int(n_ratings * 1.15)
+        pairs = rng.choice(people, draws).astype(np.int64) * n_ideas + rng.choice(
+            n_ideas, draws, p=popularity
+        )
+        _, first_seen = np.unique(pairs, return_index=True)
+        pairs = pairs[np.sort(first_seen)][:n_ratings]
+        if len(pairs) < n_ratings:
+            raise SystemExit("not enough distinct (person, idea) pairs drawn; raise the oversampling")
+        rating_user = user_ids[pairs // n_ideas]
+        rating_idea = pairs % n_ideas
+        values = np.clip(np.rint(quality[rating_idea] + rng.normal(0, 1.0, n_ratings)), 1, 5).astype(int)
+        first_rating = _next_id(Rating)
+        _copy(
+            Rating._meta.db_table,
+            ["id", "conversation_id", "idea_id", "user_id", "value", "created", "updated"],
+            (
+                f"{first_rating + k}\t{conversation.pk}\t{idea_ids[i]}\t{u}\t{v}\t{stamp}\t{stamp}"
+                for k, (i, u, v) in enumerate(
+                    zip(rating_idea.tolist(), rating_user.tolist(), values.tolist(), strict=True)
+                )
+            ),
+        )
+        log(f"  {n_ratings:>9,} ratings    {time.perf_counter() - started:6.1f} s")
+
+        started = time.perf_counter()
+        comment_authors = rng.choice(user_ids, n_comments)
+        _copy(
+            Comment._meta.db_table,
+            ["id", "idea_id", "author_id", "parent_id", "body", "status", "created", "updated"],
+            (
+                "\t".join(
+                    [
+                        str(first_comment + k),
+                        str(idea_ids[comment_idea[k]]),
+                        str(comment_authors[k]),
+                        "\\N" if k < n_top else str(first_comment + int(reply_parents[k - n_top])),
+                        SENTENCES[k % len(SENTENCES)] + f" (comment {k})",
+                        "hidden" if comment_hidden[k] else "published",
+                        stamp,
+                        stamp,
+                    ]
+                )
+                for k in range(n_comments)
+            ),
+        )
+        log(f"  {n_comments:>9,} comments   {time.perf_counter() - started:6.1f} s")
+        for model in (User, Idea, Rating, Comment):
+            _reset_sequence(model)
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for model in (User, Idea, IdeaRanking, Rating, Comment):
+            cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+    log(f"  vacuum and analyse   {time.perf_counter() - started:6.1f} s")
+    return conversation
+
+
+# --- Measurements --------------------------------------------------------------------------
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def bare_aggregation(conversation_id: int) -> float:
+    """The bare SQL aggregation over the ratings table: count and sum per idea, fetched."""
+
+    def run() -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT idea_id, COUNT(*), SUM(value) FROM conversations_rating "
+                "WHERE conversation_id = %s GROUP BY idea_id",
+                [conversation_id],
+            )
+            return cursor.fetchall()
+
+    return timed(run)[0]
+
+
+def reset_snapshot(conversation_id: int) -> None:
+    """Back to "never ranked": every snapshot row empty, as after the ideas were posted."""
+    IdeaRanking.objects.filter(conversation_id=conversation_id).update(
+        rating_count=0,
+        rating_mean=None,
+        count_1=0,
+        count_2=0,
+        count_3=0,
+        count_4=0,
+        count_5=0,
+        score=None,
+        rank=None,
+        computed_at=None,
+    )
+    ConversationRanking.objects.filter(pk=conversation_id).update(
+        ranked_ideas=b"", last_idea_id=0, computed_at=None
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE conversations_idearanking")
+
+
+def measure_ranking(conversation_id: int, rounds: int) -> list[tuple[str, str, str]]:
+    """Rounds of (bare aggregation, then recompute) side by side, so both see the same load on
+    a shared machine; the ratio is taken per round, then the median reported."""
+    rows = []
+    for label, cold in (("from an empty snapshot", True), ("nothing changed since the last run", False)):
+        bare, full, ratios = [], [], []
+        for _ in range(rounds):
+            if cold:
+                reset_snapshot(conversation_id)
+            aggregation = bare_aggregation(conversation_id)
+            recompute = timed(lambda: services.ranking_recompute(conversation_id=conversation_id))[0]
+            bare.append(aggregation)
+            full.append(recompute)
+            ratios.append(recompute / aggregation)
+        rows.append(
+            (
+                f"Ranking recompute, whole conversation, {label}",
+                f"median {statistics.median(full) * 1000:,.0f} ms (max {max(full) * 1000:,.0f})",
+                f"{statistics.median(ratios):.2f}x the bare aggregation "
+                f"(median {statistics.median(bare) * 1000:,.0f} ms)",
+            )
+        )
+    return rows
+
+
+def measure_page(client: Client, url: str, repeat: int, **headers: str) -> tuple[float, float, int, int]:
+    """(median ms, p95 ms, queries, status) of GETting a page."""
+    for _ in range(3):
+        client.get(url, headers=headers)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    query_count = len(queries)  # now: the context reads the log lazily, and each request resets it
+    samples = []
+    for _ in range(repeat):
+        elapsed, response = timed(lambda: client.get(url, headers=headers))
+        samples.append(elapsed * 1000)
+    return statistics.median(samples), percentile(samples, 0.95), query_count, response.status_code
+
+
+def _rating_worker(args: tuple[int, list[int], list[int], float, Any]) -> int:
+    """One process posting ratings as many people for ``seconds``; returns how many it saved."""
+    slug, people, ideas, seconds, counter = args
+    connections.close_all()
+    rng = random.Random(people[0])
+    clients = []
+    for person in people:
+        client = Client()
+        client.force_login(User.objects.get(pk=person))
+        clients.append(client)
+    saved = 0
+    counter.wait()  # every process starts together
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        client = rng.choice(clients)
+        idea = rng.choice(ideas)
+        # What htmx sends: a urlencoded form body and the HX-Request header.
+        response = client.post(
+            f"/conversations/{slug}/ideas/{idea}/rate/",
+            f"value={rng.randint(1, 5)}",
+            content_type="application/x-www-form-urlencoded",
+            headers={"HX-Request": "true"},
+        )
+        if response.status_code == 200 and b"Saved." in response.content:
+            saved += 1
+    connections.close_all()
+    return saved
+
+
+def rating_throughput(conversation: Conversation, processes: int, seconds: float) -> tuple[float, int]:
+    people = list(
+        User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}")
+        .order_by("?")
+        .values_list("pk", flat=True)[: 100 * processes]
+    )
+    ideas = list(
+        Idea.objects.visible()
+        .filter(conversation=conversation)
+        .order_by("?")
+        .values_list("pk", flat=True)[:5000]
+    )
+    ideas_by = dict(Idea.objects.filter(pk__in=ideas).values_list("pk", "author_id"))
+    people = [p for p in people if p not in set(ideas_by.values())]
+    chunks = [people[k::processes] for k in range(processes)]
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with context.Manager() as manager:
+        barrier = manager.Barrier(processes)
+        with context.Pool(processes) as pool:
+            started = time.perf_counter()
+            counts = pool.map(
+                _rating_worker, [(conversation.slug, chunk, ideas, seconds, barrier) for chunk in chunks]
+            )
+            elapsed = time.perf_counter() - started
+    total = sum(counts)
+    # Elapsed includes logging the clients in; the rate uses the measured window only.
+    del elapsed
+    return total / seconds, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=50, help="requests per page measured")
+    parser.add_argument("--rounds", type=int, default=5, help="ranking rounds measured")
+    parser.add_argument(
+        "--only",
+        choices=["generate", "ranking", "pages", "ratings"],
+        action="append",
+        help="run only these parts",
+    )
+    options = parser.parse_args()
+    parts = set(options.only or ["ranking", "pages", "ratings"])
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("Run the benchmark on Postgres: set DATABASE_URL=postgres://...")
+    # Ratings queue the ranking task; here it waits in an in-memory queue instead of running
+    # inside the request (as it would in the embedded eager mode), like production's worker.
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = "memory://"
+
+    call_command("migrate", verbosity=0)
+    conversation = Conversation.objects.filter(slug=SLUG).first()
+    if options.regenerate or conversation is None:
+        log("Generating the conversation...")
+        delete_bench_data()
+        elapsed, conversation = timed(lambda: generate(options.scale))
+        log(f"  generated in {elapsed:.1f} s")
+    assert conversation is not None
+    cid = conversation.pk
+    counts = {
+        "people": User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count(),
+        "ideas": Idea.objects.filter(conversation_id=cid).count(),
+        "ratings": Rating.objects.filter(conversation_id=cid).count(),
+        "comments": Comment.objects.filter(idea__conversation_id=cid).count(),
+    }
+    log("Data: " + ", ".join(f"{value:,} {key}" for key, value in counts.items()))
+
+    log("Load average at the start: " + ", ".join(f"{value:.1f}" for value in os.getloadavg()))
+    rows: list[tuple[str, str, str]] = []
+    if "ranking" in parts:
+        log("Ranking...")
+        rows.extend(measure_ranking(cid, options.rounds))
+    elif not ConversationRanking.objects.filter(pk=cid, computed_at__isnull=False).exists():
+        services.ranking_recompute(conversation_id=cid)
+    if "pages" in parts:
+        rows.extend(measure_pages(cid, options.repeat))
+    if "ratings" in parts:
+        rows.extend(measure_ratings(conversation, options.processes, options.seconds))
+    print_table(rows)
+
+
+def measure_pages(cid: int, repeat: int) -> list[tuple[str, str, str]]:
+    rows = []
+    log("Pages...")
+    anonymous = Client()
+    signed_in = Client()
+    resident = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").order_by("pk").first()
+    assert resident is not None
+    signed_in.force_login(resident)
+    base = f"/conversations/{SLUG}/"
+    top = Idea.objects.visible().filter(conversation_id=cid).order_by("ranking__rank").first()
+    assert top is not None
+    most_discussed = Idea.objects.visible().filter(conversation_id=cid).order_by("-comment_count").first()
+    assert most_discussed is not None
+    pages = [
+        ("Conversation page, priority, page 1 (anonymous)", anonymous, base, {}),
+        ("Conversation page, priority, page 100 (anonymous)", anonymous, f"{base}?page=100", {}),
+        ("Conversation page, priority, page 1 (signed in)", signed_in, base, {}),
+        ("Conversation page, priority, page 100 (signed in)", signed_in, f"{base}?page=100", {}),
+        ("Conversation page, newest, page 100 (signed in)", signed_in, f"{base}?sort=newest&page=100", {}),
+        ("Conversation page, most discussed, page 1 (signed in)", signed_in, f"{base}?sort=discussed", {}),
+        ("Conversation page, not yet rated by me, page 1", signed_in, f"{base}?sort=unrated", {}),
+        ("Conversation page, Welsh, priority, page 1 (signed in)", signed_in, f"/cy{base}", {}),
+        (
+            f"Idea page, top-ranked idea ({top.comment_count} comments, signed in)",
+            signed_in,
+            f"{base}ideas/{top.pk}/",
+            {},
+        ),
+        (
+            f"Idea page, most discussed idea ({most_discussed.comment_count} comments, anonymous)",
+            anonymous,
+            f"{base}ideas/{most_discussed.pk}/",
+            {},
+        ),
+    ]
+    for label, client, url, headers in pages:
+        median, p95, queries, status = measure_page(client, url, repeat, **headers)
+        if status != 200:
+            raise SystemExit(f"{url} answered {status}")
+        rows.append((label, f"median {median:5.1f} ms, p95 {p95:5.1f} ms", f"{queries} queries"))
+
+    # Idea pages across the range: 50 random ideas, once each (after one warm-up).
+    sample = list(
+        Idea.objects.visible().filter(conversation_id=cid).order_by("?").values_list("pk", flat=True)[:50]
+    )
+    samples, query_counts = [], set()
+    for pk in sample:
+        signed_in.get(f"{base}ideas/{pk}/")
+        with CaptureQueriesContext(connection) as queries:
+            elapsed, _ = timed(lambda pk=pk: signed_in.get(f"{base}ideas/{pk}/"))
+        samples.append(elapsed * 1000)
+        query_counts.add(len(queries))
+    rows.append(
+        (
+            "Idea page, 50 random ideas (signed in)",
+            f"median {statistics.median(samples):5.1f} ms, p95 {percentile(samples, 0.95):5.1f} ms",
+            f"{'/'.join(str(q) for q in sorted(query_counts))} queries",
+        )
+    )
+
+    return rows
+
+
+def measure_ratings(conversation: Conversation, processes: int, seconds: float) -> list[tuple[str, str, str]]:
+    log(f"Ratings through the view ({processes} processes, {seconds:.0f} s)...")
+    cid = conversation.pk
+    before = Rating.objects.filter(conversation_id=cid).count()
+    last_before = Rating.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    rate, total = rating_throughput(conversation, processes, seconds)
+    after = Rating.objects.filter(conversation_id=cid).count()
+    rows = [
+        (
+            f"Rating writes through the view ({processes} processes)",
+            f"{rate:,.0f} ratings/s",
+            f"{total:,} saved, {after - before:,} new rows",
+        )
+    ]
+    elapsed, _ = timed(lambda: services.ranking_recompute(conversation_id=cid))
+    rows.append(("Ranking recompute after that burst", f"{elapsed * 1000:,.0f} ms", ""))
+    # Leave the generated conversation as it was, so the next run measures the same data.
+    Rating.objects.filter(conversation_id=cid, pk__gt=last_before).delete()
+    services.ranking_recompute(conversation_id=cid)
+    return rows
+
+
+def print_table(rows: list[tuple[str, str, str]]) -> None:
+    if not rows:
+        return
+    width = max(len(label) for label, *_ in rows)
+    figure_width = max(len(figure) for _, figure, _ in rows)
+    print()
+    print(f"{'What':<{width}}  {'Figure':<{figure_width}}  Notes")
+    print(f"{'-' * width}  {'-' * figure_width}  {'-' * 28}")
+    for label, figure, note in rows:
+        print(f"{label:<{width}}  {figure:<{figure_width}}  {note}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0].split(" on ")[0]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\n{version}, {os.cpu_count()} CPUs, load average at the end {load}.")
+    print("Django in-process through the test client, production settings (DEBUG off).")
+
+
+if __name__ == "__main__":
+    main()

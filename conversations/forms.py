@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import RatingValue
+
+LANGUAGE_CHOICES = [("en", _("English")), ("cy", _("Welsh"))]
+
+
+class IdeaForm(forms.Form):
+    title = forms.CharField(
+        label=_("Your idea in a few words"),
+        max_length=150,
+        help_text=_("For example: “More benches along the seafront”."),
+        error_messages={
+            "required": _("Give your idea a short title."),
+            "max_length": _("Keep the title to %(limit_value)d characters or fewer (it has %(show_value)d)."),
+        },
+    )
+    body = forms.CharField(
+        label=_("Describe your idea"),
+        max_length=5000,
+        widget=forms.Textarea,
+        help_text=_("What would change, and who would it help? Plain text; web addresses become links."),
+        error_messages={
+            "required": _("Describe your idea."),
+            "max_length": _(
+                "Keep the description to %(limit_value)d characters or fewer (it has %(show_value)d)."
+            ),
+        },
+    )
+    language = forms.ChoiceField(
+        label=_("Which language are you writing in?"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say which language you are writing in.")},
+    )
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
+        if len(title) < 3:
+            raise forms.ValidationError(_("Give your idea a title of at least 3 characters."))
+        return title
+
+    def clean_body(self) -> str:
+        body: str = self.cleaned_data["body"].strip()
+        if len(body) < 10:
+            raise forms.ValidationError(_("Describe your idea in at least 10 characters."))
+        return body
+
+
+class SeedIdeaForm(IdeaForm):
+    source_note = forms.CharField(
+        label=_("Where does this idea come from?"),
+        max_length=200,
+        help_text=_("Shown with the idea, for example “Best practice from Cardiff”."),
+        error_messages={
+            "required": _("Say where this idea comes from, for example “Best practice from Cardiff”."),
+            "max_length": _("Keep the note to %(limit_value)d characters or fewer (it has %(show_value)d)."),
+        },
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Add a comment"),
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={
+            "required": _("Write your comment before sending it."),
+            "max_length": _(
+                "Keep your comment to %(limit_value)d characters or fewer (it has %(show_value)d)."
+            ),
+        },
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class RatingForm(forms.Form):
+    value = forms.TypedChoiceField(
+        label=_("How important is this idea to you?"),
+        choices=RatingValue.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose how important this idea is to you."),
+            "invalid_choice": _("Choose how important this idea is to you, from 1 to 5."),
+        },
+    )
+
+
+SORTS = {
+    "priority": _("Priority"),
+    "newest": _("Newest"),
+    "discussed": _("Most discussed"),
+    "unrated": _("Not yet rated by me"),
+}
+
+
+class IdeaFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search ideas"), required=False, max_length=100)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORTS.items()))

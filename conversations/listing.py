@@ -1,0 +1,186 @@
+"""The conversation page's list of ideas: which ideas, in which order, a page at a time.
+
+A national conversation has 50,000 ideas, and a page deep in the list must cost what the first
+one costs. Three techniques keep it so, each a few cheap queries whatever the page or the size:
+
+* Priority order pages are slices of the stored order (``ConversationRanking.ranked_ideas``,
+  idea ids best first, 8 bytes each): page 100 reads the 160 bytes for ranks 1,981 to 2,000,
+  then loads those twenty ideas, rather than walking 1,980 rows with an OFFSET. Ideas posted
+  since the last run (ids above ``last_idea_id``) are not ranked yet and follow, oldest first.
+  An idea hidden since the run leaves a gap (that page shows one idea fewer) until the next
+  run closes it; an idea shown again after being hidden rejoins the order at the next run.
+* Other orders (newest, most discussed) and filtered lists (search, "not yet rated by me")
+  find the page's idea ids first, from an index, and then load those twenty ideas with their
+  author and snapshot: the joins are paid for twenty rows, not for every row skipped.
+* Unfiltered lists take their length from the snapshot (ideas ranked at the last run, plus
+  those posted since), not from a COUNT over every idea; only filtered lists count.
+
+Every list starts from ``Idea.objects.visible()``: nothing moderation hides is ever shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, overload
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Substr
+
+from .models import Conversation, ConversationRanking, Idea, IdeaQuerySet, IdeaRanking, Rating
+
+
+class IdeaWindow:
+    """What ``django.core.paginator.Paginator`` needs from a list: its length, known up front,
+    and slices, each fetched by ``fetch(start, stop)``."""
+
+    def __init__(self, count: int, fetch: Callable[[int, int], list[Idea]]) -> None:
+        self._count = count
+        self._fetch = fetch
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Idea]:
+        return iter(self[0 : self._count])
+
+    @overload
+    def __getitem__(self, index: int) -> Idea: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Idea]: ...
+    def __getitem__(self, index: int | slice) -> Idea | list[Idea]:
+        if isinstance(index, int):
+            return self._fetch(index, index + 1)[0]
+        start, stop = index.start or 0, min(index.stop or self._count, self._count)
+        return self._fetch(start, stop) if stop > start else []
+
+
+def _load(conversation: Conversation, ids: list[int]) -> list[Idea]:
+    """These ideas, with author and snapshot, in the order given."""
+    if not ids:
+        return []
+    found = {idea.pk: idea for idea in Idea.objects.visible().with_listing().filter(pk__in=ids)}
+    ideas = [found[pk] for pk in ids if pk in found]
+    for idea in ideas:
+        idea.conversation = conversation
+    return ideas
+
+
+def _ranked_count(summary: ConversationRanking | None) -> int:
+    return summary.idea_count if summary is not None and summary.computed_at is not None else 0
+
+
+def _unranked(conversation: Conversation, summary: ConversationRanking | None) -> IdeaQuerySet:
+    """Visible ideas posted since the last ranking run: a range of the primary key."""
+    last = summary.last_idea_id if summary is not None and summary.computed_at is not None else 0
+    return Idea.objects.visible().filter(conversation=conversation, pk__gt=last)
+
+
+def _ranked_ids(conversation: Conversation, first: int, last: int) -> list[int]:
+    """Idea ids at ranks ``first`` to ``last`` (from 1), read as one slice of the stored order."""
+    packed = (
+        ConversationRanking.objects.filter(pk=conversation.pk)
+        .annotate(part=Substr("ranked_ideas", (first - 1) * 8 + 1, (last - first + 1) * 8))
+        .values_list("part", flat=True)
+        .first()
+    )
+    return ConversationRanking.unpack(packed or b"")
+
+
+def _rank_of(position: int, skipped: list[int]) -> int:
+    """The rank holding the ``position``-th idea (from 1) once the ``skipped`` ranks (sorted)
+    are left out."""
+    rank = position
+    for skipped_rank in skipped:
+        if skipped_rank > rank:
+            break
+        rank += 1
+    return rank
+
+
+def _priority_window(
+    conversation: Conversation, summary: ConversationRanking | None, user: Any = None
+) -> IdeaWindow:
+    """Priority order; with ``user``, leaving out the ideas they rated or wrote ("not yet rated
+    by me"). Those are few, so their ranks are fetched and stepped over in the stored order."""
+    ranked = _ranked_count(summary)
+    unranked = _unranked(conversation, summary)
+    skipped_ids: set[int] = set()
+    skipped_ranks: list[int] = []
+    if user is not None:
+        rated = Rating.objects.filter(user_id=user.pk, conversation=conversation).values("idea_id")
+        mine = IdeaRanking.objects.filter(
+            Q(idea_id__in=rated) | Q(conversation=conversation, idea__author_id=user.pk)
+        ).values_list("idea_id", "rank")
+        for idea_id, rank in mine:
+            skipped_ids.add(idea_id)
+            if rank is not None and rank <= ranked:
+                skipped_ranks.append(rank)
+        skipped_ranks.sort()
+        unranked = unranked.exclude(author_id=user.pk).exclude(
+            Exists(Rating.objects.filter(user_id=user.pk, idea_id=OuterRef("pk")))
+        )
+    shown_ranked = ranked - len(skipped_ranks)
+    count = shown_ranked + unranked.count()
+
+    def fetch(start: int, stop: int) -> list[Idea]:
+        ideas: list[Idea] = []
+        if start < shown_ranked:
+            wanted = min(stop, shown_ranked) - start
+            first = _rank_of(start + 1, skipped_ranks)
+            last = min(ranked, first + wanted - 1 + len(skipped_ranks))
+            ids = [pk for pk in _ranked_ids(conversation, first, last) if pk not in skipped_ids]
+            ideas += _load(conversation, ids[:wanted])
+        if stop > shown_ranked:
+            tail = unranked.with_listing().order_by("pk")
+            ideas += list(tail[max(0, start - shown_ranked) : stop - shown_ranked])
+        for idea in ideas:
+            idea.conversation = conversation
+        return ideas
+
+    return IdeaWindow(count, fetch)
+
+
+def _ordered_window(
+    conversation: Conversation, ideas: IdeaQuerySet, order: list[Any], count: int
+) -> IdeaWindow:
+    def fetch(start: int, stop: int) -> list[Idea]:
+        ids = list(ideas.order_by(*order).values_list("pk", flat=True)[start:stop])
+        return _load(conversation, ids)
+
+    return IdeaWindow(count, fetch)
+
+
+def idea_window(
+    conversation: Conversation,
+    summary: ConversationRanking | None,
+    *,
+    sort: str,
+    query: str = "",
+    user: Any = None,
+) -> IdeaWindow:
+    """The conversation's visible ideas in ``sort`` order, searched for ``query``; for
+    ``"unrated"``, those ``user`` has neither rated nor written."""
+    ideas = Idea.objects.visible().filter(conversation=conversation)
+    filtered = bool(query) or sort == "unrated"
+    if query:
+        ideas = ideas.filter(Q(title__icontains=query) | Q(body__icontains=query))
+    if sort == "unrated":
+        mine = Rating.objects.filter(user_id=user.pk, idea_id=OuterRef("pk"))
+        ideas = ideas.exclude(author_id=user.pk).exclude(Exists(mine))
+
+    if sort == "priority" and not query:
+        return _priority_window(conversation, summary)
+    if sort == "unrated" and not query:
+        return _priority_window(conversation, summary, user)
+    # Filtered lists are counted; unfiltered ones hold every visible idea, as the snapshot does.
+    count = ideas.count() if filtered else _ranked_count(summary) + _unranked(conversation, summary).count()
+    if sort == "newest":
+        order: list[Any] = ["-created", "-pk"]
+    elif sort == "discussed":
+        order = ["-comment_count", "-pk"]
+    else:  # priority order, filtered: ranked ideas by rank, then unranked ones by age
+        order = [F("ranking__rank").asc(nulls_last=True), "pk"]
+    return _ordered_window(conversation, ideas, order, count)

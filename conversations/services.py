@@ -1,0 +1,433 @@
+"""Every write to ideas, comments, ratings and rankings goes through one function here.
+
+Functions are keyword-only, typed, atomic and return what they made. They check the rules that
+must hold whoever calls them (a closed conversation takes no ratings, replies go one level
+deep, an idea is not edited after it has been rated) and raise ``PermissionDenied`` or
+``ValidationError`` with a message for the person. Whether someone may *see* a conversation is
+the caller's business (``views._get_conversation_for_user``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from . import permissions, ranking
+from .models import (
+    Comment,
+    ContentStatus,
+    Conversation,
+    ConversationRanking,
+    Idea,
+    IdeaRanking,
+    Rating,
+    RatingValue,
+)
+
+if TYPE_CHECKING:
+    from vocaleyes.models import User
+
+
+# --- Ideas ---------------------------------------------------------------------------------
+
+
+def _check_open(user: User, conversation: Conversation) -> None:
+    if not permissions.can_take_part(user, conversation):
+        raise PermissionDenied(_("This conversation is not taking new ideas, comments or ratings."))
+
+
+def idea_create(
+    *,
+    conversation: Conversation,
+    author: User,
+    title: str,
+    body: str,
+    language: str,
+    source_note: str = "",
+) -> Idea:
+    """Post an idea (or, with a ``source_note``, seed one: only facilitators may)."""
+    _check_open(author, conversation)
+    source_note = source_note.strip()
+    if source_note and not permissions.can_seed_idea(author, conversation):
+        raise PermissionDenied(_("Only the conversation's facilitators can seed ideas."))
+    with transaction.atomic():
+        idea = Idea.objects.create(
+            conversation=conversation,
+            author=author,
+            title=title.strip(),
+            body=body.strip(),
+            language=language,
+            is_seeded=bool(source_note),
+            source_note=source_note,
+        )
+        # The snapshot row exists from the start (unranked), so the idea is listed at once, and
+        # the next ranking run gives it its place.
+        IdeaRanking.objects.create(idea=idea, conversation=conversation)
+        ConversationRanking.objects.get_or_create(conversation=conversation)
+        transaction.on_commit(partial(ranking_schedule, conversation_id=conversation.pk))
+    return idea
+
+
+def idea_update(*, idea: Idea, editor: User, title: str, body: str, language: str) -> Idea:
+    """Change an idea's words; only its author, and only while nobody has rated it."""
+    with transaction.atomic():
+        # FOR UPDATE (not NO KEY UPDATE) conflicts with the FOR KEY SHARE lock that inserting a
+        # rating takes on its idea, so an edit and a first rating cannot both get through: the
+        # one that comes second waits, then sees the other.
+        locked = Idea.objects.select_for_update().select_related("conversation").get(pk=idea.pk)
+        has_ratings = Rating.objects.filter(
+            conversation_id=locked.conversation_id, idea_id=locked.pk
+        ).exists()
+        if not permissions.can_edit_idea(editor, locked, has_ratings=has_ratings):
+            if has_ratings:
+                raise PermissionDenied(_("This idea has been rated, so it can no longer be changed."))
+            raise PermissionDenied(_("You can only change your own ideas while the conversation is open."))
+        locked.title = title.strip()
+        locked.body = body.strip()
+        locked.language = language
+        locked.save(update_fields=["title", "body", "language", "updated"])
+    return locked
+
+
+# --- Comments ------------------------------------------------------------------------------
+
+
+def comment_create(*, idea: Idea, author: User, body: str, parent: Comment | None = None) -> Comment:
+    """Comment on an idea, or reply to one of its top-level comments (one level of replies)."""
+    if not permissions.can_comment(author, idea):
+        raise PermissionDenied(_("This conversation is not taking new ideas, comments or ratings."))
+    if parent is not None and (
+        parent.idea_id != idea.pk or parent.parent_id is not None or parent.status != ContentStatus.PUBLISHED
+    ):
+        raise ValidationError(_("You can only reply to a comment on this idea, not to a reply."))
+    with transaction.atomic():
+        comment = Comment.objects.create(idea=idea, author=author, parent=parent, body=body.strip())
+        # F() makes the increment one UPDATE in the database, so concurrent comments all count.
+        Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+# --- Ratings -------------------------------------------------------------------------------
+
+
+def rating_set(*, idea: Idea, user: User, value: int) -> Rating:
+    """Give or change a person's rating of an idea, then queue the conversation's ranking.
+
+    One rating per person per idea is the ``one_rating_per_person_per_idea`` constraint; the
+    write is an upsert against it (INSERT … ON CONFLICT DO UPDATE), so two requests racing for
+    the same person and idea both succeed and leave one row holding the later value, where a
+    read-then-write would let one of them fail on the constraint.
+    """
+    if value not in RatingValue.values:
+        raise ValidationError(_("Choose how important this idea is, from 1 to 5."))
+    if not permissions.can_rate(user, idea):
+        if idea.author_id == user.pk:
+            raise PermissionDenied(_("You cannot rate your own idea."))
+        raise PermissionDenied(_("This conversation is not taking new ideas, comments or ratings."))
+    now = timezone.now()
+    # One statement, atomic on its own, written out because this is the busiest write there is:
+    # no BEGIN/COMMIT round trips around it (bulk_create would add them) and no ORM machinery.
+    # Outside a transaction on_commit runs at once; inside a caller's, after that commits.
+    table = Rating._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (idea_id, user_id, conversation_id, value, created, updated) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (user_id, idea_id) "
+            "DO UPDATE SET value = excluded.value, updated = excluded.updated RETURNING id, created",
+            [idea.pk, user.pk, idea.conversation_id, value, now, now],
+        )
+        rating_id, created = cursor.fetchone()
+    if not isinstance(created, datetime):  # SQLite hands back text; Postgres a datetime
+        created = parse_datetime(str(created))
+        created = (
+            created if created is None or timezone.is_aware(created) else timezone.make_aware(created, UTC)
+        )
+    transaction.on_commit(partial(ranking_schedule, conversation_id=idea.conversation_id))
+    return Rating(
+        id=rating_id,
+        idea=idea,
+        user=user,
+        conversation_id=idea.conversation_id,
+        value=value,
+        created=created,
+        updated=now,
+    )
+
+
+# --- Rankings ------------------------------------------------------------------------------
+
+
+def ranking_schedule(*, conversation_id: int) -> bool:
+    """Queue a ranking recompute for the conversation unless one is queued already.
+
+    Called after a rating commits. The conditional UPDATE is the coalescing: of a burst of
+    ratings only the first finds the marker clear (or stale, if a worker died holding it) and
+    queues the task; the rest find it set and do nothing. Returns whether it queued.
+    """
+    from .tasks import recompute_ranking
+
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.RANKING_QUEUE_STALE_SECONDS)
+    # Written out: it runs after every rating, and the ORM's compile costs more than the UPDATE.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ConversationRanking._meta.db_table} SET queued_at = %s "  # noqa: S608 - our name
+            "WHERE conversation_id = %s AND (queued_at IS NULL OR queued_at < %s)",
+            [now, conversation_id, stale],
+        )
+        claimed = cursor.rowcount
+    if not claimed:
+        return False
+    recompute_ranking.apply_async((conversation_id,), countdown=settings.RANKING_DELAY_SECONDS)
+    return True
+
+
+def _fetch(queryset: Any) -> list[tuple[Any, ...]]:
+    """Run a values_list queryset as plain rows: the ORM writes the SQL (so ``visible()`` and
+    friends apply), the cursor skips building 100,000s of Python row objects twice."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _int_array(rows: list[tuple[Any, ...]], width: int) -> npt.NDArray[np.int64]:
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
+    return flat.reshape(len(rows), width)
+
+
+def ranking_tallies(*, conversation_id: int) -> npt.NDArray[np.int64]:
+    """The one SQL aggregation: how many ratings of each value each idea has.
+
+    Rows of (idea id, value, count), grouped in the order of ``rating_tally_idx``
+    (conversation, idea, value), so Postgres answers from the index alone, in one pass.
+    """
+    queryset = (
+        Rating.objects.filter(conversation_id=conversation_id)
+        .order_by()
+        .values("idea_id", "value")
+        .annotate(n=Count("*"))
+        .values_list("idea_id", "value", "n")
+    )
+    return _int_array(_fetch(queryset), 3)
+
+
+def ranking_recompute(*, conversation_id: int) -> ConversationRanking:
+    """Recompute and store a conversation's priority ranking (the snapshot pages read).
+
+    Visible ideas are ranked; ideas that are not visible lose their rank and their ratings are
+    left out. Only snapshot rows whose figures changed are written.
+    """
+    # Clear the queue marker *before* reading, so any rating committed from now on queues the
+    # next run: no rating can miss both this run and the next.
+    ConversationRanking.objects.filter(pk=conversation_id).update(queued_at=None)
+    started = time.perf_counter()
+    with transaction.atomic():
+        ConversationRanking.objects.get_or_create(conversation_id=conversation_id)
+        # One run per conversation at a time: a second run waits here, then reads what the first
+        # wrote plus anything newer, instead of interleaving its writes with the first's.
+        summary = ConversationRanking.objects.select_for_update().get(pk=conversation_id)
+        previously_ranked = np.array(ConversationRanking.unpack(summary.ranked_ideas), dtype=np.int64)
+        if connection.vendor == "postgresql":
+            # The snapshot is derived data, recomputed every few minutes at worst: no need to
+            # wait for its commit to reach the disk.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+
+        visible = Idea.objects.visible().filter(conversation_id=conversation_id).order_by().values_list("pk")
+        visible_ids = np.sort(_int_array(_fetch(visible), 1)[:, 0])
+
+        counts = np.zeros((len(visible_ids), len(ranking.VALUES)), dtype=np.int64)
+        tallies = ranking_tallies(conversation_id=conversation_id)
+        if len(tallies) and len(visible_ids):
+            rows = np.minimum(np.searchsorted(visible_ids, tallies[:, 0]), len(visible_ids) - 1)
+            shown = visible_ids[rows] == tallies[:, 0]  # ratings of ideas no longer visible drop out
+            counts[rows[shown], tallies[shown, 1] - 1] = tallies[shown, 2]
+
+        result = ranking.rank_arrays(visible_ids, counts)
+        computed_at = timezone.now()
+        _store_snapshot(
+            conversation_id=conversation_id,
+            result=result,
+            computed_at=computed_at,
+            dropped_ids=np.setdiff1d(previously_ranked, visible_ids),
+            checked_up_to=summary.last_idea_id,
+        )
+        summary.ranked_ideas = ConversationRanking.pack(result.idea_ids[result.order].tolist())
+        summary.last_idea_id = int(visible_ids[-1]) if len(visible_ids) else 0
+        summary.computed_at = computed_at
+        summary.idea_count = len(result)
+        summary.rating_count = int(result.rating_count.sum())
+        summary.prior_mean = result.prior.mean
+        summary.duration_ms = round((time.perf_counter() - started) * 1000)
+        summary.save(
+            update_fields=[
+                "ranked_ideas",
+                "last_idea_id",
+                "computed_at",
+                "idea_count",
+                "rating_count",
+                "prior_mean",
+                "duration_ms",
+            ]
+        )
+    return summary
+
+
+# Scores are stored to 6 decimals: far finer than anything shown or any real difference
+# between ideas, and coarse enough that a tiny shift of the conversation's average does not
+# rewrite every row.
+_SCORE_DECIMALS = 6
+_FIGURES = (
+    "rating_count",
+    "rating_mean",
+    "count_1",
+    "count_2",
+    "count_3",
+    "count_4",
+    "count_5",
+    "score",
+    "rank",
+)
+_COLUMNS = ("idea_id", "conversation_id", *_FIGURES)
+
+# Big-endian numpy types of the temporary table's columns (idea_id, then _FIGURES), for COPY.
+_COPY_TYPES = (">i8", ">i4", ">f8", ">i4", ">i4", ">i4", ">i4", ">i4", ">f8", ">i4")
+
+
+def _snapshot_columns(result: ranking.Ranking) -> list[npt.NDArray[Any]]:
+    """The temporary table's columns (idea_id, then _FIGURES) for the ranked ideas."""
+    return [
+        result.idea_ids,
+        result.rating_count,
+        np.round(result.rating_mean, _SCORE_DECIMALS),  # NaN when unrated
+        *(result.counts[:, k] for k in range(len(ranking.VALUES))),
+        np.round(result.score, _SCORE_DECIMALS),
+        result.ranks,
+    ]
+
+
+def _binary_copy(columns: list[npt.NDArray[Any]]) -> bytes:
+    """Postgres' binary COPY format for rows of fixed-width, never-NULL values, built by numpy
+    in one go rather than row by row: each row is a 16-bit field count, then per field a 32-bit
+    length and the big-endian value."""
+    layout: list[tuple[str, str]] = [("fields", ">i2")]
+    for number, kind in enumerate(_COPY_TYPES):
+        layout += [(f"length{number}", ">i4"), (f"value{number}", kind)]
+    rows = np.empty(len(columns[0]), dtype=np.dtype(layout))
+    rows["fields"] = len(columns)
+    for number, (column, kind) in enumerate(zip(columns, _COPY_TYPES, strict=True)):
+        rows[f"length{number}"] = np.dtype(kind).itemsize
+        rows[f"value{number}"] = column
+    header = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8  # signature, flags, no header extension
+    return header + rows.tobytes() + b"\xff\xff"
+
+
+_UNRANKED = {"score": None, "rank": None}
+
+
+def _snapshot_rows(conversation_id: int, result: ranking.Ranking) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``_COLUMNS``, one per ranked idea."""
+    means = np.round(result.rating_mean, _SCORE_DECIMALS).tolist()
+    columns = [
+        result.idea_ids.tolist(),
+        itertools.repeat(conversation_id),
+        result.rating_count.tolist(),
+        [None if math.isnan(mean) else mean for mean in means],
+        *(result.counts[:, k].tolist() for k in range(len(ranking.VALUES))),
+        np.round(result.score, _SCORE_DECIMALS).tolist(),
+        result.ranks.tolist(),
+    ]
+    return zip(*columns, strict=False)
+
+
+def _store_snapshot(
+    *,
+    conversation_id: int,
+    result: ranking.Ranking,
+    computed_at: datetime,
+    dropped_ids: npt.NDArray[np.int64],
+    checked_up_to: int,
+) -> None:
+    """Write the ranked ideas' snapshot rows, touching only those whose figures changed, and
+    take the rank away from ``dropped_ids``, ranked last time and not visible now.
+
+    On Postgres the rows are COPYed into a temporary table and applied with one UPDATE … FROM
+    (which, unlike an upsert, leaves unchanged rows alone: no lock, no new row version), one
+    INSERT for any idea posted since the last run (``checked_up_to``) without a snapshot row,
+    and one UPDATE for the dropped ideas. Elsewhere (SQLite, small conversations) an
+    executemany of an upsert does the same.
+    """
+    table = IdeaRanking._meta.db_table
+    if connection.vendor != "postgresql":
+        rows = _snapshot_rows(conversation_id, result)
+        names = ", ".join(_COLUMNS)
+        assignments = ", ".join(f"{column} = excluded.{column}" for column in _FIGURES)
+        changed = " OR ".join(f"{table}.{column} IS NOT excluded.{column}" for column in _FIGURES)
+        changed += f" OR {table}.computed_at IS NULL"
+        placeholders = ", ".join(["%s"] * (len(_COLUMNS) + 1))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}, computed_at) VALUES ({placeholders}) "  # noqa: S608 - our names
+                f"ON CONFLICT (idea_id) DO UPDATE SET {assignments}, "
+                f"computed_at = excluded.computed_at WHERE {changed}",
+                [(*row, computed_at) for row in rows],
+            )
+        (
+            IdeaRanking.objects.filter(conversation_id=conversation_id, rank__isnull=False)
+            .exclude(idea__in=Idea.objects.visible().filter(conversation_id=conversation_id))
+            .update(**_UNRANKED, computed_at=computed_at)
+        )
+        return
+
+    # A row never computed is always written, so a first run stamps every row. The mean
+    # travels as NaN for "no ratings" (binary COPY below has fixed-width rows) and becomes NULL.
+    incoming = {column: f"new.{column}" for column in _FIGURES}
+    incoming["rating_mean"] = "NULLIF(new.rating_mean, 'NaN')"
+    assignments = ", ".join(f"{column} = {value}" for column, value in incoming.items())
+    changed = " OR ".join(f"old.{column} IS DISTINCT FROM {value}" for column, value in incoming.items())
+    changed += " OR old.computed_at IS NULL"
+    figures = ", ".join(_FIGURES)
+    with connection.cursor() as cursor:
+        # Dropped first too, for a second run inside one outer transaction (tests do that).
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.ranking_new")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE ranking_new ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT idea_id, {figures} FROM {table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY ranking_new (idea_id, {figures}) FROM STDIN WITH (FORMAT BINARY)") as copy:
+            copy.write(_binary_copy(_snapshot_columns(result)))
+        cursor.execute(
+            f"UPDATE {table} AS old SET {assignments}, computed_at = %s FROM ranking_new AS new "  # noqa: S608
+            f"WHERE old.idea_id = new.idea_id AND ({changed})",
+            [computed_at],
+        )
+        # Every idea gets its snapshot row when it is posted; this repairs one that did not,
+        # among the ideas posted since the last run (older ones were checked then).
+        values = ", ".join(incoming.values())
+        cursor.execute(
+            f"INSERT INTO {table} (idea_id, conversation_id, {figures}, computed_at) "  # noqa: S608
+            f"SELECT new.idea_id, %s, {values}, %s FROM ranking_new AS new WHERE new.idea_id > %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} AS old WHERE old.idea_id = new.idea_id)",
+            [conversation_id, computed_at, checked_up_to],
+        )
+        if len(dropped_ids):
+            cursor.execute(
+                f"UPDATE {table} SET score = NULL, rank = NULL, computed_at = %s WHERE idea_id = ANY(%s)",  # noqa: S608
+                [computed_at, dropped_ids.tolist()],
+            )

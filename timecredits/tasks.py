@@ -1,0 +1,14 @@
+"""Background work for time credits: receipts are emailed after the transfer commits."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+from .models import Transfer
+
+
+@shared_task(name="timecredits.tasks.send_transfer_receipts")
+def send_transfer_receipts(transfer_id: str) -> int:
+    transfer = Transfer.objects.select_related("recorded_by", "organisation").get(pk=transfer_id)
+    return services.transfer_send_receipts(transfer=transfer)

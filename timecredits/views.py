@@ -1,0 +1,344 @@
+"""Time-credit pages: statements (and CSV), giving, offers and spending, recording hours, checking
+a reference at a partner's door. Thin adapters: forms check input, services write, selectors read."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from vocaleyes.models import User
+
+from . import permissions, selectors, services
+from .amounts import format_clock, format_minutes
+from .forms import (
+    BaseVolunteerFormSet,
+    GiftForm,
+    RecordHoursForm,
+    ReferenceCheckForm,
+    SpendForm,
+    StatementFilterForm,
+    VolunteerFormSet,
+)
+from .models import Account, PartnerOffer, Transfer
+
+MAX_ROWS = 50
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _get_account_for_user(request: HttpRequest, number: str) -> Account:
+    """The account, or 404 for anyone who may not read it (its existence does not leak)."""
+    account = Account.objects.with_owner().filter(number=number).first()
+    if account is None or not permissions.can_view_account(request.user, account):
+        raise Http404
+    return account
+
+
+def _cursor(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: HttpRequest) -> tuple[StatementFilterForm, selectors.StatementFilters, str]:
+    form = StatementFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.StatementFilters(
+            kind=data["kind"] or "", date_from=data["date_from"], date_to=data["date_to"]
+        )
+        query = urlencode(
+            {
+                key: value
+                for key, value in (
+                    ("kind", filters.kind),
+                    ("date_from", filters.date_from.isoformat() if filters.date_from else ""),
+                    ("date_to", filters.date_to.isoformat() if filters.date_to else ""),
+                )
+                if value
+            }
+        )
+        return form, filters, query
+    return form, selectors.StatementFilters(), ""
+
+
+def _statement(request: HttpRequest, account: Account) -> HttpResponse:
+    form, filters, query = _filters(request)
+    page = selectors.statement_page(
+        account,
+        filters=filters,
+        before=_cursor(request.GET.get("before")),
+        after=_cursor(request.GET.get("after")),
+    )
+    is_own = account.user_id == request.user.pk
+    organised = list(selectors.accounts_organised_by(_user(request))) if is_own else []
+    return render(
+        request,
+        "timecredits/account_statement.html",
+        {
+            "account": account,
+            "is_own": is_own,
+            "page": page,
+            "filter_form": form,
+            "filter_query": query,
+            "is_filtered": bool(query),
+            "organised_accounts": organised,
+            "can_record_hours": any(a.kind == Account.Kind.ISSUING for a in organised),
+            "can_check_references": any(a.kind == Account.Kind.RECEIVING for a in organised),
+        },
+    )
+
+
+@login_required
+def statement(request: HttpRequest) -> HttpResponse:
+    account = services.account_for_person(user=_user(request))
+    return _statement(request, account)
+
+
+@login_required
+def account_statement(request: HttpRequest, number: str) -> HttpResponse:
+    account = _get_account_for_user(request, number)
+    if account.user_id == request.user.pk:
+        return redirect("timecredits:statement")
+    return _statement(request, account)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _safe_cell(value: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection): memos are typed by people."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _csv(request: HttpRequest, account: Account) -> StreamingHttpResponse:
+    _form, filters, _query = _filters(request)
+    writer = csv.writer(_Echo())
+
+    def rows() -> Iterator[str]:
+        yield writer.writerow(
+            [
+                _("Date"),
+                _("Type"),
+                _("Description"),
+                _("Note"),
+                _("Paid in (minutes)"),
+                _("Paid out (minutes)"),
+                _("Balance (minutes)"),
+                _("Balance (hours:minutes)"),
+                _("Transfer"),
+            ]
+        )
+        for line in selectors.statement_lines(account, filters=filters):
+            entry = line.entry
+            yield writer.writerow(
+                [
+                    timezone.localtime(entry.created).strftime("%Y-%m-%d %H:%M"),
+                    entry.get_kind_display(),
+                    _safe_cell(line.description),
+                    _safe_cell(line.note),
+                    entry.paid_in or "",
+                    entry.paid_out or "",
+                    entry.balance_after,
+                    format_clock(entry.balance_after),
+                    str(entry.transfer_id),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="time-credits-{account.number}.csv"'
+    return response
+
+
+@login_required
+def statement_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return _csv(request, services.account_for_person(user=_user(request)))
+
+
+@login_required
+def account_statement_csv(request: HttpRequest, number: str) -> StreamingHttpResponse:
+    return _csv(request, _get_account_for_user(request, number))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gift(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    account = services.account_for_person(user=user)
+    form = GiftForm(request.POST or None, sender=user)
+    if request.method == "POST" and form.is_valid():
+        recipient = form.cleaned_data["recipient"].user
+        try:
+            transfer = services.credits_gift(
+                sender=user,
+                recipient=recipient,
+                minutes=form.duration(),
+                message=form.cleaned_data["message"],
+                idempotency_key=form.key_for("gift", user),
+            )
+        except services.CreditsError as error:
+            form.add_error(None, error.message)
+        else:
+            text = _("You gave %(amount)s to %(name)s.") % {
+                "amount": format_minutes(transfer.amount),
+                "name": recipient.public_name,
+            }
+            if transfer.replayed:
+                text = _("This gift was already sent: %(gift)s") % {"gift": text}
+            messages.success(request, text)
+            return redirect("timecredits:statement")
+    return render(request, "timecredits/gift_form.html", {"form": form, "account": account})
+
+
+@login_required
+def offer_list(request: HttpRequest) -> HttpResponse:
+    offers = PartnerOffer.objects.listed().select_related("organisation").order_by("price", "title_en", "pk")
+    page = Paginator(offers, 20).get_page(request.GET.get("page"))
+    account = services.account_for_person(user=_user(request))
+    return render(request, "timecredits/offer_list.html", {"page": page, "account": account})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(PartnerOffer.objects.listed().select_related("organisation"), pk=pk)
+    user = _user(request)
+    account = services.account_for_person(user=user)
+    form = SpendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = services.credits_spend(
+                person=user, offer=offer, idempotency_key=form.key_for("spend", user)
+            )
+        except services.CreditsError as error:
+            form.add_error(None, error.message)
+            account.refresh_from_db(fields=["balance"])
+        else:
+            return redirect("timecredits:receipt", reference=transfer.reference)
+    return render(
+        request,
+        "timecredits/offer_detail.html",
+        {
+            "offer": offer,
+            "account": account,
+            "form": form,
+            "can_afford": account.balance >= offer.price,
+            "shortfall": format_minutes(max(0, offer.price - account.balance)),
+        },
+    )
+
+
+@login_required
+def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    """What the person shows at the door. Only they (and the partner's organisers) can open it."""
+    transfer = get_object_or_404(
+        Transfer.objects.select_related("offer", "organisation", "recorded_by"),
+        reference=reference,
+        kind=Transfer.Kind.SPEND,
+    )
+    assert transfer.organisation is not None
+    if transfer.recorded_by_id != request.user.pk and not permissions.is_organiser(
+        request.user, transfer.organisation
+    ):
+        raise Http404
+    reversal = Transfer.objects.filter(reverses=transfer).first()
+    return render(request, "timecredits/transfer_receipt.html", {"transfer": transfer, "reversal": reversal})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_hours(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    organisations = selectors.organisations_issuing_for(user)
+    if not organisations.exists():
+        raise Http404
+    try:
+        rows = min(max(int(request.GET.get("rows", 5)), 1), MAX_ROWS)
+    except ValueError:
+        rows = 5
+    data = request.POST if request.method == "POST" else None
+    form = RecordHoursForm(data, organisations=organisations)
+    formset = VolunteerFormSet(data, initial=[{}] * rows)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        assert isinstance(formset, BaseVolunteerFormSet)
+        volunteers = formset.volunteers()
+        try:
+            transfers = services.credits_earn_many(
+                organisation=organisation,
+                volunteers=volunteers,
+                recorded_by=user,
+                memo=form.cleaned_data["memo"],
+                idempotency_key=form.key_for("earn", user),
+            )
+        except services.CreditsError as error:
+            form.add_error(None, error.message)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            total = sum(transfer.amount for transfer in transfers)
+            messages.success(
+                request,
+                _("Recorded %(amount)s for %(people)s, from %(organisation)s.")
+                % {
+                    "amount": format_minutes(total),
+                    "people": ", ".join(person.public_name for person, _minutes in volunteers),
+                    "organisation": organisation.name,
+                },
+            )
+            return redirect("timecredits:record_hours")
+    has_errors = bool(form.errors or any(formset.errors) or formset.non_form_errors())
+    return render(
+        request,
+        "timecredits/hours_record.html",
+        {"form": form, "formset": formset, "has_errors": has_errors, "more_rows": min(rows + 5, MAX_ROWS)},
+    )
+
+
+@login_required
+def check_reference(request: HttpRequest) -> HttpResponse:
+    """A partner's organiser checks a reference shown at the door."""
+    user = _user(request)
+    organised = selectors.accounts_organised_by(user).filter(kind=Account.Kind.RECEIVING)
+    if not organised.exists():
+        raise Http404
+    form = ReferenceCheckForm(request.GET or None)
+    transfer = reversal = None
+    searched = False
+    if form.is_bound and form.is_valid():
+        searched = True
+        transfer = (
+            Transfer.objects.select_related("offer", "organisation", "recorded_by")
+            .filter(
+                Q(organisation__in=organised.values("organisation")),
+                reference=form.cleaned_data["reference"],
+                kind=Transfer.Kind.SPEND,
+            )
+            .first()
+        )
+        if transfer is not None:
+            reversal = Transfer.objects.filter(reverses=transfer).first()
+    return render(
+        request,
+        "timecredits/reference_check.html",
+        {"form": form, "transfer": transfer, "reversal": reversal, "searched": searched},
+    )
