@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Two processes on SQLite; CI's Postgres run passes -n 0 (its Celery worker needs one test database).
+# Two processes; CI runs its `worker` tests with -n 0 (its Celery worker needs one test database).
 PYTEST_ARGS ?= -n 2
 # Catalogues: one for the project (vocaleyes/ + templates/) and one per app.
 APPS := conversations budgeting timecredits
