@@ -74,13 +74,14 @@ def test_permission_matrix(
     Conversation.objects.filter(pk=conversation.pk).update(status=final.status, visibility=final.visibility)
     conversation.refresh_from_db()
     idea.conversation = conversation
-    person = {
+    people: dict[str, User | AnonymousUser] = {
         "anonymous": AnonymousUser(),
         "resident": alice,
         "author": bob,
         "facilitator": fran,
         "officer": olwen,
-    }[role]
+    }
+    person = people[role]
     actual = (
         permissions.can_see_conversation(person, conversation),
         permissions.can_post_idea(person, conversation),
