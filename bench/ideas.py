@@ -450,22 +450,49 @@ def measure_ranking(conversation_id: int, rounds: int) -> list[tuple[str, str, s
     return rows
 
 
-def measure_page(client: Client, url: str, repeat: int, **headers: str) -> tuple[float, float, int, int]:
-    """(median ms, p95 ms, queries, status) of GETting a page."""
+def measure_page(
+    client: Client, url: str, repeat: int, **headers: str
+) -> tuple[float, float, float, int, int]:
+    """(median ms, p95 ms, median Django CPU ms, queries, status) of GETting a page.
+
+    The CPU time is this process's alone (Django, not Postgres): on a shared machine it says
+    what the page costs when the wall-clock figure is stretched by other work.
+    """
     for _ in range(3):
         client.get(url, headers=headers)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, headers=headers)
     query_count = len(queries)  # now: the context reads the log lazily, and each request resets it
-    samples = []
+    samples, cpu = [], []
     for _ in range(repeat):
+        started = time.process_time()
         elapsed, response = timed(lambda: client.get(url, headers=headers))
+        cpu.append((time.process_time() - started) * 1000)
         samples.append(elapsed * 1000)
-    return statistics.median(samples), percentile(samples, 0.95), query_count, response.status_code
+    return (
+        statistics.median(samples),
+        percentile(samples, 0.95),
+        statistics.median(cpu),
+        query_count,
+        response.status_code,
+    )
 
 
-def _rating_worker(args: tuple[int, list[int], list[int], float, Any]) -> int:
-    """One process posting ratings as many people for ``seconds``; returns how many it saved."""
+def _backend_cpu_seconds() -> float:
+    """CPU time used so far by this connection's Postgres backend (Linux /proc; 0 elsewhere)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rating_worker(args: tuple[int, list[int], list[int], float, Any]) -> tuple[int, float, float]:
+    """One process posting ratings as many people for ``seconds``; returns how many it saved,
+    and the CPU seconds it and its Postgres backend spent doing so."""
     slug, people, ideas, seconds, counter = args
     connections.close_all()
     rng = random.Random(people[0])
@@ -476,6 +503,7 @@ def _rating_worker(args: tuple[int, list[int], list[int], float, Any]) -> int:
         clients.append(client)
     saved = 0
     counter.wait()  # every process starts together
+    backend_before, cpu_before = _backend_cpu_seconds(), time.process_time()
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         client = rng.choice(clients)
@@ -489,11 +517,15 @@ def _rating_worker(args: tuple[int, list[int], list[int], float, Any]) -> int:
         )
         if response.status_code == 200 and b"Saved." in response.content:
             saved += 1
+    cpu, backend = time.process_time() - cpu_before, _backend_cpu_seconds() - backend_before
     connections.close_all()
-    return saved
+    return saved, cpu, backend
 
 
-def rating_throughput(conversation: Conversation, processes: int, seconds: float) -> tuple[float, int]:
+def rating_throughput(
+    conversation: Conversation, processes: int, seconds: float
+) -> tuple[float, int, float, float]:
+    """(ratings per second, ratings saved, Django CPU ms and Postgres CPU ms per rating)."""
     people = list(
         User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}")
         .order_by("?")
@@ -513,15 +545,14 @@ def rating_throughput(conversation: Conversation, processes: int, seconds: float
     with context.Manager() as manager:
         barrier = manager.Barrier(processes)
         with context.Pool(processes) as pool:
-            started = time.perf_counter()
-            counts = pool.map(
+            results = pool.map(
                 _rating_worker, [(conversation.slug, chunk, ideas, seconds, barrier) for chunk in chunks]
             )
-            elapsed = time.perf_counter() - started
-    total = sum(counts)
-    # Elapsed includes logging the clients in; the rate uses the measured window only.
-    del elapsed
-    return total / seconds, total
+    total = sum(saved for saved, _, _ in results)
+    django_cpu = sum(cpu for _, cpu, _ in results) / max(total, 1) * 1000
+    postgres_cpu = sum(backend for _, _, backend in results) / max(total, 1) * 1000
+    # The rate counts the measured window only (logging the clients in comes before it).
+    return total / seconds, total, django_cpu, postgres_cpu
 
 
 def main() -> None:
@@ -615,27 +646,36 @@ def measure_pages(cid: int, repeat: int) -> list[tuple[str, str, str]]:
         ),
     ]
     for label, client, url, headers in pages:
-        median, p95, queries, status = measure_page(client, url, repeat, **headers)
+        median, p95, cpu, queries, status = measure_page(client, url, repeat, **headers)
         if status != 200:
             raise SystemExit(f"{url} answered {status}")
-        rows.append((label, f"median {median:5.1f} ms, p95 {p95:5.1f} ms", f"{queries} queries"))
+        rows.append(
+            (
+                label,
+                f"median {median:5.1f} ms, p95 {p95:5.1f} ms",
+                f"{queries} queries, Django CPU {cpu:4.1f} ms",
+            )
+        )
 
     # Idea pages across the range: 50 random ideas, once each (after one warm-up).
     sample = list(
         Idea.objects.visible().filter(conversation_id=cid).order_by("?").values_list("pk", flat=True)[:50]
     )
-    samples, query_counts = [], set()
+    samples, cpu, query_counts = [], [], set()
     for pk in sample:
         signed_in.get(f"{base}ideas/{pk}/")
+        started = time.process_time()
         with CaptureQueriesContext(connection) as queries:
             elapsed, _ = timed(lambda pk=pk: signed_in.get(f"{base}ideas/{pk}/"))
+        cpu.append((time.process_time() - started) * 1000)
         samples.append(elapsed * 1000)
         query_counts.add(len(queries))
     rows.append(
         (
             "Idea page, 50 random ideas (signed in)",
             f"median {statistics.median(samples):5.1f} ms, p95 {percentile(samples, 0.95):5.1f} ms",
-            f"{'/'.join(str(q) for q in sorted(query_counts))} queries",
+            f"{'/'.join(str(q) for q in sorted(query_counts))} queries, "
+            f"Django CPU {statistics.median(cpu):4.1f} ms",
         )
     )
 
@@ -647,14 +687,21 @@ def measure_ratings(conversation: Conversation, processes: int, seconds: float) 
     cid = conversation.pk
     before = Rating.objects.filter(conversation_id=cid).count()
     last_before = Rating.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    rate, total = rating_throughput(conversation, processes, seconds)
+    rate, total, django_cpu, postgres_cpu = rating_throughput(conversation, processes, seconds)
     after = Rating.objects.filter(conversation_id=cid).count()
+    cores = os.cpu_count() or 1
     rows = [
         (
             f"Rating writes through the view ({processes} processes)",
             f"{rate:,.0f} ratings/s",
             f"{total:,} saved, {after - before:,} new rows",
-        )
+        ),
+        (
+            "  CPU per rating: Django + Postgres backend",
+            f"{django_cpu:.1f} + {postgres_cpu:.1f} ms",
+            f"so about {cores * 1000 / (django_cpu + postgres_cpu):,.0f} ratings/s "
+            f"on {cores} otherwise idle cores",
+        ),
     ]
     elapsed, _ = timed(lambda: services.ranking_recompute(conversation_id=cid))
     rows.append(("Ranking recompute after that burst", f"{elapsed * 1000:,.0f} ms", ""))

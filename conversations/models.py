@@ -28,7 +28,7 @@ History matters here, so ideas, comments and ratings hold their conversation and
 from __future__ import annotations
 
 import struct
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -37,6 +37,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vocaleyes.i18n import Bilingual
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 class Organisation(models.Model):
@@ -197,6 +201,13 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
     def with_listing(self) -> IdeaQuerySet:
         """What an idea card needs, in the same query: its author and its ranking snapshot."""
         return self.select_related("author", "ranking")
+
+    def with_rating_by(self, user: AbstractBaseUser | AnonymousUser) -> IdeaQuerySet:
+        """Each idea's ``my_rating``: this person's rating of it (None if none, or signed out)."""
+        if not user.is_authenticated:
+            return self
+        mine = Rating.objects.filter(idea_id=models.OuterRef("pk"), user_id=user.pk).values("value")[:1]
+        return self.annotate(my_rating=models.Subquery(mine))
 
 
 class Idea(models.Model):

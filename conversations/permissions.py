@@ -1,7 +1,7 @@
 """Who may do what in a conversation: plain predicates, used by views, templates and services.
 
-Seeing a conversation at all is ``can_see_conversation`` (views answer 404 otherwise); the
-other predicates assume the person can already see it.
+Seeing a conversation at all is ``can_see_conversation`` (views answer 404 otherwise), and
+nothing else is allowed without it.
 """
 
 from __future__ import annotations
@@ -19,14 +19,23 @@ if TYPE_CHECKING:
 
 
 def is_facilitator(user: Person, conversation: Conversation) -> bool:
-    """A facilitator of the organisation that runs the conversation (one query)."""
+    """A facilitator of the organisation that runs the conversation (one query, remembered on
+    the conversation object for the rest of the request)."""
     if not user.is_authenticated:
         return False
-    return OrganisationRole.objects.filter(
-        organisation_id=conversation.organisation_id,
-        user_id=user.pk,
-        role=OrganisationRole.Role.FACILITATOR,
-    ).exists()
+    known: dict[int, bool] = conversation.__dict__.setdefault("_facilitators", {})
+    if user.pk not in known:
+        known[user.pk] = OrganisationRole.objects.filter(
+            organisation_id=conversation.organisation_id,
+            user_id=user.pk,
+            role=OrganisationRole.Role.FACILITATOR,
+        ).exists()
+    return known[user.pk]
+
+
+def remember_facilitator(user: Person, conversation: Conversation, facilitates: bool) -> None:
+    """Record what a query already found out, so ``is_facilitator`` need not ask again."""
+    conversation.__dict__.setdefault("_facilitators", {})[user.pk] = facilitates
 
 
 def can_see_conversation(user: Person, conversation: Conversation) -> bool:
@@ -40,8 +49,12 @@ def can_see_conversation(user: Person, conversation: Conversation) -> bool:
 
 
 def can_take_part(user: Person, conversation: Conversation) -> bool:
-    """Post, comment and rate: anyone signed in, while the conversation is open."""
-    return bool(user.is_authenticated and user.is_active) and conversation.is_open
+    """Post, comment and rate: anyone signed in who can see the conversation, while it is open."""
+    return (
+        bool(user.is_authenticated and user.is_active)
+        and conversation.is_open
+        and can_see_conversation(user, conversation)
+    )
 
 
 def can_post_idea(user: Person, conversation: Conversation) -> bool:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from django import template
 from django.utils.dates import MONTHS
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext, ngettext
@@ -68,67 +68,70 @@ def short_date(moment: datetime, *, with_time: bool = False) -> str:
     return f"{text}, {local:%H:%M}" if with_time else text
 
 
-def byline(idea: Idea) -> str:
-    date = short_date(idea.created)
-    if idea.is_seeded:
-        return gettext("Seeded by %(name)s on %(date)s") % {"name": idea.author.public_name, "date": date}
-    return gettext("Posted by %(name)s on %(date)s") % {"name": idea.author.public_name, "date": date}
+# Translations do not change while the process runs, and a page of cards asks for the same
+# few strings many times: each language's are looked up once (the language is the cache key).
+@lru_cache(maxsize=8)
+def _card_texts(language: str) -> dict[str, str]:
+    return {
+        "rank": gettext("Priority rank %(rank)s"),
+        "unranked": gettext("Not ranked yet"),
+        "mean": gettext("average %(mean)s out of 5"),
+        "seeded": gettext("Seeded"),
+        "rated": gettext("You rated it: %(label)s"),
+        "seeded_by": gettext("Seeded by %(name)s on %(date)s"),
+        "posted_by": gettext("Posted by %(name)s on %(date)s"),
+    }
+
+
+@lru_cache(maxsize=2048)
+def _ratings_text(language: str, count: int) -> str:
+    return ngettext("%(count)s rating", "%(count)s ratings", count) % {"count": count}
+
+
+@lru_cache(maxsize=2048)
+def _comments_text(language: str, count: int) -> str:
+    return ngettext("%(count)s comment", "%(count)s comments", count) % {"count": count}
+
+
+def byline(idea: Idea, language: str | None = None) -> str:
+    texts = _card_texts(language or get_language() or "en")
+    message = texts["seeded_by"] if idea.is_seeded else texts["posted_by"]
+    return message % {"name": idea.author.public_name, "date": short_date(idea.created)}
 
 
 @register.simple_tag(takes_context=True)
 def idea_card(context: template.Context, idea: Idea) -> SafeString:
-    """One idea in the conversation's list: title, excerpt, priority figures, byline."""
-    language = str(context.get("LANGUAGE_CODE") or "en")[:2]
-    lang = format_html(' lang="{}"', idea.language) if idea.language != language else ""
-    url = f"{context['idea_url_prefix']}{idea.pk}/"
+    """One idea in the conversation's list: title, excerpt, priority figures, byline.
+
+    Plain string building with ``escape`` on every value a person typed (title, description,
+    source note) rather than ``format_html``, which escapes every argument again."""
+    active = get_language() or "en"
+    texts = _card_texts(active)
+    lang = f' lang="{escape(idea.language)}"' if idea.language != active[:2] else ""
     snapshot = idea.ranking
-    if snapshot.rank:
-        figures = [gettext("Priority rank %(rank)s") % {"rank": snapshot.rank}]
-    else:
-        figures = [gettext("Not ranked yet")]
-    ratings = ngettext("%(count)s rating", "%(count)s ratings", snapshot.rating_count) % {
-        "count": snapshot.rating_count
-    }
+    figures = texts["rank"] % {"rank": snapshot.rank} if snapshot.rank else texts["unranked"]
+    figures += " · " + _ratings_text(active, snapshot.rating_count)
     if snapshot.rating_mean is not None:
-        ratings += ", " + gettext("average %(mean)s out of 5") % {"mean": f"{snapshot.rating_mean:.1f}"}
-    figures.append(ratings)
-    figures.append(
-        ngettext("%(count)s comment", "%(count)s comments", idea.comment_count)
-        % {"count": idea.comment_count}
-    )
-    items = [" · ".join(figures), byline(idea)]
-    mine = (context.get("my_ratings") or {}).get(idea.pk)
+        figures += ", " + texts["mean"] % {"mean": f"{snapshot.rating_mean:.1f}"}
+    figures += " · " + _comments_text(active, idea.comment_count)
     seeded = ""
     if idea.is_seeded:
-        seeded = format_html(
-            '<p class="govuk-body-s govuk-!-margin-bottom-2">'
-            '<strong class="govuk-tag govuk-tag--blue">{}</strong> {}</p>',
-            gettext("Seeded"),
-            idea.source_note,
+        seeded = (
+            '<p class="govuk-body-s govuk-!-margin-bottom-2"><strong class="govuk-tag govuk-tag--blue">'
+            f"{escape(texts['seeded'])}</strong> {escape(idea.source_note)}</p>"
         )
-    mine_html = (
-        format_html(
-            "<li><strong>{}</strong></li>",
-            gettext("You rated it: %(label)s") % {"label": RatingValue(mine).label},
-        )
-        if mine
-        else ""
-    )
-    return format_html(
-        '<li class="ve-card">'
-        '<h3 class="govuk-heading-m govuk-!-margin-bottom-2">'
-        '<a class="govuk-link" href="{url}"{lang}>{title}</a></h3>'
-        "{seeded}"
-        '<p class="govuk-body govuk-!-margin-bottom-2"{lang}>{excerpt}</p>'
-        '<ul class="govuk-list govuk-body-s govuk-!-margin-bottom-0">{items}{mine}</ul>'
-        "</li>",
-        url=url,
-        lang=lang,
-        title=idea.title,
-        seeded=seeded,
-        excerpt=excerpt(idea.body),
-        items=format_html_join("", "<li>{}</li>", ((item,) for item in items)),
-        mine=mine_html,
+    mine = getattr(idea, "my_rating", None)
+    mine_html = ""
+    if mine:
+        label = texts["rated"] % {"label": RatingValue(mine).label}
+        mine_html = f"<li><strong>{escape(label)}</strong></li>"
+    url = escape(f"{context['idea_url_prefix']}{idea.pk}/")
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        '<li class="ve-card"><h3 class="govuk-heading-m govuk-!-margin-bottom-2">'
+        f'<a class="govuk-link" href="{url}"{lang}>{escape(idea.title)}</a></h3>{seeded}'
+        f'<p class="govuk-body govuk-!-margin-bottom-2"{lang}>{escape(excerpt(idea.body))}</p>'
+        '<ul class="govuk-list govuk-body-s govuk-!-margin-bottom-0">'
+        f"<li>{escape(figures)}</li><li>{escape(byline(idea, active))}</li>{mine_html}</ul></li>"
     )
 
 
