@@ -596,7 +596,7 @@ class _Prepared:
         paid for); None for "all of them"."""
         # On small elections recomputing a few rhos costs less than finding which to skip.
         overlap = None if self.use_lists else self.mes.overlap
-        if overlap is None:
+        if overlap is None or overlap.all():
             return None
         return [np.flatnonzero(row).tolist() for row in overlap]
 
