@@ -102,9 +102,9 @@ class BudgetProjectAdmin(admin.ModelAdmin):
     list_filter = ["eligible", "round"]
     list_select_related = ["round"]
     search_fields = ["code", "title_en", "title_cy", "category_en", "category_cy"]
-    autocomplete_fields = ["round"]
+    autocomplete_fields = ["round", "idea"]
     fieldsets = [
-        (None, {"fields": ["round", "code", "cost"]}),
+        (None, {"fields": ["round", "code", "cost", "idea"]}),
         (_("English"), {"fields": ["title_en", "description_en", "category_en"]}),
         (_("Welsh"), {"fields": ["title_cy", "description_cy", "category_cy"]}),
         (_("Eligibility"), {"fields": ["eligible", "ineligible_reason_en", "ineligible_reason_cy"]}),

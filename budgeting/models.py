@@ -7,7 +7,8 @@ an outcome rule (greedy by votes, or the Method of Equal Shares with a completio
 themselves are pure functions in :mod:`budgeting.rules`; this module only stores their inputs
 and results.
 
-``BudgetProject``s are what people vote for. Each has a ``code``, unique in its round: the id
+``BudgetProject``s are what people vote for, optionally grown out of an idea in the same
+conversation (shown while the idea is published). Each has a ``code``, unique in its round: the id
 written to the pabulib export and the key the rules break exact ties by (lowest code first), so
 an exported round recomputes to the same outcome. Projects made here get codes ``001``,
 ``002``... (creation order); imported ones keep their pabulib ids. Ineligible projects stay
@@ -32,6 +33,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -39,7 +41,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conversations.models import Conversation
+from conversations.models import ContentStatus, Conversation, Idea
 from vocaleyes.i18n import Bilingual
 
 
@@ -223,6 +225,16 @@ class BudgetProject(models.Model):
     cost = models.DecimalField(
         _("cost"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
+    # Projects often grow out of an idea in the same conversation. The link is optional, and the
+    # project (with its votes) outlives the idea.
+    idea = models.ForeignKey(
+        "conversations.Idea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="budget_projects",
+        verbose_name=_("from the idea"),
+    )
     eligible = models.BooleanField(_("eligible"), default=True)
     ineligible_reason_en = models.TextField(_("why it is not eligible (English)"), blank=True)
     ineligible_reason_cy = models.TextField(_("why it is not eligible (Welsh)"), blank=True)
@@ -258,6 +270,18 @@ class BudgetProject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
+
+    def clean(self) -> None:
+        super().clean()
+        idea = self.idea if self.idea_id else None
+        if idea is not None and self.round_id and idea.conversation_id != self.round.conversation_id:
+            raise ValidationError({"idea": _("Choose an idea from this round's conversation.")})
+
+    @property
+    def visible_idea(self) -> Idea | None:
+        """The idea it comes from, unless moderation has taken that idea off the site."""
+        idea = self.idea
+        return idea if idea is not None and idea.status == ContentStatus.PUBLISHED else None
 
 
 class Ballot(models.Model):

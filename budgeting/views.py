@@ -39,7 +39,7 @@ def _get_ballot_for_user(request: HttpRequest, round: BudgetRound, pk: int) -> B
 
 
 def _projects(round: BudgetRound) -> list[BudgetProject]:
-    return list(round.projects.order_by("code"))
+    return list(round.projects.select_related("idea__conversation").order_by("code"))
 
 
 def _draft_key(round: BudgetRound) -> str:

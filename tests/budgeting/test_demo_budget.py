@@ -34,7 +34,9 @@ def test_load_demo_budget_is_idempotent_and_its_results_show(
     page = " ".join(client.get("/budgets/swansea-community-fund-2025/results/").content.decode().split())
     assert "4 projects funded" in page and "£60,000 of £60,000 spent" in page
     assert "Why some popular projects were not funded" in page and "Community minibus for Penlan" in page
-    assert "Sign in</a> to vote" in client.get("/budgets/swansea-community-fund-2026/").content.decode()
+    open_round = client.get("/budgets/swansea-community-fund-2026/").content.decode()
+    assert "Sign in</a> to vote" in open_round
+    assert "From the idea" in open_round and "Warm, welcoming libraries in winter" in open_round
 
 
 def test_load_demo_budget_needs_the_demo_conversation() -> None:

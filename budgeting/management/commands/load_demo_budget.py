@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from budgeting import services
 from budgeting.models import Ballot, BudgetProject, BudgetRound, Tally
-from conversations.models import Conversation
+from conversations.models import Conversation, Idea
 from vocaleyes.models import User
 
 CONVERSATION = "swansea-wellbeing"
@@ -119,6 +119,11 @@ OPEN_PROJECTS = [
     ),
 ]
 OPEN_BALLOTS = [(3, ["001", "003", "004"]), (2, ["002", "004"])]
+# Projects that grew out of demo ideas (conversations' load_demo), linked when the idea is there.
+FROM_IDEAS = {
+    ("swansea-community-fund-2026", "001"): "Warm, welcoming libraries in winter",
+    ("swansea-community-fund-2026", "003"): "A repair café in every community centre",
+}
 DESCRIPTIONS = {
     # (round slug, code): (English, Welsh)
     ("swansea-community-fund-2026", "001"): (
@@ -196,6 +201,9 @@ class Command(BaseCommand):
             if BudgetProject.objects.filter(round=round, code=code).exists():
                 continue
             description_en, description_cy = DESCRIPTIONS.get((round.slug, code), ("", ""))
+            idea = Idea.objects.filter(
+                conversation=round.conversation, title=FROM_IDEAS.get((round.slug, code), "")
+            ).first()
             services.project_create(
                 round=round,
                 code=code,
@@ -203,6 +211,7 @@ class Command(BaseCommand):
                 title_cy=title_cy,
                 description_en=description_en,
                 description_cy=description_cy,
+                idea=idea,
                 cost=Decimal(cost),
                 category_en=category_en,
                 category_cy=category_cy,
