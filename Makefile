@@ -27,6 +27,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py load_demo && \
 	$(BIN)/python manage.py load_demo_credits && \
+	$(BIN)/python manage.py load_demo_budget && \
 	echo "" && \
 	echo "VocalEyes is running at http://$(HOST):$(PORT)/ (Cymraeg: http://$(HOST):$(PORT)/cy/)" && \
 	echo "Council admin: http://$(HOST):$(PORT)/admin/ (sign in as the council officer). Stop with Ctrl+C." && \
