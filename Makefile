@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Two processes on SQLite; CI's Postgres run passes -n 0 (its Celery worker needs one test database).
+# Two processes; CI runs its `worker` tests with -n 0 (its Celery worker needs one test database).
 PYTEST_ARGS ?= -n 2
 # Catalogues: one for the project (vocaleyes/ + templates/) and one per app.
 APPS := conversations budgeting timecredits
@@ -27,6 +27,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py load_demo && \
 	$(BIN)/python manage.py load_demo_credits && \
+	$(BIN)/python manage.py load_demo_budget && \
 	echo "" && \
 	echo "VocalEyes is running at http://$(HOST):$(PORT)/ (Cymraeg: http://$(HOST):$(PORT)/cy/)" && \
 	echo "Council admin: http://$(HOST):$(PORT)/admin/ (sign in as the council officer). Stop with Ctrl+C." && \

@@ -57,11 +57,12 @@ class IdeaWindow:
         return self._fetch(start, stop) if stop > start else []
 
 
-def _load(conversation: Conversation, ids: list[int]) -> list[Idea]:
-    """These ideas, with author and snapshot, in the order given."""
+def _load(conversation: Conversation, ids: list[int], viewer: Any) -> list[Idea]:
+    """These ideas, with author, snapshot and the viewer's rating, in the order given."""
     if not ids:
         return []
-    found = {idea.pk: idea for idea in Idea.objects.visible().with_listing().filter(pk__in=ids)}
+    ideas_found = Idea.objects.visible().with_listing().with_rating_by(viewer).filter(pk__in=ids)
+    found = {idea.pk: idea for idea in ideas_found}
     ideas = [found[pk] for pk in ids if pk in found]
     for idea in ideas:
         idea.conversation = conversation
@@ -101,7 +102,7 @@ def _rank_of(position: int, skipped: list[int]) -> int:
 
 
 def _priority_window(
-    conversation: Conversation, summary: ConversationRanking | None, user: Any = None
+    conversation: Conversation, summary: ConversationRanking | None, viewer: Any, *, unrated: bool = False
 ) -> IdeaWindow:
     """Priority order; with ``user``, leaving out the ideas they rated or wrote ("not yet rated
     by me"). Those are few, so their ranks are fetched and stepped over in the stored order."""
@@ -109,7 +110,8 @@ def _priority_window(
     unranked = _unranked(conversation, summary)
     skipped_ids: set[int] = set()
     skipped_ranks: list[int] = []
-    if user is not None:
+    user = viewer
+    if unrated:
         # Two index lookups joined by UNION (an OR across them would scan every snapshot row).
         rated = Rating.objects.filter(user_id=user.pk, conversation=conversation).values("idea_id")
         written = Idea.objects.filter(conversation=conversation, author_id=user.pk).values("pk")
@@ -136,9 +138,9 @@ def _priority_window(
             first = _rank_of(start + 1, skipped_ranks)
             last = min(ranked, first + wanted - 1 + len(skipped_ranks))
             ids = [pk for pk in _ranked_ids(conversation, first, last) if pk not in skipped_ids]
-            ideas += _load(conversation, ids[:wanted])
+            ideas += _load(conversation, ids[:wanted], viewer)
         if stop > shown_ranked:
-            tail = unranked.with_listing().order_by("pk")
+            tail = unranked.with_listing().with_rating_by(viewer).order_by("pk")
             ideas += list(tail[max(0, start - shown_ranked) : stop - shown_ranked])
         for idea in ideas:
             idea.conversation = conversation
@@ -148,11 +150,11 @@ def _priority_window(
 
 
 def _ordered_window(
-    conversation: Conversation, ideas: IdeaQuerySet, order: list[Any], count: int
+    conversation: Conversation, ideas: IdeaQuerySet, order: list[Any], count: int, viewer: Any
 ) -> IdeaWindow:
     def fetch(start: int, stop: int) -> list[Idea]:
         ids = list(ideas.order_by(*order).values_list("pk", flat=True)[start:stop])
-        return _load(conversation, ids)
+        return _load(conversation, ids, viewer)
 
     return IdeaWindow(count, fetch)
 
@@ -163,10 +165,12 @@ def idea_window(
     *,
     sort: str,
     query: str = "",
-    user: Any = None,
+    viewer: Any,
 ) -> IdeaWindow:
     """The conversation's visible ideas in ``sort`` order, searched for ``query``; for
-    ``"unrated"``, those ``user`` has neither rated nor written."""
+    ``"unrated"``, those the ``viewer`` has neither rated nor written. Each idea comes with the
+    viewer's own rating of it (``my_rating``)."""
+    user = viewer
     ideas = Idea.objects.visible().filter(conversation=conversation)
     filtered = bool(query) or sort == "unrated"
     if query:
@@ -176,9 +180,9 @@ def idea_window(
         ideas = ideas.exclude(author_id=user.pk).exclude(Exists(mine))
 
     if sort == "priority" and not query:
-        return _priority_window(conversation, summary)
+        return _priority_window(conversation, summary, viewer)
     if sort == "unrated" and not query:
-        return _priority_window(conversation, summary, user)
+        return _priority_window(conversation, summary, viewer, unrated=True)
     # Filtered lists are counted; unfiltered ones hold every visible idea, as the snapshot does.
     count = ideas.count() if filtered else _ranked_count(summary) + _unranked(conversation, summary).count()
     if sort == "newest":
@@ -187,4 +191,4 @@ def idea_window(
         order = ["-comment_count", "-pk"]
     else:  # priority order, filtered: ranked ideas by rank, then unranked ones by age
         order = [F("ranking__rank").asc(nulls_last=True), "pk"]
-    return _ordered_window(conversation, ideas, order, count)
+    return _ordered_window(conversation, ideas, order, count, viewer)

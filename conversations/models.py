@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import struct
 from datetime import date, datetime
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -55,6 +55,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vocaleyes.i18n import Bilingual
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 class Organisation(models.Model):
@@ -285,6 +289,13 @@ class IdeaQuerySet(ActivityQuerySet["Idea"]):
         """The moderation queue: ideas waiting for review or with open reports, with how many
         open reports each has, most reported first, then oldest first."""
         return _review_queue(self, "idea")
+
+    def with_rating_by(self, user: AbstractBaseUser | AnonymousUser) -> IdeaQuerySet:
+        """Each idea's ``my_rating``: this person's rating of it (None if none, or signed out)."""
+        if not user.is_authenticated:
+            return self
+        mine = Rating.objects.filter(idea_id=models.OuterRef("pk"), user_id=user.pk).values("value")[:1]
+        return self.annotate(my_rating=models.Subquery(mine))
 
 
 class Idea(models.Model):

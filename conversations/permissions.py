@@ -71,6 +71,11 @@ def can_export(user: Person, conversation: Conversation) -> bool:
     return can_facilitate(user, conversation)
 
 
+def remember_facilitator(user: Person, conversation: Conversation, facilitates: bool) -> None:
+    """Record what a query already found out, so ``is_facilitator`` need not ask again."""
+    conversation.__dict__.setdefault("_facilitators", {})[user.pk] = facilitates
+
+
 def can_see_conversation(user: Person, conversation: Conversation) -> bool:
     """Listed conversations are for everyone; drafts and invitation-only ones for staff and the
     organisation's facilitators (invitations arrive with target groups). One query at most."""

@@ -33,6 +33,7 @@ from .models import (
     ConversationRanking,
     Idea,
     IdeaQuerySet,
+    OrganisationRole,
     Rating,
     RatingValue,
 )
@@ -45,11 +46,25 @@ COMMENTS_PER_PAGE = 25
 def _get_conversation_for_user(request: HttpRequest, slug: str) -> Conversation:
     """The conversation, or 404 for anyone who may not see it (``can_see_conversation``): a 404
     rather than a 403, so that drafts and invitation-only conversations do not leak."""
-    conversation = get_object_or_404(
-        # The order itself (up to 400 kB) stays in the database: pages read slices of it.
-        Conversation.objects.select_related("organisation", "ranking").defer("ranking__ranked_ideas"),
-        slug=slug,
+    # The order itself (up to 400 kB) stays in the database: pages read slices of it.
+    conversations = Conversation.objects.select_related("organisation", "ranking").defer(
+        "ranking__ranked_ideas"
     )
+    user = request.user
+    if user.is_authenticated:
+        # Whether the viewer facilitates here comes in the same query (permissions remembers it).
+        conversations = conversations.annotate(
+            viewer_facilitates=Exists(
+                OrganisationRole.objects.filter(
+                    organisation_id=OuterRef("organisation_id"),
+                    user_id=user.pk,
+                    role=OrganisationRole.Role.FACILITATOR,
+                )
+            )
+        )
+    conversation = get_object_or_404(conversations, slug=slug)
+    if user.is_authenticated:
+        permissions.remember_facilitator(user, conversation, conversation.viewer_facilitates)  # type: ignore[attr-defined]
     if not permissions.can_see_conversation(request.user, conversation):
         raise Http404
     return conversation
@@ -103,22 +118,17 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         sort = "priority"
 
     summary = _ranking_summary(conversation)
-    window = listing.idea_window(conversation, summary, sort=sort, query=query, user=user)
+    window = listing.idea_window(conversation, summary, sort=sort, query=query, viewer=user)
     page: Page[Idea] = Paginator(window, IDEAS_PER_PAGE).get_page(request.GET.get("page"))
     count = window.count()
 
-    my_ratings: dict[int, int] = {}
-    facilitator = False
     # Idea URLs for the cards, built from one reversal rather than one per card.
     idea_url_prefix = reverse("conversations:idea", kwargs={"slug": conversation.slug, "pk": 0}).removesuffix(
         "0/"
     )
-    if user.is_authenticated:
-        ids = [idea.pk for idea in page.object_list]
-        my_ratings = dict(
-            Rating.objects.filter(user_id=user.pk, idea_id__in=ids).values_list("idea_id", "value")
-        )
-        facilitator = user.is_staff or permissions.is_facilitator(user, conversation)
+    facilitator = bool(
+        user.is_authenticated and (user.is_staff or permissions.is_facilitator(user, conversation))
+    )
     query_string = urlencode({key: value for key, value in (("q", query), ("sort", sort)) if value})
     return render(
         request,
@@ -136,7 +146,6 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             "query_string": query_string,
             "idea_url_prefix": idea_url_prefix,
-            "my_ratings": my_ratings,
             "can_post": permissions.can_post_idea(user, conversation),
             "can_seed": permissions.can_seed_idea(user, conversation, facilitator=facilitator),
             "can_facilitate": permissions.can_facilitate(user, conversation, facilitator=facilitator),

@@ -229,6 +229,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": float(os.environ.get("RANKING_BEAT_SECONDS", "600")),
     },
     "exports": {"task": "conversations.tasks.expire_exports", "schedule": 24 * 3600.0},
+    # Participatory budgeting: count each round soon after its voting closes.
+    "budget-tallies": {
+        "task": "budgeting.tasks.tally_closed_rounds",
+        "schedule": float(os.environ.get("BUDGET_TALLY_BEAT_SECONDS", "60")),
+    },
 }
 # Priority rankings (conversations app): a burst of ratings within RANKING_DELAY_SECONDS makes
 # one recompute; a queued recompute not started within RANKING_QUEUE_STALE_SECONDS is presumed

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("conversations/", include("conversations.urls")),
+    path("budgets/", include("budgeting.urls")),
     path("time-credits/", include("timecredits.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

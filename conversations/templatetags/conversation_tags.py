@@ -120,7 +120,7 @@ def idea_card(context: template.Context, idea: Idea) -> SafeString:
             '<p class="govuk-body-s govuk-!-margin-bottom-2"><strong class="govuk-tag govuk-tag--blue">'
             f"{escape(texts['seeded'])}</strong> {escape(idea.source_note)}</p>"
         )
-    mine = (context.get("my_ratings") or {}).get(idea.pk)
+    mine = getattr(idea, "my_rating", None)
     mine_html = ""
     if mine:
         label = texts["rated"] % {"label": RatingValue(mine).label}

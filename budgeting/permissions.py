@@ -1,0 +1,75 @@
+"""Who may do what in a budget round, as plain predicates of (person, round, moment).
+
+Used by views, templates (through the flags views pass) and admin alike, and tested as a
+role x phase matrix (tests/budgeting/test_permissions.py). Roles: anyone (not signed in), a
+resident (signed in), a facilitator of the conversation's organisation, and a council officer
+(staff). Phases come from the round's dates (:meth:`BudgetRound.phase_at`).
+
+Results stay hidden until voting closes, for everyone: a count cannot even be requested before
+then, so no one sees a running score that could sway the vote.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from conversations.models import Conversation, OrganisationRole
+from vocaleyes.permissions import is_suspended
+
+from .models import BudgetRound, Phase
+
+
+def is_officer(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_facilitator(user: Any, round: BudgetRound) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return OrganisationRole.objects.filter(
+        user=user, organisation_id=round.conversation.organisation_id, role=OrganisationRole.Role.FACILITATOR
+    ).exists()
+
+
+def can_manage(user: Any, round: BudgetRound) -> bool:
+    """Officers, and facilitators of the organisation running the round's conversation."""
+    return is_officer(user) or is_facilitator(user, round)
+
+
+def can_view_round(user: Any, round: BudgetRound) -> bool:
+    """A round is as visible as its conversation: to everyone when that is public and not a
+    draft, otherwise only to the people who run it."""
+    conversation = round.conversation
+    listed = conversation.visibility == Conversation.Visibility.PUBLIC and conversation.status in (
+        Conversation.Status.OPEN,
+        Conversation.Status.CLOSED,
+    )
+    return listed or can_manage(user, round)
+
+
+def can_vote(user: Any, round: BudgetRound, now: datetime | None = None) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and not is_suspended(user)  # an officer's suspension stops voting too
+        and round.phase_at(now) == Phase.VOTING
+        and can_view_round(user, round)
+    )
+
+
+def can_enter_paper_ballots(user: Any, round: BudgetRound, now: datetime | None = None) -> bool:
+    return is_officer(user) and round.phase_at(now) in (Phase.VOTING, Phase.RESULTS)
+
+
+def can_request_tally(user: Any, round: BudgetRound, now: datetime | None = None) -> bool:
+    return round.phase_at(now) == Phase.RESULTS and can_manage(user, round)
+
+
+def can_view_results(user: Any, round: BudgetRound, now: datetime | None = None) -> bool:
+    return round.phase_at(now) == Phase.RESULTS and can_view_round(user, round)
+
+
+def can_download_ballots(user: Any, round: BudgetRound, now: datetime | None = None) -> bool:
+    """The anonymised ballots are open data once voting is over, like the results."""
+    return can_view_results(user, round, now)

@@ -1,0 +1,318 @@
+"""Pages for a budget round: the projects, the voter's basket, review and receipt, results.
+
+Every page works without JavaScript; htmx only updates the basket's running total in place and
+polls a running count. A round the person may not see is a 404, and so is anyone else's ballot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from vocaleyes.permissions import is_suspended, suspension_message
+
+from . import explain, permissions, services
+from .exports import round_pb_text
+from .forms import BallotForm, make_basket
+from .models import Ballot, BudgetProject, BudgetRound, Outcome, OutcomeProject, Tally
+
+
+def _get_round_for_user(request: HttpRequest, slug: str) -> BudgetRound:
+    """The round, or 404 for anyone who may not see it (its existence does not leak)."""
+    round = get_object_or_404(BudgetRound.objects.select_related("conversation__organisation"), slug=slug)
+    if not permissions.can_view_round(request.user, round):
+        raise Http404
+    return round
+
+
+def _get_ballot_for_user(request: HttpRequest, round: BudgetRound, pk: int) -> Ballot:
+    """The signed-in voter's own ballot, or 404: nobody reaches another person's ballot."""
+    return get_object_or_404(Ballot.objects.select_related("round"), pk=pk, round=round, voter=request.user)
+
+
+def _projects(round: BudgetRound) -> list[BudgetProject]:
+    return list(round.projects.select_related("idea__conversation").order_by("code"))
+
+
+def _draft_key(round: BudgetRound) -> str:
+    return f"budgeting-draft-{round.pk}"
+
+
+def _own_choices(request: HttpRequest, round: BudgetRound) -> dict[int, int]:
+    if not request.user.is_authenticated:
+        return {}
+    return dict(
+        round.ballots.filter(voter=request.user)
+        .values_list("votes__project_id", "votes__points")
+        .exclude(votes__project_id=None)
+    )
+
+
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = BudgetRound.objects.listed().select_related("conversation").order_by("-voting_opens")
+    return render(request, "budgeting/round_list.html", {"rounds": rounds, "now": timezone.now()})
+
+
+def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    round = _get_round_for_user(request, slug)
+    projects = _projects(round)
+    own = None
+    if request.user.is_authenticated:
+        own = round.ballots.filter(voter=request.user).first()
+    context = {
+        "round": round,
+        "phase": round.phase,
+        "projects": projects,
+        "own_ballot": own,
+        "can_vote": permissions.can_vote(request.user, round),
+        "can_view_results": permissions.can_view_results(request.user, round),
+    }
+    return render(request, "budgeting/round_detail.html", context)
+
+
+def _ballot_context(
+    round: BudgetRound, form: BallotForm, projects: list[BudgetProject], chosen: dict[int, int]
+) -> dict[str, Any]:
+    is_cumulative = round.ballot_type == BudgetRound.BallotType.CUMULATIVE
+    first = next((p for p in projects if p.eligible), None)
+    return {
+        "round": round,
+        "form": form,
+        "rows": [{"project": p, "points": chosen.get(p.pk, 0)} for p in projects],
+        "basket": make_basket(round, projects, chosen),
+        "is_cumulative": is_cumulative,
+        "first_input_id": (f"points-{first.pk}" if is_cumulative else f"project-{first.pk}") if first else "",
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ballot_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Build the basket. "Update total" re-renders with the running total (no JavaScript
+    needed); "Review my choices" checks the ballot and moves on to the review page."""
+    round = _get_round_for_user(request, slug)
+    if not permissions.can_vote(request.user, round):
+        return _voting_not_open(request, round)
+    projects = _projects(round)
+    if request.method == "POST":
+        form = BallotForm(request.POST, round=round, projects=projects)
+        chosen = form.raw_choices()
+        if request.POST.get("action") == "review":
+            if form.is_valid():
+                request.session[_draft_key(round)] = {
+                    str(k): v for k, v in form.cleaned_data["choices"].items()
+                }
+                return redirect("budgeting:ballot_review", slug=round.slug)
+        else:
+            form = BallotForm(round=round, projects=projects)  # just the total: no errors yet
+        return render(request, "budgeting/ballot_form.html", _ballot_context(round, form, projects, chosen))
+    draft = request.session.get(_draft_key(round))
+    chosen = {int(k): int(v) for k, v in draft.items()} if draft else _own_choices(request, round)
+    form = BallotForm(round=round, projects=projects)
+    return render(request, "budgeting/ballot_form.html", _ballot_context(round, form, projects, chosen))
+
+
+@login_required
+@require_POST
+def ballot_total(request: HttpRequest, slug: str) -> HttpResponse:
+    """The running total alone, for htmx to swap in while the voter ticks boxes."""
+    round = _get_round_for_user(request, slug)
+    projects = _projects(round)
+    form = BallotForm(request.POST, round=round, projects=projects)
+    return render(request, "budgeting/_basket_total.html", {"basket": form.basket(), "round": round})
+
+
+def _voting_not_open(request: HttpRequest, round: BudgetRound) -> HttpResponse:
+    try:
+        services.voting_check(round=round)
+        message = _("You cannot vote in this round.")
+    except services.BallotError as exc:
+        message = exc.messages[0]
+    if request.user.is_authenticated and is_suspended(request.user):
+        message = suspension_message(request.user)
+    if request.method == "POST":
+        messages.error(request, message)
+        return redirect(round)
+    return render(request, "budgeting/voting_closed.html", {"round": round, "message": message})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ballot_review(request: HttpRequest, slug: str) -> HttpResponse:
+    round = _get_round_for_user(request, slug)
+    if not permissions.can_vote(request.user, round):
+        request.session.pop(_draft_key(round), None)
+        return _voting_not_open(request, round)
+    draft = request.session.get(_draft_key(round))
+    if not draft:
+        return redirect("budgeting:ballot", slug=round.slug)
+    choices = {int(k): int(v) for k, v in draft.items()}
+    projects = _projects(round)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            ballot = services.ballot_submit(
+                round=round, voter=request.user, choices=choices, base_url=request.build_absolute_uri("/")
+            )
+        except services.BallotError as exc:
+            errors = exc.messages
+        else:
+            request.session.pop(_draft_key(round), None)
+            messages.success(request, _("Your ballot has been saved. We have emailed you a receipt."))
+            return redirect(ballot)
+    existing = round.ballots.filter(voter_id=request.user.pk).exists()
+    context = {
+        "round": round,
+        "basket": make_basket(round, projects, choices),
+        "errors": errors,
+        "existing": existing,
+        "is_cumulative": round.ballot_type == BudgetRound.BallotType.CUMULATIVE,
+    }
+    return render(request, "budgeting/ballot_review.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def ballot_receipt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    round = _get_round_for_user(request, slug)
+    ballot = _get_ballot_for_user(request, round, pk)
+    votes = list(ballot.votes.select_related("project").order_by("project__code"))
+    chosen = {v.project_id: v.points for v in votes}
+    context = {
+        "round": round,
+        "ballot": ballot,
+        "basket": make_basket(round, [v.project for v in votes], chosen),
+        "can_change": permissions.can_vote(request.user, round),
+        "is_cumulative": round.ballot_type == BudgetRound.BallotType.CUMULATIVE,
+    }
+    return render(request, "budgeting/ballot_receipt.html", context)
+
+
+def _results_context(request: HttpRequest, round: BudgetRound) -> dict[str, Any]:
+    tallies = round.tallies.order_by("-created")
+    # A new count can only start when none is live, so a live count is always the latest.
+    latest = tallies.first()
+    done = (
+        tallies.filter(status=Tally.Status.DONE)
+        .prefetch_related(
+            Prefetch(
+                "outcomes",
+                queryset=Outcome.objects.prefetch_related(
+                    Prefetch(
+                        "lines",
+                        queryset=OutcomeProject.objects.select_related("project").order_by("project__code"),
+                    )
+                ),
+            )
+        )
+        .first()
+    )
+    return {
+        "round": round,
+        "live": latest if latest is not None and latest.is_live else None,
+        "failed": latest if latest is not None and latest.status == Tally.Status.FAILED else None,
+        "tally": done,
+        "can_request_tally": permissions.can_request_tally(request.user, round),
+    }
+
+
+def _outcome_view(outcome: Outcome, round: BudgetRound) -> dict[str, Any]:
+    points = round.ballot_type == BudgetRound.BallotType.CUMULATIVE
+    lines = list(outcome.lines.all())
+    for line in lines:
+        line.outcome = outcome  # already loaded: no query per line
+    winners = sorted((line for line in lines if line.funded), key=lambda line: line.position or 0)
+    by_votes = sorted(lines, key=lambda line: (-line.score, line.project.code))
+    rows = [
+        {
+            "line": line,
+            "votes": explain.votes_text(line.score, points=points),
+            "text": explain.funded_text(line, currency=round.currency, points=points)
+            if line.funded
+            else explain.lost_text(line, currency=round.currency),
+        }
+        for line in by_votes
+    ]
+    return {
+        "outcome": outcome,
+        "winners": winners,
+        "rows": rows,
+        "left": outcome.budget - outcome.spent,
+        "losers": explain.popular_losers(lines, currency=round.currency, points=points),
+        "by_project": {line.project_id: line for line in lines},
+    }
+
+
+@require_GET
+def results(request: HttpRequest, slug: str) -> HttpResponse:
+    round = _get_round_for_user(request, slug)
+    if not permissions.can_view_results(request.user, round):
+        return render(request, "budgeting/results_pending.html", {"round": round})
+    context = _results_context(request, round)
+    tally = context["tally"]
+    if tally is not None:
+        outcomes = {o.is_primary: o for o in tally.outcomes.all()}
+        primary = _outcome_view(outcomes[True], round)
+        other = _outcome_view(outcomes[False], round)
+        comparison = [
+            {
+                "project": row["line"].project,
+                "here": row["line"],
+                "there": other["by_project"].get(row["line"].project_id),
+            }
+            for row in primary["rows"]
+        ]
+        context.update(
+            primary=primary,
+            other=other,
+            comparison=comparison,
+            points=round.ballot_type == BudgetRound.BallotType.CUMULATIVE,
+            differs=[c for c in comparison if c["there"] and c["here"].funded != c["there"].funded],
+        )
+    return render(request, "budgeting/results.html", context)
+
+
+@require_GET
+def tally_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """The count's progress, polled by htmx; when it is over, the whole page reloads."""
+    round = _get_round_for_user(request, slug)
+    if not permissions.can_view_results(request.user, round):
+        raise Http404
+    context = _results_context(request, round)
+    if request.htmx and context["live"] is None:  # type: ignore[attr-defined]
+        return HttpResponseClientRefresh()
+    return render(request, "budgeting/_tally_status.html", context)
+
+
+@require_POST
+def tally_start(request: HttpRequest, slug: str) -> HttpResponse:
+    round = _get_round_for_user(request, slug)
+    if not permissions.can_request_tally(request.user, round):
+        raise Http404
+    try:
+        services.tally_request(round=round, requested_by=request.user)
+    except services.TallyError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("The count has started. This page shows its progress."))
+    return HttpResponseRedirect(reverse("budgeting:results", kwargs={"slug": round.slug}))
+
+
+@require_GET
+def ballots_download(request: HttpRequest, slug: str) -> HttpResponse:
+    round = _get_round_for_user(request, slug)
+    if not permissions.can_download_ballots(request.user, round):
+        raise Http404
+    response = HttpResponse(round_pb_text(round), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{round.slug}.pb"'
+    return response
