@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vocaleyes.db import CompiledQuery
 from vocaleyes.permissions import is_suspended, suspension_message
 
 from . import listing, permissions, services
@@ -354,6 +355,29 @@ def idea_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- Ratings and comments ------------------------------------------------------------------
 
 
+# Only what rating needs, in one query compiled once (``vocaleyes.db``): who wrote the idea,
+# whether it is visible, and whether its conversation is open to the person rating.
+_IDEA_TO_RATE = CompiledQuery(
+    lambda pk, slug: (
+        Idea.objects.visible()
+        .select_related("conversation")
+        .only(
+            "author_id",
+            "status",
+            "conversation__slug",
+            "conversation__status",
+            "conversation__posting_open",
+            "conversation__rating_open",
+            "conversation__visibility",
+            "conversation__organisation_id",
+        )
+        .filter(pk=pk, conversation__slug=slug)
+    ),
+    -2_147_483_000,
+    "\x00slug",
+)
+
+
 def _login_to(slug: str, pk: int) -> HttpResponse:
     """Anonymous posts go to sign in, and come back to the idea (not to the POST-only URL)."""
     return redirect_to_login(reverse("conversations:idea", kwargs={"slug": slug, "pk": pk}))
@@ -365,18 +389,9 @@ def idea_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     rating control back, updated, to swap in place."""
     if not request.user.is_authenticated:
         return _login_to(slug, pk)
-    # Only what rating needs: who wrote the idea, and whether its conversation is open to them.
-    needed = Idea.objects.select_related("conversation").only(
-        "author_id",
-        "status",
-        "conversation__slug",
-        "conversation__status",
-        "conversation__posting_open",
-        "conversation__rating_open",
-        "conversation__visibility",
-        "conversation__organisation_id",
-    )
-    idea = _get_idea_for_user(request, slug, pk, needed)
+    idea = _IDEA_TO_RATE.first(pk, slug)
+    if idea is None or not permissions.can_see_conversation(request.user, idea.conversation):
+        raise Http404
     form = RatingForm(request.POST)
     if form.is_valid():
         try:

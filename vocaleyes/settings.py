@@ -7,6 +7,7 @@ environment, never a second settings file. See the configuration table in README
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -134,8 +135,9 @@ AUTH_USER_MODEL = "vocaleyes.User"
 
 # --- Accounts (django-allauth) ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, finding the signed-in person with a compiled query (see the module).
+    "vocaleyes.backends.ModelBackend",
+    "vocaleyes.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -246,6 +248,13 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Sessions: with Redis (production) a signed-in request reads its session from the cache and
+# touches the database only on a miss; every write still goes to both, so a restart of Redis
+# signs nobody out. Without Redis the cache is each process's own memory, which would keep a
+# signed-out session alive in the other processes, so sessions stay in the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -293,4 +302,9 @@ LOGGING = {
 if DEBUG or TESTING:
     # Serve static files straight from static/ (no collectstatic) in development and tests.
     WHITENOISE_USE_FINDERS = True
-    WHITENOISE_AUTOREFRESH = True
+    # Rescanning the static folders on every request is for editing them while the server runs;
+    # tests and benchmarks get production's lookup (files indexed once at start).
+    WHITENOISE_AUTOREFRESH = DEBUG
+    if not DEBUG:
+        # Indexed once, whitenoise also looks at STATIC_ROOT, which only collectstatic fills.
+        warnings.filterwarnings("ignore", message=f"No directory at: {STATIC_ROOT}")

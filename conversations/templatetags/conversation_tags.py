@@ -210,27 +210,23 @@ def reply_link(comment: Comment, page_number: int) -> SafeString:
     )
 
 
-def rating_control(
-    *, action: str, csrf_token: str, chosen: int | None, errors: list[str], just_saved: bool
-) -> SafeString:
-    """The rating form: radios 1 to 5, a button, and a status line that screen readers
-    announce. A plain form without JavaScript; with htmx it posts itself and is swapped for
-    the server's fresh copy. Built in Python: it is the whole response to the busiest write."""
+@lru_cache(maxsize=64)
+def _rating_parts(language: str | None, chosen: int | None) -> tuple[str, str, str, str, str]:
+    """What the rating control shows that depends only on the language and the value chosen:
+    the radios, the legend, the button, and the two status lines (just saved; chosen before).
+    Worked out once per pair; ``language`` is the active one, so ``gettext`` answers in it."""
     label = str(RatingValue(chosen).label) if chosen else ""
-    status: str
-    if just_saved:
-        status = format_html(
+    saved = (
+        format_html(
             "<strong>{}</strong>", gettext("Saved. You rated this idea: %(label)s.") % {"label": label}
         )
-    elif chosen:
-        status = gettext("You rated this idea: %(label)s. You can change your rating.") % {"label": label}
-    else:
-        status = ""
-    error_html = format_html_join(
-        "",
-        '<p id="id_value-error" class="govuk-error-message">'
-        '<span class="govuk-visually-hidden">{}</span> {}</p>',
-        ((gettext("Error:"), error) for error in errors),
+        if chosen
+        else ""
+    )
+    before = (
+        escape(gettext("You rated this idea: %(label)s. You can change your rating.") % {"label": label})
+        if chosen
+        else ""
     )
     radios = format_html_join(
         "",
@@ -242,25 +238,40 @@ def rating_control(
             for index, (value, value_label) in enumerate(RatingValue.choices)
         ),
     )
-    return format_html(
-        '<form method="post" action="{action}" id="rating-form" hx-post="{action}" hx-target="this" '
+    legend = escape(gettext("How important is this idea to you?"))
+    button = escape(gettext("Change rating") if chosen else gettext("Save rating"))
+    return str(radios), legend, button, str(saved), str(before)
+
+
+def rating_control(
+    *, action: str, csrf_token: str, chosen: int | None, errors: list[str], just_saved: bool
+) -> SafeString:
+    """The rating form: radios 1 to 5, a button, and a status line that screen readers
+    announce. A plain form without JavaScript; with htmx it posts itself and is swapped for
+    the server's fresh copy. Built in Python, from parts worked out once per language and
+    value (``_rating_parts``): it is the whole response to the busiest write."""
+    radios, legend, button, saved, before = _rating_parts(get_language(), chosen)
+    status = saved if just_saved else before
+    error_html = format_html_join(
+        "",
+        '<p id="id_value-error" class="govuk-error-message">'
+        '<span class="govuk-visually-hidden">{}</span> {}</p>',
+        ((gettext("Error:"), error) for error in errors),
+    )
+    group_error = " govuk-form-group--error" if errors else ""
+    described = ' aria-describedby="id_value-error"' if errors else ""
+    action = escape(action)
+    # Every part is escaped above (the radios, legend, button and status by _rating_parts).
+    return mark_safe(  # noqa: S308
+        f'<form method="post" action="{action}" id="rating-form" hx-post="{action}" hx-target="this" '
         'hx-swap="outerHTML" novalidate>'
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
-        '<div role="status" class="govuk-body" id="rating-status">{status}</div>'
-        '<div class="govuk-form-group{group_error}"><fieldset class="govuk-fieldset"{described}>'
-        '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>{errors}'
-        '<div class="govuk-radios govuk-radios--small" data-module="govuk-radios">{radios}</div>'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+        f'<div role="status" class="govuk-body" id="rating-status">{status}</div>'
+        f'<div class="govuk-form-group{group_error}"><fieldset class="govuk-fieldset"{described}>'
+        f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>{error_html}'
+        f'<div class="govuk-radios govuk-radios--small" data-module="govuk-radios">{radios}</div>'
         "</fieldset></div>"
-        '<button type="submit" class="govuk-button" data-module="govuk-button">{button}</button></form>',
-        action=action,
-        csrf=csrf_token,
-        status=status,
-        group_error=" govuk-form-group--error" if errors else "",
-        described=mark_safe(' aria-describedby="id_value-error"') if errors else "",
-        legend=gettext("How important is this idea to you?"),
-        errors=error_html,
-        radios=radios,
-        button=gettext("Change rating") if chosen else gettext("Save rating"),
+        f'<button type="submit" class="govuk-button" data-module="govuk-button">{button}</button></form>'
     )
 
 
