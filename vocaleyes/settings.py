@@ -244,7 +244,8 @@ RANKING_DELAY_SECONDS = float(os.environ.get("RANKING_DELAY_SECONDS", "2"))
 RANKING_QUEUE_STALE_SECONDS = int(os.environ.get("RANKING_QUEUE_STALE_SECONDS", "300"))
 
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # Django's Redis cache, reusing its client objects (vocaleyes/cache.py).
+    "default": {"BACKEND": "vocaleyes.cache.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
