@@ -20,10 +20,12 @@ from vocaleyes.models import User
 pytestmark = pytest.mark.django_db
 
 VISIBLE_IDEA = CompiledQuery(
-    lambda pk, slug: Idea.objects.visible()
-    .select_related("conversation")
-    .only("title", "author_id", "conversation__slug", "conversation__rating_open")
-    .filter(pk=pk, conversation__slug=slug),
+    lambda pk, slug: (
+        Idea.objects.visible()
+        .select_related("conversation")
+        .only("title", "author_id", "conversation__slug", "conversation__rating_open")
+        .filter(pk=pk, conversation__slug=slug)
+    ),
     -1,
     "\x00slug",
 )
