@@ -21,4 +21,6 @@ RUN DEBUG=false SECRET_KEY=build-only-key-not-used-at-run-time-0123456789abcdefg
 
 USER vocaleyes
 EXPOSE 8000
-CMD ["gunicorn", "vocaleyes.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn takes its number of workers from WEB_CONCURRENCY: two a core suits a 2-core host.
+ENV WEB_CONCURRENCY=4
+CMD ["gunicorn", "vocaleyes.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
