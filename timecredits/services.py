@@ -206,15 +206,25 @@ def _replay(
     first one: it means a client bug, and the person must not believe a second transfer happened.
     ``account_ids`` may be a callable, asked only when the key exists.
     """
-    existing = Transfer.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is None:
+    # Asked after every refusal (was it the repeat of a request that succeeded?), so one plain
+    # query on the unique key, which usually finds nothing.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.id, t.kind, t.amount, e.account_id FROM timecredits_transfer t"
+            " JOIN timecredits_entry e ON e.transfer_id = t.id WHERE t.idempotency_key = %s",
+            [idempotency_key],
+        )
+        rows = cursor.fetchall()
+    if not rows:
         return None
-    legs = set(Entry.objects.filter(transfer=existing).values_list("account_id", flat=True))
+    existing_id, existing_kind, existing_amount, _account_id = rows[0]
+    legs = {row[3] for row in rows}
     expected = set(account_ids() if callable(account_ids) else account_ids)
-    if existing.kind != kind or existing.amount != amount or legs != expected:
+    if existing_kind != kind or existing_amount != amount or legs != expected:
         raise IdempotencyConflict(
             _("This form was already used for a different transfer. Please start again.")
         )
+    existing = Transfer.objects.get(pk=existing_id)
     existing.replayed = True
     return existing
 
