@@ -3,7 +3,8 @@
 A statement page costs a fixed number of queries whatever the account's length: the page of
 entries (keyset pagination on the entry's line number ``seq``, newest first, on the unique
 (account, seq) index), one look for a line in the other direction, and one query for the other legs
-of the page's transfers (who the credits came from or went to). The running balance is stored on
+of the page's transfers (who the credits came from or went to) that also reads the few columns of
+the transfers a line shows (plain values, no model instances). The running balance is stored on
 each entry (``balance_after``, checked by the database when written), so no page sums history.
 """
 

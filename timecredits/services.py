@@ -15,7 +15,11 @@ Each service is atomic and follows the same steps:
    refused because the twin already spent the balance; either way the service then looks the key
    up and answers with the first transfer (``transfer.replayed`` is True) and nothing more is
    written. Looking the key up only on those paths keeps the common case to one locking query and
-   two inserts.
+   one insert statement (entries and transfer together on Postgres), then COMMIT.
+
+Between the lock and the commit the code is plain SQL on Django's cursor, not the ORM: every
+millisecond of Python there is a millisecond that other transfers on a busy account (an
+organisation's issuing or receiving account) wait for its row lock.
 
 Receipts are emailed after commit (``transaction.on_commit``) by a Celery task, in the recipient's
 language, and only when a transfer is new.
