@@ -308,12 +308,9 @@ class Transfer(models.Model):
 
 class EntryQuerySet(models.QuerySet["Entry"]):
     def for_statement(self, account: Account) -> EntryQuerySet:
-        """An account's entries, newest first, with what a statement line needs in one query."""
-        return (
-            self.filter(account=account)
-            .select_related("transfer", "transfer__offer", "transfer__reverses")
-            .order_by("-seq")
-        )
+        """An account's entries, newest first (``selectors`` reads their transfers in one more query
+        per page, just the columns a line shows)."""
+        return self.filter(account=account).order_by("-seq")
 
 
 class Entry(models.Model):

@@ -15,7 +15,11 @@ Each service is atomic and follows the same steps:
    refused because the twin already spent the balance; either way the service then looks the key
    up and answers with the first transfer (``transfer.replayed`` is True) and nothing more is
    written. Looking the key up only on those paths keeps the common case to one locking query and
-   two inserts.
+   one insert statement (entries and transfer together on Postgres), then COMMIT.
+
+Between the lock and the commit the code is plain SQL on Django's cursor, not the ORM: every
+millisecond of Python there is a millisecond that other transfers on a busy account (an
+organisation's issuing or receiving account) wait for its row lock.
 
 Receipts are emailed after commit (``transaction.on_commit``) by a Celery task, in the recipient's
 language, and only when a transfer is new.
@@ -26,12 +30,12 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -108,16 +112,33 @@ def account_open_for_organisation(*, organisation: Organisation, kind: str) -> A
 # --- the core -------------------------------------------------------------------------------------
 
 
+@dataclass
+class LockedAccount:
+    """An account row read under ``SELECT ... FOR UPDATE``: just the columns a transfer decides on
+    (no model instance: this is the hot path of every transfer)."""
+
+    pk: int
+    kind: str
+    user_id: int | None
+    organisation_id: int | None
+    balance: int
+    entry_count: int
+
+    @property
+    def may_go_negative(self) -> bool:
+        return self.kind == Account.Kind.ISSUING
+
+
 class _Locked:
     """The accounts of one transfer, locked, found by owner."""
 
-    def __init__(self, accounts: Sequence[Account]) -> None:
+    def __init__(self, accounts: Sequence[LockedAccount]) -> None:
         self.by_pk = {account.pk: account for account in accounts}
 
-    def person(self, user: User) -> Account:
+    def person(self, user: User) -> LockedAccount:
         return next(account for account in self.by_pk.values() if account.user_id == user.pk)
 
-    def organisation(self, organisation_id: int, kind: str) -> Account | None:
+    def organisation(self, organisation_id: int, kind: str) -> LockedAccount | None:
         return next(
             (
                 account
@@ -126,6 +147,15 @@ class _Locked:
             ),
             None,
         )
+
+
+def _placeholders(values: Sequence[object]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _for_update() -> str:
+    # SQLite has no row locks: its IMMEDIATE transactions (settings) serialise writers instead.
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
 
 
 def _lock_accounts(
@@ -138,19 +168,30 @@ def _lock_accounts(
 
     Call inside ``transaction.atomic()``. The order is what prevents deadlocks: a gift from A to B
     and one from B to A both lock min(A, B) first, and so wait for each other instead of each
-    holding what the other needs. The balances on the returned accounts are current and stay so
+    holding what the other needs (the rows are locked as the sorted rows come out, so the
+    ORDER BY is the lock order). The balances on the returned accounts are current and stay so
     until commit. A person's account is opened on first use.
     """
-    condition = Q()
+    conditions: list[str] = []
+    params: list[Any] = []
     if account_ids:
-        condition |= Q(pk__in=list(account_ids))
+        conditions.append(f"id IN ({_placeholders(account_ids)})")
+        params.extend(account_ids)
     if people:
-        condition |= Q(user__in=[person.pk for person in people])
+        conditions.append(f"user_id IN ({_placeholders(people)})")
+        params.extend(person.pk for person in people)
     if organisation_account is not None:
-        condition |= Q(organisation_id=organisation_account[0], kind=organisation_account[1])
-    assert condition, "lock at least one account"
+        conditions.append("(organisation_id = %s AND kind = %s)")
+        params.extend(organisation_account)
+    assert conditions, "lock at least one account"
+    sql = (
+        "SELECT id, kind, user_id, organisation_id, balance, entry_count FROM timecredits_account"  # noqa: S608 - placeholders only
+        f" WHERE {' OR '.join(conditions)} ORDER BY id{_for_update()}"
+    )
     for _attempt in range(2):
-        accounts = list(Account.objects.select_for_update().filter(condition).order_by("pk"))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            accounts = [LockedAccount(*row) for row in cursor.fetchall()]
         have = {account.user_id for account in accounts}
         missing = [person for person in people if person.pk not in have]
         if not missing:
@@ -169,37 +210,87 @@ def _replay(
     first one: it means a client bug, and the person must not believe a second transfer happened.
     ``account_ids`` may be a callable, asked only when the key exists.
     """
-    existing = Transfer.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is None:
+    # Asked after every refusal (was it the repeat of a request that succeeded?), so one plain
+    # query on the unique key, which usually finds nothing.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.id, t.kind, t.amount, e.account_id FROM timecredits_transfer t"
+            " JOIN timecredits_entry e ON e.transfer_id = t.id WHERE t.idempotency_key = %s",
+            [idempotency_key],
+        )
+        rows = cursor.fetchall()
+    if not rows:
         return None
-    legs = set(Entry.objects.filter(transfer=existing).values_list("account_id", flat=True))
+    existing_id, existing_kind, existing_amount, _account_id = rows[0]
+    legs = {row[3] for row in rows}
     expected = set(account_ids() if callable(account_ids) else account_ids)
-    if existing.kind != kind or existing.amount != amount or legs != expected:
+    if existing_kind != kind or existing_amount != amount or legs != expected:
         raise IdempotencyConflict(
             _("This form was already used for a different transfer. Please start again.")
         )
+    existing = Transfer.objects.get(pk=existing_id)
     existing.replayed = True
     return existing
+
+
+def _lock_offer(offer_id: int) -> tuple[int, int | None, bool]:
+    """Lock an offer's row (it holds the places left): its price, places left and whether it is
+    listed, as they stand until commit."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT price, places_left, is_listed FROM timecredits_partneroffer"  # noqa: S608 - a constant clause
+            f" WHERE id = %s{_for_update()}",
+            [offer_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise PartnerOffer.DoesNotExist
+    price, places_left, is_listed = row
+    return price, places_left, bool(is_listed)
+
+
+def _move_places(offer_id: int, change: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE timecredits_partneroffer SET places_left = places_left + %s WHERE id = %s",
+            [change, offer_id],
+        )
+
+
+_ENTRY_INSERT = (
+    "INSERT INTO timecredits_entry (transfer_id, account_id, seq, amount, balance_after, kind, created)"
+    " VALUES "
+)
+_ENTRY_VALUES = "(%s, %s, %s, %s, %s, %s, %s)"
+_TRANSFER_INSERT = (
+    "INSERT INTO timecredits_transfer (id, idempotency_key, kind, amount, memo, recorded_by_id, created,"
+    " organisation_id, conversation_id, offer_id, reverses_id, reference)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
 
 
 def _record(
     *,
     kind: str,
-    legs: Sequence[tuple[Account, int]],
+    legs: Sequence[tuple[LockedAccount, int]],
     idempotency_key: str,
     recorded_by: User,
     memo: str = "",
-    organisation: Organisation | None = None,
-    conversation: Conversation | None = None,
-    offer: PartnerOffer | None = None,
-    reverses: Transfer | None = None,
     reference: str | None = None,
+    **links: Any,
 ) -> Transfer:
     """Write one balanced transfer.
 
     Preconditions: inside ``transaction.atomic()``, holding SELECT FOR UPDATE locks on every
     account in ``legs`` (``_lock_accounts``), whose ``balance`` is the locked value. Raises
     ``ledger.Overdrawn`` before writing anything when an account may not go that low.
+    ``links`` are the transfer's foreign keys (``organisation``, ``offer_id``, ``reverses``...), as
+    objects or ids; ids are enough, nothing is fetched for them.
+
+    One round trip on Postgres: the entries and the transfer in a single statement (a data-
+    modifying WITH), with plain SQL rather than the ORM, since this runs while the accounts are
+    locked and every millisecond here is a millisecond other transfers on a busy account wait.
+    The database's triggers check the rows exactly as they would check the ORM's.
     """
     postings = ledger.post(
         [
@@ -212,42 +303,64 @@ def _record(
             for account, amount in legs
         ]
     )
-    transfer_id = uuid.uuid4()
     # Taken under the locks, so an account's entries are in time order as well as line order.
     now = timezone.now()
-    counts = {account.pk: account.entry_count for account, _amount in legs}
-    # Entries first, then the transfer: on SQLite the transfer's insert trigger checks the entries
-    # already written (see migration 0002); on Postgres the check runs at commit either way.
-    Entry.objects.bulk_create(
-        [
-            Entry(
-                transfer_id=transfer_id,
-                account_id=posting.account_id,
-                seq=counts[posting.account_id] + 1,
-                amount=posting.amount,
-                balance_after=posting.balance_after,
-                kind=kind,
-                created=now,
-            )
-            for posting in postings
-        ]
-    )
     transfer = Transfer(
-        id=transfer_id,
+        id=uuid.uuid4(),
         idempotency_key=idempotency_key,
         kind=kind,
         amount=ledger.credited([posting.amount for posting in postings]),
         memo=memo,
         recorded_by=recorded_by,
         created=now,
-        organisation=organisation,
-        conversation=conversation,
-        offer=offer,
-        reverses=reverses,
         reference=reference,
+        **links,
     )
-    transfer.save(force_insert=True)
-    # The database moved the balances and counts (trigger); keep the locked objects in step for
+    prep_uuid = Transfer._meta.pk.get_db_prep_value  # a string on SQLite, native on Postgres
+    transfer_id = prep_uuid(transfer.pk, connection)
+    created = connection.ops.adapt_datetimefield_value(now)
+    kind = str(kind)
+    counts = {account.pk: account.entry_count for account, _amount in legs}
+    entry_params: list[Any] = []
+    for posting in postings:
+        entry_params += [
+            transfer_id,
+            posting.account_id,
+            counts[posting.account_id] + 1,
+            posting.amount,
+            posting.balance_after,
+            kind,
+            created,
+        ]
+    entries_sql = _ENTRY_INSERT + ", ".join([_ENTRY_VALUES] * len(postings))
+    transfer_params: list[Any] = [
+        transfer_id,
+        idempotency_key,
+        kind,
+        transfer.amount,
+        memo,
+        recorded_by.pk,
+        created,
+        transfer.organisation_id,
+        transfer.conversation_id,
+        transfer.offer_id,
+        prep_uuid(transfer.reverses_id, connection),
+        reference,
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The balance check runs at COMMIT (deferred), so the order of the two inserts inside
+            # the statement does not matter.
+            cursor.execute(
+                f"WITH entries AS ({entries_sql}) {_TRANSFER_INSERT}", entry_params + transfer_params
+            )
+        else:
+            # SQLite: entries first; the transfer's insert trigger checks them (migration 0002).
+            cursor.execute(entries_sql, entry_params)
+            cursor.execute(_TRANSFER_INSERT, transfer_params)
+    transfer._state.adding = False
+    transfer._state.db = connection.alias
+    # The database moved the balances and counts (trigger); keep the locked rows in step for
     # the next transfer in the same transaction (recording hours for several people).
     by_id = {posting.account_id: posting.balance_after for posting in postings}
     for account, _amount in legs:
@@ -439,17 +552,16 @@ def credits_spend(*, person: User, offer: PartnerOffer, idempotency_key: str) ->
         with transaction.atomic():
             # The offer row first (it holds the places left), then the accounts: the same order
             # as the reversal of a spend, so the two cannot deadlock.
-            locked_offer = PartnerOffer.objects.select_for_update().get(pk=offer.pk)
+            price, places_left, is_listed = _lock_offer(offer.pk)
             locked = _lock_accounts(people=[person], organisation_account=receiving_key)
             account = locked.person(person)
             receiving = locked.organisation(*receiving_key)
-            price = locked_offer.price
             refusal: CreditsError
             if receiving is None:
                 refusal = CreditsError(_("This partner does not accept time credits at the moment."))
-            elif not locked_offer.is_listed:
+            elif not is_listed:
                 refusal = CreditsError(_("This offer is not available any more."))
-            elif locked_offer.is_sold_out:
+            elif places_left is not None and places_left <= 0:
                 refusal = CreditsError(_("Sorry, there are no places left on this offer."))
             else:
                 try:
@@ -458,8 +570,8 @@ def credits_spend(*, person: User, offer: PartnerOffer, idempotency_key: str) ->
                         legs=[(account, -price), (receiving, price)],
                         idempotency_key=idempotency_key,
                         recorded_by=person,
-                        organisation=locked_offer.organisation,
-                        offer=locked_offer,
+                        organisation_id=offer.organisation_id,
+                        offer_id=offer.pk,
                         reference=new_door_reference(),
                     )
                 except ledger.Overdrawn as overdrawn:
@@ -475,10 +587,8 @@ def credits_spend(*, person: User, offer: PartnerOffer, idempotency_key: str) ->
                         }
                     )
                 else:
-                    if locked_offer.places_left is not None:
-                        PartnerOffer.objects.filter(pk=locked_offer.pk).update(
-                            places_left=F("places_left") - 1
-                        )
+                    if places_left is not None:
+                        _move_places(offer.pk, -1)
                     return transfer
         return _first_answer(refusal, idempotency_key, **expected)
     except IntegrityError:
@@ -558,18 +668,20 @@ def transfer_reverse(*, transfer: Transfer, reversed_by: User, reason: str, idem
     if transfer.kind == Transfer.Kind.REVERSAL:
         raise CreditsError(_("A reversal cannot itself be reversed. Record a new transfer instead."))
     _check_key(idempotency_key)
-    original_legs = list(Entry.objects.filter(transfer=transfer).order_by("id"))
+    original_legs = list(
+        Entry.objects.filter(transfer=transfer).order_by("id").values_list("account_id", "amount")
+    )
     expected: dict[str, Any] = {
         "kind": Transfer.Kind.REVERSAL,
         "amount": transfer.amount,
-        "account_ids": [entry.account_id for entry in original_legs],
+        "account_ids": [account_id for account_id, _amount in original_legs],
     }
     already_reversed = CreditsError(_("This transfer has already been reversed."))
     try:
         with transaction.atomic():
-            offer = None
+            places_left = None
             if transfer.offer_id is not None:
-                offer = PartnerOffer.objects.select_for_update().get(pk=transfer.offer_id)
+                _price, places_left, _is_listed = _lock_offer(transfer.offer_id)
             locked = _lock_accounts(account_ids=expected["account_ids"])
             # Under the locks, so two officers reversing the same transfer queue here; the
             # one-to-one ``reverses`` column is the database's backstop.
@@ -580,13 +692,13 @@ def transfer_reverse(*, transfer: Transfer, reversed_by: User, reason: str, idem
                 try:
                     reversal = _record(
                         kind=Transfer.Kind.REVERSAL,
-                        legs=[(locked.by_pk[entry.account_id], -entry.amount) for entry in original_legs],
+                        legs=[(locked.by_pk[account_id], -amount) for account_id, amount in original_legs],
                         idempotency_key=idempotency_key,
                         recorded_by=reversed_by,
                         memo=reason,
-                        organisation=transfer.organisation,
-                        conversation=transfer.conversation,
-                        offer=offer,
+                        organisation_id=transfer.organisation_id,
+                        conversation_id=transfer.conversation_id,
+                        offer_id=transfer.offer_id,
                         reverses=transfer,
                     )
                 except ledger.Overdrawn as overdrawn:
@@ -603,12 +715,9 @@ def transfer_reverse(*, transfer: Transfer, reversed_by: User, reason: str, idem
                         }
                     )
                 else:
-                    if (
-                        offer is not None
-                        and offer.places_left is not None
-                        and transfer.kind == Transfer.Kind.SPEND
-                    ):
-                        PartnerOffer.objects.filter(pk=offer.pk).update(places_left=F("places_left") + 1)
+                    if places_left is not None and transfer.kind == Transfer.Kind.SPEND:
+                        assert transfer.offer_id is not None
+                        _move_places(transfer.offer_id, +1)
                     return reversal
         return _first_answer(refusal, idempotency_key, **expected)
     except IntegrityError:
