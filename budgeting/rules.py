@@ -99,8 +99,9 @@ Speed comes from (1) merging identical ballots (they always pay alike), (2) lazy
 ``rho`` only grows within a run, so a heap of last-known values gives lower bounds and each step
 recomputes only the projects that could still be best, and only if a supporter of theirs has
 paid since (we precompute which projects share supporters), (3) computing ``rho`` as a "water
-level" over numpy arrays (one gather and one minimum when nobody is short), or over plain lists
-for small elections, where numpy's per-call overhead dominates, and (4) for add1, skipping
+level" over numpy arrays (one gather and one minimum when nobody is short), or, for small
+elections, where numpy's per-call overhead dominates, in plain Python: over classes of voters
+with the same budget held as bitsets (approval) or over lists (points), and (4) for add1, skipping
 increments that provably give the same outcome: more money never raises a project's ``rho``,
 which bounds every budget between two runs (:func:`_certify`). An add1 run also stops as soon
 as its spend passes the budget.
@@ -116,7 +117,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 from itertools import pairwise
-from operator import itemgetter
+from operator import itemgetter, mul
 from typing import Literal, cast
 
 import numpy as np
@@ -137,7 +138,7 @@ TOLERANCE = 1e-9
 _MAX_DEDUP_CELLS = 40_000_000
 # Precomputing which projects share supporters costs sum(ballot length^2); skip when huge.
 _MAX_OVERLAP_PAIRS = 40_000_000
-# Elections with at most this many votes run on plain lists rather than numpy arrays.
+# Elections with at most this many votes run in plain Python rather than on numpy arrays.
 _SMALL_VOTES = 2_500
 
 
@@ -388,25 +389,25 @@ def compute(
 ) -> Outcome:
     """The outcome of ``rule`` (``"greedy"`` or ``"equal-shares"``) on ``profile``.
 
-    ``explain=False`` skips the Equal Shares explanation data (``shares`` stays empty and
-    ``supporters_money`` None): the winners alone, as ``pb_outcome`` prints them.
+    ``explain=False`` skips the explanation data (``shares`` and ``rejections`` stay empty):
+    the winners, stages, spend and votes alone, as ``pb_outcome`` prints them.
     """
     if rule == "greedy":
         if completion != "none":
             raise ValueError("Completions apply to Equal Shares only.")
-        return greedy(profile)
+        return greedy(profile, explain=explain)
     if rule == "equal-shares":
         return equal_shares(profile, completion=completion, explain=explain)
     raise ValueError(f"Unknown rule {rule!r}; choose from {', '.join(RULES)}.")
 
 
-def greedy(profile: Profile) -> Outcome:
+def greedy(profile: Profile, *, explain: bool = True) -> Outcome:
     """Greedy by votes: most votes first, skipping projects that no longer fit."""
     prep = profile._prepared
     selected, _left, skipped = _greedy_fill(prep, [], prep.budget_int)
     rejections = {
         j: Rejection(j, "did_not_fit", profile.costs[j], prep.money(left_at))
-        for j, left_at in skipped.items()
+        for j, left_at in (skipped.items() if explain else ())
     }
     return _outcome(prep, "greedy", "none", selected, ["greedy"] * len(selected), {}, rejections)
 
@@ -428,20 +429,21 @@ def equal_shares(profile: Profile, *, completion: Completion = "none", explain: 
         selected += extra
         stages += ["greedy"] * len(extra)
         chosen.update(extra)
-    left = prep.money(prep.budget_int - sum(prep.cost_int[j] for j in selected))
-    for j in range(prep.m):
-        if j in chosen:
-            continue
-        money = run.supporters_money.get(j)
-        cost = profile.costs[j]
-        if j in greedy_skipped:
-            rejections[j] = Rejection(j, "did_not_fit", cost, prep.money(greedy_skipped[j]), money)
-        elif prep.supporters[j] == 0:
-            rejections[j] = Rejection(j, "no_supporters", cost, left)
-        elif prep.cost_int[j] == 0:
-            rejections[j] = Rejection(j, "zero_cost", cost, left)
-        else:
-            rejections[j] = Rejection(j, "supporters_ran_out", cost, left, money)
+    if explain:
+        left = prep.money(prep.budget_int - sum(prep.cost_int[j] for j in selected))
+        for j in range(prep.m):
+            if j in chosen:
+                continue
+            money = run.supporters_money.get(j)
+            cost = profile.costs[j]
+            if j in greedy_skipped:
+                rejections[j] = Rejection(j, "did_not_fit", cost, prep.money(greedy_skipped[j]), money)
+            elif prep.supporters[j] == 0:
+                rejections[j] = Rejection(j, "no_supporters", cost, left)
+            elif prep.cost_int[j] == 0:
+                rejections[j] = Rejection(j, "zero_cost", cost, left)
+            else:
+                rejections[j] = Rejection(j, "supporters_ran_out", cost, left, money)
     return _outcome(
         prep,
         "equal-shares",
@@ -450,7 +452,9 @@ def equal_shares(profile: Profile, *, completion: Completion = "none", explain: 
         stages,
         run.shares,
         rejections,
-        per_voter_budget=_per_voter(prep, run.k) / prep.unit if prep.n else None,
+        per_voter_budget=Fraction(prep.budget_int + run.k * prep.unit * prep.n, prep.n * prep.unit)
+        if prep.n
+        else None,
         increments=increments,
         exact_fallbacks=fallbacks,
     )
@@ -520,16 +524,26 @@ class _Prepared:
         return _MesData(self)
 
     @cached_property
+    def bits(self) -> _BitData:
+        return _BitData(self)
+
+    @cached_property
     def small(self) -> _SmallData:
         return _SmallData(self)
 
     @cached_property
-    def use_lists(self) -> bool:
-        # Below this many votes, plain lists beat numpy's per-call overhead.
-        return len(self.profile.ballot_projects) <= _SMALL_VOTES
+    def engine(self) -> Literal["bits", "lists", "arrays"]:
+        """Which wallet Equal Shares runs on: numpy's per-call overhead dominates on small
+        elections, so those run in plain Python (bitsets for approval, lists for points)."""
+        if len(self.profile.ballot_projects) > _SMALL_VOTES:
+            return "arrays"
+        return "bits" if self.approval else "lists"
 
     def wallet(self, per_voter: float) -> _Wallet:
-        if self.use_lists:
+        engine = self.engine
+        if engine == "bits":
+            return _BitWallet(self, per_voter)
+        if engine == "lists":
             return _ListWallet(self, per_voter)
         return _ArrayWallet(self, per_voter)
 
@@ -573,7 +587,7 @@ class _Prepared:
         """Per project, the most any supporter pays at rho = cost / utility (inf: unfundable)."""
         if self.approval:
             return [c / s if s else math.inf for c, s in zip(self.cost_int, self.supporters, strict=True)]
-        if self.use_lists:
+        if self.engine == "lists":
             top = [max(points) if points else 0.0 for points in self.small.sup_points if points is not None]
         else:
             d = self.mes
@@ -591,14 +605,17 @@ class _Prepared:
         return [float(c) for c in self.cost_int]
 
     @cached_property
-    def touches(self) -> list[list[int]] | None:
+    def touches(self) -> Callable[[int], Sequence[int]] | None:
         """Per project, those sharing a supporter with it (whose rho may change when it is
         paid for); None for "all of them"."""
-        # On small elections recomputing a few rhos costs less than finding which to skip.
-        overlap = None if self.use_lists else self.mes.overlap
+        if self.engine == "bits":
+            return self.bits.touching
+        if self.engine == "lists":
+            return None  # on small elections recomputing a few rhos costs less than finding which
+        overlap = self.mes.overlap
         if overlap is None or overlap.all():
             return None
-        return [np.flatnonzero(row).tolist() for row in overlap]
+        return [np.flatnonzero(row).tolist() for row in overlap].__getitem__
 
 
 class _MesData:
@@ -922,7 +939,7 @@ def _mes_float(prep: _Prepared, k: int, *, explain: bool, stop_above: int | None
         if overlap is None:
             fresh = [False] * m
         else:
-            for j in overlap[chosen]:
+            for j in overlap(chosen):
                 fresh[j] = False
         spent += prep.cost_int[chosen]
         if stop_above is not None and spent > stop_above:
@@ -1031,7 +1048,7 @@ def _certify(prep: _Prepared, run: _Run, k_high: int) -> bool:
             if prep.touches is None:
                 fresh = [False] * prep.m
             else:
-                for j in prep.touches[chosen]:
+                for j in prep.touches(chosen):
                     fresh[j] = False
         remaining = {e[2] for e in heap}
         for j in remaining:
@@ -1045,9 +1062,10 @@ def _certify(prep: _Prepared, run: _Run, k_high: int) -> bool:
 class _Wallet:
     """What every voter (group) has left during one run, and the per-project computations.
 
-    Two implementations with the same interface: :class:`_ArrayWallet` (numpy, for large
-    elections) and :class:`_ListWallet` (plain lists, faster for small ones). Both remember
-    which voters were certainly emptied (charged clearly more than they had): their budget is
+    Three implementations with the same interface: :class:`_ArrayWallet` (numpy, for large
+    elections), and for small ones, where numpy's per-call overhead dominates,
+    :class:`_BitWallet` (bitsets, approval) and :class:`_ListWallet` (lists, points). All
+    remember which voters were certainly emptied (charged clearly more than they had): their budget is
     exactly 0 in exact arithmetic too, which lets ``rho`` be known exactly after they drop out.
     """
 
@@ -1161,6 +1179,155 @@ def _water_level(x: np.ndarray, weight: np.ndarray, total: float, target: float)
     levels = (target - paid_before) / weight_from
     fits = np.flatnonzero(levels <= x)
     return float(levels[fits[0]]) if len(fits) else float(x[-1])
+
+
+class _BitWallet(_Wallet):
+    """Bitsets of voters (Python ints), for small approval elections: no numpy, no per-voter loop.
+
+    Voters are kept in classes: a bitset of the voters with the same budget, who behave alike
+    for every project, in increasing order of budget, plus one bitset ``gone`` of the voters
+    certainly emptied (charged clearly more than they had: budget exactly 0 in exact
+    arithmetic too). There is one class at the start; paying for a project splits the classes
+    it touches into its supporters and the others. A project's supporters in a class are
+    counted with one ``&`` and ``bit_count``, so a step costs (classes x projects) word
+    operations, whatever the number of voters. Cost utilities only: every supporter of a
+    project has the same utility, its cost, so "ratios" are budgets, compared with the full
+    share ``rho x cost``.
+    """
+
+    def __init__(self, prep: _Prepared, per_voter: float) -> None:
+        self.prep = prep
+        self.d = prep.bits
+        self.masks = [(1 << prep.n) - 1]
+        self.budgets = [per_voter]
+        self.gone = 0
+
+    def money(self, j: int) -> float:
+        sup = self.d.sup[j]
+        return sum(map(mul, self.budgets, [(mask & sup).bit_count() for mask in self.masks]))
+
+    def rho(self, j: int) -> tuple[float | None, int | None, bool]:
+        # The same computation as _ArrayWallet.rho, over classes in increasing budget order.
+        d = self.d
+        sup = d.sup[j]
+        counts = [(mask & sup).bit_count() for mask in self.masks]
+        budgets = self.budgets
+        cost = d.cost[j]
+        util = self.prep.util_int[j]
+        rho = cost / d.util[j]
+        due = rho * cost
+        gone = (self.gone & sup).bit_count()
+        first = 0
+        while first < len(counts) and not counts[first]:
+            first += 1
+        if first == len(counts):
+            return None, None, False  # every supporter was emptied
+        lowest = 0.0 if gone else budgets[first]
+        if lowest > due * (1.0 + TOLERANCE):
+            return rho, util, False
+        money = sum(map(mul, budgets, counts))
+        if money < cost * (1.0 - TOLERANCE):
+            return None, None, False
+        doubtful = money <= cost * (1.0 + TOLERANCE)
+        if lowest >= due:
+            return rho, None, doubtful
+        # Water level: those below it pay all they have (the emptied: nothing); the first
+        # class that can pay the level fixes it.
+        paid, left, found = 0.0, d.count[j] - gone, None
+        for i in range(first, len(counts)):
+            c = counts[i]
+            if c:
+                b = budgets[i]
+                level = (cost - paid) / (left * cost)
+                if level * cost <= b:
+                    found = level
+                    break
+                paid += b * c
+                left -= c
+        if found is None:  # everyone pays all they have (their money is the cost)
+            found = max(b for b, c in zip(budgets, counts, strict=True) if c) / cost
+        # Exact when every supporter who cannot pay the full share was certainly emptied.
+        if gone and budgets[first] > found * cost * (1.0 + TOLERANCE):
+            rest = util - gone * self.prep.cost_int[j]
+            if rest > 0:
+                return cost / rest, rest, doubtful
+        return found, None, doubtful
+
+    def pay(self, j: int, rho: float, explain: bool) -> tuple[float, float, float] | None:
+        sup = self.d.sup[j]
+        due = rho * self.d.cost[j]
+        cutoff = due * (1.0 - TOLERANCE)
+        masks, budgets = self.masks, self.budgets
+        full = 0
+        short = (self.gone & sup).bit_count() if explain else 0  # they pay all they have: 0
+        total = 0.0
+        for i in [i for i, mask in enumerate(masks) if mask & sup]:
+            mask = masks[i]
+            inside = mask & sup
+            b = budgets[i]
+            if b >= due:
+                if inside != mask:  # split: the others keep their budget in a class of their own
+                    masks.append(mask ^ inside)
+                    budgets.append(b)
+                masks[i] = inside
+                budgets[i] = b - due
+                if explain:
+                    c = inside.bit_count()
+                    full += c
+                    total += due * c
+                continue
+            if b < cutoff:  # certainly emptied
+                masks[i] = mask ^ inside  # 0 if all of them: dropped below
+                self.gone |= inside
+            else:  # pays all it has, which is within the tolerance of the share
+                if inside != mask:
+                    masks.append(mask ^ inside)
+                    budgets.append(b)
+                masks[i] = inside
+                budgets[i] = 0.0
+            if explain:
+                c = inside.bit_count()
+                short += c
+                total += b * c
+        order = sorted(zip(budgets, masks, strict=True))
+        self.budgets = [b for b, mask in order if mask]
+        self.masks = [mask for _, mask in order if mask]
+        return (full, short, total) if explain else None
+
+
+class _BitData:
+    """Per project, its supporters as a bitset of voters (for :class:`_BitWallet`).
+
+    ``sup[j]`` has bit v set when voter v approves j; ``count[j]`` is their number.
+    """
+
+    def __init__(self, prep: _Prepared) -> None:
+        profile = prep.profile
+        n, m = prep.n, prep.m
+        width = (n + 7) // 8 * 8
+        voter = np.repeat(np.arange(n), np.diff(profile.ballot_starts))
+        self.sup = _bitsets(voter + profile.ballot_projects * width, m, width)
+        self.count = prep.supporters
+        self.cost = [float(c) for c in prep.cost_int]
+        self.util = [c * s for c, s in zip(self.cost, prep.supporters, strict=True)]
+        self._touching: dict[int, list[int]] = {}
+
+    def touching(self, j: int) -> list[int]:
+        """The projects sharing a supporter with j (computed when first asked)."""
+        found = self._touching.get(j)
+        if found is None:
+            sup = self.sup[j]
+            found = self._touching[j] = [k for k, other in enumerate(self.sup) if other & sup]
+        return found
+
+
+def _bitsets(cells: np.ndarray, rows: int, width: int) -> list[int]:
+    """Python-int bitsets: row r has bit b set for every cell r * width + b."""
+    flat = np.zeros(rows * width, dtype=bool)
+    flat[cells] = True
+    raw = np.packbits(flat, bitorder="little").tobytes()
+    size = width // 8
+    return [int.from_bytes(raw[r * size : (r + 1) * size], "little") for r in range(rows)]
 
 
 class _ListWallet(_Wallet):
