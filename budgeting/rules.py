@@ -111,13 +111,14 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from itertools import pairwise
-from operator import itemgetter, mul
+from itertools import accumulate, compress, islice, pairwise
+from operator import itemgetter, mul, truediv
 from typing import Literal, cast
 
 import numpy as np
@@ -140,6 +141,11 @@ _MAX_DEDUP_CELLS = 40_000_000
 _MAX_OVERLAP_PAIRS = 40_000_000
 # Elections with at most this many votes run in plain Python rather than on numpy arrays.
 _SMALL_VOTES = 2_500
+# Small approval elections with more votes than this per project run on bitsets of voter
+# classes rather than on per-voter lists (fewer classes than supporters per project).
+_BITS_VOTES_PER_PROJECT = 50
+# The tests set this to "lists", "bits" or "arrays" to run every election on that wallet.
+_FORCE_ENGINE: Literal["lists", "bits", "arrays"] | None = None
 
 
 class ProfileError(ValueError):
@@ -532,12 +538,16 @@ class _Prepared:
         return _SmallData(self)
 
     @cached_property
-    def engine(self) -> Literal["bits", "lists", "arrays"]:
+    def engine(self) -> Literal["lists", "bits", "arrays"]:
         """Which wallet Equal Shares runs on: numpy's per-call overhead dominates on small
-        elections, so those run in plain Python (bitsets for approval, lists for points)."""
-        if len(self.profile.ballot_projects) > _SMALL_VOTES:
+        elections, so those run in plain Python, on per-voter lists, or for approval ballots
+        with many supporters per project, on classes of voters (bitsets)."""
+        if _FORCE_ENGINE is not None and (self.approval or _FORCE_ENGINE != "bits"):
+            return _FORCE_ENGINE
+        votes = len(self.profile.ballot_projects)
+        if votes > _SMALL_VOTES:
             return "arrays"
-        return "bits" if self.approval else "lists"
+        return "bits" if self.approval and votes > _BITS_VOTES_PER_PROJECT * self.m else "lists"
 
     def wallet(self, per_voter: float) -> _Wallet:
         engine = self.engine
@@ -1185,7 +1195,7 @@ class _BitWallet(_Wallet):
     """Bitsets of voters (Python ints), for small approval elections: no numpy, no per-voter loop.
 
     Voters are kept in classes: a bitset of the voters with the same budget, who behave alike
-    for every project, in increasing order of budget, plus one bitset ``gone`` of the voters
+    for every project (in no particular order), plus one bitset ``gone`` of the voters
     certainly emptied (charged clearly more than they had: budget exactly 0 in exact
     arithmetic too). There is one class at the start; paying for a project splits the classes
     it touches into its supporters and the others. A project's supporters in a class are
@@ -1207,22 +1217,28 @@ class _BitWallet(_Wallet):
         return sum(map(mul, self.budgets, [(mask & sup).bit_count() for mask in self.masks]))
 
     def rho(self, j: int) -> tuple[float | None, int | None, bool]:
-        # The same computation as _ArrayWallet.rho, over classes in increasing budget order.
+        # The same computation as _ArrayWallet.rho, over the classes holding supporters.
         d = self.d
         sup = d.sup[j]
-        counts = [(mask & sup).bit_count() for mask in self.masks]
         budgets = self.budgets
+        if not budgets:
+            return None, None, False  # everyone was emptied
         cost = d.cost[j]
         util = self.prep.util_int[j]
         rho = cost / d.util[j]
         due = rho * cost
         gone = (self.gone & sup).bit_count()
-        first = 0
-        while first < len(counts) and not counts[first]:
-            first += 1
-        if first == len(counts):
+        # Shortcuts from the budgets alone: everyone can pay the full share with room to
+        # spare, or even the richest could not raise the cost together.
+        if not gone and min(budgets) > due * (1.0 + TOLERANCE):
+            return rho, util, False
+        if (d.count[j] - gone) * max(budgets) * (1.0 + 1e-12) < cost * (1.0 - TOLERANCE):
+            return None, None, False
+        counts = [(mask & sup).bit_count() for mask in self.masks]
+        parts = [(b, c) for b, c in zip(budgets, counts, strict=True) if c]
+        if not parts:
             return None, None, False  # every supporter was emptied
-        lowest = 0.0 if gone else budgets[first]
+        lowest = 0.0 if gone else min(parts)[0]
         if lowest > due * (1.0 + TOLERANCE):
             return rho, util, False
         money = sum(map(mul, budgets, counts))
@@ -1232,22 +1248,18 @@ class _BitWallet(_Wallet):
         if lowest >= due:
             return rho, None, doubtful
         # Water level: those below it pay all they have (the emptied: nothing); the first
-        # class that can pay the level fixes it.
-        paid, left, found = 0.0, d.count[j] - gone, None
-        for i in range(first, len(counts)):
-            c = counts[i]
-            if c:
-                b = budgets[i]
-                level = (cost - paid) / (left * cost)
-                if level * cost <= b:
-                    found = level
-                    break
-                paid += b * c
-                left -= c
-        if found is None:  # everyone pays all they have (their money is the cost)
-            found = max(b for b, c in zip(budgets, counts, strict=True) if c) / cost
+        # class, by budget, that can pay the level fixes it.
+        parts.sort()
+        paid, left, found = 0.0, d.count[j] - gone, parts[-1][0] / cost
+        for b, c in parts:
+            level = (cost - paid) / (left * cost)
+            if level * cost <= b:
+                found = level
+                break
+            paid += b * c
+            left -= c
         # Exact when every supporter who cannot pay the full share was certainly emptied.
-        if gone and budgets[first] > found * cost * (1.0 + TOLERANCE):
+        if gone and parts[0][0] > found * cost * (1.0 + TOLERANCE):
             rest = util - gone * self.prep.cost_int[j]
             if rest > 0:
                 return cost / rest, rest, doubtful
@@ -1261,6 +1273,7 @@ class _BitWallet(_Wallet):
         full = 0
         short = (self.gone & sup).bit_count() if explain else 0  # they pay all they have: 0
         total = 0.0
+        dropped = False
         for i in [i for i, mask in enumerate(masks) if mask & sup]:
             mask = masks[i]
             inside = mask & sup
@@ -1277,7 +1290,8 @@ class _BitWallet(_Wallet):
                     total += due * c
                 continue
             if b < cutoff:  # certainly emptied
-                masks[i] = mask ^ inside  # 0 if all of them: dropped below
+                masks[i] = mask ^ inside
+                dropped |= inside == mask
                 self.gone |= inside
             else:  # pays all it has, which is within the tolerance of the share
                 if inside != mask:
@@ -1289,9 +1303,9 @@ class _BitWallet(_Wallet):
                 c = inside.bit_count()
                 short += c
                 total += b * c
-        order = sorted(zip(budgets, masks, strict=True))
-        self.budgets = [b for b, mask in order if mask]
-        self.masks = [mask for _, mask in order if mask]
+        if dropped:
+            self.budgets = [b for b, mask in zip(budgets, masks, strict=True) if mask]
+            self.masks = [mask for mask in masks if mask]
         return (full, short, total) if explain else None
 
 
@@ -1331,7 +1345,12 @@ def _bitsets(cells: np.ndarray, rows: int, width: int) -> list[int]:
 
 
 class _ListWallet(_Wallet):
-    """Plain Python lists, one budget per voter (no merging): less overhead on small data."""
+    """Plain Python lists, one budget per voter, for small elections.
+
+    A project's supporters' budgets are fetched with an ``itemgetter`` and the minimum, sum
+    and sort run at C speed; only the water level walks through those who cannot pay the
+    full share, skipping those with nothing left.
+    """
 
     def __init__(self, prep: _Prepared, per_voter: float) -> None:
         self.prep = prep
@@ -1343,6 +1362,7 @@ class _ListWallet(_Wallet):
         return sum(self.d.gather[j](self.budgets))
 
     def rho(self, j: int) -> tuple[float | None, int | None, bool]:
+        # The same computation as _ArrayWallet.rho.
         d = self.d
         have = d.gather[j](self.budgets)
         cost = d.cost[j]
@@ -1351,37 +1371,62 @@ class _ListWallet(_Wallet):
         points = d.sup_points[j]
         if points is None:
             # Cost utilities: compare budgets with the full share rho * cost directly.
-            ratios, due = have, rho * cost
-            weights: Sequence[float] = [cost] * len(have)
-        else:
-            ratios, due = [x / p for x, p in zip(have, points, strict=True)], rho
-            weights = points
+            due = rho * cost
+            lowest = min(have)
+            if lowest > due * (1.0 + TOLERANCE):
+                return rho, util, False
+            money = sum(have)
+            if money < cost * (1.0 - TOLERANCE):
+                return None, None, False
+            doubtful = money <= cost * (1.0 + TOLERANCE)
+            if lowest >= due:
+                return rho, None, doubtful
+            # Water level, in budget terms: below it, supporters pay all they have.
+            ordered = sorted(have)
+            start = bisect_right(ordered, 0.0)  # those with nothing left pay nothing
+            paid, left, found = 0.0, len(ordered) - start, ordered[-1]
+            for x in islice(ordered, start, None):
+                level = (cost - paid) / left
+                if level <= x:
+                    found = level
+                    break
+                paid += x
+                left -= 1
+            low = bisect_right(ordered, found * (1.0 + TOLERANCE))
+            gone = sum(d.gather_flags[j](self.emptied)) if low else 0
+            # Exact when those who cannot pay the full share were all certainly emptied.
+            if gone and low == gone:
+                rest = util - gone * self.prep.cost_int[j]
+                if rest > 0:
+                    return cost / rest, rest, doubtful
+            return found / cost, None, doubtful
+        # Points: in ratio terms (budget per point), compared with rho.
+        ratios = list(map(truediv, have, points))
         lowest = min(ratios)
-        if lowest > due * (1.0 + TOLERANCE):
+        if lowest > rho * (1.0 + TOLERANCE):
             return rho, util, False
         money = sum(have)
         if money < cost * (1.0 - TOLERANCE):
             return None, None, False
         doubtful = money <= cost * (1.0 + TOLERANCE)
-        if lowest >= due:
+        if lowest >= rho:
             return rho, None, doubtful
-        # Water level in ratio terms (budget per unit of utility): sort, first who can pay.
-        scale = cost if points is None else 1.0
-        paid, util_left, found = 0.0, d.util[j], max(ratios) / scale
-        for ratio, x, u in sorted(zip(ratios, have, weights, strict=True)):
+        ordered_parts = sorted(zip(ratios, have, points, strict=True))
+        paid, util_left, found = 0.0, d.util[j], ordered_parts[-1][0]
+        for ratio, x, u in ordered_parts:
             level = (cost - paid) / util_left
-            if level <= ratio / scale:
+            if level <= ratio:
                 found = level
                 break
             paid += x
             util_left -= u
         emptied = d.gather_flags[j](self.emptied)
         if any(emptied):
-            limit = found * scale * (1.0 + TOLERANCE)
+            limit = found * (1.0 + TOLERANCE)
             if all(e or r > limit for e, r in zip(emptied, ratios, strict=True)):
-                left = util - round(sum(u for e, u in zip(emptied, weights, strict=True) if e))
-                if left > 0:
-                    return cost / left, left, doubtful
+                left_util = util - round(sum(compress(points, emptied)))
+                if left_util > 0:
+                    return cost / left_util, left_util, doubtful
         return found, None, doubtful
 
     def pay(self, j: int, rho: float, explain: bool) -> tuple[float, float, float] | None:
@@ -1390,7 +1435,15 @@ class _ListWallet(_Wallet):
         voters = d.sup_voters[j]
         points = d.sup_points[j]
         have = d.gather[j](b)
-        dues = [rho * d.cost[j]] * len(have) if points is None else [rho * p for p in points]
+        if points is None:
+            due = rho * d.cost[j]
+            if min(have) >= due:  # everyone pays the full share (the common case)
+                for v, x in zip(voters, have, strict=True):
+                    b[v] = x - due
+                return (len(voters), 0, due * len(voters)) if explain else None
+            dues: Sequence[float] = [due] * len(have)
+        else:
+            dues = [rho * p for p in points]
         cutoff = 1.0 - TOLERANCE
         emptied = self.emptied
         short = 0
@@ -1415,25 +1468,29 @@ class _SmallData:
         profile = prep.profile
         self.n = prep.n
         projects = profile.ballot_projects
-        voter = np.repeat(np.arange(prep.n), np.diff(profile.ballot_starts))
         points = profile.ballot_points
-        if points is not None:
-            keep = points > 0
-            projects, voter, points = projects[keep], voter[keep], points[keep]
+        if points is not None and not points.all():
+            keep = np.flatnonzero(points)  # zero points is no support
+            projects, points = projects[keep], points[keep]
+        else:
+            keep = None
         order = np.argsort(projects, kind="stable")
-        cuts = np.cumsum(np.bincount(projects, minlength=prep.m)).tolist()
-        voters = voter[order].tolist()
-        self.sup_voters = [voters[a:b] for a, b in zip([0, *cuts[:-1]], cuts, strict=True)]
+        vote = order if keep is None else keep[order]  # the votes, grouped by project
+        # The voter of each vote: its row in the compressed ballots.
+        voters = (np.searchsorted(profile.ballot_starts, vote, side="right") - 1).tolist()
+        cuts = list(accumulate(prep.supporters))
+        spans = list(zip([0, *cuts[:-1]], cuts, strict=True))
+        self.sup_voters = [voters[a:b] for a, b in spans]
         # itemgetter fetches a project's supporters' budgets at C speed (as a tuple).
         self.gather = [_getter(supporters) for supporters in self.sup_voters]
         self.gather_flags = cast(list[Callable[[list[bool]], Sequence[bool]]], self.gather)
         self.cost = [float(c) for c in prep.cost_int]
         if points is None:
-            self.sup_points: list[list[float] | None] = [None] * prep.m
-            self.util = [float(c) * s for c, s in zip(prep.cost_int, prep.supporters, strict=True)]
+            self.sup_points: list[list[int] | None] = [None] * prep.m
+            self.util = [c * s for c, s in zip(self.cost, prep.supporters, strict=True)]
         else:
-            pts = points[order].astype(np.float64).tolist()
-            self.sup_points = [pts[a:b] for a, b in zip([0, *cuts[:-1]], cuts, strict=True)]
+            pts = points[order].tolist()
+            self.sup_points = [pts[a:b] for a, b in spans]
             self.util = [float(s) for s in prep.scores]
 
 

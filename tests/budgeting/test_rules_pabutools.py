@@ -134,12 +134,12 @@ def random_profile(seed: int, *, cumulative: bool) -> Profile:
     )
 
 
-@pytest.fixture(params=["python", "numpy"])
+@pytest.fixture(params=["lists", "bits", "arrays"])
 def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run on both kinds of wallet: plain Python (bitsets for approval, lists for points),
-    which these small elections get, and numpy arrays, which large elections get."""
-    if request.param == "numpy":
-        monkeypatch.setattr(rules, "_SMALL_VOTES", -1)
+    """Run on every kind of wallet: these small elections get per-voter lists, approval
+    elections with many supporters per project bitsets of voter classes (approval only:
+    cumulative ones stay on lists), and large elections numpy arrays."""
+    monkeypatch.setattr(rules, "_FORCE_ENGINE", request.param)
     return str(request.param)
 
 
@@ -158,7 +158,7 @@ def test_random_elections_agree_with_pabutools(seed: int, cumulative: bool, engi
 def test_float_and_exact_engines_agree(seed: int, cumulative: bool, engine: str) -> None:
     profile = random_profile(seed, cumulative=cumulative)
     prep = profile._prepared
-    assert prep.engine == ("arrays" if engine == "numpy" else "lists" if cumulative else "bits")
+    assert prep.engine == ("lists" if cumulative and engine == "bits" else engine)
     for k in (0, 3, 10):
         exact = rules._mes_exact(prep, k, explain=True, stop_above=None)
         try:
