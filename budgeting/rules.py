@@ -116,10 +116,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
 from itertools import accumulate, compress, islice, pairwise
 from operator import itemgetter, mul, truediv
-from typing import Literal, cast
+from typing import Any, Generic, Literal, TypeVar, cast
 
 import numpy as np
 
@@ -146,6 +145,28 @@ _SMALL_VOTES = 2_500
 _BITS_VOTES_PER_PROJECT = 50
 # The tests set this to "lists", "bits" or "arrays" to run every election on that wallet.
 _FORCE_ENGINE: Literal["lists", "bits", "arrays"] | None = None
+
+
+_T = TypeVar("_T")
+
+
+class _cached(Generic[_T]):
+    """``functools.cached_property`` without its lock (Python < 3.12 takes one on every first
+    access, which is a measurable share of the time on small elections)."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: object, owner: type | None = None) -> _T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 class ProfileError(ValueError):
@@ -320,7 +341,7 @@ class Profile:
             exact[project] += points
         return np.array(exact, dtype=object)
 
-    @cached_property
+    @_cached
     def _prepared(self) -> _Prepared:
         return _Prepared(self)
 
@@ -512,32 +533,41 @@ class _Prepared:
         self.names = profile.project_ids
         self.approval = profile.is_approval
         scale = 1
-        for value in (profile.budget, *profile.costs):
-            if value.denominator != 1:
-                scale = scale * value.denominator // math.gcd(scale, value.denominator)
+        denominators = [value.denominator for value in (profile.budget, *profile.costs)]
+        if any(d != 1 for d in denominators):
+            for d in denominators:
+                scale = scale * d // math.gcd(scale, d)
         self.unit = scale
-        self.budget_int = profile.budget.numerator * (scale // profile.budget.denominator)
-        self.cost_int = [c.numerator * (scale // c.denominator) for c in profile.costs]
+        self.budget_int = profile.budget.numerator * (scale // denominators[0])
+        if scale == 1:
+            self.cost_int = [c.numerator for c in profile.costs]
+        else:
+            pairs = zip(profile.costs, denominators[1:], strict=True)
+            self.cost_int = [c.numerator * (scale // d) for c, d in pairs]
         self.supporters = profile.supporter_counts().tolist()
         self.scores = self.supporters if self.approval else profile.scores().tolist()
-        self.by_name = sorted(range(self.m), key=self.names.__getitem__)
+
+    @_cached
+    def by_name(self) -> list[int]:
+        """Project indexes in tie-breaking order (id order)."""
+        return sorted(range(self.m), key=self.names.__getitem__)
 
     def money(self, scaled: int) -> Fraction:
         return Fraction(scaled) if self.unit == 1 else Fraction(scaled, self.unit)
 
-    @cached_property
+    @_cached
     def mes(self) -> _MesData:
         return _MesData(self)
 
-    @cached_property
+    @_cached
     def bits(self) -> _BitData:
         return _BitData(self)
 
-    @cached_property
+    @_cached
     def small(self) -> _SmallData:
         return _SmallData(self)
 
-    @cached_property
+    @_cached
     def engine(self) -> Literal["lists", "bits", "arrays"]:
         """Which wallet Equal Shares runs on: numpy's per-call overhead dominates on small
         elections, so those run in plain Python, on per-voter lists, or for approval ballots
@@ -557,14 +587,14 @@ class _Prepared:
             return _ListWallet(self, per_voter)
         return _ArrayWallet(self, per_voter)
 
-    @cached_property
+    @_cached
     def util_int(self) -> list[int]:
         """Per project, the sum over its supporters of their utility (scaled), exactly."""
         if self.approval:
             return [c * s for c, s in zip(self.cost_int, self.supporters, strict=True)]
         return list(self.scores)
 
-    @cached_property
+    @_cached
     def free(self) -> list[int]:
         """Free projects Equal Shares funds before its first step, as pabutools does.
 
@@ -576,7 +606,7 @@ class _Prepared:
             return []
         return [j for j in self.by_name if self.cost_int[j] == 0 and self.supporters[j] > 0]
 
-    @cached_property
+    @_cached
     def start_heap(self) -> list[tuple[float, str, int]]:
         """Every project Equal Shares can fund, keyed by its least possible rho, as a heap."""
         free = set(self.free)
@@ -592,7 +622,7 @@ class _Prepared:
         """The smallest rho supported project j can ever have: cost / total utility."""
         return Fraction(self.cost_int[j], self.util_int[j])
 
-    @cached_property
+    @_cached
     def first_share(self) -> list[float]:
         """Per project, the most any supporter pays at rho = cost / utility (inf: unfundable)."""
         if self.approval:
@@ -606,15 +636,15 @@ class _Prepared:
             top = [float(d.sup_util[a:b].max()) if b > a else 0.0 for a, b in pairwise(starts)]
         return [r * t if math.isfinite(r) else math.inf for r, t in zip(self.least_rho, top, strict=True)]
 
-    @cached_property
+    @_cached
     def least_rho(self) -> list[float]:
         return [c / u if u else math.inf for c, u in zip(self.cost_int, self.util_int, strict=True)]
 
-    @cached_property
+    @_cached
     def cost_f(self) -> list[float]:
         return [float(c) for c in self.cost_int]
 
-    @cached_property
+    @_cached
     def touches(self) -> Callable[[int], Sequence[int]] | None:
         """Per project, those sharing a supporter with it (whose rho may change when it is
         paid for); None for "all of them"."""
@@ -666,7 +696,7 @@ class _MesData:
         # weight x utility per supporter, for the ratio form of rho with points.
         self.sup_wu: np.ndarray | None = None if self.sup_util is None else self.sup_weight * self.sup_util
 
-    @cached_property
+    @_cached
     def overlap(self) -> np.ndarray | None:
         """``overlap[a, b]``: some voter supports both a and b (None: treat all as overlapping)."""
         return _overlap(self.g_starts, self.g_projects, len(self.sup_start) - 1)
@@ -1478,11 +1508,14 @@ class _SmallData:
         vote = order if keep is None else keep[order]  # the votes, grouped by project
         # The voter of each vote: its row in the compressed ballots.
         voters = (np.searchsorted(profile.ballot_starts, vote, side="right") - 1).tolist()
-        cuts = list(accumulate(prep.supporters))
-        spans = list(zip([0, *cuts[:-1]], cuts, strict=True))
+        cuts = list(accumulate(prep.supporters, initial=0))
+        spans = list(pairwise(cuts))
         self.sup_voters = [voters[a:b] for a, b in spans]
         # itemgetter fetches a project's supporters' budgets at C speed (as a tuple).
-        self.gather = [_getter(supporters) for supporters in self.sup_voters]
+        self.gather = [
+            itemgetter(*supporters) if len(supporters) > 1 else _getter(supporters)
+            for supporters in self.sup_voters
+        ]
         self.gather_flags = cast(list[Callable[[list[bool]], Sequence[bool]]], self.gather)
         self.cost = [float(c) for c in prep.cost_int]
         if points is None:
