@@ -448,15 +448,14 @@ def equal_shares(profile: Profile, *, completion: Completion = "none", explain: 
     selected = list(run.selected)
     stages: list[Stage] = ["equal-shares"] * len(selected)
     rejections: dict[int, Rejection] = {}
-    spent = sum(prep.cost_int[j] for j in selected)
-    chosen = set(selected)
     greedy_skipped: dict[int, int] = {}
     if completion == "add1+greedy":
+        spent = sum(prep.cost_int[j] for j in selected)
         extra, _, greedy_skipped = _greedy_fill(prep, selected, prep.budget_int - spent)
         selected += extra
         stages += ["greedy"] * len(extra)
-        chosen.update(extra)
     if explain:
+        chosen = set(selected)
         left = prep.money(prep.budget_int - sum(prep.cost_int[j] for j in selected))
         for j in range(prep.m):
             if j in chosen:
@@ -505,11 +504,11 @@ def _outcome(
         selected=tuple(selected),
         stages=tuple(stages),
         budget=prep.profile.budget,
-        spent=prep.money(sum(prep.cost_int[j] for j in selected)),
+        spent=prep.money(sum(map(prep.cost_int.__getitem__, selected))),
         votes=tuple(prep.supporters),
         scores=tuple(prep.scores),
         shares=dict(shares),
-        rejections=dict(sorted(rejections.items())),
+        rejections=dict(sorted(rejections.items())) if rejections else {},
         per_voter_budget=per_voter_budget,
         increments=increments,
         exact_fallbacks=exact_fallbacks,
@@ -591,7 +590,7 @@ class _Prepared:
     def util_int(self) -> list[int]:
         """Per project, the sum over its supporters of their utility (scaled), exactly."""
         if self.approval:
-            return [c * s for c, s in zip(self.cost_int, self.supporters, strict=True)]
+            return list(map(mul, self.cost_int, self.supporters))
         return list(self.scores)
 
     @_cached
@@ -609,11 +608,12 @@ class _Prepared:
     @_cached
     def start_heap(self) -> list[tuple[float, str, int]]:
         """Every project Equal Shares can fund, keyed by its least possible rho, as a heap."""
-        free = set(self.free)
+        free = self.free
+        least, names, costs = self.least_rho, self.names, self.cost_int
         heap = [
-            (self.least_rho[j], self.names[j], j)
-            for j in range(self.m)
-            if self.supporters[j] > 0 and self.cost_int[j] > 0 and j not in free
+            (least[j], names[j], j)
+            for j, s in enumerate(self.supporters)
+            if s and costs[j] and (not free or j not in free)
         ]
         heapq.heapify(heap)
         return heap
@@ -1507,7 +1507,7 @@ class _SmallData:
         order = np.argsort(projects, kind="stable")
         vote = order if keep is None else keep[order]  # the votes, grouped by project
         # The voter of each vote: its row in the compressed ballots.
-        voters = (np.searchsorted(profile.ballot_starts, vote, side="right") - 1).tolist()
+        voters = np.searchsorted(profile.ballot_starts[1:], vote, side="right").tolist()
         cuts = list(accumulate(prep.supporters, initial=0))
         spans = list(pairwise(cuts))
         self.sup_voters = [voters[a:b] for a, b in spans]
@@ -1516,11 +1516,11 @@ class _SmallData:
             itemgetter(*supporters) if len(supporters) > 1 else _getter(supporters)
             for supporters in self.sup_voters
         ]
-        self.gather_flags = cast(list[Callable[[list[bool]], Sequence[bool]]], self.gather)
+        self.gather_flags = cast("list[Callable[[list[bool]], Sequence[bool]]]", self.gather)
         self.cost = [float(c) for c in prep.cost_int]
         if points is None:
             self.sup_points: list[list[int] | None] = [None] * prep.m
-            self.util = [c * s for c, s in zip(self.cost, prep.supporters, strict=True)]
+            self.util = list(map(mul, self.cost, prep.supporters))
         else:
             pts = points[order].tolist()
             self.sup_points = [pts[a:b] for a, b in spans]
