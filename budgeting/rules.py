@@ -79,7 +79,8 @@ they had left, the total paid), for every project not funded a :class:`Rejection
 supporters; or its supporters had only ``supporters_money`` left when Equal Shares stopped; or
 it did not fit in the ``budget_left`` when greedy reached it), and for Equal Shares the
 per-voter budget of the run that produced the result. Explanation amounts are floats (to
-display); decisions and money totals are exact.
+display); decisions and money totals are exact. ``compute(..., explain=False)`` leaves the
+shares and rejections out (the winners, stages, spend and votes only).
 
 Exactness and speed
 -------------------
