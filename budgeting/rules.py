@@ -118,7 +118,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from itertools import accumulate, compress, islice, pairwise
-from operator import itemgetter, mul, truediv
+from operator import itemgetter, mul, sub, truediv
 from typing import Any, Generic, Literal, TypeVar, cast
 
 import numpy as np
@@ -628,8 +628,9 @@ class _Prepared:
         """Per project, the most any supporter pays at rho = cost / utility (inf: unfundable)."""
         if self.approval:
             return [c / s if s else math.inf for c, s in zip(self.cost_int, self.supporters, strict=True)]
+        top: Sequence[float]
         if self.engine == "lists":
-            top = [max(points) if points else 0.0 for points in self.small.sup_points if points is not None]
+            top = self.small.top
         else:
             d = self.mes
             assert d.sup_util is not None
@@ -1431,7 +1432,10 @@ class _ListWallet(_Wallet):
                 if rest > 0:
                     return cost / rest, rest, doubtful
             return found / cost, None, doubtful
-        # Points: in ratio terms (budget per point), compared with rho.
+        # Points: in ratio terms (budget per point), compared with rho. First a cheaper test:
+        # the poorest supporter can pay the largest share.
+        if min(have) > rho * d.top[j] * (1.0 + TOLERANCE):
+            return rho, util, False
         ratios = list(map(truediv, have, points))
         lowest = min(ratios)
         if lowest > rho * (1.0 + TOLERANCE):
@@ -1475,6 +1479,11 @@ class _ListWallet(_Wallet):
             dues: Sequence[float] = [due] * len(have)
         else:
             dues = [rho * p for p in points]
+            left = list(map(sub, have, dues))
+            if min(left) >= 0.0:  # everyone pays their full share
+                for v, x in zip(voters, left, strict=True):
+                    b[v] = x
+                return (len(voters), 0, sum(dues)) if explain else None
         cutoff = 1.0 - TOLERANCE
         emptied = self.emptied
         short = 0
@@ -1521,10 +1530,13 @@ class _SmallData:
         self.cost = [float(c) for c in prep.cost_int]
         if points is None:
             self.sup_points: list[list[int] | None] = [None] * prep.m
+            self.top: list[float] = []
             self.util = list(map(mul, self.cost, prep.supporters))
         else:
             pts = points[order].tolist()
-            self.sup_points = [pts[a:b] for a, b in spans]
+            by_project = [pts[a:b] for a, b in spans]
+            self.sup_points = list(by_project)
+            self.top = [max(p, default=0) for p in by_project]
             self.util = [float(s) for s in prep.scores]
 
 
