@@ -508,7 +508,7 @@ def _outcome(
         spent=prep.money(sum(map(prep.cost_int.__getitem__, selected))),
         votes=tuple(prep.supporters),
         scores=tuple(prep.scores),
-        shares=dict(shares),
+        shares=dict(shares) if shares else {},
         rejections=dict(sorted(rejections.items())) if rejections else {},
         per_voter_budget=per_voter_budget,
         increments=increments,
@@ -602,7 +602,7 @@ class _Prepared:
         with cost utilities it is its cost, zero, so nobody counts as supporting it and Equal
         Shares ignores it (greedy may still fund it).
         """
-        if self.n == 0 or self.approval:
+        if self.n == 0 or self.approval or 0 not in self.cost_int:
             return []
         return [j for j in self.by_name if self.cost_int[j] == 0 and self.supporters[j] > 0]
 
@@ -1436,13 +1436,15 @@ class _ListWallet(_Wallet):
         # the poorest supporter can pay the largest share.
         if min(have) > rho * d.top[j] * (1.0 + TOLERANCE):
             return rho, util, False
+        # (When everyone can pay, the money exceeds the cost: the two tests never both hold,
+        # so the cheap one goes first.)
+        money = sum(have)
+        if money < cost * (1.0 - TOLERANCE):
+            return None, None, False
         ratios = list(map(truediv, have, points))
         lowest = min(ratios)
         if lowest > rho * (1.0 + TOLERANCE):
             return rho, util, False
-        money = sum(have)
-        if money < cost * (1.0 - TOLERANCE):
-            return None, None, False
         doubtful = money <= cost * (1.0 + TOLERANCE)
         if lowest >= rho:
             return rho, None, doubtful
