@@ -101,8 +101,10 @@ Speed comes from (1) merging identical ballots (they always pay alike), (2) lazy
 recomputes only the projects that could still be best, and only if a supporter of theirs has
 paid since (we precompute which projects share supporters), (3) computing ``rho`` as a "water
 level" over numpy arrays (one gather and one minimum when nobody is short), or, for small
-elections, where numpy's per-call overhead dominates, in plain Python: over classes of voters
-with the same budget held as bitsets (approval) or over lists (points), and (4) for add1, skipping
+elections, where numpy's per-call overhead dominates, in plain Python: over per-voter lists
+(builtins fetch, compare and sum a project's supporters' budgets), or, for approval elections
+with many supporters per project, over classes of voters with the same budget held as bitsets,
+and (4) for add1, skipping
 increments that provably give the same outcome: more money never raises a project's ``rho``,
 which bounds every budget between two runs (:func:`_certify`). An add1 run also stops as soon
 as its spend passes the budget.
@@ -1106,9 +1108,11 @@ class _Wallet:
 
     Three implementations with the same interface: :class:`_ArrayWallet` (numpy, for large
     elections), and for small ones, where numpy's per-call overhead dominates,
-    :class:`_BitWallet` (bitsets, approval) and :class:`_ListWallet` (lists, points). All
-    remember which voters were certainly emptied (charged clearly more than they had): their budget is
-    exactly 0 in exact arithmetic too, which lets ``rho`` be known exactly after they drop out.
+    :class:`_ListWallet` (per-voter lists) and :class:`_BitWallet` (bitsets of voter classes,
+    for approval ballots with many supporters per project); :attr:`_Prepared.engine` chooses.
+    All remember which voters were certainly emptied (charged clearly more than they had):
+    their budget is exactly 0 in exact arithmetic too, which lets ``rho`` be known exactly
+    after they drop out.
     """
 
     def rho(self, j: int) -> tuple[float | None, int | None, bool]:
