@@ -79,7 +79,8 @@ they had left, the total paid), for every project not funded a :class:`Rejection
 supporters; or its supporters had only ``supporters_money`` left when Equal Shares stopped; or
 it did not fit in the ``budget_left`` when greedy reached it), and for Equal Shares the
 per-voter budget of the run that produced the result. Explanation amounts are floats (to
-display); decisions and money totals are exact.
+display); decisions and money totals are exact. ``compute(..., explain=False)`` leaves the
+shares and rejections out (the winners, stages, spend and votes only).
 
 Exactness and speed
 -------------------
@@ -99,8 +100,11 @@ Speed comes from (1) merging identical ballots (they always pay alike), (2) lazy
 ``rho`` only grows within a run, so a heap of last-known values gives lower bounds and each step
 recomputes only the projects that could still be best, and only if a supporter of theirs has
 paid since (we precompute which projects share supporters), (3) computing ``rho`` as a "water
-level" over numpy arrays (one gather and one minimum when nobody is short), or over plain lists
-for small elections, where numpy's per-call overhead dominates, and (4) for add1, skipping
+level" over numpy arrays (one gather and one minimum when nobody is short), or, for small
+elections, where numpy's per-call overhead dominates, in plain Python: over per-voter lists
+(builtins fetch, compare and sum a project's supporters' budgets), or, for approval elections
+with many supporters per project, over classes of voters with the same budget held as bitsets,
+and (4) for add1, skipping
 increments that provably give the same outcome: more money never raises a project's ``rho``,
 which bounds every budget between two runs (:func:`_certify`). An add1 run also stops as soon
 as its spend passes the budget.
@@ -110,14 +114,14 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
-from itertools import pairwise
-from operator import itemgetter
-from typing import Literal, cast
+from itertools import accumulate, compress, islice, pairwise
+from operator import itemgetter, mul, sub, truediv
+from typing import Any, Generic, Literal, TypeVar, cast
 
 import numpy as np
 
@@ -137,8 +141,35 @@ TOLERANCE = 1e-9
 _MAX_DEDUP_CELLS = 40_000_000
 # Precomputing which projects share supporters costs sum(ballot length^2); skip when huge.
 _MAX_OVERLAP_PAIRS = 40_000_000
-# Elections with at most this many votes run on plain lists rather than numpy arrays.
+# Elections with at most this many votes run in plain Python rather than on numpy arrays.
 _SMALL_VOTES = 2_500
+# Small approval elections with more votes than this per project run on bitsets of voter
+# classes rather than on per-voter lists (fewer classes than supporters per project).
+_BITS_VOTES_PER_PROJECT = 50
+# The tests set this to "lists", "bits" or "arrays" to run every election on that wallet.
+_FORCE_ENGINE: Literal["lists", "bits", "arrays"] | None = None
+
+
+_T = TypeVar("_T")
+
+
+class _cached(Generic[_T]):
+    """``functools.cached_property`` without its lock (Python < 3.12 takes one on every first
+    access, which is a measurable share of the time on small elections)."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: object, owner: type | None = None) -> _T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 class ProfileError(ValueError):
@@ -313,7 +344,7 @@ class Profile:
             exact[project] += points
         return np.array(exact, dtype=object)
 
-    @cached_property
+    @_cached
     def _prepared(self) -> _Prepared:
         return _Prepared(self)
 
@@ -388,25 +419,25 @@ def compute(
 ) -> Outcome:
     """The outcome of ``rule`` (``"greedy"`` or ``"equal-shares"``) on ``profile``.
 
-    ``explain=False`` skips the Equal Shares explanation data (``shares`` stays empty and
-    ``supporters_money`` None): the winners alone, as ``pb_outcome`` prints them.
+    ``explain=False`` skips the explanation data (``shares`` and ``rejections`` stay empty):
+    the winners, stages, spend and votes alone, as ``pb_outcome`` prints them.
     """
     if rule == "greedy":
         if completion != "none":
             raise ValueError("Completions apply to Equal Shares only.")
-        return greedy(profile)
+        return greedy(profile, explain=explain)
     if rule == "equal-shares":
         return equal_shares(profile, completion=completion, explain=explain)
     raise ValueError(f"Unknown rule {rule!r}; choose from {', '.join(RULES)}.")
 
 
-def greedy(profile: Profile) -> Outcome:
+def greedy(profile: Profile, *, explain: bool = True) -> Outcome:
     """Greedy by votes: most votes first, skipping projects that no longer fit."""
     prep = profile._prepared
     selected, _left, skipped = _greedy_fill(prep, [], prep.budget_int)
     rejections = {
         j: Rejection(j, "did_not_fit", profile.costs[j], prep.money(left_at))
-        for j, left_at in skipped.items()
+        for j, left_at in (skipped.items() if explain else ())
     }
     return _outcome(prep, "greedy", "none", selected, ["greedy"] * len(selected), {}, rejections)
 
@@ -420,28 +451,28 @@ def equal_shares(profile: Profile, *, completion: Completion = "none", explain: 
     selected = list(run.selected)
     stages: list[Stage] = ["equal-shares"] * len(selected)
     rejections: dict[int, Rejection] = {}
-    spent = sum(prep.cost_int[j] for j in selected)
-    chosen = set(selected)
     greedy_skipped: dict[int, int] = {}
     if completion == "add1+greedy":
+        spent = sum(prep.cost_int[j] for j in selected)
         extra, _, greedy_skipped = _greedy_fill(prep, selected, prep.budget_int - spent)
         selected += extra
         stages += ["greedy"] * len(extra)
-        chosen.update(extra)
-    left = prep.money(prep.budget_int - sum(prep.cost_int[j] for j in selected))
-    for j in range(prep.m):
-        if j in chosen:
-            continue
-        money = run.supporters_money.get(j)
-        cost = profile.costs[j]
-        if j in greedy_skipped:
-            rejections[j] = Rejection(j, "did_not_fit", cost, prep.money(greedy_skipped[j]), money)
-        elif prep.supporters[j] == 0:
-            rejections[j] = Rejection(j, "no_supporters", cost, left)
-        elif prep.cost_int[j] == 0:
-            rejections[j] = Rejection(j, "zero_cost", cost, left)
-        else:
-            rejections[j] = Rejection(j, "supporters_ran_out", cost, left, money)
+    if explain:
+        chosen = set(selected)
+        left = prep.money(prep.budget_int - sum(prep.cost_int[j] for j in selected))
+        for j in range(prep.m):
+            if j in chosen:
+                continue
+            money = run.supporters_money.get(j)
+            cost = profile.costs[j]
+            if j in greedy_skipped:
+                rejections[j] = Rejection(j, "did_not_fit", cost, prep.money(greedy_skipped[j]), money)
+            elif prep.supporters[j] == 0:
+                rejections[j] = Rejection(j, "no_supporters", cost, left)
+            elif prep.cost_int[j] == 0:
+                rejections[j] = Rejection(j, "zero_cost", cost, left)
+            else:
+                rejections[j] = Rejection(j, "supporters_ran_out", cost, left, money)
     return _outcome(
         prep,
         "equal-shares",
@@ -450,7 +481,9 @@ def equal_shares(profile: Profile, *, completion: Completion = "none", explain: 
         stages,
         run.shares,
         rejections,
-        per_voter_budget=_per_voter(prep, run.k) / prep.unit if prep.n else None,
+        per_voter_budget=Fraction(prep.budget_int + run.k * prep.unit * prep.n, prep.n * prep.unit)
+        if prep.n
+        else None,
         increments=increments,
         exact_fallbacks=fallbacks,
     )
@@ -474,11 +507,11 @@ def _outcome(
         selected=tuple(selected),
         stages=tuple(stages),
         budget=prep.profile.budget,
-        spent=prep.money(sum(prep.cost_int[j] for j in selected)),
+        spent=prep.money(sum(map(prep.cost_int.__getitem__, selected))),
         votes=tuple(prep.supporters),
         scores=tuple(prep.scores),
-        shares=dict(shares),
-        rejections=dict(sorted(rejections.items())),
+        shares=dict(shares) if shares else {},
+        rejections=dict(sorted(rejections.items())) if rejections else {},
         per_voter_budget=per_voter_budget,
         increments=increments,
         exact_fallbacks=exact_fallbacks,
@@ -502,45 +535,68 @@ class _Prepared:
         self.names = profile.project_ids
         self.approval = profile.is_approval
         scale = 1
-        for value in (profile.budget, *profile.costs):
-            if value.denominator != 1:
-                scale = scale * value.denominator // math.gcd(scale, value.denominator)
+        denominators = [value.denominator for value in (profile.budget, *profile.costs)]
+        if any(d != 1 for d in denominators):
+            for d in denominators:
+                scale = scale * d // math.gcd(scale, d)
         self.unit = scale
-        self.budget_int = profile.budget.numerator * (scale // profile.budget.denominator)
-        self.cost_int = [c.numerator * (scale // c.denominator) for c in profile.costs]
+        self.budget_int = profile.budget.numerator * (scale // denominators[0])
+        if scale == 1:
+            self.cost_int = [c.numerator for c in profile.costs]
+        else:
+            pairs = zip(profile.costs, denominators[1:], strict=True)
+            self.cost_int = [c.numerator * (scale // d) for c, d in pairs]
         self.supporters = profile.supporter_counts().tolist()
         self.scores = self.supporters if self.approval else profile.scores().tolist()
-        self.by_name = sorted(range(self.m), key=self.names.__getitem__)
+
+    @_cached
+    def by_name(self) -> list[int]:
+        """Project indexes in tie-breaking order (id order)."""
+        return sorted(range(self.m), key=self.names.__getitem__)
 
     def money(self, scaled: int) -> Fraction:
         return Fraction(scaled) if self.unit == 1 else Fraction(scaled, self.unit)
 
-    @cached_property
+    @_cached
     def mes(self) -> _MesData:
         return _MesData(self)
 
-    @cached_property
+    @_cached
+    def bits(self) -> _BitData:
+        return _BitData(self)
+
+    @_cached
     def small(self) -> _SmallData:
         return _SmallData(self)
 
-    @cached_property
-    def use_lists(self) -> bool:
-        # Below this many votes, plain lists beat numpy's per-call overhead.
-        return len(self.profile.ballot_projects) <= _SMALL_VOTES
+    @_cached
+    def engine(self) -> Literal["lists", "bits", "arrays"]:
+        """Which wallet Equal Shares runs on: numpy's per-call overhead dominates on small
+        elections, so those run in plain Python, on per-voter lists, or for approval ballots
+        with many supporters per project, on classes of voters (bitsets)."""
+        if _FORCE_ENGINE is not None and (self.approval or _FORCE_ENGINE != "bits"):
+            return _FORCE_ENGINE
+        votes = len(self.profile.ballot_projects)
+        if votes > _SMALL_VOTES:
+            return "arrays"
+        return "bits" if self.approval and votes > _BITS_VOTES_PER_PROJECT * self.m else "lists"
 
     def wallet(self, per_voter: float) -> _Wallet:
-        if self.use_lists:
+        engine = self.engine
+        if engine == "bits":
+            return _BitWallet(self, per_voter)
+        if engine == "lists":
             return _ListWallet(self, per_voter)
         return _ArrayWallet(self, per_voter)
 
-    @cached_property
+    @_cached
     def util_int(self) -> list[int]:
         """Per project, the sum over its supporters of their utility (scaled), exactly."""
         if self.approval:
-            return [c * s for c, s in zip(self.cost_int, self.supporters, strict=True)]
+            return list(map(mul, self.cost_int, self.supporters))
         return list(self.scores)
 
-    @cached_property
+    @_cached
     def free(self) -> list[int]:
         """Free projects Equal Shares funds before its first step, as pabutools does.
 
@@ -548,18 +604,19 @@ class _Prepared:
         with cost utilities it is its cost, zero, so nobody counts as supporting it and Equal
         Shares ignores it (greedy may still fund it).
         """
-        if self.n == 0 or self.approval:
+        if self.n == 0 or self.approval or 0 not in self.cost_int:
             return []
         return [j for j in self.by_name if self.cost_int[j] == 0 and self.supporters[j] > 0]
 
-    @cached_property
+    @_cached
     def start_heap(self) -> list[tuple[float, str, int]]:
         """Every project Equal Shares can fund, keyed by its least possible rho, as a heap."""
-        free = set(self.free)
+        free = self.free
+        least, names, costs = self.least_rho, self.names, self.cost_int
         heap = [
-            (self.least_rho[j], self.names[j], j)
-            for j in range(self.m)
-            if self.supporters[j] > 0 and self.cost_int[j] > 0 and j not in free
+            (least[j], names[j], j)
+            for j, s in enumerate(self.supporters)
+            if s and costs[j] and (not free or j not in free)
         ]
         heapq.heapify(heap)
         return heap
@@ -568,13 +625,14 @@ class _Prepared:
         """The smallest rho supported project j can ever have: cost / total utility."""
         return Fraction(self.cost_int[j], self.util_int[j])
 
-    @cached_property
+    @_cached
     def first_share(self) -> list[float]:
         """Per project, the most any supporter pays at rho = cost / utility (inf: unfundable)."""
         if self.approval:
             return [c / s if s else math.inf for c, s in zip(self.cost_int, self.supporters, strict=True)]
-        if self.use_lists:
-            top = [max(points) if points else 0.0 for points in self.small.sup_points if points is not None]
+        top: Sequence[float]
+        if self.engine == "lists":
+            top = self.small.top
         else:
             d = self.mes
             assert d.sup_util is not None
@@ -582,23 +640,26 @@ class _Prepared:
             top = [float(d.sup_util[a:b].max()) if b > a else 0.0 for a, b in pairwise(starts)]
         return [r * t if math.isfinite(r) else math.inf for r, t in zip(self.least_rho, top, strict=True)]
 
-    @cached_property
+    @_cached
     def least_rho(self) -> list[float]:
         return [c / u if u else math.inf for c, u in zip(self.cost_int, self.util_int, strict=True)]
 
-    @cached_property
+    @_cached
     def cost_f(self) -> list[float]:
         return [float(c) for c in self.cost_int]
 
-    @cached_property
-    def touches(self) -> list[list[int]] | None:
+    @_cached
+    def touches(self) -> Callable[[int], Sequence[int]] | None:
         """Per project, those sharing a supporter with it (whose rho may change when it is
         paid for); None for "all of them"."""
-        # On small elections recomputing a few rhos costs less than finding which to skip.
-        overlap = None if self.use_lists else self.mes.overlap
+        if self.engine == "bits":
+            return self.bits.touching
+        if self.engine == "lists":
+            return None  # on small elections recomputing a few rhos costs less than finding which
+        overlap = self.mes.overlap
         if overlap is None or overlap.all():
             return None
-        return [np.flatnonzero(row).tolist() for row in overlap]
+        return [np.flatnonzero(row).tolist() for row in overlap].__getitem__
 
 
 class _MesData:
@@ -639,7 +700,7 @@ class _MesData:
         # weight x utility per supporter, for the ratio form of rho with points.
         self.sup_wu: np.ndarray | None = None if self.sup_util is None else self.sup_weight * self.sup_util
 
-    @cached_property
+    @_cached
     def overlap(self) -> np.ndarray | None:
         """``overlap[a, b]``: some voter supports both a and b (None: treat all as overlapping)."""
         return _overlap(self.g_starts, self.g_projects, len(self.sup_start) - 1)
@@ -922,7 +983,7 @@ def _mes_float(prep: _Prepared, k: int, *, explain: bool, stop_above: int | None
         if overlap is None:
             fresh = [False] * m
         else:
-            for j in overlap[chosen]:
+            for j in overlap(chosen):
                 fresh[j] = False
         spent += prep.cost_int[chosen]
         if stop_above is not None and spent > stop_above:
@@ -1031,7 +1092,7 @@ def _certify(prep: _Prepared, run: _Run, k_high: int) -> bool:
             if prep.touches is None:
                 fresh = [False] * prep.m
             else:
-                for j in prep.touches[chosen]:
+                for j in prep.touches(chosen):
                     fresh[j] = False
         remaining = {e[2] for e in heap}
         for j in remaining:
@@ -1045,10 +1106,13 @@ def _certify(prep: _Prepared, run: _Run, k_high: int) -> bool:
 class _Wallet:
     """What every voter (group) has left during one run, and the per-project computations.
 
-    Two implementations with the same interface: :class:`_ArrayWallet` (numpy, for large
-    elections) and :class:`_ListWallet` (plain lists, faster for small ones). Both remember
-    which voters were certainly emptied (charged clearly more than they had): their budget is
-    exactly 0 in exact arithmetic too, which lets ``rho`` be known exactly after they drop out.
+    Three implementations with the same interface: :class:`_ArrayWallet` (numpy, for large
+    elections), and for small ones, where numpy's per-call overhead dominates,
+    :class:`_ListWallet` (per-voter lists) and :class:`_BitWallet` (bitsets of voter classes,
+    for approval ballots with many supporters per project); :attr:`_Prepared.engine` chooses.
+    All remember which voters were certainly emptied (charged clearly more than they had):
+    their budget is exactly 0 in exact arithmetic too, which lets ``rho`` be known exactly
+    after they drop out.
     """
 
     def rho(self, j: int) -> tuple[float | None, int | None, bool]:
@@ -1163,8 +1227,166 @@ def _water_level(x: np.ndarray, weight: np.ndarray, total: float, target: float)
     return float(levels[fits[0]]) if len(fits) else float(x[-1])
 
 
+class _BitWallet(_Wallet):
+    """Bitsets of voters (Python ints), for small approval elections: no numpy, no per-voter loop.
+
+    Voters are kept in classes: a bitset of the voters with the same budget, who behave alike
+    for every project (in no particular order), plus one bitset ``gone`` of the voters
+    certainly emptied (charged clearly more than they had: budget exactly 0 in exact
+    arithmetic too). There is one class at the start; paying for a project splits the classes
+    it touches into its supporters and the others. A project's supporters in a class are
+    counted with one ``&`` and ``bit_count``, so a step costs (classes x projects) word
+    operations, whatever the number of voters. Cost utilities only: every supporter of a
+    project has the same utility, its cost, so "ratios" are budgets, compared with the full
+    share ``rho x cost``.
+    """
+
+    def __init__(self, prep: _Prepared, per_voter: float) -> None:
+        self.prep = prep
+        self.d = prep.bits
+        self.masks = [(1 << prep.n) - 1]
+        self.budgets = [per_voter]
+        self.gone = 0
+
+    def money(self, j: int) -> float:
+        sup = self.d.sup[j]
+        return sum(map(mul, self.budgets, [(mask & sup).bit_count() for mask in self.masks]))
+
+    def rho(self, j: int) -> tuple[float | None, int | None, bool]:
+        # The same computation as _ArrayWallet.rho, over the classes holding supporters.
+        d = self.d
+        sup = d.sup[j]
+        budgets = self.budgets
+        if not budgets:
+            return None, None, False  # everyone was emptied
+        cost = d.cost[j]
+        util = self.prep.util_int[j]
+        rho = cost / d.util[j]
+        due = rho * cost
+        gone = (self.gone & sup).bit_count()
+        # Shortcuts from the budgets alone: everyone can pay the full share with room to
+        # spare, or even the richest could not raise the cost together.
+        if not gone and min(budgets) > due * (1.0 + TOLERANCE):
+            return rho, util, False
+        if (d.count[j] - gone) * max(budgets) * (1.0 + 1e-12) < cost * (1.0 - TOLERANCE):
+            return None, None, False
+        counts = [(mask & sup).bit_count() for mask in self.masks]
+        parts = [(b, c) for b, c in zip(budgets, counts, strict=True) if c]
+        if not parts:
+            return None, None, False  # every supporter was emptied
+        lowest = 0.0 if gone else min(parts)[0]
+        if lowest > due * (1.0 + TOLERANCE):
+            return rho, util, False
+        money = sum(map(mul, budgets, counts))
+        if money < cost * (1.0 - TOLERANCE):
+            return None, None, False
+        doubtful = money <= cost * (1.0 + TOLERANCE)
+        if lowest >= due:
+            return rho, None, doubtful
+        # Water level: those below it pay all they have (the emptied: nothing); the first
+        # class, by budget, that can pay the level fixes it.
+        parts.sort()
+        paid, left, found = 0.0, d.count[j] - gone, parts[-1][0] / cost
+        for b, c in parts:
+            level = (cost - paid) / (left * cost)
+            if level * cost <= b:
+                found = level
+                break
+            paid += b * c
+            left -= c
+        # Exact when every supporter who cannot pay the full share was certainly emptied.
+        if gone and parts[0][0] > found * cost * (1.0 + TOLERANCE):
+            rest = util - gone * self.prep.cost_int[j]
+            if rest > 0:
+                return cost / rest, rest, doubtful
+        return found, None, doubtful
+
+    def pay(self, j: int, rho: float, explain: bool) -> tuple[float, float, float] | None:
+        sup = self.d.sup[j]
+        due = rho * self.d.cost[j]
+        cutoff = due * (1.0 - TOLERANCE)
+        masks, budgets = self.masks, self.budgets
+        full = 0
+        short = (self.gone & sup).bit_count() if explain else 0  # they pay all they have: 0
+        total = 0.0
+        dropped = False
+        for i in [i for i, mask in enumerate(masks) if mask & sup]:
+            mask = masks[i]
+            inside = mask & sup
+            b = budgets[i]
+            if b >= due:
+                if inside != mask:  # split: the others keep their budget in a class of their own
+                    masks.append(mask ^ inside)
+                    budgets.append(b)
+                masks[i] = inside
+                budgets[i] = b - due
+                if explain:
+                    c = inside.bit_count()
+                    full += c
+                    total += due * c
+                continue
+            if b < cutoff:  # certainly emptied
+                masks[i] = mask ^ inside
+                dropped |= inside == mask
+                self.gone |= inside
+            else:  # pays all it has, which is within the tolerance of the share
+                if inside != mask:
+                    masks.append(mask ^ inside)
+                    budgets.append(b)
+                masks[i] = inside
+                budgets[i] = 0.0
+            if explain:
+                c = inside.bit_count()
+                short += c
+                total += b * c
+        if dropped:
+            self.budgets = [b for b, mask in zip(budgets, masks, strict=True) if mask]
+            self.masks = [mask for mask in masks if mask]
+        return (full, short, total) if explain else None
+
+
+class _BitData:
+    """Per project, its supporters as a bitset of voters (for :class:`_BitWallet`).
+
+    ``sup[j]`` has bit v set when voter v approves j; ``count[j]`` is their number.
+    """
+
+    def __init__(self, prep: _Prepared) -> None:
+        profile = prep.profile
+        n, m = prep.n, prep.m
+        width = (n + 7) // 8 * 8
+        voter = np.repeat(np.arange(n), np.diff(profile.ballot_starts))
+        self.sup = _bitsets(voter + profile.ballot_projects * width, m, width)
+        self.count = prep.supporters
+        self.cost = [float(c) for c in prep.cost_int]
+        self.util = [c * s for c, s in zip(self.cost, prep.supporters, strict=True)]
+        self._touching: dict[int, list[int]] = {}
+
+    def touching(self, j: int) -> list[int]:
+        """The projects sharing a supporter with j (computed when first asked)."""
+        found = self._touching.get(j)
+        if found is None:
+            sup = self.sup[j]
+            found = self._touching[j] = [k for k, other in enumerate(self.sup) if other & sup]
+        return found
+
+
+def _bitsets(cells: np.ndarray, rows: int, width: int) -> list[int]:
+    """Python-int bitsets: row r has bit b set for every cell r * width + b."""
+    flat = np.zeros(rows * width, dtype=bool)
+    flat[cells] = True
+    raw = np.packbits(flat, bitorder="little").tobytes()
+    size = width // 8
+    return [int.from_bytes(raw[r * size : (r + 1) * size], "little") for r in range(rows)]
+
+
 class _ListWallet(_Wallet):
-    """Plain Python lists, one budget per voter (no merging): less overhead on small data."""
+    """Plain Python lists, one budget per voter, for small elections.
+
+    A project's supporters' budgets are fetched with an ``itemgetter`` and the minimum, sum
+    and sort run at C speed; only the water level walks through those who cannot pay the
+    full share, skipping those with nothing left.
+    """
 
     def __init__(self, prep: _Prepared, per_voter: float) -> None:
         self.prep = prep
@@ -1176,6 +1398,7 @@ class _ListWallet(_Wallet):
         return sum(self.d.gather[j](self.budgets))
 
     def rho(self, j: int) -> tuple[float | None, int | None, bool]:
+        # The same computation as _ArrayWallet.rho.
         d = self.d
         have = d.gather[j](self.budgets)
         cost = d.cost[j]
@@ -1184,37 +1407,67 @@ class _ListWallet(_Wallet):
         points = d.sup_points[j]
         if points is None:
             # Cost utilities: compare budgets with the full share rho * cost directly.
-            ratios, due = have, rho * cost
-            weights: Sequence[float] = [cost] * len(have)
-        else:
-            ratios, due = [x / p for x, p in zip(have, points, strict=True)], rho
-            weights = points
-        lowest = min(ratios)
-        if lowest > due * (1.0 + TOLERANCE):
+            due = rho * cost
+            lowest = min(have)
+            if lowest > due * (1.0 + TOLERANCE):
+                return rho, util, False
+            money = sum(have)
+            if money < cost * (1.0 - TOLERANCE):
+                return None, None, False
+            doubtful = money <= cost * (1.0 + TOLERANCE)
+            if lowest >= due:
+                return rho, None, doubtful
+            # Water level, in budget terms: below it, supporters pay all they have.
+            ordered = sorted(have)
+            start = bisect_right(ordered, 0.0)  # those with nothing left pay nothing
+            paid, left, found = 0.0, len(ordered) - start, ordered[-1]
+            for x in islice(ordered, start, None):
+                level = (cost - paid) / left
+                if level <= x:
+                    found = level
+                    break
+                paid += x
+                left -= 1
+            low = bisect_right(ordered, found * (1.0 + TOLERANCE))
+            gone = sum(d.gather_flags[j](self.emptied)) if low else 0
+            # Exact when those who cannot pay the full share were all certainly emptied.
+            if gone and low == gone:
+                rest = util - gone * self.prep.cost_int[j]
+                if rest > 0:
+                    return cost / rest, rest, doubtful
+            return found / cost, None, doubtful
+        # Points: in ratio terms (budget per point), compared with rho. First a cheaper test:
+        # the poorest supporter can pay the largest share.
+        if min(have) > rho * d.top[j] * (1.0 + TOLERANCE):
             return rho, util, False
+        # (When everyone can pay, the money exceeds the cost: the two tests never both hold,
+        # so the cheap one goes first.)
         money = sum(have)
         if money < cost * (1.0 - TOLERANCE):
             return None, None, False
+        ratios = list(map(truediv, have, points))
+        lowest = min(ratios)
+        if lowest > rho * (1.0 + TOLERANCE):
+            return rho, util, False
         doubtful = money <= cost * (1.0 + TOLERANCE)
-        if lowest >= due:
+        if lowest >= rho:
             return rho, None, doubtful
-        # Water level in ratio terms (budget per unit of utility): sort, first who can pay.
-        scale = cost if points is None else 1.0
-        paid, util_left, found = 0.0, d.util[j], max(ratios) / scale
-        for ratio, x, u in sorted(zip(ratios, have, weights, strict=True)):
+        ordered_parts = sorted(zip(ratios, have, points, strict=True))
+        paid, util_left, found = 0.0, d.util[j], ordered_parts[-1][0]
+        for ratio, x, u in ordered_parts:
             level = (cost - paid) / util_left
-            if level <= ratio / scale:
+            if level <= ratio:
                 found = level
                 break
             paid += x
             util_left -= u
         emptied = d.gather_flags[j](self.emptied)
         if any(emptied):
-            limit = found * scale * (1.0 + TOLERANCE)
+            limit = found * (1.0 + TOLERANCE)
             if all(e or r > limit for e, r in zip(emptied, ratios, strict=True)):
-                left = util - round(sum(u for e, u in zip(emptied, weights, strict=True) if e))
-                if left > 0:
-                    return cost / left, left, doubtful
+                left_util = util - round(sum(compress(points, emptied)))
+                if left_util > 0:
+                    return cost / left_util, left_util, doubtful
         return found, None, doubtful
 
     def pay(self, j: int, rho: float, explain: bool) -> tuple[float, float, float] | None:
@@ -1223,7 +1476,20 @@ class _ListWallet(_Wallet):
         voters = d.sup_voters[j]
         points = d.sup_points[j]
         have = d.gather[j](b)
-        dues = [rho * d.cost[j]] * len(have) if points is None else [rho * p for p in points]
+        if points is None:
+            due = rho * d.cost[j]
+            if min(have) >= due:  # everyone pays the full share (the common case)
+                for v, x in zip(voters, have, strict=True):
+                    b[v] = x - due
+                return (len(voters), 0, due * len(voters)) if explain else None
+            dues: Sequence[float] = [due] * len(have)
+        else:
+            dues = [rho * p for p in points]
+            left = list(map(sub, have, dues))
+            if min(left) >= 0.0:  # everyone pays their full share
+                for v, x in zip(voters, left, strict=True):
+                    b[v] = x
+                return (len(voters), 0, sum(dues)) if explain else None
         cutoff = 1.0 - TOLERANCE
         emptied = self.emptied
         short = 0
@@ -1248,25 +1514,35 @@ class _SmallData:
         profile = prep.profile
         self.n = prep.n
         projects = profile.ballot_projects
-        voter = np.repeat(np.arange(prep.n), np.diff(profile.ballot_starts))
         points = profile.ballot_points
-        if points is not None:
-            keep = points > 0
-            projects, voter, points = projects[keep], voter[keep], points[keep]
+        if points is not None and not points.all():
+            keep = np.flatnonzero(points)  # zero points is no support
+            projects, points = projects[keep], points[keep]
+        else:
+            keep = None
         order = np.argsort(projects, kind="stable")
-        cuts = np.cumsum(np.bincount(projects, minlength=prep.m)).tolist()
-        voters = voter[order].tolist()
-        self.sup_voters = [voters[a:b] for a, b in zip([0, *cuts[:-1]], cuts, strict=True)]
+        vote = order if keep is None else keep[order]  # the votes, grouped by project
+        # The voter of each vote: its row in the compressed ballots.
+        voters = np.searchsorted(profile.ballot_starts[1:], vote, side="right").tolist()
+        cuts = list(accumulate(prep.supporters, initial=0))
+        spans = list(pairwise(cuts))
+        self.sup_voters = [voters[a:b] for a, b in spans]
         # itemgetter fetches a project's supporters' budgets at C speed (as a tuple).
-        self.gather = [_getter(supporters) for supporters in self.sup_voters]
-        self.gather_flags = cast(list[Callable[[list[bool]], Sequence[bool]]], self.gather)
+        self.gather = [
+            itemgetter(*supporters) if len(supporters) > 1 else _getter(supporters)
+            for supporters in self.sup_voters
+        ]
+        self.gather_flags = cast("list[Callable[[list[bool]], Sequence[bool]]]", self.gather)
         self.cost = [float(c) for c in prep.cost_int]
         if points is None:
-            self.sup_points: list[list[float] | None] = [None] * prep.m
-            self.util = [float(c) * s for c, s in zip(prep.cost_int, prep.supporters, strict=True)]
+            self.sup_points: list[list[int] | None] = [None] * prep.m
+            self.top: list[float] = []
+            self.util = list(map(mul, self.cost, prep.supporters))
         else:
-            pts = points[order].astype(np.float64).tolist()
-            self.sup_points = [pts[a:b] for a, b in zip([0, *cuts[:-1]], cuts, strict=True)]
+            pts = points[order].tolist()
+            by_project = [pts[a:b] for a, b in spans]
+            self.sup_points = list(by_project)
+            self.top = [max(p, default=0) for p in by_project]
             self.util = [float(s) for s in prep.scores]
 
 

@@ -134,9 +134,18 @@ def random_profile(seed: int, *, cumulative: bool) -> Profile:
     )
 
 
+@pytest.fixture(params=["lists", "bits", "arrays"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run on every kind of wallet: these small elections get per-voter lists, approval
+    elections with many supporters per project bitsets of voter classes (approval only:
+    cumulative ones stay on lists), and large elections numpy arrays."""
+    monkeypatch.setattr(rules, "_FORCE_ENGINE", request.param)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("cumulative", [False, True], ids=["approval", "cumulative"])
 @pytest.mark.parametrize("seed", range(40))
-def test_random_elections_agree_with_pabutools(seed: int, cumulative: bool) -> None:
+def test_random_elections_agree_with_pabutools(seed: int, cumulative: bool, engine: str) -> None:
     profile = random_profile(seed, cumulative=cumulative)
     instance, their_profile = oracle.from_profile(profile)
     for rule, completion in COMBOS:
@@ -146,9 +155,10 @@ def test_random_elections_agree_with_pabutools(seed: int, cumulative: bool) -> N
 
 @pytest.mark.parametrize("cumulative", [False, True], ids=["approval", "cumulative"])
 @pytest.mark.parametrize("seed", range(40))
-def test_float_and_exact_engines_agree(seed: int, cumulative: bool) -> None:
+def test_float_and_exact_engines_agree(seed: int, cumulative: bool, engine: str) -> None:
     profile = random_profile(seed, cumulative=cumulative)
     prep = profile._prepared
+    assert prep.engine == ("lists" if cumulative and engine == "bits" else engine)
     for k in (0, 3, 10):
         exact = rules._mes_exact(prep, k, explain=True, stop_above=None)
         try:
@@ -164,7 +174,7 @@ def test_float_and_exact_engines_agree(seed: int, cumulative: bool) -> None:
 @pytest.mark.parametrize("cumulative", [False, True], ids=["approval", "cumulative"])
 @pytest.mark.parametrize("seed", range(40))
 def test_skipping_increments_never_changes_the_add1_outcome(
-    seed: int, cumulative: bool, monkeypatch: pytest.MonkeyPatch
+    seed: int, cumulative: bool, engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     profile = random_profile(seed, cumulative=cumulative)
     skipping = compute(profile, "equal-shares", "add1")
