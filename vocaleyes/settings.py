@@ -249,6 +249,10 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+if REDIS_URL and TESTING:
+    # Test processes running side by side (pytest-xdist) share one Redis database: each keeps
+    # its keys apart, so one clearing its cache signs nobody out in another.
+    CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 # Sessions: with Redis (production) a signed-in request reads its session from the cache and
 # touches the database only on a miss; every write still goes to both, so a restart of Redis
 # signs nobody out. Without Redis the cache is each process's own memory, which would keep a

@@ -23,12 +23,11 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.test import Client, override_settings
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, clear_cache
 from vocaleyes.models import User
 
 pytestmark = pytest.mark.django_db
@@ -197,9 +196,9 @@ def link_in(body: object) -> str:
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 # --- Pages anyone can open --------------------------------------------------------------------
