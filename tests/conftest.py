@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 from conversations.models import Conversation, Organisation, OrganisationRole
@@ -26,13 +26,14 @@ PASSWORD = "correct-horse-battery-staple"
 def clear_cache() -> None:
     """Empty this test process's cache. On Redis (CI's Postgres run) only its own keys go: the
     test processes share one Redis database, and FLUSHDB would sign another one's people out."""
-    if isinstance(cache, RedisCache):
-        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
-        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+    backend = caches["default"]  # the backend itself: ``cache`` is a proxy to it
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+        keys = list(client.scan_iter(match=f"{backend.key_prefix}:*"))
         if keys:
             client.delete(*keys)
     else:
-        cache.clear()
+        backend.clear()
 
 
 def make_user(email: str, name: str, **extra: Any) -> User:
