@@ -120,7 +120,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from itertools import accumulate, compress, islice, pairwise
-from operator import itemgetter, mul, sub, truediv
+from operator import attrgetter, itemgetter, mul, sub, truediv
 from typing import Any, Generic, Literal, TypeVar, cast
 
 import numpy as np
@@ -148,6 +148,9 @@ _SMALL_VOTES = 2_500
 _BITS_VOTES_PER_PROJECT = 50
 # The tests set this to "lists", "bits" or "arrays" to run every election on that wallet.
 _FORCE_ENGINE: Literal["lists", "bits", "arrays"] | None = None
+# Equal Shares without completion or explanation runs small elections through the fused
+# :func:`_equal_shares_small` (the tests switch it off to compare with the general path).
+_FUSED = True
 
 
 _T = TypeVar("_T")
@@ -446,6 +449,10 @@ def equal_shares(profile: Profile, *, completion: Completion = "none", explain: 
     """The Method of Equal Shares with the given completion (see the module docstring)."""
     if completion not in COMPLETIONS:
         raise ValueError(f"Unknown completion {completion!r}; choose from {', '.join(COMPLETIONS)}.")
+    if completion == "none" and not explain and _FUSED and _FORCE_ENGINE in (None, "lists"):
+        fused = _equal_shares_small(profile)
+        if fused is not None:
+            return fused
     prep = profile._prepared
     run, increments, fallbacks = (_mes_once if completion == "none" else _mes_add1)(prep, explain)
     selected = list(run.selected)
@@ -1546,11 +1553,249 @@ class _SmallData:
             self.util = [float(s) for s in prep.scores]
 
 
+_numerator = attrgetter("numerator")
+_denominator = attrgetter("denominator")
+
+
 def _getter(indexes: list[int]) -> Callable[[list[float]], Sequence[float]]:
     if len(indexes) == 1:
         only = indexes[0]
         return lambda values: (values[only],)
     return itemgetter(*indexes) if indexes else lambda values: ()
+
+
+def _equal_shares_small(profile: Profile) -> Outcome | None:
+    """Equal Shares without completion or explanation on a small election, in one function.
+
+    The same algorithm and float decisions as :func:`_mes_float` on a :class:`_ListWallet`
+    (heap of lower bounds, water level, exactness bookkeeping), fused so that preparation and
+    run are plain Python over local lists: no :class:`_Prepared`, no wallet object, no
+    method calls or attribute lookups in the loop, and only the few numpy calls that group
+    the votes by project. On elections of a few hundred votes that overhead was most of the
+    time.
+
+    Returns None when it cannot decide for sure (a near tie whose ``rho`` is not known
+    exactly, or money within the tolerance of a cost) or the election is outside its scope
+    (fractional money, free projects, no voters, too many votes): the general path then
+    computes the outcome, redoing the run in exact fractions if need be.
+    """
+    starts, projects, points = profile.ballot_starts, profile.ballot_projects, profile.ballot_points
+    n = len(starts) - 1
+    budget = profile.budget
+    costs = profile.costs
+    if n == 0 or not 0 < len(projects) <= _SMALL_VOTES or budget.denominator != 1:
+        return None
+    cost_int = list(map(_numerator, costs))
+    if 0 in cost_int or max(map(_denominator, costs)) != 1:
+        return None
+    m = len(cost_int)
+
+    # Supporters of each project (voter indexes), and their points, as Python lists.
+    scored = points
+    if points is not None and not points.all():
+        keep = np.flatnonzero(points)  # zero points is no support (the voter still counts)
+        projects, points = projects[keep], points[keep]
+        if not len(keep):
+            return None
+        order = np.argsort(projects, kind="stable")  # the votes kept, by project
+        sup_all = np.searchsorted(starts[1:], keep[order], side="right").tolist()
+    else:
+        order = np.argsort(projects, kind="stable")  # the votes, by project
+        # The voter of each vote: its row in the compressed ballots.
+        sup_all = np.searchsorted(starts[1:], order, side="right").tolist()
+    counts = np.bincount(projects, minlength=m).tolist()
+    cuts = list(pairwise(accumulate(counts, initial=0)))
+    sup = [sup_all[a:b] for a, b in cuts]
+    gather: list[Callable[[list[Any]], Sequence[Any]]] = [
+        itemgetter(*g) if len(g) > 1 else _getter(g) for g in sup
+    ]
+    cost_f = [float(c) for c in cost_int]
+    if points is None:
+        utl: list[list[int]] = []
+        scores = counts
+        util_int = list(map(mul, cost_int, counts))
+        least = [1.0 / c if c else math.inf for c in counts]  # cost / (cost x supporters)
+        first = [c / s if s else math.inf for c, s in zip(cost_f, counts, strict=True)]
+    else:
+        pts_all = points[order].tolist()
+        utl = [pts_all[a:b] for a, b in cuts]
+        util_int = list(map(sum, utl))
+        scores = util_int if scored is points else profile.scores().tolist()
+        least = [c / u if u else math.inf for c, u in zip(cost_int, util_int, strict=True)]
+        # An upper bound of the full share of any supporter: rho x the most points anyone gave
+        # (cheaper than each project's own maximum; the bound only serves the shortcuts).
+        top = float(points.max())
+        first = [r * top for r in least]
+
+    per_voter = budget.numerator / n
+    upper = 1.0 + TOLERANCE
+    lower = 1.0 - TOLERANCE
+    names = profile.project_ids
+    bud = [per_voter] * n
+    emptied = [False] * n
+
+    def rho_cost(j: int) -> tuple[float | None, int | None, bool]:
+        # _ListWallet.rho with cost utilities: budgets against the full share rho x cost.
+        have = gather[j](bud)
+        due = first[j]
+        lowest = min(have)
+        if lowest > due * upper:
+            return least[j], util_int[j], False
+        cost = cost_f[j]
+        money = sum(have)
+        if money < cost * lower:
+            return None, None, False
+        doubtful = money <= cost * upper
+        if lowest >= due:
+            return least[j], None, doubtful
+        ordered = sorted(have)
+        start = bisect_right(ordered, 0.0)  # those with nothing left pay nothing
+        paid, left, found = 0.0, len(ordered) - start, ordered[-1]
+        for x in islice(ordered, start, None):
+            level = (cost - paid) / left
+            if level <= x:
+                found = level
+                break
+            paid += x
+            left -= 1
+        low = bisect_right(ordered, found * upper)
+        gone = sum(gather[j](emptied)) if low else 0
+        if gone and low == gone:  # exact: those who cannot pay were all certainly emptied
+            rest = util_int[j] - gone * cost_int[j]
+            if rest > 0:
+                return cost / rest, rest, doubtful
+        return found / cost, None, doubtful
+
+    def rho_points(j: int) -> tuple[float | None, int | None, bool]:
+        # _ListWallet.rho with points: budget per point against rho.
+        have = gather[j](bud)
+        rho = least[j]
+        if min(have) > first[j] * upper:  # even the largest share fits with room to spare
+            return rho, util_int[j], False
+        cost = cost_f[j]
+        money = sum(have)
+        if money < cost * lower:
+            return None, None, False
+        p = utl[j]
+        ratios = list(map(truediv, have, p))
+        lowest = min(ratios)
+        if lowest > rho * upper:
+            return rho, util_int[j], False
+        doubtful = money <= cost * upper
+        if lowest >= rho:
+            return rho, None, doubtful
+        parts = sorted(zip(ratios, have, p, strict=True))
+        paid, util_left, found = 0.0, float(util_int[j]), parts[-1][0]
+        for ratio, x, u in parts:
+            level = (cost - paid) / util_left
+            if level <= ratio:
+                found = level
+                break
+            paid += x
+            util_left -= u
+        flags = gather[j](emptied)
+        if any(flags):
+            limit = found * upper
+            if all(e or r > limit for e, r in zip(flags, ratios, strict=True)):
+                rest = util_int[j] - sum(compress(p, flags))
+                if rest > 0:
+                    return cost / rest, rest, doubtful
+        return found, None, doubtful
+
+    rho = rho_cost if points is None else rho_points
+    heap = [(least[j], names[j], j) for j in range(m) if counts[j]]
+    heapq.heapify(heap)
+    # Before anyone pays, least[j] is exact for a project whose supporters all have room.
+    fresh = [share * upper < per_voter for share in first]
+    exact_util: list[int | None] = [u if ok else None for u, ok in zip(util_int, fresh, strict=True)]
+    doubtful = [False] * m
+    selected: list[int] = []
+    heappop, heappush = heapq.heappop, heapq.heappush
+    while heap:
+        best = math.inf
+        held: list[tuple[float, str, int]] = []
+        while heap and heap[0][0] <= best * upper:
+            entry = heappop(heap)
+            j = entry[2]
+            if not fresh[j]:
+                value, exact, doubt = rho(j)
+                fresh[j] = True
+                if value is not None:  # else unaffordable now, so for the rest of the run
+                    exact_util[j], doubtful[j] = exact, doubt
+                    heappush(heap, (value, names[j], j))
+                continue
+            if not held:
+                best = entry[0]
+            held.append(entry)
+        if not held:
+            break
+        if len(held) == 1 or held[1][0] > best * upper:
+            chosen = held[0][2]
+            if doubtful[chosen]:
+                return None
+            value = best
+            for entry in held[1:]:
+                heappush(heap, entry)
+        else:  # a near tie: settle it exactly, if every rho involved is known exactly
+            near = [e[2] for e in held if e[0] <= best * upper]
+            exact_rho: dict[int, Fraction] = {}
+            for j in near:
+                util_j = exact_util[j]
+                if doubtful[j] or util_j is None:
+                    return None
+                exact_rho[j] = Fraction(cost_int[j], util_j)
+            chosen = min(near, key=lambda j: (exact_rho[j], names[j]))
+            value = 0.0
+            for entry in held:
+                if entry[2] == chosen:
+                    value = entry[0]
+                else:
+                    heappush(heap, entry)
+        # _ListWallet.pay: each supporter pays rho x utility, or all they have if less.
+        g = sup[chosen]
+        have = gather[chosen](bud)
+        if points is None:
+            due = value * cost_f[chosen]
+            if min(have) >= due:  # everyone pays the full share (the common case)
+                for v, x in zip(g, have, strict=True):
+                    bud[v] = x - due
+            else:
+                for v, x in zip(g, have, strict=True):
+                    if x >= due:
+                        bud[v] = x - due
+                    else:
+                        bud[v] = 0.0
+                        if x < due * lower:
+                            emptied[v] = True
+        else:
+            p = utl[chosen]
+            after = [x - value * u for x, u in zip(have, p, strict=True)]
+            if min(after) >= 0.0:  # everyone pays their full share
+                for v, x in zip(g, after, strict=True):
+                    bud[v] = x
+            else:
+                for v, x, y in zip(g, have, [value * u for u in p], strict=True):
+                    if x >= y:
+                        bud[v] = x - y
+                    else:
+                        bud[v] = 0.0
+                        if x < y * lower:
+                            emptied[v] = True
+        selected.append(chosen)
+        fresh = [False] * m
+    stage: Stage = "equal-shares"
+    stages = (stage,) * len(selected)
+    return Outcome(
+        rule="equal-shares",
+        completion="none",
+        selected=tuple(selected),
+        stages=stages,
+        budget=budget,
+        spent=Fraction(sum(map(cost_int.__getitem__, selected))),
+        votes=tuple(counts),
+        scores=tuple(scores),
+        per_voter_budget=Fraction(budget.numerator, n),
+    )
 
 
 def _mes_exact(prep: _Prepared, k: int, *, explain: bool, stop_above: int | None) -> _Run:
