@@ -1710,22 +1710,28 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
     exact_util: list[int | None] = [u if ok else None for u, ok in zip(util_int, fresh, strict=True)]
     doubtful = [False] * m
     selected: list[int] = []
-    heappop, heappush = heapq.heappop, heapq.heappush
+    heappop, heappush, heapreplace = heapq.heappop, heapq.heappush, heapq.heapreplace
     while heap:
-        best = math.inf
+        best = limit = math.inf
         held: list[tuple[float, str, int]] = []
-        while heap and heap[0][0] <= best * upper:
-            entry = heappop(heap)
+        while heap:
+            entry = heap[0]
+            if entry[0] > limit:
+                break
             j = entry[2]
-            if not fresh[j]:
+            if not fresh[j]:  # recompute in place: its rho can only have grown
                 value, exact, doubt = rho(j)
                 fresh[j] = True
-                if value is not None:  # else unaffordable now, so for the rest of the run
+                if value is None:  # unaffordable now, so for the rest of the run
+                    heappop(heap)
+                else:
                     exact_util[j], doubtful[j] = exact, doubt
-                    heappush(heap, (value, names[j], j))
+                    heapreplace(heap, (value, entry[1], j))
                 continue
+            heappop(heap)
             if not held:
                 best = entry[0]
+                limit = best * upper
             held.append(entry)
         if not held:
             break
@@ -1757,8 +1763,8 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
         if points is None:
             due = value * cost_f[chosen]
             if min(have) >= due:  # everyone pays the full share (the common case)
-                for v, x in zip(g, have, strict=True):
-                    bud[v] = x - due
+                for v in g:
+                    bud[v] -= due
             else:
                 for v, x in zip(g, have, strict=True):
                     if x >= due:
@@ -1769,11 +1775,14 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
                             emptied[v] = True
         else:
             p = utl[chosen]
-            after = [x - value * u for x, u in zip(have, p, strict=True)]
-            if min(after) >= 0.0:  # everyone pays their full share
-                for v, x in zip(g, after, strict=True):
-                    bud[v] = x
+            for v, x, u in zip(g, have, p, strict=True):  # everyone pays their full share...
+                y = x - value * u
+                if y < 0.0:
+                    break
+                bud[v] = y
             else:
+                y = 0.0
+            if y < 0.0:  # ...but one cannot: start again from what they had
                 for v, x, y in zip(g, have, [value * u for u in p], strict=True):
                     if x >= y:
                         bud[v] = x - y
