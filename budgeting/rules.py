@@ -1735,15 +1735,13 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
             held.append(entry)
         if not held:
             break
-        if len(held) == 1 or held[1][0] > best * upper:
+        if len(held) == 1:  # (held: every entry within the tolerance of the best)
             chosen = held[0][2]
             if doubtful[chosen]:
                 return None
             value = best
-            for entry in held[1:]:
-                heappush(heap, entry)
         else:  # a near tie: settle it exactly, if every rho involved is known exactly
-            near = [e[2] for e in held if e[0] <= best * upper]
+            near = [e[2] for e in held]
             exact_rho: dict[int, Fraction] = {}
             for j in near:
                 util_j = exact_util[j]

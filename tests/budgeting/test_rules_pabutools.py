@@ -237,6 +237,32 @@ def _fields(profile: Profile) -> dict[str, Any]:
     }
 
 
+@pytest.mark.parametrize("cumulative", [False, True], ids=["approval", "cumulative"])
+def test_rho_is_known_exactly_once_a_short_supporter_was_emptied(
+    cumulative: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 6 voters, 20 each. A (60; v1-v4) goes first at rho 1/4: v1-v4 keep 5. B (40; v1, v5, v6)
+    # is next: v1 pays her 5, v5 and v6 17.5 each, so v1 is certainly emptied. C (4; v1, v2)
+    # then costs v2 all of it: rho 1 exactly (cost / v2's utility), which the float engines
+    # know from v1 having been emptied, without falling back to fractions. With points equal to
+    # the costs, cumulative ballots give the same utilities.
+    costs = [60, 40, 4]
+    ballots: list[Any] = [[0, 1, 2], [0, 2], [0], [0], [1], [1]]
+    if cumulative:
+        ballots = [{j: costs[j] for j in b} for b in ballots]
+    profile = Profile.from_ballots(budget=120, project_ids=["A", "B", "C"], costs=costs, ballots=ballots)
+    instance, their_profile = oracle.from_profile(profile)
+    assert oracle.outcome(instance, their_profile, "equal-shares") == ["A", "B", "C"]
+    fused = rules._equal_shares_small(Profile(**_fields(profile)))
+    assert fused is not None
+    assert [profile.project_ids[j] for j in fused.selected] == ["A", "B", "C"]
+    monkeypatch.setattr(rules, "_FUSED", False)
+    general = compute(Profile(**_fields(profile)), "equal-shares")
+    assert general.exact_fallbacks == 0
+    assert general.selected == fused.selected
+    assert general.shares[2].rho == pytest.approx(1.0)
+
+
 def test_a_tie_floats_cannot_settle_is_settled_exactly() -> None:
     # 6 voters, 20 each. R (60) is approved by v1, v4, v5, v6: rho 1/4, 15 each, first.
     # P and Q (30 each) are both approved by v1, v2, v3 and nobody else. Their full share
