@@ -1609,7 +1609,7 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
     gather: list[Callable[[list[Any]], Sequence[Any]]] = [
         itemgetter(*g) if len(g) > 1 else _getter(g) for g in sup
     ]
-    cost_f = [float(c) for c in cost_int]
+    cost_f = list(map(float, cost_int))
     if points is None:
         utl: list[list[int]] = []
         scores = counts
@@ -1659,7 +1659,7 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
             paid += x
             left -= 1
         low = bisect_right(ordered, found * upper)
-        gone = sum(gather[j](emptied)) if low else 0
+        gone = sum(gather[j](emptied)) if low and any_emptied else 0
         if gone and low == gone:  # exact: those who cannot pay were all certainly emptied
             rest = util_int[j] - gone * cost_int[j]
             if rest > 0:
@@ -1693,8 +1693,7 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
                 break
             paid += x
             util_left -= u
-        flags = gather[j](emptied)
-        if any(flags):
+        if any_emptied and any(flags := gather[j](emptied)):
             limit = found * upper
             if all(e or r > limit for e, r in zip(flags, ratios, strict=True)):
                 rest = util_int[j] - sum(compress(p, flags))
@@ -1703,6 +1702,7 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
         return found, None, doubtful
 
     rho = rho_cost if points is None else rho_points
+    any_emptied = False  # until then no need to look who was
     heap = [(least[j], names[j], j) for j in range(m) if counts[j]]
     heapq.heapify(heap)
     # Before anyone pays, least[j] is exact for a project whose supporters all have room.
@@ -1770,7 +1770,7 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
                     else:
                         bud[v] = 0.0
                         if x < due * lower:
-                            emptied[v] = True
+                            emptied[v] = any_emptied = True
         else:
             p = utl[chosen]
             for v, x, u in zip(g, have, p, strict=True):  # everyone pays their full share...
@@ -1787,7 +1787,7 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
                     else:
                         bud[v] = 0.0
                         if x < y * lower:
-                            emptied[v] = True
+                            emptied[v] = any_emptied = True
         selected.append(chosen)
         fresh = [False] * m
     stage: Stage = "equal-shares"
