@@ -1703,7 +1703,10 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
 
     rho = rho_cost if points is None else rho_points
     any_emptied = False  # until then no need to look who was
-    heap = [(least[j], names[j], j) for j in range(m) if counts[j]]
+    # Projects whose supporters cannot pay for them even with their whole shares (exactly:
+    # supporters x budget / n < cost) never can: they stay out of the race from the start.
+    budget_int = budget.numerator
+    heap = [(least[j], names[j], j) for j, c in enumerate(counts) if c and c * budget_int >= cost_int[j] * n]
     heapq.heapify(heap)
     # Before anyone pays, least[j] is exact for a project whose supporters all have room.
     fresh = [share * upper < per_voter for share in first]
