@@ -1776,8 +1776,18 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
                     heappush(heap, entry)
         # _ListWallet.pay: each supporter pays rho x utility, or all they have if less.
         g = sup[chosen]
-        have = gather[chosen](bud)
-        if points is None:
+        if exact_util[chosen] == util_int[chosen]:
+            # rho = cost / utility, every supporter having room for their full share (the first
+            # shortcut of rho, or nobody had paid yet): no need to look at their budgets.
+            if points is None:
+                due = value * cost_f[chosen]
+                for v in g:
+                    bud[v] -= due
+            else:
+                for v, u in zip(g, utl[chosen], strict=True):
+                    bud[v] -= value * u
+        elif points is None:
+            have = gather[chosen](bud)
             due = value * cost_f[chosen]
             if min(have) >= due:  # everyone pays the full share (the common case)
                 for v in g:
@@ -1791,6 +1801,7 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
                         if x < due * lower:
                             emptied[v] = any_emptied = True
         else:
+            have = gather[chosen](bud)
             p = utl[chosen]
             for v, x, u in zip(g, have, p, strict=True):  # everyone pays their full share...
                 y = x - value * u
