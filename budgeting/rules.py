@@ -1613,12 +1613,12 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
         projects, points = projects[keep], points[keep]
         if not len(keep):
             return None
-        order = np.argsort(projects, kind="stable")  # the votes kept, by project
-        sup_all = np.searchsorted(starts[1:], keep[order], side="right").tolist()
+        order = projects.argsort(kind="stable")  # the votes kept, by project
+        sup_all = starts[1:].searchsorted(keep[order], side="right").tolist()
     else:
-        order = np.argsort(projects, kind="stable")  # the votes, by project
+        order = projects.argsort(kind="stable")  # the votes, by project
         # The voter of each vote: its row in the compressed ballots.
-        sup_all = np.searchsorted(starts[1:], order, side="right").tolist()
+        sup_all = starts[1:].searchsorted(order, side="right").tolist()
     counts = np.bincount(projects, minlength=m).tolist()
     cuts = list(pairwise(accumulate(counts, initial=0)))
     sup = [sup_all[a:b] for a, b in cuts]
