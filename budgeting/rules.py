@@ -1774,6 +1774,9 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
                     value = entry[0]
                 else:
                     heappush(heap, entry)
+        selected.append(chosen)
+        if not heap:
+            break  # nothing else could be funded: the payment would change nothing read again
         # _ListWallet.pay: each supporter pays rho x utility, or all they have if less.
         g = sup[chosen]
         if exact_util[chosen] == util_int[chosen]:
@@ -1818,7 +1821,6 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
                         bud[v] = 0.0
                         if x < y * lower:
                             emptied[v] = any_emptied = True
-        selected.append(chosen)
         fresh = [False] * m
     # The frozen dataclass's __init__ sets 13 fields one object.__setattr__ at a time (a few
     # percent of this whole function); fill the instance's dict at once instead.
