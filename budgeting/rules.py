@@ -1588,7 +1588,11 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
     run are plain Python over local lists: no :class:`_Prepared`, no wallet object, no
     method calls or attribute lookups in the loop, and only the few numpy calls that group
     the votes by project. On elections of a few hundred votes that overhead was most of the
-    time.
+    time. Three shortcuts the general path does not take (it also serves add1 and the
+    explanations): projects their supporters could not pay for even with their whole shares
+    never enter the race; when rho showed every supporter has room for the full share, the
+    payment does not look at their budgets first; and the last payment, with nothing left to
+    fund, is skipped (nobody reads the budgets afterwards).
 
     Returns None when it cannot decide for sure (a near tie whose ``rho`` is not known
     exactly, or money within the tolerance of a cost) or the election is outside its scope
