@@ -54,8 +54,8 @@ def theirs(name: str) -> tuple[Any, Any]:
     return oracle.load(str(PABULIB / f"{name}.pb"))
 
 
-def winners(profile: Profile, rule: str, completion: str) -> list[str]:
-    outcome = compute(profile, rule, completion)  # type: ignore[arg-type]
+def winners(profile: Profile, rule: str, completion: str, *, explain: bool = True) -> list[str]:
+    outcome = compute(profile, rule, completion, explain=explain)  # type: ignore[arg-type]
     return [profile.project_ids[j] for j in outcome.selected]
 
 
@@ -72,7 +72,24 @@ def cases() -> list[Any]:
 @pytest.mark.parametrize(("name", "rule", "completion"), cases())
 def test_outcome_equals_pabutools_on_a_real_election(name: str, rule: str, completion: str) -> None:
     instance, profile = theirs(name)
-    assert winners(ours(name), rule, completion) == oracle.outcome(instance, profile, rule, completion)
+    expected = oracle.outcome(instance, profile, rule, completion)
+    assert winners(ours(name), rule, completion) == expected
+    # Without explanations Equal Shares takes the fused small-election path.
+    assert winners(ours(name), rule, completion, explain=False) == expected
+
+
+@needs_data
+@pytest.mark.parametrize("name", SMALL)
+def test_the_fused_path_equals_the_general_path_on_a_real_election(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profile = ours(name)
+    fused = rules._equal_shares_small(Profile(**_fields(profile)))
+    if len(profile.ballot_projects) <= rules._SMALL_VOTES:
+        assert fused is not None
+    monkeypatch.setattr(rules, "_FUSED", False)
+    general = compute(Profile(**_fields(profile)), "equal-shares", explain=False)
+    assert fused is None or fused == general
 
 
 PUBLISHED = [
@@ -151,6 +168,31 @@ def test_random_elections_agree_with_pabutools(seed: int, cumulative: bool, engi
     for rule, completion in COMBOS:
         expected = oracle.outcome(instance, their_profile, rule, completion)
         assert winners(profile, rule, completion) == expected, (rule, completion)
+        # explain=False: Equal Shares on the fused path (with the "lists" engine, or unforced).
+        assert winners(Profile(**_fields(profile)), rule, completion, explain=False) == expected
+
+
+def test_the_fused_path_equals_the_general_path_on_random_elections(monkeypatch: pytest.MonkeyPatch) -> None:
+    decided = 0
+    cases = 0
+    for seed in range(300):
+        for kind in ("approval", "cumulative", "zero points"):
+            profile = random_profile(seed, cumulative=kind != "approval")
+            if kind == "zero points":
+                if profile.ballot_points is None or not len(profile.ballot_points):
+                    continue
+                points = profile.ballot_points.copy()
+                points[::3] = 0  # zero points is no support
+                profile = Profile(**{**_fields(profile), "ballot_points": points})
+            cases += 1
+            fused = rules._equal_shares_small(Profile(**_fields(profile)))
+            with monkeypatch.context() as patch:
+                patch.setattr(rules, "_FUSED", False)
+                general = compute(Profile(**_fields(profile)), "equal-shares", explain=False)
+            if fused is not None:  # else it left the election to the general path
+                decided += 1
+                assert fused == general, (seed, kind)
+    assert decided > cases // 2  # the path is exercised, not bypassed
 
 
 @pytest.mark.parametrize("cumulative", [False, True], ids=["approval", "cumulative"])
@@ -193,6 +235,32 @@ def _fields(profile: Profile) -> dict[str, Any]:
         "ballot_projects": profile.ballot_projects,
         "ballot_points": profile.ballot_points,
     }
+
+
+@pytest.mark.parametrize("cumulative", [False, True], ids=["approval", "cumulative"])
+def test_rho_is_known_exactly_once_a_short_supporter_was_emptied(
+    cumulative: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 6 voters, 20 each. A (60; v1-v4) goes first at rho 1/4: v1-v4 keep 5. B (40; v1, v5, v6)
+    # is next: v1 pays her 5, v5 and v6 17.5 each, so v1 is certainly emptied. C (4; v1, v2)
+    # then costs v2 all of it: rho 1 exactly (cost / v2's utility), which the float engines
+    # know from v1 having been emptied, without falling back to fractions. With points equal to
+    # the costs, cumulative ballots give the same utilities.
+    costs = [60, 40, 4]
+    ballots: list[Any] = [[0, 1, 2], [0, 2], [0], [0], [1], [1]]
+    if cumulative:
+        ballots = [{j: costs[j] for j in b} for b in ballots]
+    profile = Profile.from_ballots(budget=120, project_ids=["A", "B", "C"], costs=costs, ballots=ballots)
+    instance, their_profile = oracle.from_profile(profile)
+    assert oracle.outcome(instance, their_profile, "equal-shares") == ["A", "B", "C"]
+    fused = rules._equal_shares_small(Profile(**_fields(profile)))
+    assert fused is not None
+    assert [profile.project_ids[j] for j in fused.selected] == ["A", "B", "C"]
+    monkeypatch.setattr(rules, "_FUSED", False)
+    general = compute(Profile(**_fields(profile)), "equal-shares")
+    assert general.exact_fallbacks == 0
+    assert general.selected == fused.selected
+    assert general.shares[2].rho == pytest.approx(1.0)
 
 
 def test_a_tie_floats_cannot_settle_is_settled_exactly() -> None:
