@@ -43,10 +43,12 @@ kept under ``MEDIA_ROOT`` (never served directly: a view checks who may download
 
 from __future__ import annotations
 
-import struct
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
@@ -572,13 +574,20 @@ class ConversationRanking(models.Model):
     def __str__(self) -> str:
         return f"{self.conversation_id} @ {self.computed_at}"
 
+    # The stored order: idea ids as big-endian 64-bit integers, so a page reads a byte slice.
+    PACKED = np.dtype(">i8")
+
     @staticmethod
-    def pack(idea_ids: list[int]) -> bytes:
-        return struct.pack(f">{len(idea_ids)}q", *idea_ids)
+    def pack(idea_ids: Sequence[int] | npt.NDArray[np.int64]) -> bytes:
+        return np.asarray(idea_ids, dtype=ConversationRanking.PACKED).tobytes()
+
+    @staticmethod
+    def unpack_array(packed: bytes) -> npt.NDArray[np.int64]:
+        return np.frombuffer(bytes(packed), dtype=ConversationRanking.PACKED).astype(np.int64)
 
     @staticmethod
     def unpack(packed: bytes) -> list[int]:
-        return list(struct.unpack(f">{len(packed) // 8}q", bytes(packed)))
+        return ConversationRanking.unpack_array(packed).tolist()
 
 
 # --- Moderation ----------------------------------------------------------------------------

@@ -287,8 +287,7 @@ def ranking_recompute(*, conversation_id: int) -> ConversationRanking:
         # One run per conversation at a time: a second run waits here, then reads what the first
         # wrote plus anything newer, instead of interleaving its writes with the first's.
         summary = ConversationRanking.objects.select_for_update().get(pk=conversation_id)
-        # The packed order (big-endian int64s, ConversationRanking.pack) read as it is.
-        previously_ranked = np.frombuffer(bytes(summary.ranked_ideas), dtype=">i8").astype(np.int64)
+        previously_ranked = ConversationRanking.unpack_array(summary.ranked_ideas)
         if connection.vendor == "postgresql":
             # The snapshot is derived data, recomputed every few minutes at worst: no need to
             # wait for its commit to reach the disk.
@@ -314,8 +313,7 @@ def ranking_recompute(*, conversation_id: int) -> ConversationRanking:
             dropped_ids=np.setdiff1d(previously_ranked, visible_ids, assume_unique=True),
             checked_up_to=summary.last_idea_id,
         )
-        # What ConversationRanking.pack writes, made by numpy in one piece.
-        summary.ranked_ideas = result.idea_ids[result.order].astype(">i8").tobytes()
+        summary.ranked_ideas = ConversationRanking.pack(result.idea_ids[result.order])
         summary.last_idea_id = int(visible_ids[-1]) if len(visible_ids) else 0
         summary.computed_at = computed_at
         summary.idea_count = len(result)
