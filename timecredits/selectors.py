@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conversations.models import Organisation
-from vocaleyes.i18n import content_language
+from vocaleyes.i18n import content_language, in_language
 from vocaleyes.models import User
 
 from .amounts import format_minutes
@@ -115,13 +115,6 @@ def describe(line: StatementLine) -> str:
     }
 
 
-def _either(welsh: bool, english_text: str | None, welsh_text: str | None) -> str:
-    """As the Bilingual descriptor: the page's language, else the other."""
-    if welsh:
-        return welsh_text or english_text or ""
-    return english_text or welsh_text or ""
-
-
 def _lines(account: Account, entries: list[Entry]) -> list[StatementLine]:
     """Statement lines for ``entries``: their transfers and the names of the other legs' owners in
     one query per call, reading just the columns a line shows (no model instances: this runs for
@@ -150,7 +143,7 @@ def _lines(account: Account, entries: list[Entry]) -> list[StatementLine]:
             "account__organisation__name_cy",
         )
     )
-    welsh = content_language() == "cy"
+    language = content_language()
     for (
         transfer_id,
         kind,
@@ -170,14 +163,14 @@ def _lines(account: Account, entries: list[Entry]) -> list[StatementLine]:
                 kind=kind,
                 memo=memo,
                 reference=reference,
-                offer_title=_either(welsh, title_en, title_cy),
+                offer_title=in_language(title_en, title_cy, language),
                 reverses_created=reverses_created,
                 reverses_kind=reverses_kind,
             )
         if user_id is not None:  # as User.public_name: never the email address
             name = display_name or _("Anonymous resident")
         else:
-            name = _either(welsh, name_en, name_cy)
+            name = in_language(name_en, name_cy, language)
         others[transfer_id].append(name)
     return [
         StatementLine(

@@ -18,6 +18,13 @@ def content_language() -> str:
     return "cy" if (get_language() or "en").startswith("cy") else "en"
 
 
+def in_language(english: str | None, welsh: str | None, language: str) -> str:
+    """The text in ``language`` ("en" or "cy"), else in the other one ("" if neither has any)."""
+    if language == "cy":
+        return welsh or english or ""
+    return english or welsh or ""
+
+
 class Bilingual:
     def __init__(self, base: str) -> None:
         self.base = base
@@ -28,10 +35,11 @@ class Bilingual:
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is None:
             return self
-        preferred = content_language()
-        other = "en" if preferred == "cy" else "cy"
-        value = getattr(instance, f"{self.base}_{preferred}", "")
-        return value or getattr(instance, f"{self.base}_{other}", "")
+        return in_language(
+            getattr(instance, f"{self.base}_en", ""),
+            getattr(instance, f"{self.base}_cy", ""),
+            content_language(),
+        )
 
     def language_of(self, instance: Any) -> str:
         """Which language the value shown now is in (for the ``lang`` attribute)."""
