@@ -141,9 +141,14 @@ class Account(models.Model):
         assert self.organisation is not None
         return str(self.organisation.name)
 
+    @staticmethod
+    def kind_may_go_negative(kind: str) -> bool:
+        """Only an issuing account goes below zero: its negative balance is what it has issued."""
+        return kind == Account.Kind.ISSUING
+
     @property
     def may_go_negative(self) -> bool:
-        return self.kind == self.Kind.ISSUING
+        return self.kind_may_go_negative(self.kind)
 
     @property
     def balance_display(self) -> str:

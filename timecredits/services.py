@@ -126,7 +126,7 @@ class LockedAccount:
 
     @property
     def may_go_negative(self) -> bool:
-        return self.kind == Account.Kind.ISSUING
+        return Account.kind_may_go_negative(self.kind)
 
 
 class _Locked:
