@@ -1393,6 +1393,21 @@ def _bitsets(cells: np.ndarray, rows: int, width: int) -> list[int]:
     return [int.from_bytes(raw[r * size : (r + 1) * size], "little") for r in range(rows)]
 
 
+def _cost_level(ordered: list[float], cost: float) -> float:
+    """The water level, in budget terms, at which supporters with budgets ``ordered`` (ascending)
+    pay ``cost`` together: those below it pay all they have, those with nothing left pay nothing.
+    Shared by the list wallet and the fused small-election path (cost utilities)."""
+    start = bisect_right(ordered, 0.0)
+    paid, left = 0.0, len(ordered) - start
+    for x in islice(ordered, start, None):
+        level = (cost - paid) / left
+        if level <= x:
+            return level
+        paid += x
+        left -= 1
+    return ordered[-1]
+
+
 class _ListWallet(_Wallet):
     """Plain Python lists, one budget per voter, for small elections.
 
@@ -1430,17 +1445,8 @@ class _ListWallet(_Wallet):
             doubtful = money <= cost * (1.0 + TOLERANCE)
             if lowest >= due:
                 return rho, None, doubtful
-            # Water level, in budget terms: below it, supporters pay all they have.
             ordered = sorted(have)
-            start = bisect_right(ordered, 0.0)  # those with nothing left pay nothing
-            paid, left, found = 0.0, len(ordered) - start, ordered[-1]
-            for x in islice(ordered, start, None):
-                level = (cost - paid) / left
-                if level <= x:
-                    found = level
-                    break
-                paid += x
-                left -= 1
+            found = _cost_level(ordered, cost)
             low = bisect_right(ordered, found * (1.0 + TOLERANCE))
             gone = sum(d.gather_flags[j](self.emptied)) if low else 0
             # Exact when those who cannot pay the full share were all certainly emptied.
@@ -1669,15 +1675,7 @@ def _equal_shares_small(profile: Profile) -> Outcome | None:
         if lowest >= due:
             return least[j], None, doubtful
         ordered = sorted(have)
-        start = bisect_right(ordered, 0.0)  # those with nothing left pay nothing
-        paid, left, found = 0.0, len(ordered) - start, ordered[-1]
-        for x in islice(ordered, start, None):
-            level = (cost - paid) / left
-            if level <= x:
-                found = level
-                break
-            paid += x
-            left -= 1
+        found = _cost_level(ordered, cost)
         low = bisect_right(ordered, found * upper)
         gone = sum(gather[j](emptied)) if low and any_emptied else 0
         if gone and low == gone:  # exact: those who cannot pay were all certainly emptied
