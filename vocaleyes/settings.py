@@ -267,6 +267,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Services' refusals (vocaleyes.errors.Refusal) answer 400/403 with their message as it is.
+    "EXCEPTION_HANDLER": "vocaleyes.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "VocalEyes API",
