@@ -101,7 +101,7 @@ def build(
     now = timezone.now()
     costs, chosen = ballots_for(shape, voters, votes_each, n_projects, rng)
     budget = Decimal(int(costs.sum() // 4))
-    round = services.round_create(
+    budget_round = services.round_create(
         conversation=conversation,
         slug=SLUG,
         title_en="Bench city fund",
@@ -114,10 +114,14 @@ def build(
         completion="add1+greedy" if rule == "equal-shares" else "none",
     )
     BudgetProject.objects.bulk_create(
-        BudgetProject(round=round, code=f"{i + 1:03d}", title_en=f"Project {i + 1}", cost=Decimal(int(c)))
+        BudgetProject(
+            round=budget_round, code=f"{i + 1:03d}", title_en=f"Project {i + 1}", cost=Decimal(int(c))
+        )
         for i, c in enumerate(costs)
     )
-    project_pks = np.array(list(round.projects.order_by("code").values_list("pk", flat=True)), dtype=np.int64)
+    project_pks = np.array(
+        list(budget_round.projects.order_by("code").values_list("pk", flat=True)), dtype=np.int64
+    )
 
     # Approval ballots on our pages never exceed the budget; neither do these.
     assert (costs[chosen].sum(axis=1) <= int(budget)).all()
@@ -156,7 +160,7 @@ def build(
             Ballot._meta.db_table,
             ["id", "round_id", "kind", "voter_id", "paper_reference", "created", "updated"],
             (
-                f"{ballot_start + v}\t{round.pk}\tonline\t{users_start + v}\t\t{stamp}\t{stamp}\n"
+                f"{ballot_start + v}\t{budget_round.pk}\tonline\t{users_start + v}\t\t{stamp}\t{stamp}\n"
                 for v in range(voters)
             ),
         )
@@ -167,12 +171,12 @@ def build(
         ballot_ids = np.repeat(np.arange(ballot_start, ballot_start + voters), votes_each)
         vote_projects = project_pks[chosen.ravel()]
         lines = "".join(
-            f"{b}\t{round.pk}\t{p}\t1\n"
+            f"{b}\t{budget_round.pk}\t{p}\t1\n"
             for b, p in zip(ballot_ids.tolist(), vote_projects.tolist(), strict=True)
         )
         _copy(cursor, Vote._meta.db_table, ["ballot_id", "round_id", "project_id", "points"], [lines])
         cursor.execute(f"ANALYZE {Ballot._meta.db_table}; ANALYZE {Vote._meta.db_table}")
-    return round
+    return budget_round
 
 
 def _copy(cursor, table: str, columns: list[str], rows) -> None:  # type: ignore[no-untyped-def]
@@ -186,15 +190,15 @@ def _copy(cursor, table: str, columns: list[str], rows) -> None:  # type: ignore
         copy.write(buffer.getvalue())
 
 
-def timed_tally(round: BudgetRound) -> tuple[float, float, Tally, float]:
+def timed_tally(budget_round: BudgetRound) -> tuple[float, float, Tally, float]:
     """(wall seconds, CPU seconds of this process, the tally, seconds to load the ballots)."""
-    Tally.objects.filter(round=round).delete()
-    tally = Tally.objects.create(round=round)
+    Tally.objects.filter(round=budget_round).delete()
+    tally = Tally.objects.create(round=budget_round)
     started, cpu = time.perf_counter(), time.process_time()
     tally = services.tally_run(tally_id=tally.pk)
     total, cpu = time.perf_counter() - started, time.process_time() - cpu
     started = time.perf_counter()
-    counting.load_round(round)  # again, alone, to show its share
+    counting.load_round(budget_round)  # again, alone, to show its share
     load = time.perf_counter() - started
     return total, cpu, tally, load
 
@@ -217,11 +221,11 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a Postgres database (the target is for Postgres).")
     call_command("migrate", verbosity=0)
 
-    round = BudgetRound.objects.filter(slug=SLUG).first()
-    if round is None or not args.keep:
+    budget_round = BudgetRound.objects.filter(slug=SLUG).first()
+    if budget_round is None or not args.keep:
         started = time.perf_counter()
         with transaction.atomic():
-            round = build(args.shape, args.voters, args.votes_each, args.projects, args.rule)
+            budget_round = build(args.shape, args.voters, args.votes_each, args.projects, args.rule)
         print(
             f"built a {args.shape} round: {args.voters:,} ballots, {args.voters * args.votes_each:,} votes, "
             f"{args.projects} projects with COPY in {time.perf_counter() - started:.1f} s"
@@ -229,7 +233,7 @@ def main() -> None:
 
     times, cpu_times = [], []
     for run in range(args.repeat):
-        total, cpu, tally, load = timed_tally(round)
+        total, cpu, tally, load = timed_tally(budget_round)
         cpu_times.append(cpu)
         outcomes = {o.is_primary: o for o in tally.outcomes.all()}
         primary, other = outcomes[True], outcomes[False]

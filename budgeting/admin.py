@@ -72,15 +72,15 @@ class BudgetRoundAdmin(admin.ModelAdmin):
     @admin.action(description=_("Count the votes of the selected rounds"))
     def count_votes(self, request: HttpRequest, queryset: QuerySet[BudgetRound]) -> None:
         started = 0
-        for round in queryset.select_related("conversation"):
-            if not permissions.can_request_tally(request.user, round):
+        for budget_round in queryset.select_related("conversation"):
+            if not permissions.can_request_tally(request.user, budget_round):
                 self.message_user(
                     request,
-                    _("%(round)s: votes can be counted once voting has closed.") % {"round": round},
+                    _("%(round)s: votes can be counted once voting has closed.") % {"round": budget_round},
                     messages.ERROR,
                 )
                 continue
-            services.tally_request(round=round, requested_by=request.user)
+            services.tally_request(budget_round=budget_round, requested_by=request.user)
             started += 1
         if started:
             self.message_user(
@@ -139,7 +139,7 @@ class PaperBallotAdmin(admin.ModelAdmin):
             saved = services.paper_ballot_change(ballot=obj, officer=request.user, choices=choices)
         else:
             saved = services.paper_ballot_enter(
-                round=form.cleaned_data["round"],
+                budget_round=form.cleaned_data["round"],
                 officer=request.user,
                 paper_reference=form.cleaned_data["paper_reference"],
                 choices=choices,

@@ -56,14 +56,14 @@ class RoundBallots:
     votes: int
 
 
-def load_round(round: BudgetRound) -> RoundBallots:
+def load_round(budget_round: BudgetRound) -> RoundBallots:
     projects = [
         ProjectInfo(pk, code, cost)
-        for pk, code, cost in BudgetProject.objects.filter(round=round, eligible=True)
+        for pk, code, cost in BudgetProject.objects.filter(round=budget_round, eligible=True)
         .order_by("code")
         .values_list("pk", "code", "cost")
     ]
-    num_ballots, ballot, project, points = _fetch_votes(round.pk)
+    num_ballots, ballot, project, points = _fetch_votes(budget_round.pk)
 
     # Ballots with votes get voter indexes 0..k-1 in ballot-id order; empty ballots (only
     # imported ones can be) are the voters after them, with no rows.
@@ -77,9 +77,9 @@ def load_round(round: BudgetRound) -> RoundBallots:
     else:
         known = np.zeros(len(project), dtype=bool)
         index = np.zeros(len(project), dtype=np.int64)
-    cumulative = round.ballot_type == BudgetRound.BallotType.CUMULATIVE
+    cumulative = budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE
     profile = Profile.from_votes(
-        budget=round.budget,
+        budget=budget_round.budget,
         project_ids=[p.code for p in projects],
         costs=[p.cost for p in projects],
         num_voters=num_ballots,

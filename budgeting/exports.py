@@ -26,12 +26,12 @@ PABULIB_RULES = {
 }
 
 
-def round_election(round: BudgetRound) -> pabulib.PabulibElection:
-    data = load_round(round)
+def round_election(budget_round: BudgetRound) -> pabulib.PabulibElection:
+    data = load_round(budget_round)
     profile = _anonymised(data.profile)
     titles = {
         p.code: p
-        for p in BudgetProject.objects.filter(round=round, eligible=True).only(
+        for p in BudgetProject.objects.filter(round=budget_round, eligible=True).only(
             "code", "title_en", "title_cy", "category_en"
         )
     }
@@ -42,28 +42,30 @@ def round_election(round: BudgetRound) -> pabulib.PabulibElection:
         }
         for code in profile.project_ids
     ]
-    cumulative = round.ballot_type == BudgetRound.BallotType.CUMULATIVE
+    cumulative = budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE
     meta = {
-        "description": _cell(round.title_en or round.title_cy),
+        "description": _cell(budget_round.title_en or budget_round.title_cy),
         "country": "United Kingdom",
-        "unit": _cell(round.conversation.organisation.name_en or round.conversation.organisation.name_cy),
-        "instance": round.slug,
+        "unit": _cell(
+            budget_round.conversation.organisation.name_en or budget_round.conversation.organisation.name_cy
+        ),
+        "instance": budget_round.slug,
         "vote_type": "cumulative" if cumulative else "approval",
-        "rule": PABULIB_RULES[(round.rule, round.completion)],
-        "date_begin": timezone.localtime(round.voting_opens).strftime("%d.%m.%Y"),
-        "date_end": timezone.localtime(round.voting_closes).strftime("%d.%m.%Y"),
-        "currency": round.currency,
+        "rule": PABULIB_RULES[(budget_round.rule, budget_round.completion)],
+        "date_begin": timezone.localtime(budget_round.voting_opens).strftime("%d.%m.%Y"),
+        "date_end": timezone.localtime(budget_round.voting_closes).strftime("%d.%m.%Y"),
+        "currency": budget_round.currency,
         "language": "en",
     }
     if cumulative:
-        meta["max_sum_points"] = str(round.points)
-    elif round.ballot_type == BudgetRound.BallotType.K_APPROVAL:
-        meta["max_length"] = str(round.max_projects)
+        meta["max_sum_points"] = str(budget_round.points)
+    elif budget_round.ballot_type == BudgetRound.BallotType.K_APPROVAL:
+        meta["max_length"] = str(budget_round.max_projects)
     return pabulib.PabulibElection.from_profile(profile, meta=meta, projects=projects)
 
 
-def round_pb_text(round: BudgetRound) -> str:
-    return pabulib.dumps(round_election(round))
+def round_pb_text(budget_round: BudgetRound) -> str:
+    return pabulib.dumps(round_election(budget_round))
 
 
 def _cell(text: str) -> str:

@@ -27,7 +27,7 @@ from .models import Ballot, BudgetProject, BudgetRound
 class Basket:
     """The running total of a (possibly unfinished) selection, for the page to show."""
 
-    round: BudgetRound
+    budget_round: BudgetRound
     chosen: list[BudgetProject]
     points: dict[int, int]
 
@@ -49,64 +49,73 @@ class Basket:
 
     @property
     def is_cumulative(self) -> bool:
-        return self.round.ballot_type == BudgetRound.BallotType.CUMULATIVE
+        return self.budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE
 
     @property
     def cost_text(self) -> str:
-        return format_money(self.cost, self.round.currency)
+        return format_money(self.cost, self.budget_round.currency)
 
     @property
     def budget_text(self) -> str:
-        return format_money(self.round.budget, self.round.currency)
+        return format_money(self.budget_round.budget, self.budget_round.currency)
 
     @property
     def left_text(self) -> str:
-        return format_money(self.round.budget - self.cost, self.round.currency)
+        return format_money(self.budget_round.budget - self.cost, self.budget_round.currency)
 
     @property
     def over_text(self) -> str:
-        return format_money(self.cost - self.round.budget, self.round.currency)
+        return format_money(self.cost - self.budget_round.budget, self.budget_round.currency)
 
     @property
     def over_budget(self) -> bool:
-        return self.round.ballot_type == BudgetRound.BallotType.APPROVAL and self.cost > self.round.budget
+        return (
+            self.budget_round.ballot_type == BudgetRound.BallotType.APPROVAL
+            and self.cost > self.budget_round.budget
+        )
 
     @property
     def too_many(self) -> bool:
-        k = self.round.max_projects
+        k = self.budget_round.max_projects
         return (
-            self.round.ballot_type == BudgetRound.BallotType.K_APPROVAL and k is not None and self.count > k
+            self.budget_round.ballot_type == BudgetRound.BallotType.K_APPROVAL
+            and k is not None
+            and self.count > k
         )
 
     @property
     def points_left(self) -> int:
-        return (self.round.points or 0) - self.points_used
+        return (self.budget_round.points or 0) - self.points_used
 
 
-def make_basket(round: BudgetRound, projects: Sequence[BudgetProject], choices: Mapping[int, int]) -> Basket:
+def make_basket(
+    budget_round: BudgetRound, projects: Sequence[BudgetProject], choices: Mapping[int, int]
+) -> Basket:
     by_pk = {p.pk: p for p in projects}
     chosen = [
         by_pk[pk]
         for pk in sorted(choices, key=lambda pk: by_pk[pk].code if pk in by_pk else "")
         if pk in by_pk
     ]
-    return Basket(round=round, chosen=chosen, points={pk: v for pk, v in choices.items() if pk in by_pk})
+    return Basket(
+        budget_round=budget_round, chosen=chosen, points={pk: v for pk, v in choices.items() if pk in by_pk}
+    )
 
 
 class BallotForm(forms.Form):
     """A voter's choices. ``cleaned_data["choices"]`` is {project id: points}."""
 
     def __init__(
-        self, *args: Any, round: BudgetRound, projects: Sequence[BudgetProject], **kwargs: Any
+        self, *args: Any, budget_round: BudgetRound, projects: Sequence[BudgetProject], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.round = round
+        self.budget_round = budget_round
         self.projects = list(projects)
         self.point_errors: dict[int, str] = {}
 
     @property
     def is_cumulative(self) -> bool:
-        return self.round.ballot_type == BudgetRound.BallotType.CUMULATIVE
+        return self.budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE
 
     def raw_choices(self) -> dict[int, int]:
         """What the POST says, read leniently (for the running total); bad numbers count as 0
@@ -134,7 +143,7 @@ class BallotForm(forms.Form):
         return choices
 
     def basket(self) -> Basket:
-        return make_basket(self.round, self.projects, self.raw_choices())
+        return make_basket(self.budget_round, self.projects, self.raw_choices())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -144,7 +153,7 @@ class BallotForm(forms.Form):
                 self.add_error(None, message)
             return cleaned
         try:
-            services.ballot_check(round=self.round, choices=choices)
+            services.ballot_check(budget_round=self.budget_round, choices=choices)
         except services.BallotError as exc:
             for message in exc.messages:
                 self.add_error(None, message)
@@ -191,17 +200,17 @@ class PaperBallotForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        round = cleaned.get("round") or (self.instance.round if self.instance.pk else None)
+        budget_round = cleaned.get("round") or (self.instance.round if self.instance.pk else None)
         text = cleaned.get("choices_text", "")
-        if round is None or not text:
+        if budget_round is None or not text:
             return cleaned
         try:
-            services.paper_phase_check(round=round)
+            services.paper_phase_check(budget_round=budget_round)
         except services.BallotError as exc:
             self.add_error("round", exc.messages[0])
             return cleaned
-        codes = dict(BudgetProject.objects.filter(round=round).values_list("code", "pk"))
-        cumulative = round.ballot_type == BudgetRound.BallotType.CUMULATIVE
+        codes = dict(BudgetProject.objects.filter(round=budget_round).values_list("code", "pk"))
+        cumulative = budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE
         choices: dict[int, int] = {}
         for item in (part.strip() for part in text.split(",")):
             if not item:
@@ -225,7 +234,7 @@ class PaperBallotForm(forms.ModelForm):
         if self.errors:
             return cleaned
         try:
-            services.ballot_check(round=round, choices=choices)
+            services.ballot_check(budget_round=budget_round, choices=choices)
         except services.BallotError as exc:
             for message in exc.messages:
                 self.add_error("choices_text", message)

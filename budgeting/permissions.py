@@ -24,52 +24,54 @@ def is_officer(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
-def is_facilitator(user: Any, round: BudgetRound) -> bool:
+def is_facilitator(user: Any, budget_round: BudgetRound) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     return OrganisationRole.objects.filter(
-        user=user, organisation_id=round.conversation.organisation_id, role=OrganisationRole.Role.FACILITATOR
+        user=user,
+        organisation_id=budget_round.conversation.organisation_id,
+        role=OrganisationRole.Role.FACILITATOR,
     ).exists()
 
 
-def can_manage(user: Any, round: BudgetRound) -> bool:
+def can_manage(user: Any, budget_round: BudgetRound) -> bool:
     """Officers, and facilitators of the organisation running the round's conversation."""
-    return is_officer(user) or is_facilitator(user, round)
+    return is_officer(user) or is_facilitator(user, budget_round)
 
 
-def can_view_round(user: Any, round: BudgetRound) -> bool:
+def can_view_round(user: Any, budget_round: BudgetRound) -> bool:
     """A round is as visible as its conversation: to everyone when that is public and not a
     draft, otherwise only to the people who run it."""
-    conversation = round.conversation
+    conversation = budget_round.conversation
     listed = conversation.visibility == Conversation.Visibility.PUBLIC and conversation.status in (
         Conversation.Status.OPEN,
         Conversation.Status.CLOSED,
     )
-    return listed or can_manage(user, round)
+    return listed or can_manage(user, budget_round)
 
 
-def can_vote(user: Any, round: BudgetRound, now: datetime | None = None) -> bool:
+def can_vote(user: Any, budget_round: BudgetRound, now: datetime | None = None) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
         and not is_suspended(user)  # an officer's suspension stops voting too
-        and round.phase_at(now) == Phase.VOTING
-        and can_view_round(user, round)
+        and budget_round.phase_at(now) == Phase.VOTING
+        and can_view_round(user, budget_round)
     )
 
 
-def can_enter_paper_ballots(user: Any, round: BudgetRound, now: datetime | None = None) -> bool:
-    return is_officer(user) and round.phase_at(now) in (Phase.VOTING, Phase.RESULTS)
+def can_enter_paper_ballots(user: Any, budget_round: BudgetRound, now: datetime | None = None) -> bool:
+    return is_officer(user) and budget_round.phase_at(now) in (Phase.VOTING, Phase.RESULTS)
 
 
-def can_request_tally(user: Any, round: BudgetRound, now: datetime | None = None) -> bool:
-    return round.phase_at(now) == Phase.RESULTS and can_manage(user, round)
+def can_request_tally(user: Any, budget_round: BudgetRound, now: datetime | None = None) -> bool:
+    return budget_round.phase_at(now) == Phase.RESULTS and can_manage(user, budget_round)
 
 
-def can_view_results(user: Any, round: BudgetRound, now: datetime | None = None) -> bool:
-    return round.phase_at(now) == Phase.RESULTS and can_view_round(user, round)
+def can_view_results(user: Any, budget_round: BudgetRound, now: datetime | None = None) -> bool:
+    return budget_round.phase_at(now) == Phase.RESULTS and can_view_round(user, budget_round)
 
 
-def can_download_ballots(user: Any, round: BudgetRound, now: datetime | None = None) -> bool:
+def can_download_ballots(user: Any, budget_round: BudgetRound, now: datetime | None = None) -> bool:
     """The anonymised ballots are open data once voting is over, like the results."""
-    return can_view_results(user, round, now)
+    return can_view_results(user, budget_round, now)

@@ -64,23 +64,23 @@ def _when(value: datetime) -> str:
     return date_format(timezone.localtime(value), "j F Y, H:i")
 
 
-def voting_check(*, round: BudgetRound, now: datetime | None = None) -> None:
-    """Raise unless voting is open in ``round`` now."""
+def voting_check(*, budget_round: BudgetRound, now: datetime | None = None) -> None:
+    """Raise unless voting is open in ``budget_round`` now."""
     now = now or timezone.now()
-    phase = round.phase_at(now)
+    phase = budget_round.phase_at(now)
     if phase == Phase.VOTING:
         return
     if phase == Phase.RESULTS:
         raise BallotError(
             _("Voting closed on %(date)s, so ballots can no longer be cast or changed.")
-            % {"date": _when(round.voting_closes)}
+            % {"date": _when(budget_round.voting_closes)}
         )
     raise BallotError(
-        _("Voting has not opened yet. It opens on %(date)s.") % {"date": _when(round.voting_opens)}
+        _("Voting has not opened yet. It opens on %(date)s.") % {"date": _when(budget_round.voting_opens)}
     )
 
 
-def ballot_check(*, round: BudgetRound, choices: Mapping[int, int]) -> list[BudgetProject]:
+def ballot_check(*, budget_round: BudgetRound, choices: Mapping[int, int]) -> list[BudgetProject]:
     """Check ``choices`` ({project id: points}; 1 for approval ballots) against the round's
     ballot rules and return the chosen projects. Raises :class:`BallotError` listing every
     problem. Choices with zero points are not choices."""
@@ -89,10 +89,10 @@ def ballot_check(*, round: BudgetRound, choices: Mapping[int, int]) -> list[Budg
     if any(points < 0 for points in choices.values()):
         errors.append(_("Points cannot be negative."))
     projects = list(BudgetProject.objects.filter(pk__in=choices.keys()).order_by("code"))
-    found = {p.pk for p in projects if p.round_id == round.pk}
+    found = {p.pk for p in projects if p.round_id == budget_round.pk}
     if len(found) != len(choices):
         errors.append(_("One or more of the projects you chose are not in this budget round."))
-    projects = [p for p in projects if p.round_id == round.pk]
+    projects = [p for p in projects if p.round_id == budget_round.pk]
     for project in projects:
         if not project.eligible:
             errors.append(
@@ -102,43 +102,43 @@ def ballot_check(*, round: BudgetRound, choices: Mapping[int, int]) -> list[Budg
     if not choices:
         errors.append(
             _("Give points to at least one project.")
-            if round.ballot_type == BudgetRound.BallotType.CUMULATIVE
+            if budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE
             else _("Choose at least one project.")
         )
-    elif round.ballot_type == BudgetRound.BallotType.CUMULATIVE:
+    elif budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE:
         total = sum(choices.values())
-        if total != round.points:
+        if total != budget_round.points:
             errors.append(
                 _(
                     "You have %(points)s points to spread and your points add up to %(total)s. "
                     "Make them add up to exactly %(points)s."
                 )
-                % {"points": round.points, "total": total}
+                % {"points": budget_round.points, "total": total}
             )
     else:
         if any(points != 1 for points in choices.values()):
             errors.append(_("Each project is either chosen or not: this ballot has no points."))
-        if round.ballot_type == BudgetRound.BallotType.APPROVAL:
+        if budget_round.ballot_type == BudgetRound.BallotType.APPROVAL:
             cost = sum((p.cost for p in projects), Decimal(0))
-            if cost > round.budget:
+            if cost > budget_round.budget:
                 errors.append(
                     _(
                         "Your choices cost %(cost)s, which is more than the budget of %(budget)s. "
                         "Remove a project or choose cheaper ones."
                     )
                     % {
-                        "cost": format_money(cost, round.currency),
-                        "budget": format_money(round.budget, round.currency),
+                        "cost": format_money(cost, budget_round.currency),
+                        "budget": format_money(budget_round.budget, budget_round.currency),
                     }
                 )
-        elif round.max_projects is not None and len(choices) > round.max_projects:
+        elif budget_round.max_projects is not None and len(choices) > budget_round.max_projects:
             errors.append(
                 ngettext(
                     "You can choose up to %(k)s project. You chose %(n)s.",
                     "You can choose up to %(k)s projects. You chose %(n)s.",
-                    round.max_projects,
+                    budget_round.max_projects,
                 )
-                % {"k": round.max_projects, "n": len(choices)}
+                % {"k": budget_round.max_projects, "n": len(choices)}
             )
     if errors:
         raise BallotError(errors)
@@ -154,7 +154,7 @@ def _set_votes(ballot: Ballot, choices: Mapping[int, int]) -> None:
     )
 
 
-def _clean_choices(round: BudgetRound, choices: Mapping[int, int]) -> dict[int, int]:
+def _clean_choices(budget_round: BudgetRound, choices: Mapping[int, int]) -> dict[int, int]:
     return {int(k): int(v) for k, v in choices.items() if int(v) != 0}
 
 
@@ -163,30 +163,30 @@ def _clean_choices(round: BudgetRound, choices: Mapping[int, int]) -> dict[int, 
 
 def ballot_submit(
     *,
-    round: BudgetRound,
+    budget_round: BudgetRound,
     voter: Any,
     choices: Mapping[int, int],
     base_url: str = "",
     now: datetime | None = None,
 ) -> Ballot:
-    """Cast ``voter``'s ballot in ``round``, or replace it: one per voter per round, changeable
+    """Cast ``voter``'s ballot in ``budget_round``, or replace it: one per voter per round, changeable
     while voting is open. Queues a receipt email in the voter's language after commit.
     ``base_url`` (scheme and host) makes the email's link absolute."""
     if is_suspended(voter):
         raise BallotError(suspension_message(voter))
-    choices = _clean_choices(round, choices)
+    choices = _clean_choices(budget_round, choices)
     with transaction.atomic():
-        voting_check(round=round, now=now)
-        ballot_check(round=round, choices=choices)
+        voting_check(budget_round=budget_round, now=now)
+        ballot_check(budget_round=budget_round, choices=choices)
         # Lock the voter's ballot so two submissions (two tabs, a double click) apply one
         # after the other rather than interleaving their votes.
-        ballot = Ballot.objects.select_for_update().filter(round=round, voter=voter).first()
+        ballot = Ballot.objects.select_for_update().filter(round=budget_round, voter=voter).first()
         if ballot is None:
             try:
                 with transaction.atomic():  # a savepoint: the other submission may create it first
-                    ballot = Ballot.objects.create(round=round, voter=voter, kind=Ballot.Kind.ONLINE)
+                    ballot = Ballot.objects.create(round=budget_round, voter=voter, kind=Ballot.Kind.ONLINE)
             except IntegrityError:
-                ballot = Ballot.objects.select_for_update().get(round=round, voter=voter)
+                ballot = Ballot.objects.select_for_update().get(round=budget_round, voter=voter)
         else:
             ballot.save(update_fields=["updated"])
         _set_votes(ballot, choices)
@@ -203,7 +203,7 @@ def ballot_submit(
 
 def paper_ballot_enter(
     *,
-    round: BudgetRound,
+    budget_round: BudgetRound,
     officer: Any,
     paper_reference: str,
     choices: Mapping[int, int],
@@ -213,20 +213,20 @@ def paper_ballot_enter(
     reference (unique in the round, so the same paper cannot be entered twice). Accepted once
     voting has opened, and after it closes (papers collected by the deadline are typed in
     before the count). Checked against the same rules as an online ballot."""
-    choices = _clean_choices(round, choices)
+    choices = _clean_choices(budget_round, choices)
     reference = paper_reference.strip()
     with transaction.atomic():
-        paper_phase_check(round=round, now=now)
+        paper_phase_check(budget_round=budget_round, now=now)
         errors: list[str] = []
         if not reference:
             errors.append(_("Give the paper ballot's reference number."))
-        elif Ballot.objects.filter(round=round, paper_reference=reference).exists():
+        elif Ballot.objects.filter(round=budget_round, paper_reference=reference).exists():
             errors.append(
                 _("A ballot with the paper reference %(reference)s is already entered in this round.")
                 % {"reference": reference}
             )
         try:
-            ballot_check(round=round, choices=choices)
+            ballot_check(budget_round=budget_round, choices=choices)
         except BallotError as exc:
             errors.extend(exc.messages)
         if errors:
@@ -234,7 +234,7 @@ def paper_ballot_enter(
         try:
             with transaction.atomic():
                 ballot = Ballot.objects.create(
-                    round=round, kind=Ballot.Kind.PAPER, paper_reference=reference, entered_by=officer
+                    round=budget_round, kind=Ballot.Kind.PAPER, paper_reference=reference, entered_by=officer
                 )
         except IntegrityError as exc:  # entered by someone else a moment ago
             raise BallotError(
@@ -254,19 +254,19 @@ def paper_ballot_change(
     choices = _clean_choices(ballot.round, choices)
     with transaction.atomic():
         locked = Ballot.objects.select_for_update().select_related("round").get(pk=ballot.pk)
-        paper_phase_check(round=locked.round, now=now)
-        ballot_check(round=locked.round, choices=choices)
+        paper_phase_check(budget_round=locked.round, now=now)
+        ballot_check(budget_round=locked.round, choices=choices)
         locked.entered_by = officer
         locked.save(update_fields=["entered_by", "updated"])
         _set_votes(locked, choices)
     return locked
 
 
-def paper_phase_check(*, round: BudgetRound, now: datetime | None = None) -> None:
-    if round.phase_at(now or timezone.now()) not in (Phase.VOTING, Phase.RESULTS):
+def paper_phase_check(*, budget_round: BudgetRound, now: datetime | None = None) -> None:
+    if budget_round.phase_at(now or timezone.now()) not in (Phase.VOTING, Phase.RESULTS):
         raise BallotError(
             _("Paper ballots can be entered once voting has opened, on %(date)s.")
-            % {"date": _when(round.voting_opens)}
+            % {"date": _when(budget_round.voting_opens)}
         )
 
 
@@ -278,22 +278,24 @@ def ballot_send_receipt(*, ballot_id: int, base_url: str = "") -> bool:
     )
     if ballot is None or ballot.voter is None or not ballot.voter.email:
         return False
-    round = ballot.round
+    budget_round = ballot.round
     votes = list(ballot.votes.select_related("project").order_by("project__code"))
     with translation.override(ballot.voter.language or "en"):
         context = {
             "ballot": ballot,
-            "round": round,
+            "round": budget_round,
             "voter": ballot.voter,
             "votes": votes,
-            "total_cost": format_money(sum((v.project.cost for v in votes), Decimal(0)), round.currency),
-            "budget": format_money(round.budget, round.currency),
-            "is_cumulative": round.ballot_type == BudgetRound.BallotType.CUMULATIVE,
-            "closes": _when(round.voting_closes),
+            "total_cost": format_money(
+                sum((v.project.cost for v in votes), Decimal(0)), budget_round.currency
+            ),
+            "budget": format_money(budget_round.budget, budget_round.currency),
+            "is_cumulative": budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE,
+            "closes": _when(budget_round.voting_closes),
             "url": base_url.rstrip("/") + ballot.get_absolute_url(),
-            "round_url": base_url.rstrip("/") + round.get_absolute_url(),
+            "round_url": base_url.rstrip("/") + budget_round.get_absolute_url(),
         }
-        subject = _("Your ballot in %(round)s") % {"round": round.title}
+        subject = _("Your ballot in %(round)s") % {"round": budget_round.title}
         body = render_to_string("budgeting/email/ballot_receipt.txt", context)
     send_mail(subject, body, None, [ballot.voter.email])
     return True
@@ -304,23 +306,25 @@ def ballot_send_receipt(*, ballot_id: int, base_url: str = "") -> bool:
 
 def round_create(*, conversation: Conversation, slug: str, **fields: Any) -> BudgetRound:
     """A round, checked like the admin form checks it (phases in order, k and points)."""
-    round = BudgetRound(conversation=conversation, slug=slug, **fields)
-    round.full_clean()
-    round.save()
-    return round
+    budget_round = BudgetRound(conversation=conversation, slug=slug, **fields)
+    budget_round.full_clean()
+    budget_round.save()
+    return budget_round
 
 
-def project_create(*, round: BudgetRound, cost: Decimal, code: str = "", **fields: Any) -> BudgetProject:
-    """A project in ``round``. Without a ``code`` it gets the next free number, zero-padded to
+def project_create(
+    *, budget_round: BudgetRound, cost: Decimal, code: str = "", **fields: Any
+) -> BudgetProject:
+    """A project in ``budget_round``. Without a ``code`` it gets the next free number, zero-padded to
     three digits (``001``, ``002``...), so code order is creation order."""
     with transaction.atomic():
         # Lock the round so two projects created at once do not take the same number.
-        BudgetRound.objects.select_for_update().filter(pk=round.pk).first()
+        BudgetRound.objects.select_for_update().filter(pk=budget_round.pk).first()
         if not code:
-            code = f"{round.projects.count() + 1:03d}"
-            while round.projects.filter(code=code).exists():
+            code = f"{budget_round.projects.count() + 1:03d}"
+            while budget_round.projects.filter(code=code).exists():
                 code = f"{int(code) + 1:03d}"
-        project = BudgetProject(round=round, code=code, cost=cost, **fields)
+        project = BudgetProject(round=budget_round, code=code, cost=cost, **fields)
         project.full_clean()
         project.save()
     return project
@@ -329,23 +333,25 @@ def project_create(*, round: BudgetRound, cost: Decimal, code: str = "", **field
 # -- counting ----------------------------------------------------------------------------------
 
 
-def tally_request(*, round: BudgetRound, requested_by: Any = None, now: datetime | None = None) -> Tally:
-    """Queue a count of ``round`` (after commit). Idempotent: while a count is queued or
+def tally_request(
+    *, budget_round: BudgetRound, requested_by: Any = None, now: datetime | None = None
+) -> Tally:
+    """Queue a count of ``budget_round`` (after commit). Idempotent: while a count is queued or
     running, that count is returned and nothing new is queued, so a double click counts once."""
-    if round.phase_at(now or timezone.now()) != Phase.RESULTS:
+    if budget_round.phase_at(now or timezone.now()) != Phase.RESULTS:
         raise TallyError(
             _("Votes can be counted once voting has closed, on %(date)s.")
-            % {"date": _when(round.voting_closes)}
+            % {"date": _when(budget_round.voting_closes)}
         )
     with transaction.atomic():
-        live = Tally.objects.live().filter(round=round).first()
+        live = Tally.objects.live().filter(round=budget_round).first()
         if live is not None:
             return live
         try:
             with transaction.atomic():
-                tally = Tally.objects.create(round=round, requested_by=requested_by)
+                tally = Tally.objects.create(round=budget_round, requested_by=requested_by)
         except IntegrityError:  # another request queued one a moment ago
-            return Tally.objects.live().get(round=round)
+            return Tally.objects.live().get(round=budget_round)
 
         def queue() -> None:
             from .tasks import tally_round
@@ -378,14 +384,14 @@ def tally_run(*, tally_id: int) -> Tally:
     tally = Tally.objects.select_related("round").get(pk=tally_id)
     if not claimed:
         return tally
-    round = tally.round
+    budget_round = tally.round
     started = time.perf_counter()
     try:
-        data = load_round(round)
+        data = load_round(budget_round)
         _progress(tally, 30, ballots=data.profile.num_voters, votes=data.votes)
-        primary = _compute(data.profile, round.rule, round.completion)
+        primary = _compute(data.profile, budget_round.rule, budget_round.completion)
         _progress(tally, 60)
-        other_rule, other_completion = round.comparison_rule
+        other_rule, other_completion = budget_round.comparison_rule
         other = _compute(data.profile, other_rule, other_completion)
         _progress(tally, 85)
         with transaction.atomic():
@@ -398,7 +404,7 @@ def tally_run(*, tally_id: int) -> Tally:
                 duration_ms=int((time.perf_counter() - started) * 1000),
             )
     except Exception as exc:
-        logger.exception("Count %s of budget round %s failed", tally.pk, round.pk)
+        logger.exception("Count %s of budget round %s failed", tally.pk, budget_round.pk)
         Tally.objects.filter(pk=tally.pk).update(
             status=Tally.Status.FAILED, finished=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000]
         )
@@ -534,7 +540,7 @@ def round_import_pabulib(
         title_en = (description or place or slug)[:200]
 
     with transaction.atomic():
-        round = round_create(
+        budget_round = round_create(
             conversation=conversation,
             slug=slug,
             title_en=title_en,
@@ -550,7 +556,7 @@ def round_import_pabulib(
         )
         projects = BudgetProject.objects.bulk_create(
             BudgetProject(
-                round=round,
+                round=budget_round,
                 code=project_id,
                 title_en=(row.get("name") or project_id)[:200],
                 description_en=row.get("description", ""),
@@ -563,10 +569,10 @@ def round_import_pabulib(
         )
         project_pks = [p.pk for p in projects]
         if any(pk is None for pk in project_pks):  # backends without RETURNING
-            by_code = dict(round.projects.values_list("code", "pk"))
+            by_code = dict(budget_round.projects.values_list("code", "pk"))
             project_pks = [by_code[code] for code in profile.project_ids]
-        _import_ballots(round, election, project_pks, batch_size)
-    return round
+        _import_ballots(budget_round, election, project_pks, batch_size)
+    return budget_round
 
 
 def _ballot_sums(starts: Any, points: Any) -> list[int]:
@@ -602,7 +608,7 @@ def _import_note(meta: Mapping[str, str]) -> str:
 
 
 def _import_ballots(
-    round: BudgetRound, election: pabulib.PabulibElection, project_pks: list[int], batch_size: int
+    budget_round: BudgetRound, election: pabulib.PabulibElection, project_pks: list[int], batch_size: int
 ) -> None:
     profile = election.profile
     starts = profile.ballot_starts.tolist()
@@ -619,15 +625,15 @@ def _import_ballots(
     for first in range(0, profile.num_voters, batch_size):
         last = min(first + batch_size, profile.num_voters)
         ballots = Ballot.objects.bulk_create(
-            Ballot(round=round, kind=Ballot.Kind.IMPORTED, paper_reference=references[v])
+            Ballot(round=budget_round, kind=Ballot.Kind.IMPORTED, paper_reference=references[v])
             for v in range(first, last)
         )
         ids = [b.pk for b in ballots]
         if any(pk is None for pk in ids):
             by_reference = dict(
-                Ballot.objects.filter(round=round, paper_reference__in=references[first:last]).values_list(
-                    "paper_reference", "pk"
-                )
+                Ballot.objects.filter(
+                    round=budget_round, paper_reference__in=references[first:last]
+                ).values_list("paper_reference", "pk")
             )
             ids = [by_reference[references[v]] for v in range(first, last)]
         votes = []
@@ -638,7 +644,7 @@ def _import_ballots(
                     votes.append(
                         Vote(
                             ballot_id=ids[offset],
-                            round_id=round.pk,
+                            round_id=budget_round.pk,
                             project_id=project_pks[projects[at]],
                             points=value,
                         )

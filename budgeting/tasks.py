@@ -20,8 +20,8 @@ def tally_closed_rounds() -> list[int]:
     """The periodic run (beat): queue a count for every round whose voting has closed and that
     has not been counted since, so results follow the close without anyone pressing a button."""
     queued = []
-    for round in BudgetRound.objects.awaiting_count().order_by("pk"):
-        queued.append(services.tally_request(round=round).pk)
+    for budget_round in BudgetRound.objects.awaiting_count().order_by("pk"):
+        queued.append(services.tally_request(budget_round=budget_round).pk)
     return queued
 
 

@@ -29,30 +29,34 @@ from .models import Ballot, BudgetProject, BudgetRound, Outcome, OutcomeProject,
 
 def _get_round_for_user(request: HttpRequest, slug: str) -> BudgetRound:
     """The round, or 404 for anyone who may not see it (its existence does not leak)."""
-    round = get_object_or_404(BudgetRound.objects.select_related("conversation__organisation"), slug=slug)
-    if not permissions.can_view_round(request.user, round):
+    budget_round = get_object_or_404(
+        BudgetRound.objects.select_related("conversation__organisation"), slug=slug
+    )
+    if not permissions.can_view_round(request.user, budget_round):
         raise Http404
-    return round
+    return budget_round
 
 
-def _get_ballot_for_user(request: HttpRequest, round: BudgetRound, pk: int) -> Ballot:
+def _get_ballot_for_user(request: HttpRequest, budget_round: BudgetRound, pk: int) -> Ballot:
     """The signed-in voter's own ballot, or 404: nobody reaches another person's ballot."""
-    return get_object_or_404(Ballot.objects.select_related("round"), pk=pk, round=round, voter=request.user)
+    return get_object_or_404(
+        Ballot.objects.select_related("round"), pk=pk, round=budget_round, voter=request.user
+    )
 
 
-def _projects(round: BudgetRound) -> list[BudgetProject]:
-    return list(round.projects.select_related("idea__conversation").order_by("code"))
+def _projects(budget_round: BudgetRound) -> list[BudgetProject]:
+    return list(budget_round.projects.select_related("idea__conversation").order_by("code"))
 
 
-def _draft_key(round: BudgetRound) -> str:
-    return f"budgeting-draft-{round.pk}"
+def _draft_key(budget_round: BudgetRound) -> str:
+    return f"budgeting-draft-{budget_round.pk}"
 
 
-def _own_choices(request: HttpRequest, round: BudgetRound) -> dict[int, int]:
+def _own_choices(request: HttpRequest, budget_round: BudgetRound) -> dict[int, int]:
     if not request.user.is_authenticated:
         return {}
     return dict(
-        round.ballots.filter(voter=request.user)
+        budget_round.ballots.filter(voter=request.user)
         .values_list("votes__project_id", "votes__points")
         .exclude(votes__project_id=None)
     )
@@ -64,32 +68,32 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    round = _get_round_for_user(request, slug)
-    projects = _projects(round)
+    budget_round = _get_round_for_user(request, slug)
+    projects = _projects(budget_round)
     own = None
     if request.user.is_authenticated:
-        own = round.ballots.filter(voter=request.user).first()
+        own = budget_round.ballots.filter(voter=request.user).first()
     context = {
-        "round": round,
-        "phase": round.phase,
+        "round": budget_round,
+        "phase": budget_round.phase,
         "projects": projects,
         "own_ballot": own,
-        "can_vote": permissions.can_vote(request.user, round),
-        "can_view_results": permissions.can_view_results(request.user, round),
+        "can_vote": permissions.can_vote(request.user, budget_round),
+        "can_view_results": permissions.can_view_results(request.user, budget_round),
     }
     return render(request, "budgeting/round_detail.html", context)
 
 
 def _ballot_context(
-    round: BudgetRound, form: BallotForm, projects: list[BudgetProject], chosen: dict[int, int]
+    budget_round: BudgetRound, form: BallotForm, projects: list[BudgetProject], chosen: dict[int, int]
 ) -> dict[str, Any]:
-    is_cumulative = round.ballot_type == BudgetRound.BallotType.CUMULATIVE
+    is_cumulative = budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE
     first = next((p for p in projects if p.eligible), None)
     return {
-        "round": round,
+        "round": budget_round,
         "form": form,
         "rows": [{"project": p, "points": chosen.get(p.pk, 0)} for p in projects],
-        "basket": make_basket(round, projects, chosen),
+        "basket": make_basket(budget_round, projects, chosen),
         "is_cumulative": is_cumulative,
         "first_input_id": (f"points-{first.pk}" if is_cumulative else f"project-{first.pk}") if first else "",
     }
@@ -100,41 +104,45 @@ def _ballot_context(
 def ballot_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Build the basket. "Update total" re-renders with the running total (no JavaScript
     needed); "Review my choices" checks the ballot and moves on to the review page."""
-    round = _get_round_for_user(request, slug)
-    if not permissions.can_vote(request.user, round):
-        return _voting_not_open(request, round)
-    projects = _projects(round)
+    budget_round = _get_round_for_user(request, slug)
+    if not permissions.can_vote(request.user, budget_round):
+        return _voting_not_open(request, budget_round)
+    projects = _projects(budget_round)
     if request.method == "POST":
-        form = BallotForm(request.POST, round=round, projects=projects)
+        form = BallotForm(request.POST, budget_round=budget_round, projects=projects)
         chosen = form.raw_choices()
         if request.POST.get("action") == "review":
             if form.is_valid():
-                request.session[_draft_key(round)] = {
+                request.session[_draft_key(budget_round)] = {
                     str(k): v for k, v in form.cleaned_data["choices"].items()
                 }
-                return redirect("budgeting:ballot_review", slug=round.slug)
+                return redirect("budgeting:ballot_review", slug=budget_round.slug)
         else:
-            form = BallotForm(round=round, projects=projects)  # just the total: no errors yet
-        return render(request, "budgeting/ballot_form.html", _ballot_context(round, form, projects, chosen))
-    draft = request.session.get(_draft_key(round))
-    chosen = {int(k): int(v) for k, v in draft.items()} if draft else _own_choices(request, round)
-    form = BallotForm(round=round, projects=projects)
-    return render(request, "budgeting/ballot_form.html", _ballot_context(round, form, projects, chosen))
+            form = BallotForm(budget_round=budget_round, projects=projects)  # just the total: no errors yet
+        return render(
+            request, "budgeting/ballot_form.html", _ballot_context(budget_round, form, projects, chosen)
+        )
+    draft = request.session.get(_draft_key(budget_round))
+    chosen = {int(k): int(v) for k, v in draft.items()} if draft else _own_choices(request, budget_round)
+    form = BallotForm(budget_round=budget_round, projects=projects)
+    return render(
+        request, "budgeting/ballot_form.html", _ballot_context(budget_round, form, projects, chosen)
+    )
 
 
 @login_required
 @require_POST
 def ballot_total(request: HttpRequest, slug: str) -> HttpResponse:
     """The running total alone, for htmx to swap in while the voter ticks boxes."""
-    round = _get_round_for_user(request, slug)
-    projects = _projects(round)
-    form = BallotForm(request.POST, round=round, projects=projects)
-    return render(request, "budgeting/_basket_total.html", {"basket": form.basket(), "round": round})
+    budget_round = _get_round_for_user(request, slug)
+    projects = _projects(budget_round)
+    form = BallotForm(request.POST, budget_round=budget_round, projects=projects)
+    return render(request, "budgeting/_basket_total.html", {"basket": form.basket(), "round": budget_round})
 
 
-def _voting_not_open(request: HttpRequest, round: BudgetRound) -> HttpResponse:
+def _voting_not_open(request: HttpRequest, budget_round: BudgetRound) -> HttpResponse:
     try:
-        services.voting_check(round=round)
+        services.voting_check(budget_round=budget_round)
         message = _("You cannot vote in this round.")
     except services.BallotError as exc:
         message = exc.messages[0]
@@ -142,41 +150,44 @@ def _voting_not_open(request: HttpRequest, round: BudgetRound) -> HttpResponse:
         message = suspension_message(request.user)
     if request.method == "POST":
         messages.error(request, message)
-        return redirect(round)
-    return render(request, "budgeting/voting_closed.html", {"round": round, "message": message})
+        return redirect(budget_round)
+    return render(request, "budgeting/voting_closed.html", {"round": budget_round, "message": message})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def ballot_review(request: HttpRequest, slug: str) -> HttpResponse:
-    round = _get_round_for_user(request, slug)
-    if not permissions.can_vote(request.user, round):
-        request.session.pop(_draft_key(round), None)
-        return _voting_not_open(request, round)
-    draft = request.session.get(_draft_key(round))
+    budget_round = _get_round_for_user(request, slug)
+    if not permissions.can_vote(request.user, budget_round):
+        request.session.pop(_draft_key(budget_round), None)
+        return _voting_not_open(request, budget_round)
+    draft = request.session.get(_draft_key(budget_round))
     if not draft:
-        return redirect("budgeting:ballot", slug=round.slug)
+        return redirect("budgeting:ballot", slug=budget_round.slug)
     choices = {int(k): int(v) for k, v in draft.items()}
-    projects = _projects(round)
+    projects = _projects(budget_round)
     errors: list[str] = []
     if request.method == "POST":
         try:
             ballot = services.ballot_submit(
-                round=round, voter=request.user, choices=choices, base_url=request.build_absolute_uri("/")
+                budget_round=budget_round,
+                voter=request.user,
+                choices=choices,
+                base_url=request.build_absolute_uri("/"),
             )
         except services.BallotError as exc:
             errors = exc.messages
         else:
-            request.session.pop(_draft_key(round), None)
+            request.session.pop(_draft_key(budget_round), None)
             messages.success(request, _("Your ballot has been saved. We have emailed you a receipt."))
             return redirect(ballot)
-    existing = round.ballots.filter(voter_id=request.user.pk).exists()
+    existing = budget_round.ballots.filter(voter_id=request.user.pk).exists()
     context = {
-        "round": round,
-        "basket": make_basket(round, projects, choices),
+        "round": budget_round,
+        "basket": make_basket(budget_round, projects, choices),
         "errors": errors,
         "existing": existing,
-        "is_cumulative": round.ballot_type == BudgetRound.BallotType.CUMULATIVE,
+        "is_cumulative": budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE,
     }
     return render(request, "budgeting/ballot_review.html", context, status=400 if errors else 200)
 
@@ -184,22 +195,22 @@ def ballot_review(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def ballot_receipt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    round = _get_round_for_user(request, slug)
-    ballot = _get_ballot_for_user(request, round, pk)
+    budget_round = _get_round_for_user(request, slug)
+    ballot = _get_ballot_for_user(request, budget_round, pk)
     votes = list(ballot.votes.select_related("project").order_by("project__code"))
     chosen = {v.project_id: v.points for v in votes}
     context = {
-        "round": round,
+        "round": budget_round,
         "ballot": ballot,
-        "basket": make_basket(round, [v.project for v in votes], chosen),
-        "can_change": permissions.can_vote(request.user, round),
-        "is_cumulative": round.ballot_type == BudgetRound.BallotType.CUMULATIVE,
+        "basket": make_basket(budget_round, [v.project for v in votes], chosen),
+        "can_change": permissions.can_vote(request.user, budget_round),
+        "is_cumulative": budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE,
     }
     return render(request, "budgeting/ballot_receipt.html", context)
 
 
-def _results_context(request: HttpRequest, round: BudgetRound) -> dict[str, Any]:
-    tallies = round.tallies.order_by("-created")
+def _results_context(request: HttpRequest, budget_round: BudgetRound) -> dict[str, Any]:
+    tallies = budget_round.tallies.order_by("-created")
     # A new count can only start when none is live, so a live count is always the latest.
     latest = tallies.first()
     done = (
@@ -218,16 +229,16 @@ def _results_context(request: HttpRequest, round: BudgetRound) -> dict[str, Any]
         .first()
     )
     return {
-        "round": round,
+        "round": budget_round,
         "live": latest if latest is not None and latest.is_live else None,
         "failed": latest if latest is not None and latest.status == Tally.Status.FAILED else None,
         "tally": done,
-        "can_request_tally": permissions.can_request_tally(request.user, round),
+        "can_request_tally": permissions.can_request_tally(request.user, budget_round),
     }
 
 
-def _outcome_view(outcome: Outcome, round: BudgetRound) -> dict[str, Any]:
-    points = round.ballot_type == BudgetRound.BallotType.CUMULATIVE
+def _outcome_view(outcome: Outcome, budget_round: BudgetRound) -> dict[str, Any]:
+    points = budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE
     lines = list(outcome.lines.all())
     for line in lines:
         line.outcome = outcome  # already loaded: no query per line
@@ -237,9 +248,9 @@ def _outcome_view(outcome: Outcome, round: BudgetRound) -> dict[str, Any]:
         {
             "line": line,
             "votes": explain.votes_text(line.score, points=points),
-            "text": explain.funded_text(line, currency=round.currency, points=points)
+            "text": explain.funded_text(line, currency=budget_round.currency, points=points)
             if line.funded
-            else explain.lost_text(line, currency=round.currency),
+            else explain.lost_text(line, currency=budget_round.currency),
         }
         for line in by_votes
     ]
@@ -248,22 +259,22 @@ def _outcome_view(outcome: Outcome, round: BudgetRound) -> dict[str, Any]:
         "winners": winners,
         "rows": rows,
         "left": outcome.budget - outcome.spent,
-        "losers": explain.popular_losers(lines, currency=round.currency, points=points),
+        "losers": explain.popular_losers(lines, currency=budget_round.currency, points=points),
         "by_project": {line.project_id: line for line in lines},
     }
 
 
 @require_GET
 def results(request: HttpRequest, slug: str) -> HttpResponse:
-    round = _get_round_for_user(request, slug)
-    if not permissions.can_view_results(request.user, round):
-        return render(request, "budgeting/results_pending.html", {"round": round})
-    context = _results_context(request, round)
+    budget_round = _get_round_for_user(request, slug)
+    if not permissions.can_view_results(request.user, budget_round):
+        return render(request, "budgeting/results_pending.html", {"round": budget_round})
+    context = _results_context(request, budget_round)
     tally = context["tally"]
     if tally is not None:
         outcomes = {o.is_primary: o for o in tally.outcomes.all()}
-        primary = _outcome_view(outcomes[True], round)
-        other = _outcome_view(outcomes[False], round)
+        primary = _outcome_view(outcomes[True], budget_round)
+        other = _outcome_view(outcomes[False], budget_round)
         comparison = [
             {
                 "project": row["line"].project,
@@ -276,7 +287,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             primary=primary,
             other=other,
             comparison=comparison,
-            points=round.ballot_type == BudgetRound.BallotType.CUMULATIVE,
+            points=budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE,
             differs=[c for c in comparison if c["there"] and c["here"].funded != c["there"].funded],
         )
     return render(request, "budgeting/results.html", context)
@@ -285,10 +296,10 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def tally_status(request: HttpRequest, slug: str) -> HttpResponse:
     """The count's progress, polled by htmx; when it is over, the whole page reloads."""
-    round = _get_round_for_user(request, slug)
-    if not permissions.can_view_results(request.user, round):
+    budget_round = _get_round_for_user(request, slug)
+    if not permissions.can_view_results(request.user, budget_round):
         raise Http404
-    context = _results_context(request, round)
+    context = _results_context(request, budget_round)
     if request.htmx and context["live"] is None:  # type: ignore[attr-defined]
         return HttpResponseClientRefresh()
     return render(request, "budgeting/_tally_status.html", context)
@@ -296,23 +307,23 @@ def tally_status(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def tally_start(request: HttpRequest, slug: str) -> HttpResponse:
-    round = _get_round_for_user(request, slug)
-    if not permissions.can_request_tally(request.user, round):
+    budget_round = _get_round_for_user(request, slug)
+    if not permissions.can_request_tally(request.user, budget_round):
         raise Http404
     try:
-        services.tally_request(round=round, requested_by=request.user)
+        services.tally_request(budget_round=budget_round, requested_by=request.user)
     except services.TallyError as exc:
         messages.error(request, exc.messages[0])
     else:
         messages.success(request, _("The count has started. This page shows its progress."))
-    return HttpResponseRedirect(reverse("budgeting:results", kwargs={"slug": round.slug}))
+    return HttpResponseRedirect(reverse("budgeting:results", kwargs={"slug": budget_round.slug}))
 
 
 @require_GET
 def ballots_download(request: HttpRequest, slug: str) -> HttpResponse:
-    round = _get_round_for_user(request, slug)
-    if not permissions.can_download_ballots(request.user, round):
+    budget_round = _get_round_for_user(request, slug)
+    if not permissions.can_download_ballots(request.user, budget_round):
         raise Http404
-    response = HttpResponse(round_pb_text(round), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{round.slug}.pb"'
+    response = HttpResponse(round_pb_text(budget_round), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{budget_round.slug}.pb"'
     return response

@@ -34,8 +34,10 @@ def test_a_resident_votes_within_budget_changes_the_ballot_and_sees_the_results(
     alice: User,
     olwen: User,
 ) -> None:
-    round = make_round(conversation, slug="park-fund", rule="equal-shares", completion="none")
-    make_projects(round, ("Playground", 60000), ("Benches", 30000), ("Cycle path", 50000), ("Trees", 10000))
+    budget_round = make_round(conversation, slug="park-fund", rule="equal-shares", completion="none")
+    make_projects(
+        budget_round, ("Playground", 60000), ("Benches", 30000), ("Cycle path", 50000), ("Trees", 10000)
+    )
 
     sign_in(page, alice.email, PASSWORD)
     page.goto(f"{site}/budgets/park-fund/")
@@ -92,7 +94,7 @@ def test_a_resident_votes_within_budget_changes_the_ballot_and_sees_the_results(
     assert_accessible(page)
 
     # Voting closes; the officer counts the votes.
-    set_phase(round, "results")
+    set_phase(budget_round, "results")
     page.context.clear_cookies()
     sign_in(page, olwen.email, PASSWORD)
     page.goto(f"{site}/budgets/park-fund/results/")

@@ -51,17 +51,19 @@ def make_round(
     return services.round_create(conversation=conversation, slug=slug, **values)
 
 
-def make_projects(round: BudgetRound, *specs: tuple[str, int]) -> list[BudgetProject]:
+def make_projects(budget_round: BudgetRound, *specs: tuple[str, int]) -> list[BudgetProject]:
     return [
-        services.project_create(round=round, title_en=title, title_cy=f"{title} (cy)", cost=Decimal(cost))
+        services.project_create(
+            budget_round=budget_round, title_en=title, title_cy=f"{title} (cy)", cost=Decimal(cost)
+        )
         for title, cost in specs
     ]
 
 
-def set_phase(round: BudgetRound, phase: str) -> BudgetRound:
-    BudgetRound.objects.filter(pk=round.pk).update(**phase_dates(phase))
-    round.refresh_from_db()
-    return round
+def set_phase(budget_round: BudgetRound, phase: str) -> BudgetRound:
+    BudgetRound.objects.filter(pk=budget_round.pk).update(**phase_dates(phase))
+    budget_round.refresh_from_db()
+    return budget_round
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_officer_sees_rounds_projects_and_their_votes(
     client: Client, round_: BudgetRound, projects: list[BudgetProject], olwen: User, alice: User
 ) -> None:
-    services.ballot_submit(round=round_, voter=alice, choices={projects[0].pk: 1, projects[3].pk: 1})
+    services.ballot_submit(budget_round=round_, voter=alice, choices={projects[0].pk: 1, projects[3].pk: 1})
     client.force_login(olwen)
     rounds = client.get("/admin/budgeting/budgetround/").content.decode()
     assert "Parks and paths fund" in rounds and "Voting" in rounds

@@ -13,9 +13,9 @@ from vocaleyes.models import User
 pytestmark = pytest.mark.django_db
 
 
-def url(round: BudgetRound, page: str = "", lang: str = "") -> str:
+def url(budget_round: BudgetRound, page: str = "", lang: str = "") -> str:
     prefix = f"/{lang}" if lang else ""
-    return f"{prefix}/budgets/{round.slug}/{page}"
+    return f"{prefix}/budgets/{budget_round.slug}/{page}"
 
 
 def ballot_post(*projects: BudgetProject, action: str) -> dict[str, object]:
@@ -192,22 +192,24 @@ def test_cumulative_ballot_pages_take_points(
 ) -> None:
     from tests.budgeting.conftest import make_projects, make_round
 
-    round = make_round(conversation, slug="points", ballot_type="cumulative", points=10)
-    a, b = make_projects(round, ("A", 1000), ("B", 2000))
+    budget_round = make_round(conversation, slug="points", ballot_type="cumulative", points=10)
+    a, b = make_projects(budget_round, ("A", 1000), ("B", 2000))
     client.force_login(alice)
     page = client.post(
-        url(round, "ballot/"), {f"points-{a.pk}": "4", f"points-{b.pk}": "3", "action": "update"}
+        url(budget_round, "ballot/"), {f"points-{a.pk}": "4", f"points-{b.pk}": "3", "action": "update"}
     )
     assert "Points given: 7 of 10" in page.content.decode()
     page = client.post(
-        url(round, "ballot/"), {f"points-{a.pk}": "4", f"points-{b.pk}": "3", "action": "review"}
+        url(budget_round, "ballot/"), {f"points-{a.pk}": "4", f"points-{b.pk}": "3", "action": "review"}
     )
     assert "your points add up to 7" in page.content.decode()
-    page = client.post(url(round, "ballot/"), {f"points-{a.pk}": "lots", "action": "review"})
+    page = client.post(url(budget_round, "ballot/"), {f"points-{a.pk}": "lots", "action": "review"})
     assert "Enter a whole number of points, 0 or more." in page.content.decode()
-    client.post(url(round, "ballot/"), {f"points-{a.pk}": "6", f"points-{b.pk}": "4", "action": "review"})
+    client.post(
+        url(budget_round, "ballot/"), {f"points-{a.pk}": "6", f"points-{b.pk}": "4", "action": "review"}
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url(round, "ballot/review/"))
+        client.post(url(budget_round, "ballot/review/"))
     assert sorted(Vote.objects.values_list("project__code", "points")) == [("001", 6), ("002", 4)]
 
 

@@ -22,9 +22,9 @@ def choose(*projects: BudgetProject) -> dict[int, int]:
     return {p.pk: 1 for p in projects}
 
 
-def refusal(round: BudgetRound, voter: User, choices: dict[int, int]) -> list[str]:
+def refusal(budget_round: BudgetRound, voter: User, choices: dict[int, int]) -> list[str]:
     with pytest.raises(services.BallotError) as caught:
-        services.ballot_submit(round=round, voter=voter, choices=choices)
+        services.ballot_submit(budget_round=budget_round, voter=voter, choices=choices)
     return caught.value.messages
 
 
@@ -32,7 +32,9 @@ def test_it_accepts_an_approval_ballot_within_budget(
     round_: BudgetRound, projects: list[BudgetProject], alice: User
 ) -> None:
     playground, benches, _cycle, trees = projects
-    ballot = services.ballot_submit(round=round_, voter=alice, choices=choose(playground, benches, trees))
+    ballot = services.ballot_submit(
+        budget_round=round_, voter=alice, choices=choose(playground, benches, trees)
+    )
     assert ballot.kind == Ballot.Kind.ONLINE and ballot.voter == alice
     assert sorted(ballot.votes.values_list("project__code", "points")) == [("001", 1), ("002", 1), ("004", 1)]
     assert set(Vote.objects.values_list("round_id", flat=True)) == {round_.pk}
@@ -54,31 +56,31 @@ def test_an_over_budget_change_keeps_the_ballot_as_it_was(
     round_: BudgetRound, projects: list[BudgetProject], alice: User
 ) -> None:
     playground, benches, cycle, _trees = projects
-    services.ballot_submit(round=round_, voter=alice, choices=choose(playground))
+    services.ballot_submit(budget_round=round_, voter=alice, choices=choose(playground))
     refusal(round_, alice, choose(playground, benches, cycle))
     assert list(Vote.objects.values_list("project", flat=True)) == [playground.pk]
 
 
 def test_k_approval_refuses_too_many_projects(conversation: Conversation, alice: User) -> None:
-    round = make_round(conversation, ballot_type="k_approval", max_projects=2)
-    a, b, c = make_projects(round, ("A", 90000), ("B", 90000), ("C", 90000))
-    assert refusal(round, alice, choose(a, b, c)) == ["You can choose up to 2 projects. You chose 3."]
+    budget_round = make_round(conversation, ballot_type="k_approval", max_projects=2)
+    a, b, c = make_projects(budget_round, ("A", 90000), ("B", 90000), ("C", 90000))
+    assert refusal(budget_round, alice, choose(a, b, c)) == ["You can choose up to 2 projects. You chose 3."]
     # Within k the cost does not matter: k-approval has no budget limit on the ballot.
-    services.ballot_submit(round=round, voter=alice, choices=choose(a, b))
+    services.ballot_submit(budget_round=budget_round, voter=alice, choices=choose(a, b))
     assert Vote.objects.count() == 2
 
 
 def test_cumulative_points_must_add_up(conversation: Conversation, alice: User) -> None:
-    round = make_round(conversation, ballot_type="cumulative", points=10)
-    a, b = make_projects(round, ("A", 1000), ("B", 2000))
-    assert refusal(round, alice, {a.pk: 6, b.pk: 3}) == [
+    budget_round = make_round(conversation, ballot_type="cumulative", points=10)
+    a, b = make_projects(budget_round, ("A", 1000), ("B", 2000))
+    assert refusal(budget_round, alice, {a.pk: 6, b.pk: 3}) == [
         "You have 10 points to spread and your points add up to 9. Make them add up to exactly 10."
     ]
-    assert refusal(round, alice, {a.pk: 6, b.pk: 5})[0].endswith(
+    assert refusal(budget_round, alice, {a.pk: 6, b.pk: 5})[0].endswith(
         "add up to 11. Make them add up to exactly 10."
     )
     assert not Ballot.objects.exists()
-    ballot = services.ballot_submit(round=round, voter=alice, choices={a.pk: 7, b.pk: 3})
+    ballot = services.ballot_submit(budget_round=budget_round, voter=alice, choices={a.pk: 7, b.pk: 3})
     assert sorted(ballot.votes.values_list("project__code", "points")) == [("001", 7), ("002", 3)]
 
 
@@ -134,7 +136,7 @@ def test_voting_outside_its_phase_is_refused_and_writes_nothing(
 def test_a_closed_round_keeps_the_ballot_cast_before(
     round_: BudgetRound, projects: list[BudgetProject], alice: User
 ) -> None:
-    services.ballot_submit(round=round_, voter=alice, choices=choose(projects[0]))
+    services.ballot_submit(budget_round=round_, voter=alice, choices=choose(projects[0]))
     set_phase(round_, "results")
     (refused,) = refusal(round_, alice, choose(projects[3]))
     assert "can no longer be cast or changed" in refused
@@ -144,8 +146,10 @@ def test_a_closed_round_keeps_the_ballot_cast_before(
 def test_a_voter_changes_their_ballot_and_still_has_one(
     round_: BudgetRound, projects: list[BudgetProject], alice: User
 ) -> None:
-    first = services.ballot_submit(round=round_, voter=alice, choices=choose(projects[0], projects[1]))
-    second = services.ballot_submit(round=round_, voter=alice, choices=choose(projects[2], projects[3]))
+    first = services.ballot_submit(budget_round=round_, voter=alice, choices=choose(projects[0], projects[1]))
+    second = services.ballot_submit(
+        budget_round=round_, voter=alice, choices=choose(projects[2], projects[3])
+    )
     assert first.pk == second.pk
     assert Ballot.objects.count() == 1
     assert sorted(Vote.objects.values_list("project__code", flat=True)) == ["003", "004"]

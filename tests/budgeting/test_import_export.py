@@ -50,9 +50,9 @@ v6;;22
 """
 
 
-def count(round: BudgetRound, capture: Any) -> Tally:
+def count(budget_round: BudgetRound, capture: Any) -> Tally:
     with capture(execute=True):
-        tally = services.tally_request(round=round)
+        tally = services.tally_request(budget_round=budget_round)
     tally.refresh_from_db()
     assert tally.status == Tally.Status.DONE, tally.error
     return tally
@@ -77,15 +77,15 @@ def test_pb_import_creates_a_round_from_a_past_election(
         in out.getvalue()
     )
 
-    round = BudgetRound.objects.get(slug="small")
-    assert (round.title_en, round.budget, round.currency, round.ballot_type) == (
+    budget_round = BudgetRound.objects.get(slug="small")
+    assert (budget_round.title_en, budget_round.budget, budget_round.currency, budget_round.ballot_type) == (
         "Small test election",
         100,
         "GBP",
         "approval",
     )
-    assert round.phase == "results" and round.voting_closes.date().isoformat() == "2024-03-15"
-    assert list(round.projects.values_list("code", "title_en", "cost", "category_en")) == [
+    assert budget_round.phase == "results" and budget_round.voting_closes.date().isoformat() == "2024-03-15"
+    assert list(budget_round.projects.values_list("code", "title_en", "cost", "category_en")) == [
         ("p1", "Playground", 60, "play"),
         ("p2", "Benches", 40, "places"),
         ("p3", "Trees", 30, "green"),
@@ -100,7 +100,7 @@ def test_pb_import_creates_a_round_from_a_past_election(
         "v6",
     ]
 
-    tally = count(round, django_capture_on_commit_callbacks)
+    tally = count(budget_round, django_capture_on_commit_callbacks)
     assert tally.ballots == 6  # the empty ballot counts as a voter
     expected = compute(pabulib.loads(SMALL_PB).profile, "equal-shares", "add1+greedy")
     assert winners(tally) == [["p1", "p2", "p3"][j] for j in expected.selected]
@@ -140,9 +140,12 @@ def test_an_exported_round_reimports_to_the_same_outcome(
         if ballot_type == "cumulative"
         else {}
     )
-    round = make_round(conversation, ballot_type=ballot_type, rule=rule, completion=completion, **extra)
+    budget_round = make_round(
+        conversation, ballot_type=ballot_type, rule=rule, completion=completion, **extra
+    )
     projects = make_projects(
-        round, *[(f"Project {n}", cost) for n, cost in enumerate([40000, 25000, 30000, 15000, 20000, 10000])]
+        budget_round,
+        *[(f"Project {n}", cost) for n, cost in enumerate([40000, 25000, 30000, 15000, 20000, 10000])],
     )
     patterns = [[0, 1], [0, 3], [1, 2, 5], [2, 4], [4, 5], [0, 2], [3], [1, 3, 5]]
     for n in range(24):
@@ -154,14 +157,16 @@ def test_an_exported_round_reimports_to_the_same_outcome(
             choices = {projects[i].pk: 1 for i in chosen}
         if n % 3:
             services.ballot_submit(
-                round=round, voter=make_user(f"v{n}@example.org", f"V{n}"), choices=choices
+                budget_round=budget_round, voter=make_user(f"v{n}@example.org", f"V{n}"), choices=choices
             )
         else:
-            services.paper_ballot_enter(round=round, officer=olwen, paper_reference=f"P{n}", choices=choices)
-    set_phase(round, "results")
-    original = count(round, django_capture_on_commit_callbacks)
+            services.paper_ballot_enter(
+                budget_round=budget_round, officer=olwen, paper_reference=f"P{n}", choices=choices
+            )
+    set_phase(budget_round, "results")
+    original = count(budget_round, django_capture_on_commit_callbacks)
 
-    text = round_pb_text(round)
+    text = round_pb_text(budget_round)
     election = pabulib.loads(text)
     copy = services.round_import_pabulib(conversation=conversation, election=election, slug="copy")
     assert (copy.rule, copy.completion, copy.ballot_type) == (rule, completion, ballot_type)
@@ -175,11 +180,13 @@ def test_an_exported_round_reimports_to_the_same_outcome(
 def test_the_export_is_anonymous(
     conversation: Conversation, olwen, alice, django_capture_on_commit_callbacks
 ) -> None:
-    round = make_round(conversation)
-    a, b = make_projects(round, ("A", 100), ("B", 200))
-    services.ballot_submit(round=round, voter=alice, choices={b.pk: 1})
-    services.paper_ballot_enter(round=round, officer=olwen, paper_reference="SECRET-REF", choices={a.pk: 1})
-    text = round_pb_text(round)
+    budget_round = make_round(conversation)
+    a, b = make_projects(budget_round, ("A", 100), ("B", 200))
+    services.ballot_submit(budget_round=budget_round, voter=alice, choices={b.pk: 1})
+    services.paper_ballot_enter(
+        budget_round=budget_round, officer=olwen, paper_reference="SECRET-REF", choices={a.pk: 1}
+    )
+    text = round_pb_text(budget_round)
     assert "alice" not in text.lower() and "SECRET-REF" not in text and "olwen" not in text.lower()
     votes = text.split("VOTES\n")[1].splitlines()
     # Numbered 1..n in an order set by what the ballots hold, not when or by whom.
@@ -189,16 +196,16 @@ def test_the_export_is_anonymous(
 def test_the_download_link_appears_with_the_results(
     client: Client, conversation: Conversation, alice, django_capture_on_commit_callbacks, tmp_path: Path
 ) -> None:
-    round = make_round(conversation)
-    (a,) = make_projects(round, ("A", 100))
-    services.ballot_submit(round=round, voter=alice, choices={a.pk: 1})
-    download = f"/budgets/{round.slug}/results/ballots.pb"
+    budget_round = make_round(conversation)
+    (a,) = make_projects(budget_round, ("A", 100))
+    services.ballot_submit(budget_round=budget_round, voter=alice, choices={a.pk: 1})
+    download = f"/budgets/{budget_round.slug}/results/ballots.pb"
     assert client.get(download).status_code == 404  # voting is still open
-    set_phase(round, "results")
-    count(round, django_capture_on_commit_callbacks)
-    assert download in client.get(f"/budgets/{round.slug}/results/").content.decode()
+    set_phase(budget_round, "results")
+    count(budget_round, django_capture_on_commit_callbacks)
+    assert download in client.get(f"/budgets/{budget_round.slug}/results/").content.decode()
     response = client.get(download)
-    assert response["Content-Disposition"] == f'attachment; filename="{round.slug}.pb"'
+    assert response["Content-Disposition"] == f'attachment; filename="{budget_round.slug}.pb"'
     # Anyone can recompute the result from it with pb_outcome.
     path = tmp_path / "round.pb"
     path.write_bytes(response.content)
@@ -224,20 +231,20 @@ def test_a_real_election_imports_counts_and_exports_to_the_same_outcome(
     conversation: Conversation, name: str, django_capture_on_commit_callbacks
 ) -> None:
     election = pabulib.load(PABULIB / f"{name}.pb")
-    round = services.round_import_pabulib(
+    budget_round = services.round_import_pabulib(
         conversation=conversation,
         election=election,
         slug="real",
         rule="equal-shares",
         completion="add1+greedy",
     )
-    tally = count(round, django_capture_on_commit_callbacks)
+    tally = count(budget_round, django_capture_on_commit_callbacks)
     ids = election.profile.project_ids
     expected = compute(election.profile, "equal-shares", "add1+greedy")
     assert winners(tally) == [ids[j] for j in expected.selected]
     assert winners(tally, primary=False) == [ids[j] for j in compute(election.profile, "greedy").selected]
 
     copy = services.round_import_pabulib(
-        conversation=conversation, election=pabulib.loads(round_pb_text(round)), slug="real-again"
+        conversation=conversation, election=pabulib.loads(round_pb_text(budget_round)), slug="real-again"
     )
     assert winners(count(copy, django_capture_on_commit_callbacks)) == winners(tally)

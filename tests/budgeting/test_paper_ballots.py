@@ -18,7 +18,7 @@ def test_an_officer_enters_a_paper_ballot(
     round_: BudgetRound, projects: list[BudgetProject], olwen: User
 ) -> None:
     ballot = services.paper_ballot_enter(
-        round=round_,
+        budget_round=round_,
         officer=olwen,
         paper_reference=" P-0042 ",
         choices={projects[0].pk: 1, projects[3].pk: 1},
@@ -36,11 +36,11 @@ def test_the_same_paper_cannot_be_entered_twice(
     round_: BudgetRound, projects: list[BudgetProject], olwen: User
 ) -> None:
     services.paper_ballot_enter(
-        round=round_, officer=olwen, paper_reference="P-1", choices={projects[0].pk: 1}
+        budget_round=round_, officer=olwen, paper_reference="P-1", choices={projects[0].pk: 1}
     )
     with pytest.raises(services.BallotError) as caught:
         services.paper_ballot_enter(
-            round=round_, officer=olwen, paper_reference="P-1", choices={projects[1].pk: 1}
+            budget_round=round_, officer=olwen, paper_reference="P-1", choices={projects[1].pk: 1}
         )
     assert caught.value.messages == [
         "A ballot with the paper reference P-1 is already entered in this round."
@@ -53,7 +53,7 @@ def test_a_paper_ballot_meets_the_same_rules(
 ) -> None:
     with pytest.raises(services.BallotError) as caught:
         services.paper_ballot_enter(
-            round=round_, officer=olwen, paper_reference="P-2", choices={p.pk: 1 for p in projects}
+            budget_round=round_, officer=olwen, paper_reference="P-2", choices={p.pk: 1 for p in projects}
         )
     assert (
         "Your choices cost £150,000, which is more than the budget of £100,000." in caught.value.messages[0]
@@ -66,12 +66,12 @@ def test_paper_ballots_are_accepted_after_voting_closes_but_not_before_it_opens(
 ) -> None:
     set_phase(round_, "results")
     services.paper_ballot_enter(
-        round=round_, officer=olwen, paper_reference="late", choices={projects[0].pk: 1}
+        budget_round=round_, officer=olwen, paper_reference="late", choices={projects[0].pk: 1}
     )
     set_phase(round_, "review")
     with pytest.raises(services.BallotError) as caught:
         services.paper_ballot_enter(
-            round=round_, officer=olwen, paper_reference="early", choices={projects[0].pk: 1}
+            budget_round=round_, officer=olwen, paper_reference="early", choices={projects[0].pk: 1}
         )
     assert caught.value.messages[0].startswith("Paper ballots can be entered once voting has opened")
     assert list(Ballot.objects.values_list("paper_reference", flat=True)) == ["late"]
@@ -87,15 +87,17 @@ def test_paper_ballots_count_the_same_as_online_ones(
 ) -> None:
     playground, _benches, cycle, trees = projects
     # Two online and two paper ballots with the same choices, pairwise.
-    services.ballot_submit(round=round_, voter=alice, choices={cycle.pk: 1, trees.pk: 1})
-    services.ballot_submit(round=round_, voter=bob, choices={playground.pk: 1})
+    services.ballot_submit(budget_round=round_, voter=alice, choices={cycle.pk: 1, trees.pk: 1})
+    services.ballot_submit(budget_round=round_, voter=bob, choices={playground.pk: 1})
     services.paper_ballot_enter(
-        round=round_, officer=olwen, paper_reference="A", choices={cycle.pk: 1, trees.pk: 1}
+        budget_round=round_, officer=olwen, paper_reference="A", choices={cycle.pk: 1, trees.pk: 1}
     )
-    services.paper_ballot_enter(round=round_, officer=olwen, paper_reference="B", choices={playground.pk: 1})
+    services.paper_ballot_enter(
+        budget_round=round_, officer=olwen, paper_reference="B", choices={playground.pk: 1}
+    )
     set_phase(round_, "results")
     with django_capture_on_commit_callbacks(execute=True):
-        tally = services.tally_request(round=round_, requested_by=olwen)
+        tally = services.tally_request(budget_round=round_, requested_by=olwen)
     tally.refresh_from_db()
     assert tally.status == Tally.Status.DONE and tally.ballots == 4
     votes = dict(tally.outcomes.get(is_primary=True).lines.values_list("project__code", "votes"))
@@ -133,9 +135,9 @@ def test_the_admin_enters_paper_ballots_through_the_service(
 def test_the_admin_lists_paper_ballots_and_not_online_ones(
     client: Client, round_: BudgetRound, projects: list[BudgetProject], olwen: User, alice: User
 ) -> None:
-    services.ballot_submit(round=round_, voter=alice, choices={projects[0].pk: 1})
+    services.ballot_submit(budget_round=round_, voter=alice, choices={projects[0].pk: 1})
     services.paper_ballot_enter(
-        round=round_, officer=olwen, paper_reference="P-9", choices={projects[1].pk: 1}
+        budget_round=round_, officer=olwen, paper_reference="P-9", choices={projects[1].pk: 1}
     )
     client.force_login(olwen)
     page = client.get("/admin/budgeting/paperballot/").content.decode()

@@ -51,10 +51,10 @@ def people(alice: User, fran: User, olwen: User) -> dict[str, Any]:
 
 @pytest.mark.parametrize("phase", PHASES)
 def test_the_role_phase_matrix(conversation: Conversation, people: dict[str, Any], phase: str) -> None:
-    round = make_round(conversation, phase=phase)
-    assert round.phase == phase
+    budget_round = make_round(conversation, phase=phase)
+    assert budget_round.phase == phase
     found = {
-        predicate: {role: getattr(permissions, predicate)(people[role], round) for role in ROLES}
+        predicate: {role: getattr(permissions, predicate)(people[role], budget_round) for role in ROLES}
         for predicate in MATRIX
     }
     expected = {
@@ -69,21 +69,21 @@ def test_a_round_in_a_draft_conversation_is_for_its_organisers_only(
     organisation: Organisation, people: dict[str, Any], phase: str
 ) -> None:
     draft = make_conversation(organisation, slug="draft", status=Conversation.Status.DRAFT)
-    round: BudgetRound = make_round(draft, phase=phase)
-    assert {role: permissions.can_view_round(people[role], round) for role in ROLES} == {
+    budget_round: BudgetRound = make_round(draft, phase=phase)
+    assert {role: permissions.can_view_round(people[role], budget_round) for role in ROLES} == {
         "anyone": False,
         "resident": False,
         "facilitator": True,
         "officer": True,
     }
-    assert not permissions.can_vote(people["resident"], round)
-    assert not permissions.can_view_results(people["resident"], round)
+    assert not permissions.can_vote(people["resident"], budget_round)
+    assert not permissions.can_view_results(people["resident"], budget_round)
 
 
 def test_a_facilitator_of_another_organisation_does_not_manage_the_round(
     conversation: Conversation, people: dict[str, Any]
 ) -> None:
     other = Organisation.objects.create(slug="other", name_en="Other", kind=Organisation.Kind.COMMUNITY_GROUP)
-    round = make_round(make_conversation(other, slug="elsewhere"), phase="results")
-    assert not permissions.can_request_tally(people["facilitator"], round)
-    assert permissions.can_request_tally(people["officer"], round)
+    budget_round = make_round(make_conversation(other, slug="elsewhere"), phase="results")
+    assert not permissions.can_request_tally(people["facilitator"], budget_round)
+    assert permissions.can_request_tally(people["officer"], budget_round)

@@ -22,10 +22,10 @@ def test_a_project_links_to_the_idea_it_came_from(
     client: Client, round_: BudgetRound, conversation: Conversation, bob: User, django_assert_max_num_queries
 ) -> None:
     idea = make_idea(conversation, bob, title="Mwy o feinciau", language="cy")
-    project = services.project_create(round=round_, title_en="Benches", cost=Decimal(3000), idea=idea)
+    project = services.project_create(budget_round=round_, title_en="Benches", cost=Decimal(3000), idea=idea)
     for n in range(10):
         other = make_idea(conversation, bob, title=f"Idea {n}")
-        services.project_create(round=round_, title_en=f"Project {n}", cost=Decimal(100), idea=other)
+        services.project_create(budget_round=round_, title_en=f"Project {n}", cost=Decimal(100), idea=other)
     with django_assert_max_num_queries(8):
         page = client.get(f"/budgets/{round_.slug}/").content.decode()
     assert "From the idea" in page
@@ -37,7 +37,7 @@ def test_a_hidden_idea_is_not_shown_on_the_project(
     client: Client, round_: BudgetRound, conversation: Conversation, bob: User
 ) -> None:
     idea = make_idea(conversation, bob, title="Something moderated away")
-    services.project_create(round=round_, title_en="Benches", cost=Decimal(3000), idea=idea)
+    services.project_create(budget_round=round_, title_en="Benches", cost=Decimal(3000), idea=idea)
     Idea.objects.filter(pk=idea.pk).update(status=ContentStatus.HIDDEN)
     page = client.get(f"/budgets/{round_.slug}/").content.decode()
     assert "Benches" in page
@@ -50,6 +50,6 @@ def test_the_idea_must_come_from_the_rounds_conversation(
     elsewhere = make_conversation(organisation, slug="elsewhere")
     idea = make_idea(elsewhere, bob)
     with pytest.raises(ValidationError) as caught:
-        services.project_create(round=round_, title_en="Benches", cost=Decimal(3000), idea=idea)
+        services.project_create(budget_round=round_, title_en="Benches", cost=Decimal(3000), idea=idea)
     assert caught.value.message_dict["idea"] == ["Choose an idea from this round's conversation."]
     assert not round_.projects.exists()

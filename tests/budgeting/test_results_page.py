@@ -21,15 +21,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def counted(conversation: Conversation, olwen: User, django_capture_on_commit_callbacks) -> BudgetRound:
     """The worked example of test_tally, counted with Equal Shares (no completion)."""
-    round = make_round(conversation, rule="equal-shares", completion="none")
-    cast_worked_example(round)
-    set_phase(round, "results")
+    budget_round = make_round(conversation, rule="equal-shares", completion="none")
+    cast_worked_example(budget_round)
+    set_phase(budget_round, "results")
     client = Client()
     client.force_login(olwen)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/budgets/{round.slug}/results/count/")
-    assert Tally.objects.get(round=round).status == Tally.Status.DONE
-    return round
+        client.post(f"/budgets/{budget_round.slug}/results/count/")
+    assert Tally.objects.get(round=budget_round).status == Tally.Status.DONE
+    return budget_round
 
 
 def text_of(client: Client, path: str) -> str:
@@ -75,9 +75,9 @@ def test_the_results_in_welsh(client: Client, counted: BudgetRound) -> None:
 
 
 def test_results_wait_for_voting_to_close(client: Client, conversation: Conversation) -> None:
-    round = make_round(conversation)
-    make_projects(round, ("A", 100))
-    page = text_of(client, f"/budgets/{round.slug}/results/")
+    budget_round = make_round(conversation)
+    make_projects(budget_round, ("A", 100))
+    page = text_of(client, f"/budgets/{budget_round.slug}/results/")
     assert "The results will be published here after voting closes on" in page
     assert "Count the votes" not in page
 
@@ -85,17 +85,17 @@ def test_results_wait_for_voting_to_close(client: Client, conversation: Conversa
 def test_only_people_who_run_the_round_can_start_a_count(
     client: Client, conversation: Conversation, alice: User, fran: User, django_capture_on_commit_callbacks
 ) -> None:
-    round = make_round(conversation, phase="results")
-    make_projects(round, ("A", 100))
+    budget_round = make_round(conversation, phase="results")
+    make_projects(budget_round, ("A", 100))
     client.force_login(alice)
-    assert "Count the votes" not in text_of(client, f"/budgets/{round.slug}/results/")
-    assert client.post(f"/budgets/{round.slug}/results/count/").status_code == 404
+    assert "Count the votes" not in text_of(client, f"/budgets/{budget_round.slug}/results/")
+    assert client.post(f"/budgets/{budget_round.slug}/results/count/").status_code == 404
     assert not Tally.objects.exists()
 
     client.force_login(fran)
-    assert "Count the votes" in text_of(client, f"/budgets/{round.slug}/results/")
+    assert "Count the votes" in text_of(client, f"/budgets/{budget_round.slug}/results/")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/budgets/{round.slug}/results/count/", follow=True)
+        response = client.post(f"/budgets/{budget_round.slug}/results/count/", follow=True)
     assert Tally.objects.get().status == Tally.Status.DONE
     assert "The count has started" in response.content.decode()
 
@@ -103,16 +103,16 @@ def test_only_people_who_run_the_round_can_start_a_count(
 def test_a_running_count_shows_its_progress_and_htmx_polls_it(
     client: Client, conversation: Conversation
 ) -> None:
-    round = make_round(conversation, phase="results")
-    tally = Tally.objects.create(round=round, status=Tally.Status.RUNNING, progress=40)
-    page = text_of(client, f"/budgets/{round.slug}/results/")
+    budget_round = make_round(conversation, phase="results")
+    tally = Tally.objects.create(round=budget_round, status=Tally.Status.RUNNING, progress=40)
+    page = text_of(client, f"/budgets/{budget_round.slug}/results/")
     assert "Counting the votes: 40% done." in page and "Refresh this page" in page
-    assert f'hx-get="/budgets/{round.slug}/results/status/"' in page
+    assert f'hx-get="/budgets/{budget_round.slug}/results/status/"' in page
 
-    status = client.get(f"/budgets/{round.slug}/results/status/", HTTP_HX_REQUEST="true")
+    status = client.get(f"/budgets/{budget_round.slug}/results/status/", HTTP_HX_REQUEST="true")
     assert "40% done" in status.content.decode() and "<html" not in status.content.decode()
     Tally.objects.filter(pk=tally.pk).update(status=Tally.Status.DONE, progress=100)
-    status = client.get(f"/budgets/{round.slug}/results/status/", HTTP_HX_REQUEST="true")
+    status = client.get(f"/budgets/{budget_round.slug}/results/status/", HTTP_HX_REQUEST="true")
     assert status["HX-Refresh"] == "true"
 
 
@@ -123,16 +123,18 @@ def test_the_results_page_has_a_fixed_number_of_queries(
     django_capture_on_commit_callbacks,
     django_assert_max_num_queries,
 ) -> None:
-    round = make_round(conversation, rule="equal-shares")
-    projects = make_projects(round, *[(f"P{n}", 1000 + n) for n in range(40)])
+    budget_round = make_round(conversation, rule="equal-shares")
+    projects = make_projects(budget_round, *[(f"P{n}", 1000 + n) for n in range(40)])
     from budgeting import services
 
     for n in range(10):
         voter = make_user(f"q{n}@example.org", f"Q{n}")
-        services.ballot_submit(round=round, voter=voter, choices={projects[n].pk: 1, projects[n + 20].pk: 1})
-    set_phase(round, "results")
+        services.ballot_submit(
+            budget_round=budget_round, voter=voter, choices={projects[n].pk: 1, projects[n + 20].pk: 1}
+        )
+    set_phase(budget_round, "results")
     with django_capture_on_commit_callbacks(execute=True):
-        services.tally_request(round=round, requested_by=olwen)
+        services.tally_request(budget_round=budget_round, requested_by=olwen)
     with django_assert_max_num_queries(12):
-        page = client.get(f"/budgets/{round.slug}/results/").content.decode()
+        page = client.get(f"/budgets/{budget_round.slug}/results/").content.decode()
     assert "P39" in page

@@ -19,7 +19,7 @@ def test_a_suspended_person_cannot_vote(round_: BudgetRound, projects: list[Budg
     carol = suspended()
     assert not permissions.can_vote(carol, round_)
     with pytest.raises(services.BallotError) as refused:
-        services.ballot_submit(round=round_, voter=carol, choices={projects[0].pk: 1})
+        services.ballot_submit(budget_round=round_, voter=carol, choices={projects[0].pk: 1})
     assert REFUSED in refused.value.messages[0]
     assert not Ballot.objects.exists()
 

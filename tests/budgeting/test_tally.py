@@ -15,17 +15,17 @@ from tests.budgeting.conftest import make_projects, make_round, set_phase
 from tests.conftest import make_user
 
 
-def cast_worked_example(round: BudgetRound) -> list[BudgetProject]:
+def cast_worked_example(budget_round: BudgetRound) -> list[BudgetProject]:
     """Budget £100,000; A £60,000, B £30,000, C £50,000, D £10,000. Three people choose A and B,
     two choose C and D."""
-    projects = make_projects(round, ("A", 60000), ("B", 30000), ("C", 50000), ("D", 10000))
+    projects = make_projects(budget_round, ("A", 60000), ("B", 30000), ("C", 50000), ("D", 10000))
     a, b, c, d = projects
     for n in range(3):
         voter = make_user(f"majority{n}@example.org", f"Majority {n}")
-        services.ballot_submit(round=round, voter=voter, choices={a.pk: 1, b.pk: 1})
+        services.ballot_submit(budget_round=budget_round, voter=voter, choices={a.pk: 1, b.pk: 1})
     for n in range(2):
         voter = make_user(f"minority{n}@example.org", f"Minority {n}")
-        services.ballot_submit(round=round, voter=voter, choices={c.pk: 1, d.pk: 1})
+        services.ballot_submit(budget_round=budget_round, voter=voter, choices={c.pk: 1, d.pk: 1})
     return projects
 
 
@@ -50,11 +50,11 @@ def test_the_tally_task_stores_the_outcome(conversation: Conversation) -> None:
     rho 1/3, C and D 1/2; A wins the tie (lower code) and takes the majority's £60,000, so B's
     supporters have nothing left; D costs the minority £5,000 each, leaving them £30,000, short
     of C's £50,000. Greedy funds A, B and D instead."""
-    round = make_round(conversation, rule="equal-shares", completion="none")
-    cast_worked_example(round)
-    set_phase(round, "results")
+    budget_round = make_round(conversation, rule="equal-shares", completion="none")
+    cast_worked_example(budget_round)
+    set_phase(budget_round, "results")
 
-    tally = wait_for(services.tally_request(round=round))
+    tally = wait_for(services.tally_request(budget_round=budget_round))
 
     assert tally.status == Tally.Status.DONE, tally.error
     assert (tally.progress, tally.ballots, tally.votes) == (100, 5, 10)
@@ -79,13 +79,13 @@ def test_the_tally_task_stores_the_outcome(conversation: Conversation) -> None:
 def test_a_double_click_queues_one_count(
     conversation: Conversation, olwen, django_capture_on_commit_callbacks
 ) -> None:
-    round = make_round(conversation, phase="results")
+    budget_round = make_round(conversation, phase="results")
     with (
         mock.patch.object(tasks.tally_round, "delay") as queue,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        first = services.tally_request(round=round, requested_by=olwen)
-        second = services.tally_request(round=round, requested_by=olwen)
+        first = services.tally_request(budget_round=budget_round, requested_by=olwen)
+        second = services.tally_request(budget_round=budget_round, requested_by=olwen)
     assert first.pk == second.pk
     assert queue.call_count == 1 and queue.call_args.args == (first.pk,)
     assert Tally.objects.get().status == Tally.Status.QUEUED
@@ -93,17 +93,17 @@ def test_a_double_click_queues_one_count(
 
 @pytest.mark.django_db
 def test_votes_cannot_be_counted_before_voting_closes(conversation: Conversation) -> None:
-    round = make_round(conversation, phase="voting")
+    budget_round = make_round(conversation, phase="voting")
     with pytest.raises(services.TallyError) as caught:
-        services.tally_request(round=round)
+        services.tally_request(budget_round=budget_round)
     assert caught.value.messages[0].startswith("Votes can be counted once voting has closed, on ")
     assert not Tally.objects.exists()
 
 
 @pytest.mark.django_db
 def test_a_count_taken_twice_runs_once(conversation: Conversation) -> None:
-    round = make_round(conversation, phase="results")
-    tally = Tally.objects.create(round=round)
+    budget_round = make_round(conversation, phase="results")
+    tally = Tally.objects.create(round=budget_round)
     services.tally_run(tally_id=tally.pk)
     services.tally_run(tally_id=tally.pk)  # a redelivered task
     assert Outcome.objects.filter(tally=tally).count() == 2
@@ -111,8 +111,8 @@ def test_a_count_taken_twice_runs_once(conversation: Conversation) -> None:
 
 @pytest.mark.django_db
 def test_a_failed_count_is_recorded_and_stores_nothing(conversation: Conversation) -> None:
-    round = make_round(conversation, phase="results")
-    tally = Tally.objects.create(round=round)
+    budget_round = make_round(conversation, phase="results")
+    tally = Tally.objects.create(round=budget_round)
     with mock.patch("budgeting.services.compute", side_effect=RuntimeError("disk on fire")):
         services.tally_run(tally_id=tally.pk)
     tally.refresh_from_db()
@@ -125,12 +125,12 @@ def test_a_failed_count_is_recorded_and_stores_nothing(conversation: Conversatio
 def test_votes_for_a_project_made_ineligible_are_not_counted(
     conversation: Conversation, django_capture_on_commit_callbacks
 ) -> None:
-    round = make_round(conversation, rule="greedy", completion="none")
-    a, _b, _c, _d = cast_worked_example(round)
+    budget_round = make_round(conversation, rule="greedy", completion="none")
+    a, _b, _c, _d = cast_worked_example(budget_round)
     BudgetProject.objects.filter(pk=a.pk).update(eligible=False, ineligible_reason_en="Already funded.")
-    set_phase(round, "results")
+    set_phase(budget_round, "results")
     with django_capture_on_commit_callbacks(execute=True):
-        tally = services.tally_request(round=round)
+        tally = services.tally_request(budget_round=budget_round)
     tally.refresh_from_db()
     assert tally.votes == 7 and tally.ballots == 5
     outcome = tally.outcomes.get(is_primary=True)

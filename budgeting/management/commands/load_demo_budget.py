@@ -183,29 +183,29 @@ class Command(BaseCommand):
             created += made + self._projects(opened, OPEN_PROJECTS)
             created += self._ballots(opened, officer, OPEN_BALLOTS, "2026")
         if not Tally.objects.filter(round=closed, status=Tally.Status.DONE).exists():
-            services.tally_request(round=closed, requested_by=officer)  # runs after commit
+            services.tally_request(budget_round=closed, requested_by=officer)  # runs after commit
         self.stdout.write(f"Demo budget rounds loaded ({created} records created).")
 
     def _round(
         self, conversation: Conversation, data: dict[str, Any], **dates: Any
     ) -> tuple[BudgetRound, int]:
-        round = BudgetRound.objects.filter(slug=data["slug"]).first()
-        if round is not None:
-            return round, 0
+        budget_round = BudgetRound.objects.filter(slug=data["slug"]).first()
+        if budget_round is not None:
+            return budget_round, 0
         fields = {k: v for k, v in data.items() if k != "slug"}
         return services.round_create(conversation=conversation, slug=data["slug"], **fields, **dates), 1
 
-    def _projects(self, round: BudgetRound, projects: list[Any]) -> int:
+    def _projects(self, budget_round: BudgetRound, projects: list[Any]) -> int:
         made = 0
         for code, title_en, title_cy, cost, (category_en, category_cy) in projects:
-            if BudgetProject.objects.filter(round=round, code=code).exists():
+            if BudgetProject.objects.filter(round=budget_round, code=code).exists():
                 continue
-            description_en, description_cy = DESCRIPTIONS.get((round.slug, code), ("", ""))
+            description_en, description_cy = DESCRIPTIONS.get((budget_round.slug, code), ("", ""))
             idea = Idea.objects.filter(
-                conversation=round.conversation, title=FROM_IDEAS.get((round.slug, code), "")
+                conversation=budget_round.conversation, title=FROM_IDEAS.get((budget_round.slug, code), "")
             ).first()
             services.project_create(
-                round=round,
+                budget_round=budget_round,
                 code=code,
                 title_en=title_en,
                 title_cy=title_cy,
@@ -219,18 +219,18 @@ class Command(BaseCommand):
             made += 1
         return made
 
-    def _ballots(self, round: BudgetRound, officer: User, groups: list[Any], year: str) -> int:
-        codes = dict(round.projects.values_list("code", "pk"))
+    def _ballots(self, budget_round: BudgetRound, officer: User, groups: list[Any], year: str) -> int:
+        codes = dict(budget_round.projects.values_list("code", "pk"))
         made = 0
         number = 0
         for count, chosen in groups:
             for _ in range(count):
                 number += 1
                 reference = f"DEMO-{year}-{number:03d}"
-                if Ballot.objects.filter(round=round, paper_reference=reference).exists():
+                if Ballot.objects.filter(round=budget_round, paper_reference=reference).exists():
                     continue
                 services.paper_ballot_enter(
-                    round=round,
+                    budget_round=budget_round,
                     officer=officer,
                     paper_reference=reference,
                     choices={codes[c]: 1 for c in chosen},

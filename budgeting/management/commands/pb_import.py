@@ -72,7 +72,7 @@ class Command(BaseCommand):
         except (pabulib.PabulibError, ProfileError) as exc:
             raise CommandError(f"{path} is not a valid .pb file: {exc}") from exc
         try:
-            round = services.round_import_pabulib(
+            budget_round = services.round_import_pabulib(
                 conversation=home,
                 election=election,
                 slug=slug,
@@ -83,8 +83,8 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(f"{path} cannot become a round: {'; '.join(exc.messages)}") from exc
         self.stdout.write(
-            f"Created round {round.slug!r} in {home.slug!r}: {round.projects.count()} projects, "
-            f"{round.ballots.count()} ballots, rule {round.rule}"
-            + (f" ({round.completion})" if round.completion != "none" else "")
+            f"Created round {budget_round.slug!r} in {home.slug!r}: {budget_round.projects.count()} projects, "
+            f"{budget_round.ballots.count()} ballots, rule {budget_round.rule}"
+            + (f" ({budget_round.completion})" if budget_round.completion != "none" else "")
             + f", in {time.perf_counter() - started:.1f} s."
         )
