@@ -10,15 +10,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from vocaleyes.errors import Refusal
+from vocaleyes.models import User
+
 from . import permissions, services
 from .forms import PaperBallotForm
 from .models import Ballot, BudgetProject, BudgetRound, PaperBallot, Tally
+
+
+def _officer(request: HttpRequest) -> User:
+    """The signed-in officer (the admin lets in no one else)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 class BudgetProjectInline(admin.TabularInline):
@@ -73,14 +83,17 @@ class BudgetRoundAdmin(admin.ModelAdmin):
     def count_votes(self, request: HttpRequest, queryset: QuerySet[BudgetRound]) -> None:
         started = 0
         for budget_round in queryset.select_related("conversation"):
-            if not permissions.can_request_tally(request.user, budget_round):
+            if not permissions.can_manage(request.user, budget_round):
+                raise PermissionDenied
+            try:
+                services.tally_request(budget_round=budget_round, requested_by=_officer(request))
+            except Refusal as refusal:
                 self.message_user(
                     request,
-                    _("%(round)s: votes can be counted once voting has closed.") % {"round": budget_round},
+                    _("%(round)s: %(reason)s") % {"round": budget_round, "reason": refusal.message},
                     messages.ERROR,
                 )
                 continue
-            services.tally_request(budget_round=budget_round, requested_by=request.user)
             started += 1
         if started:
             self.message_user(
@@ -136,11 +149,11 @@ class PaperBallotAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         choices = form.cleaned_data["choices"]
         if change:
-            saved = services.paper_ballot_change(ballot=obj, officer=request.user, choices=choices)
+            saved = services.paper_ballot_change(ballot=obj, officer=_officer(request), choices=choices)
         else:
             saved = services.paper_ballot_enter(
                 budget_round=form.cleaned_data["round"],
-                officer=request.user,
+                officer=_officer(request),
                 paper_reference=form.cleaned_data["paper_reference"],
                 choices=choices,
             )

@@ -1,4 +1,5 @@
-"""Money as people read it: "£1,250", "£12.50", "€40,000", "25,000 PLN".
+"""Money as people read it: "£1,250", "£12.50", "€40,000", "25,000 PLN"; and moments, as
+"3 March 2027, 18:00" in the local time zone and the active language.
 
 Pure (no ORM) so services, templates, emails and the results explanations format alike.
 Whole amounts lose their pence; others keep two decimals. Shares of a cost computed by Equal
@@ -7,8 +8,12 @@ Shares are floats for display only and go through the same function.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+
+from django.utils import timezone
+from django.utils.formats import date_format
 
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
@@ -28,3 +33,8 @@ def format_money(amount: Decimal | Fraction | int | float | None, currency: str 
     if symbol:
         return f"{sign}{symbol}{text}"
     return f"{sign}{text} {currency.upper()}"
+
+
+def format_moment(value: datetime) -> str:
+    """A phase's date and time as the refusals and emails give it."""
+    return date_format(timezone.localtime(value), "j F Y, H:i")

@@ -18,6 +18,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vocaleyes.errors import Refusal
+
 from . import services
 from .formatting import format_money
 from .models import Ballot, BudgetProject, BudgetRound
@@ -154,9 +156,8 @@ class BallotForm(forms.Form):
             return cleaned
         try:
             services.ballot_check(budget_round=self.budget_round, choices=choices)
-        except services.BallotError as exc:
-            for message in exc.messages:
-                self.add_error(None, message)
+        except Refusal as refusal:
+            refusal.add_to(self)
         cleaned["choices"] = choices
         return cleaned
 
@@ -206,8 +207,8 @@ class PaperBallotForm(forms.ModelForm):
             return cleaned
         try:
             services.paper_phase_check(budget_round=budget_round)
-        except services.BallotError as exc:
-            self.add_error("round", exc.messages[0])
+        except Refusal as refusal:
+            refusal.add_to(self)  # beside the round
             return cleaned
         codes = dict(BudgetProject.objects.filter(round=budget_round).values_list("code", "pk"))
         cumulative = budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE
@@ -235,8 +236,8 @@ class PaperBallotForm(forms.ModelForm):
             return cleaned
         try:
             services.ballot_check(budget_round=budget_round, choices=choices)
-        except services.BallotError as exc:
-            for message in exc.messages:
-                self.add_error("choices_text", message)
+        except Refusal as refusal:
+            # The ballot's problems are about what is marked on the paper.
+            self.add_error("choices_text", refusal.message)
         cleaned["choices"] = choices
         return cleaned

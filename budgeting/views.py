@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from vocaleyes.permissions import is_suspended, suspension_message
+from vocaleyes.errors import Refusal
+from vocaleyes.models import User
 
 from . import explain, permissions, services
 from .exports import round_pb_text
@@ -42,6 +43,13 @@ def _get_ballot_for_user(request: HttpRequest, budget_round: BudgetRound, pk: in
     return get_object_or_404(
         Ballot.objects.select_related("round"), pk=pk, round=budget_round, voter=request.user
     )
+
+
+def _signed_in(request: HttpRequest) -> User:
+    """The signed-in person, in a view only they reach (``login_required``, or a permission
+    that needs an account)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _projects(budget_round: BudgetRound) -> list[BudgetProject]:
@@ -141,13 +149,12 @@ def ballot_total(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _voting_not_open(request: HttpRequest, budget_round: BudgetRound) -> HttpResponse:
+    """Why this person cannot vote here now, in the service's words when it has a reason."""
     try:
-        services.voting_check(budget_round=budget_round)
+        services.voter_check(budget_round=budget_round, voter=_signed_in(request))
         message = _("You cannot vote in this round.")
-    except services.BallotError as exc:
-        message = exc.messages[0]
-    if request.user.is_authenticated and is_suspended(request.user):
-        message = suspension_message(request.user)
+    except Refusal as refusal:
+        message = refusal.message
     if request.method == "POST":
         messages.error(request, message)
         return redirect(budget_round)
@@ -171,12 +178,12 @@ def ballot_review(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             ballot = services.ballot_submit(
                 budget_round=budget_round,
-                voter=request.user,
+                voter=_signed_in(request),
                 choices=choices,
                 base_url=request.build_absolute_uri("/"),
             )
-        except services.BallotError as exc:
-            errors = exc.messages
+        except Refusal as refusal:
+            errors = [refusal.message]
         else:
             request.session.pop(_draft_key(budget_round), None)
             messages.success(request, _("Your ballot has been saved. We have emailed you a receipt."))
@@ -311,9 +318,9 @@ def tally_start(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can_request_tally(request.user, budget_round):
         raise Http404
     try:
-        services.tally_request(budget_round=budget_round, requested_by=request.user)
-    except services.TallyError as exc:
-        messages.error(request, exc.messages[0])
+        services.tally_request(budget_round=budget_round, requested_by=_signed_in(request))
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
     else:
         messages.success(request, _("The count has started. This page shows its progress."))
     return HttpResponseRedirect(reverse("budgeting:results", kwargs={"slug": budget_round.slug}))

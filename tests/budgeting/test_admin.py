@@ -69,7 +69,7 @@ def test_the_count_action_counts_closed_rounds_only(
             follow=True,
         )
     page = response.content.decode()
-    assert "votes can be counted once voting has closed" in page
+    assert "Votes can be counted once voting has closed, on " in page
     assert "The count of 1 round has started." in page
     assert list(Tally.objects.values_list("round__slug", "status")) == [("closed", "done")]
     tallies = client.get("/admin/budgeting/tally/").content.decode()

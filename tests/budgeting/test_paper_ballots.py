@@ -9,6 +9,7 @@ from django.test import Client
 from budgeting import services
 from budgeting.models import Ballot, BudgetProject, BudgetRound, Tally, Vote
 from tests.budgeting.conftest import set_phase
+from vocaleyes.errors import Refusal
 from vocaleyes.models import User
 
 pytestmark = pytest.mark.django_db
@@ -38,26 +39,23 @@ def test_the_same_paper_cannot_be_entered_twice(
     services.paper_ballot_enter(
         budget_round=round_, officer=olwen, paper_reference="P-1", choices={projects[0].pk: 1}
     )
-    with pytest.raises(services.BallotError) as caught:
+    with pytest.raises(Refusal) as caught:
         services.paper_ballot_enter(
             budget_round=round_, officer=olwen, paper_reference="P-1", choices={projects[1].pk: 1}
         )
-    assert caught.value.messages == [
-        "A ballot with the paper reference P-1 is already entered in this round."
-    ]
+    assert caught.value.message == "A ballot with the paper reference P-1 is already entered in this round."
+    assert caught.value.field == "paper_reference"
     assert Vote.objects.count() == 1
 
 
 def test_a_paper_ballot_meets_the_same_rules(
     round_: BudgetRound, projects: list[BudgetProject], olwen: User
 ) -> None:
-    with pytest.raises(services.BallotError) as caught:
+    with pytest.raises(Refusal) as caught:
         services.paper_ballot_enter(
             budget_round=round_, officer=olwen, paper_reference="P-2", choices={p.pk: 1 for p in projects}
         )
-    assert (
-        "Your choices cost £150,000, which is more than the budget of £100,000." in caught.value.messages[0]
-    )
+    assert "Your choices cost £150,000, which is more than the budget of £100,000." in caught.value.message
     assert not Ballot.objects.exists()
 
 
@@ -69,11 +67,11 @@ def test_paper_ballots_are_accepted_after_voting_closes_but_not_before_it_opens(
         budget_round=round_, officer=olwen, paper_reference="late", choices={projects[0].pk: 1}
     )
     set_phase(round_, "review")
-    with pytest.raises(services.BallotError) as caught:
+    with pytest.raises(Refusal) as caught:
         services.paper_ballot_enter(
             budget_round=round_, officer=olwen, paper_reference="early", choices={projects[0].pk: 1}
         )
-    assert caught.value.messages[0].startswith("Paper ballots can be entered once voting has opened")
+    assert caught.value.message.startswith("Paper ballots can be entered once voting has opened")
     assert list(Ballot.objects.values_list("paper_reference", flat=True)) == ["late"]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.test import Client
 
 from budgeting import services
@@ -13,6 +12,7 @@ from budgeting.models import BudgetRound
 from conversations.models import ContentStatus, Conversation, Idea, Organisation
 from tests.conftest import make_conversation
 from tests.conversations.conftest import make_idea
+from vocaleyes.errors import Refusal
 from vocaleyes.models import User
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,8 @@ def test_the_idea_must_come_from_the_rounds_conversation(
 ) -> None:
     elsewhere = make_conversation(organisation, slug="elsewhere")
     idea = make_idea(elsewhere, bob)
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Refusal) as caught:
         services.project_create(budget_round=round_, title_en="Benches", cost=Decimal(3000), idea=idea)
-    assert caught.value.message_dict["idea"] == ["Choose an idea from this round's conversation."]
+    assert caught.value.message == "Choose an idea from this round's conversation."
+    assert caught.value.field == "idea"
     assert not round_.projects.exists()

@@ -9,6 +9,7 @@ from django.test import Client
 from budgeting import permissions, services
 from budgeting.models import Ballot, BudgetProject, BudgetRound
 from tests.conversations.moderation import suspended
+from vocaleyes.errors import Refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +19,9 @@ REFUSED = "Your account has been suspended by a council officer until"
 def test_a_suspended_person_cannot_vote(round_: BudgetRound, projects: list[BudgetProject]) -> None:
     carol = suspended()
     assert not permissions.can_vote(carol, round_)
-    with pytest.raises(services.BallotError) as refused:
+    with pytest.raises(Refusal) as refused:
         services.ballot_submit(budget_round=round_, voter=carol, choices={projects[0].pk: 1})
-    assert REFUSED in refused.value.messages[0]
+    assert REFUSED in refused.value.message and refused.value.forbidden
     assert not Ballot.objects.exists()
 
 

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import slugify
 
@@ -23,6 +22,7 @@ from budgeting import pabulib, services
 from budgeting.models import BudgetRound
 from budgeting.rules import COMPLETIONS, RULES, ProfileError
 from conversations.models import Conversation
+from vocaleyes.errors import Refusal
 
 
 class Command(BaseCommand):
@@ -80,10 +80,11 @@ class Command(BaseCommand):
                 rule=rule,
                 completion=completion,
             )
-        except ValidationError as exc:
-            raise CommandError(f"{path} cannot become a round: {'; '.join(exc.messages)}") from exc
+        except Refusal as refusal:
+            raise CommandError(f"{path} cannot become a round: {refusal.message}") from refusal
         self.stdout.write(
-            f"Created round {budget_round.slug!r} in {home.slug!r}: {budget_round.projects.count()} projects, "
+            f"Created round {budget_round.slug!r} in {home.slug!r}: "
+            f"{budget_round.projects.count()} projects, "
             f"{budget_round.ballots.count()} ballots, rule {budget_round.rule}"
             + (f" ({budget_round.completion})" if budget_round.completion != "none" else "")
             + f", in {time.perf_counter() - started:.1f} s."

@@ -1,0 +1,47 @@
+"""Writes for participatory budgeting, one module per concern, all importable from here:
+
+- :mod:`.ballots`: ``ballot_check``, ``voting_check``, ``ballot_submit``, paper ballots
+  (``paper_ballot_enter``, ``paper_ballot_change``, ``paper_phase_check``), ``voter_check``
+  and ``ballot_send_receipt``;
+- :mod:`.rounds`: ``round_create``, ``project_create``;
+- :mod:`.tallies`: ``tally_request``, ``tally_run``;
+- :mod:`.imports`: ``round_import_pabulib``.
+
+Every function is keyword-only, typed and atomic, and checks its input before writing: a "no"
+is a :class:`vocaleyes.errors.Refusal` with its message in the active language, and nothing is
+written. Who may call what is decided in :mod:`budgeting.permissions` by the callers (views,
+admin, commands); these functions enforce the rules of the round itself (phase, budget, k,
+points), which hold whoever calls.
+"""
+
+from __future__ import annotations
+
+from .ballots import (
+    ballot_check,
+    ballot_send_receipt,
+    ballot_submit,
+    paper_ballot_change,
+    paper_ballot_enter,
+    paper_phase_check,
+    voter_check,
+    voting_check,
+)
+from .imports import round_import_pabulib
+from .rounds import project_create, round_create
+from .tallies import tally_request, tally_run
+
+__all__ = [
+    "ballot_check",
+    "ballot_send_receipt",
+    "ballot_submit",
+    "paper_ballot_change",
+    "paper_ballot_enter",
+    "paper_phase_check",
+    "project_create",
+    "round_create",
+    "round_import_pabulib",
+    "tally_request",
+    "tally_run",
+    "voter_check",
+    "voting_check",
+]
