@@ -7,10 +7,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import format_lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,11 +28,16 @@ class PasswordChangeForm(AdminPasswordChangeForm):
     """Django 5.2 glues its help text to an English warning at import time (lazy string + str),
     so the admin's "set password" page stayed in English; this keeps both parts translatable."""
 
-    usable_password_help_text = format_lazy(  # type: ignore[assignment]  # a lazy str
-        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
-        SetUnusablePasswordMixin.usable_password_help_text,
-        _("If disabled, the current password for this user will be lost."),
-    )
+    usable_password_help_text = lazy(  # rendered in the language of each request
+        lambda: render_to_string(
+            "admin/auth/user/_usable_password_help.html",
+            {
+                "help_text": SetUnusablePasswordMixin.usable_password_help_text,
+                "warning": _("If disabled, the current password for this user will be lost."),
+            },
+        ),
+        str,
+    )()
 
 
 class SuspendedFilter(admin.SimpleListFilter):
