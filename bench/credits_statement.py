@@ -43,10 +43,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from conversations.models import Organisation  # noqa: E402
 from timecredits import services  # noqa: E402
 from timecredits.models import Account, Entry  # noqa: E402
-from vocaleyes.models import User  # noqa: E402
+from vocaleyes.models import Organisation, User  # noqa: E402
 
 BATCH = 500  # transfers per transaction: each one updates the same account rows
 

@@ -67,11 +67,10 @@ from conversations.models import (  # noqa: E402
     ConversationRanking,
     Idea,
     IdeaRanking,
-    Organisation,
     Rating,
 )
 from vocaleyes import celery_app  # noqa: E402
-from vocaleyes.models import User  # noqa: E402
+from vocaleyes.models import Organisation, User  # noqa: E402
 
 SLUG = "bench-national"
 EMAIL_DOMAIN = "bench.invalid"

@@ -42,8 +42,8 @@ from django.utils import timezone  # noqa: E402
 
 from budgeting import counting, services  # noqa: E402
 from budgeting.models import Ballot, BudgetProject, BudgetRound, Tally, Vote  # noqa: E402
-from conversations.models import Conversation, Organisation  # noqa: E402
-from vocaleyes.models import User  # noqa: E402
+from conversations.models import Conversation  # noqa: E402
+from vocaleyes.models import Organisation, User  # noqa: E402
 
 SLUG = "bench-city-round"
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from conversations.models import Conversation, OrganisationRole
+from conversations.models import Conversation
+from vocaleyes.models import OrganisationRole
 from vocaleyes.permissions import is_suspended
 
 from .models import BudgetRound, Phase

@@ -1,4 +1,4 @@
-"""The council officers' admin: organisations and conversations, and moderation.
+"""The council officers' admin: conversations, and moderation.
 
 Ideas, comments, ratings and rankings are read-only here: changes go through the services. The
 moderation queue is two lists, *ideas to review* and *comments to review* (items waiting for
@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, F, QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -36,33 +36,9 @@ from .models import (
     IdeaRanking,
     IdeaToReview,
     ModerationDecision,
-    Organisation,
-    OrganisationRole,
     Rating,
     Report,
 )
-
-
-class OrganisationRoleInline(admin.TabularInline):
-    model = OrganisationRole
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name_en", "name_cy", "kind", "level", "conversation_count", "created"]
-    list_filter = ["kind", "level"]
-    search_fields = ["name_en", "name_cy", "slug"]
-    prepopulated_fields = {"slug": ["name_en"]}
-    inlines = [OrganisationRoleInline]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
-        return super().get_queryset(request).annotate(conversation_count=Count("conversations"))
-
-    @admin.display(description=_("conversations"), ordering="conversation_count")
-    def conversation_count(self, obj: Organisation) -> int:
-        return obj.conversation_count  # type: ignore[attr-defined]
 
 
 @admin.register(Conversation)
@@ -83,15 +59,6 @@ class ConversationAdmin(admin.ModelAdmin):
         (_("Moderation"), {"fields": ["premoderation", "report_threshold"]}),
         (_("History"), {"fields": ["created", "updated"]}),
     ]
-
-
-@admin.register(OrganisationRole)
-class OrganisationRoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "role", "created"]
-    list_filter = ["role", "organisation"]
-    list_select_related = ["user", "organisation"]
-    search_fields = ["user__email", "user__display_name", "organisation__name_en", "organisation__name_cy"]
-    autocomplete_fields = ["user", "organisation"]
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):

@@ -127,7 +127,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "participation_form": ParticipationForm(
                 initial={"posting_open": conversation.posting_open, "rating_open": conversation.rating_open}
             ),
-            "can_seed": permissions.can_seed_idea(request.user, conversation, facilitator=True),
+            "can_seed": permissions.can_seed_idea(request.user, conversation),
             "is_moderator": permissions.can_moderate(request.user),
         },
     )

@@ -1,12 +1,8 @@
-"""Organisations, their conversations, and the ideas, comments and ratings inside them.
+"""Conversations, and the ideas, comments and ratings inside them.
 
-An ``Organisation`` (council, third-sector body, community group) at local, regional or national
-level owns ``Conversation``s: continuous, not one-off consultations. Names, titles and
-descriptions are stored in English and Welsh; ``Bilingual`` shows the active language and falls
-back to the other when one is empty.
-
-``OrganisationRole`` gives a person a role within one organisation (facilitator). Council
-officers who moderate are Django staff; that is a platform role, not an organisation one.
+An ``Organisation`` (``vocaleyes.models``: every app builds on it) owns ``Conversation``s:
+continuous, not one-off consultations. Titles and descriptions are stored in English and Welsh;
+``Bilingual`` shows the active language and falls back to the other when one is empty.
 
 Inside a conversation residents post ``Idea``s (or facilitators *seed* them, with a note of where
 the idea comes from), discuss them in ``Comment``s (one level of replies) and give each idea one
@@ -57,73 +53,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vocaleyes.i18n import Bilingual
+from vocaleyes.models import Organisation
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
-
-
-class Organisation(models.Model):
-    class Kind(models.TextChoices):
-        LOCAL_AUTHORITY = "local_authority", _("Local authority")
-        THIRD_SECTOR = "third_sector", _("Third-sector organisation")
-        COMMUNITY_GROUP = "community_group", _("Community group")
-
-    class Level(models.TextChoices):
-        LOCAL = "local", _("Local")
-        REGIONAL = "regional", _("Regional")
-        NATIONAL = "national", _("National")
-
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    name_cy = models.CharField(_("name (Welsh)"), max_length=200, blank=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.LOCAL)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-
-    name = Bilingual("name")
-
-    class Meta:
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-        ordering = ["name_en"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(name_en="") | ~Q(name_cy=""),
-                name="organisation_has_a_name",
-                violation_error_message=_("Give the organisation a name in English or Welsh."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return str(self.name)
-
-
-class OrganisationRole(models.Model):
-    class Role(models.TextChoices):
-        FACILITATOR = "facilitator", _("Facilitator")
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="roles", verbose_name=_("organisation")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="organisation_roles",
-        verbose_name=_("person"),
-    )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.FACILITATOR)
-    created = models.DateTimeField(_("given"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("organisation role")
-        verbose_name_plural = _("organisation roles")
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "user", "role"], name="one_role_per_person"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} — {self.organisation}"
 
 
 class ConversationQuerySet(models.QuerySet["Conversation"]):

@@ -5,11 +5,11 @@ The roles:
 
 * a *resident* is anyone signed in: they post, comment, rate and report while the conversation
   takes part (and while they are not suspended, ``vocaleyes.permissions.is_suspended``);
-* a *facilitator* holds ``OrganisationRole.Role.FACILITATOR`` in the organisation that runs
-  the conversation: they seed ideas, see the facilitator dashboard, pause posting and rating,
-  and export the prioritised action list;
-* a *moderator* is a council officer, Django staff: everything a facilitator may do, in every
-  conversation, and moderation in the admin (approve, hide, restore, suspend).
+* a *facilitator* holds the facilitator role in the organisation that runs the conversation
+  (``vocaleyes.permissions.is_facilitator``): they seed ideas, see the facilitator dashboard,
+  pause posting and rating, and export the prioritised action list;
+* a *moderator* is a council officer (``vocaleyes.permissions.is_officer``): everything a
+  facilitator may do, in every conversation, and moderation in the admin (approve, hide, restore, suspend).
 
 Seeing a conversation at all is ``can_see_conversation`` (views answer 404 otherwise), and
 taking part needs it too. ``refusal_message`` says why someone may not take part, in the
@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Literal
 
 from django.utils.translation import gettext as _
 
-from vocaleyes.permissions import is_suspended, suspension_message
+from vocaleyes.permissions import is_facilitator, is_officer, is_suspended, suspension_message
 
-from .models import Comment, ContentStatus, Conversation, ExportJob, Idea, OrganisationRole
+from .models import Comment, ContentStatus, Conversation, ExportJob, Idea
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -34,46 +34,14 @@ if TYPE_CHECKING:
     Person = User | AnonymousUser
 
 
-def is_moderator(user: Person) -> bool:
-    """A council officer: staff, and still active."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
-
-
-def is_facilitator(user: Person, conversation: Conversation) -> bool:
-    """A facilitator of the organisation that runs the conversation (one query, remembered on
-    the conversation object for the rest of the request)."""
-    if not user.is_authenticated:
-        return False
-    known: dict[int, bool] = conversation.__dict__.setdefault("_facilitators", {})
-    if user.pk not in known:
-        known[user.pk] = OrganisationRole.objects.filter(
-            organisation_id=conversation.organisation_id,
-            user_id=user.pk,
-            role=OrganisationRole.Role.FACILITATOR,
-        ).exists()
-    return known[user.pk]
-
-
-def can_facilitate(user: Person, conversation: Conversation, *, facilitator: bool | None = None) -> bool:
-    """The facilitator pages of a conversation: its organisation's facilitators and officers.
-
-    Pass ``facilitator`` when the caller already knows, to save the query.
-    """
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if is_moderator(user):
-        return True
-    return is_facilitator(user, conversation) if facilitator is None else facilitator
+def can_facilitate(user: Person, conversation: Conversation) -> bool:
+    """The facilitator pages of a conversation: its organisation's facilitators and officers."""
+    return is_officer(user) or is_facilitator(user, conversation.organisation_id)
 
 
 def can_export(user: Person, conversation: Conversation) -> bool:
     """The prioritised action list is for the people who turn it into action."""
     return can_facilitate(user, conversation)
-
-
-def remember_facilitator(user: Person, conversation: Conversation, facilitates: bool) -> None:
-    """Record what a query already found out, so ``is_facilitator`` need not ask again."""
-    conversation.__dict__.setdefault("_facilitators", {})[user.pk] = facilitates
 
 
 def can_see_conversation(user: Person, conversation: Conversation) -> bool:
@@ -83,7 +51,7 @@ def can_see_conversation(user: Person, conversation: Conversation) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    return bool(user.is_staff) or is_facilitator(user, conversation)
+    return is_officer(user) or is_facilitator(user, conversation.organisation_id)
 
 
 def can_take_part(user: Person, conversation: Conversation) -> bool:
@@ -100,14 +68,9 @@ def can_post_idea(user: Person, conversation: Conversation) -> bool:
     return can_take_part(user, conversation) and conversation.posting_open
 
 
-def can_seed_idea(user: Person, conversation: Conversation, *, facilitator: bool | None = None) -> bool:
-    """Facilitators of the organisation (and council officers) bring in ideas from elsewhere.
-
-    Pass ``facilitator`` when the caller already knows, to save the query.
-    """
-    if not can_post_idea(user, conversation):
-        return False
-    return can_facilitate(user, conversation, facilitator=facilitator)
+def can_seed_idea(user: Person, conversation: Conversation) -> bool:
+    """Facilitators of the organisation (and council officers) bring in ideas from elsewhere."""
+    return can_post_idea(user, conversation) and can_facilitate(user, conversation)
 
 
 def can_comment(user: Person, idea: Idea) -> bool:
@@ -154,19 +117,19 @@ def can_report(user: Person, item: Idea | Comment) -> bool:
 
 def can_moderate(user: Person) -> bool:
     """Approve, hide and restore ideas and comments, and see the moderation queue and log."""
-    return is_moderator(user)
+    return is_officer(user)
 
 
 def can_suspend(officer: Person, person: User) -> bool:
     """Officers suspend residents and facilitators, never themselves or another officer (take
     away the staff status first: that is a decision for whoever manages the officers)."""
-    return is_moderator(officer) and person.pk != officer.pk and not person.is_staff
+    return is_officer(officer) and person.pk != officer.pk and not person.is_staff
 
 
 def can_download_export(user: Person, job: ExportJob) -> bool:
     """The person who asked for an export (while they may still export that conversation), and
     officers."""
-    if is_moderator(user):
+    if is_officer(user):
         return True
     return job.requested_by_id == user.pk and can_export(user, job.conversation)
 

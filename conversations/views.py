@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vocaleyes.db import CompiledQuery
-from vocaleyes.permissions import is_suspended, suspension_message
+from vocaleyes.models import OrganisationRole
+from vocaleyes.permissions import is_suspended, remember_facilitator, suspension_message
 
 from . import listing, permissions, services
 from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, ReportForm, SeedIdeaForm
@@ -34,7 +35,6 @@ from .models import (
     ConversationRanking,
     Idea,
     IdeaQuerySet,
-    OrganisationRole,
     Rating,
     RatingValue,
 )
@@ -65,7 +65,7 @@ def _get_conversation_for_user(request: HttpRequest, slug: str) -> Conversation:
         )
     conversation = get_object_or_404(conversations, slug=slug)
     if user.is_authenticated:
-        permissions.remember_facilitator(user, conversation, conversation.viewer_facilitates)  # type: ignore[attr-defined]
+        remember_facilitator(user, conversation.organisation_id, conversation.viewer_facilitates)  # type: ignore[attr-defined]
     if not permissions.can_see_conversation(request.user, conversation):
         raise Http404
     return conversation
@@ -127,9 +127,6 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     idea_url_prefix = reverse("conversations:idea", kwargs={"slug": conversation.slug, "pk": 0}).removesuffix(
         "0/"
     )
-    facilitator = bool(
-        user.is_authenticated and (user.is_staff or permissions.is_facilitator(user, conversation))
-    )
     query_string = urlencode({key: value for key, value in (("q", query), ("sort", sort)) if value})
     return render(
         request,
@@ -148,8 +145,8 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "query_string": query_string,
             "idea_url_prefix": idea_url_prefix,
             "can_post": permissions.can_post_idea(user, conversation),
-            "can_seed": permissions.can_seed_idea(user, conversation, facilitator=facilitator),
-            "can_facilitate": permissions.can_facilitate(user, conversation, facilitator=facilitator),
+            "can_seed": permissions.can_seed_idea(user, conversation),
+            "can_facilitate": permissions.can_facilitate(user, conversation),
             "suspension": _suspension(request),
         },
     )

@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
-from conversations.models import Conversation, Organisation, OrganisationRole
+from conversations.models import Conversation
 from vocaleyes import celery_app
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, OrganisationRole, User
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -17,8 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from conversations.models import Organisation
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 from .amounts import MAX_MINUTES_PER_TRANSFER, to_minutes
 from .models import Account, Transfer

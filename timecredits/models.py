@@ -42,8 +42,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conversations.models import Conversation, Organisation
+from conversations.models import Conversation
 from vocaleyes.i18n import Bilingual
+from vocaleyes.models import Organisation
 
 from .amounts import format_minutes
 

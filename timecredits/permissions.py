@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import connection
 
-from conversations.models import Organisation, OrganisationRole
+from vocaleyes.models import Organisation, OrganisationRole
 
 from .models import Account
 

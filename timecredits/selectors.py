@@ -21,9 +21,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from conversations.models import Organisation
 from vocaleyes.i18n import content_language, in_language
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 from .amounts import format_minutes
 from .models import Account, Entry, Transfer

@@ -40,8 +40,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from conversations.models import Conversation, Organisation
-from vocaleyes.models import User
+from conversations.models import Conversation
+from vocaleyes.models import Organisation, User
 
 from . import ledger, permissions
 from .amounts import MAX_MINUTES_PER_TRANSFER, format_minutes

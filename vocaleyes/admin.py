@@ -5,12 +5,13 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import format_lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from conversations import services as moderation
 from conversations.admin_actions import ReasonForm, SuspensionForm, confirm_with_reason
 
-from .models import Heartbeat, User
+from .models import Heartbeat, Organisation, OrganisationRole, User
 from .permissions import is_suspended
 
 
@@ -27,11 +28,16 @@ class PasswordChangeForm(AdminPasswordChangeForm):
     """Django 5.2 glues its help text to an English warning at import time (lazy string + str),
     so the admin's "set password" page stayed in English; this keeps both parts translatable."""
 
-    usable_password_help_text = format_lazy(  # type: ignore[assignment]  # a lazy str
-        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
-        SetUnusablePasswordMixin.usable_password_help_text,
-        _("If disabled, the current password for this user will be lost."),
-    )
+    usable_password_help_text = lazy(  # rendered in the language of each request
+        lambda: render_to_string(
+            "admin/auth/user/_usable_password_help.html",
+            {
+                "help_text": SetUnusablePasswordMixin.usable_password_help_text,
+                "warning": _("If disabled, the current password for this user will be lost."),
+            },
+        ),
+        str,
+    )()
 
 
 class SuspendedFilter(admin.SimpleListFilter):
@@ -153,3 +159,34 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class OrganisationRoleInline(admin.TabularInline):
+    model = OrganisationRole
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_cy", "kind", "level", "conversation_count", "created"]
+    list_filter = ["kind", "level"]
+    search_fields = ["name_en", "name_cy", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [OrganisationRoleInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
+        return super().get_queryset(request).annotate(conversation_count=Count("conversations"))
+
+    @admin.display(description=_("conversations"), ordering="conversation_count")
+    def conversation_count(self, obj: Organisation) -> int:
+        return obj.conversation_count  # type: ignore[attr-defined]
+
+
+@admin.register(OrganisationRole)
+class OrganisationRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "created"]
+    list_filter = ["role", "organisation"]
+    list_select_related = ["user", "organisation"]
+    search_fields = ["user__email", "user__display_name", "organisation__name_en", "organisation__name_cy"]
+    autocomplete_fields = ["user", "organisation"]

@@ -11,6 +11,13 @@ sign in, but cannot post, comment, rate, report or vote. Whether someone is susp
 ``conversations.services.user_suspend`` / ``user_unsuspend``, which record the decision in the
 moderation audit log.
 
+``Organisation`` (council, third-sector body, community group) at local, regional or national
+level is the ground floor every app builds on: it owns conversations (and through them budget
+rounds), holds time-credit accounts and offers. ``OrganisationRole`` gives a person a role within
+one organisation (facilitator). Council officers who moderate are Django staff: a platform role,
+not an organisation one. Who holds which role is asked only through ``vocaleyes.permissions``.
+Both tables kept the names they had when these models lived in ``conversations``.
+
 ``Heartbeat`` is a one-row-per-name record that periodic tasks touch, so /healthz can tell
 whether the background worker and beat are alive.
 """
@@ -25,6 +32,8 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .i18n import Bilingual
 
 
 class UserManager(DjangoUserManager["User"]):
@@ -110,6 +119,72 @@ class User(AbstractUser):
     def public_name(self) -> str:
         """The name shown to other people: never the email address."""
         return self.display_name or str(_("Anonymous resident"))
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        LOCAL_AUTHORITY = "local_authority", _("Local authority")
+        THIRD_SECTOR = "third_sector", _("Third-sector organisation")
+        COMMUNITY_GROUP = "community_group", _("Community group")
+
+    class Level(models.TextChoices):
+        LOCAL = "local", _("Local")
+        REGIONAL = "regional", _("Regional")
+        NATIONAL = "national", _("National")
+
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_cy = models.CharField(_("name (Welsh)"), max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.LOCAL)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    name = Bilingual("name")
+
+    class Meta:
+        # The table kept its name when the model moved here from conversations.
+        db_table = "conversations_organisation"
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_en"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name_en="") | ~Q(name_cy=""),
+                name="organisation_has_a_name",
+                violation_error_message=_("Give the organisation a name in English or Welsh."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class OrganisationRole(models.Model):
+    class Role(models.TextChoices):
+        FACILITATOR = "facilitator", _("Facilitator")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="roles", verbose_name=_("organisation")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation_roles",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.FACILITATOR)
+    created = models.DateTimeField(_("given"), auto_now_add=True)
+
+    class Meta:
+        db_table = "conversations_organisationrole"
+        verbose_name = _("organisation role")
+        verbose_name_plural = _("organisation roles")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user", "role"], name="one_role_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.organisation}"
 
 
 class Heartbeat(models.Model):

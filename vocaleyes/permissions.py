@@ -1,4 +1,14 @@
-"""Platform-wide predicates about people, for every app to use.
+"""Platform-wide predicates about people, for every app to use: one predicate per question.
+
+- ``is_officer``: a council officer (Django staff, still active). Officers moderate and may do
+  everything a facilitator may, in every organisation.
+- ``is_facilitator``: holds the facilitator role in one organisation (one ``exists()`` query,
+  remembered on the user object for the rest of the request; ``remember_facilitator`` records
+  an answer a page's own query already found, so the question costs nothing).
+- ``is_suspended`` / ``suspension_message``, below.
+
+Whether someone may *see* a conversation is ``conversations.permissions.can_see_conversation``;
+budget rounds and other apps ask it rather than restating it.
 
 A suspended person (``User.suspended_at`` set, ``suspended_until`` empty or still ahead) keeps
 reading and signing in, but takes no part: no ideas, comments, ratings, reports or votes. Apps
@@ -15,12 +25,43 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .models import OrganisationRole
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from .models import User
 
     Person = User | AnonymousUser
+
+
+def is_officer(user: Person) -> bool:
+    """A council officer: staff, and still active."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def _facilitates(user: User) -> dict[int, bool]:
+    # Answers for this user object, which lives as long as the request (or the task) does.
+    known: dict[int, bool] = user.__dict__.setdefault("_facilitates", {})
+    return known
+
+
+def is_facilitator(user: Person, organisation_id: int) -> bool:
+    """Holds the facilitator role in this organisation (and is still active)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    known = _facilitates(user)
+    if organisation_id not in known:
+        known[organisation_id] = OrganisationRole.objects.filter(
+            organisation_id=organisation_id, user_id=user.pk, role=OrganisationRole.Role.FACILITATOR
+        ).exists()
+    return known[organisation_id]
+
+
+def remember_facilitator(user: Person, organisation_id: int, facilitates: bool) -> None:
+    """Record what a query already found out, so ``is_facilitator`` need not ask again."""
+    if user.is_authenticated:
+        _facilitates(user)[organisation_id] = facilitates
 
 
 def is_suspended(user: Person, *, now: datetime | None = None) -> bool:

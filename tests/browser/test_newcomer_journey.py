@@ -11,9 +11,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 
-from conversations.models import Organisation
 from tests.conftest import make_conversation
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

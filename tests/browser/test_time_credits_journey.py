@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 
-from conversations.models import Organisation
 from tests.conftest import PASSWORD
 from tests.timecredits.conftest import issuer, ledger_cleanup, partner, swim  # noqa: F401 - fixtures
 from timecredits import services
 from timecredits.models import Account, Entry, PartnerOffer, Transfer
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,10 +9,10 @@ from django.contrib.auth.models import AnonymousUser
 
 from budgeting import permissions
 from budgeting.models import BudgetRound
-from conversations.models import Conversation, Organisation
+from conversations.models import Conversation
 from tests.budgeting.conftest import make_round
 from tests.conftest import make_conversation
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
 

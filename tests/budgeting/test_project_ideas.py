@@ -9,11 +9,11 @@ from django.test import Client
 
 from budgeting import services
 from budgeting.models import BudgetRound
-from conversations.models import ContentStatus, Conversation, Idea, Organisation
+from conversations.models import ContentStatus, Conversation, Idea
 from tests.conftest import make_conversation
 from tests.conversations.conftest import make_idea
 from vocaleyes.errors import Refusal
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from typing import Any
 from django.utils import timezone
 
 from conversations import services
-from conversations.models import Comment, Idea, Organisation, OrganisationRole, Report
+from conversations.models import Comment, Idea, Report
 from tests.conftest import make_user
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, OrganisationRole, User
 
 
 def report(item: Idea | Comment, people: list[User], reason: str = Report.Reason.OFFENSIVE) -> None:

@@ -246,8 +246,8 @@ def test_only_the_person_who_asked_and_officers_download_an_export(
     assert client.get(url).status_code == 200
     client.force_login(olwen)
     assert client.get(url).status_code == 200
-    from conversations.models import OrganisationRole
     from tests.conftest import make_user
+    from vocaleyes.models import OrganisationRole
 
     colleague = make_user("huw@example.org", "Huw")
     OrganisationRole.objects.create(organisation=organisation, user=colleague)

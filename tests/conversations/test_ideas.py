@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from conversations.models import ContentStatus, Conversation, Idea, IdeaRanking, Organisation, Rating
+from conversations.models import ContentStatus, Conversation, Idea, IdeaRanking, Rating
 from tests.conftest import make_conversation
 from tests.conversations.conftest import make_idea
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
 

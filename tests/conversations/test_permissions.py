@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from conversations import permissions
-from conversations.models import ContentStatus, Conversation, Organisation
+from conversations.models import ContentStatus, Conversation
 from tests.conftest import make_conversation
 from tests.conversations.conftest import make_idea
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from django.db.utils import IntegrityError
 from django.test import Client
 
 from conversations import services
-from conversations.models import Conversation, ConversationRanking, IdeaRanking, Organisation, Rating
+from conversations.models import Conversation, ConversationRanking, IdeaRanking, Rating
 from tests.conftest import make_conversation
 from tests.conversations.conftest import make_idea, make_people
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
 

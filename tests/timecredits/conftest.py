@@ -14,11 +14,10 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
-from conversations.models import Organisation
 from tests.conftest import make_user
 from timecredits import services
 from timecredits.models import Account, PartnerOffer
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 triggers = importlib.import_module("timecredits.migrations.0002_ledger_triggers")
 

@@ -14,11 +14,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from conversations.models import Organisation
 from tests.conftest import make_user
 from timecredits import services
 from timecredits.models import Account, Entry, Transfer
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

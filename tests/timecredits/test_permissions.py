@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from conversations.models import Organisation
 from tests.conftest import make_user
 from timecredits import permissions, services
 from timecredits.models import Account
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
 

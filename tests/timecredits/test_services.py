@@ -7,11 +7,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
-from conversations.models import Organisation
 from tests.conftest import make_user
 from timecredits import services
 from timecredits.models import Account, Entry, PartnerOffer, Transfer
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conversations.models import Organisation, OrganisationRole
 from tests.conftest import make_user
 from timecredits import services
 from timecredits.models import Account, Entry, PartnerOffer, Transfer
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, OrganisationRole, User
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.models import Organisation
 from timecredits import services
 from timecredits.models import Account, Entry, PartnerOffer, Transfer
 from timecredits.selectors import ledger_reconcile
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
 

@@ -25,11 +25,10 @@ from dataclasses import dataclass, field
 from celery import _state as celery_state
 from django.db import OperationalError, close_old_connections, connection
 
-from conversations.models import Organisation, OrganisationRole
 from timecredits import services
 from timecredits.models import Account, PartnerOffer, Transfer
 from timecredits.selectors import ledger_reconcile
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, OrganisationRole, User
 
 EARN_MINUTES = (15, 30, 45, 60, 90, 120, 180)
 GIFT_MINUTES = (15, 30, 60, 90, 120, 240)

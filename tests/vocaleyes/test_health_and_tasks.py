@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from conversations.models import Conversation, Organisation, OrganisationRole
-from vocaleyes.models import Heartbeat, User
+from conversations.models import Conversation
+from vocaleyes.models import Heartbeat, Organisation, OrganisationRole, User
 from vocaleyes.tasks import heartbeat
 
 

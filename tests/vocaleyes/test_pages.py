@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from conversations.models import Conversation, Organisation
+from conversations.models import Conversation
 from tests.conftest import make_conversation
+from vocaleyes.models import Organisation
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from conversations import services
-from conversations.models import Comment, Conversation, Idea, Organisation, OrganisationRole, Rating
-from vocaleyes.models import User
+from conversations.models import Comment, Conversation, Idea, Rating
+from vocaleyes.models import Organisation, OrganisationRole, User
 
 DEMO_PASSWORD = "vocaleyes-demo-2026"  # noqa: S105 - demo data only, printed for the newcomer
 

@@ -13,10 +13,9 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from conversations.models import Organisation
 from timecredits import services
 from timecredits.models import Account, PartnerOffer
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 PARTNERS: list[dict[str, Any]] = [
     {
