@@ -3,7 +3,10 @@
 Used by views, templates (through the flags views pass) and admin alike, and tested as a
 role x phase matrix (tests/budgeting/test_permissions.py). Roles: anyone (not signed in), a
 resident (signed in), a facilitator of the conversation's organisation, and a council officer
-(staff). Phases come from the round's dates (:meth:`BudgetRound.phase_at`).
+(staff). Who is which comes from the shared predicates (:mod:`vocaleyes.permissions`), and
+whether a round may be seen from its conversation
+(:func:`conversations.permissions.can_see_conversation`); this module adds only what rounds
+add: their phases, from the round's dates (:meth:`BudgetRound.phase_at`).
 
 Results stay hidden until voting closes, for everyone: a count cannot even be requested before
 then, so no one sees a running score that could sway the vote.
@@ -12,46 +15,28 @@ then, so no one sees a running score that could sway the vote.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
-from conversations.models import Conversation
-from vocaleyes.models import OrganisationRole
-from vocaleyes.permissions import is_suspended
+from conversations.permissions import can_see_conversation
+from vocaleyes.permissions import is_facilitator, is_officer, is_suspended
 
 from .models import BudgetRound, Phase
 
-
-def is_officer(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
-
-
-def is_facilitator(user: Any, budget_round: BudgetRound) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return OrganisationRole.objects.filter(
-        user=user,
-        organisation_id=budget_round.conversation.organisation_id,
-        role=OrganisationRole.Role.FACILITATOR,
-    ).exists()
+if TYPE_CHECKING:
+    from vocaleyes.permissions import Person
 
 
-def can_manage(user: Any, budget_round: BudgetRound) -> bool:
+def can_manage(user: Person, budget_round: BudgetRound) -> bool:
     """Officers, and facilitators of the organisation running the round's conversation."""
-    return is_officer(user) or is_facilitator(user, budget_round)
+    return is_officer(user) or is_facilitator(user, budget_round.conversation.organisation_id)
 
 
-def can_view_round(user: Any, budget_round: BudgetRound) -> bool:
-    """A round is as visible as its conversation: to everyone when that is public and not a
-    draft, otherwise only to the people who run it."""
-    conversation = budget_round.conversation
-    listed = conversation.visibility == Conversation.Visibility.PUBLIC and conversation.status in (
-        Conversation.Status.OPEN,
-        Conversation.Status.CLOSED,
-    )
-    return listed or can_manage(user, budget_round)
+def can_view_round(user: Person, budget_round: BudgetRound) -> bool:
+    """A round is as visible as its conversation."""
+    return can_see_conversation(user, budget_round.conversation)
 
 
-def can_vote(user: Any, budget_round: BudgetRound, now: datetime | None = None) -> bool:
+def can_vote(user: Person, budget_round: BudgetRound, now: datetime | None = None) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
@@ -61,18 +46,18 @@ def can_vote(user: Any, budget_round: BudgetRound, now: datetime | None = None) 
     )
 
 
-def can_enter_paper_ballots(user: Any, budget_round: BudgetRound, now: datetime | None = None) -> bool:
+def can_enter_paper_ballots(user: Person, budget_round: BudgetRound, now: datetime | None = None) -> bool:
     return is_officer(user) and budget_round.phase_at(now) in (Phase.VOTING, Phase.RESULTS)
 
 
-def can_request_tally(user: Any, budget_round: BudgetRound, now: datetime | None = None) -> bool:
+def can_request_tally(user: Person, budget_round: BudgetRound, now: datetime | None = None) -> bool:
     return budget_round.phase_at(now) == Phase.RESULTS and can_manage(user, budget_round)
 
 
-def can_view_results(user: Any, budget_round: BudgetRound, now: datetime | None = None) -> bool:
+def can_view_results(user: Person, budget_round: BudgetRound, now: datetime | None = None) -> bool:
     return budget_round.phase_at(now) == Phase.RESULTS and can_view_round(user, budget_round)
 
 
-def can_download_ballots(user: Any, budget_round: BudgetRound, now: datetime | None = None) -> bool:
+def can_download_ballots(user: Person, budget_round: BudgetRound, now: datetime | None = None) -> bool:
     """The anonymised ballots are open data once voting is over, like the results."""
     return can_view_results(user, budget_round, now)
