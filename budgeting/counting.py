@@ -6,11 +6,9 @@ tie-breaking key, see :mod:`budgeting.rules`) and every ballot, online, paper or
 one voter. Votes for projects that have since been made ineligible are dropped; a ballot left
 empty still counts as a voter (it was cast, and Equal Shares gives it its share).
 
-The ballots come in one query (the number of ballots and every vote of the round, from the
-votes' ``(round, ballot)`` index) straight into numpy arrays: on Postgres packed server-side into
-one ``bytea`` of fixed-width records that numpy reads in place (no Python object per vote),
-elsewhere through an ordinary cursor. 400,000 votes load in about a third of a second on
-Postgres.
+The ballots come in one query straight into numpy arrays, through
+:func:`budgeting.tally_store.fetch_votes` (the app's only SQL of its own, and why); this
+module turns them into voters and project indexes.
 """
 
 from __future__ import annotations
@@ -19,25 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-from django.db import connection
 
-from .models import Ballot, BudgetProject, BudgetRound, Vote
+from .models import BudgetProject, BudgetRound
 from .rules import Profile
-
-# Postgres: the ballot count and every vote packed server-side into one bytea of fixed-width
-# big-endian records (ballot int8, project int8, points int4), read by numpy without a Python
-# object per vote.
-_POSTGRES_SQL = (
-    "SELECT (SELECT COUNT(*) FROM {ballot} WHERE round_id = %s), "
-    "string_agg(int8send(ballot_id) || int8send(project_id) || int4send(points), ''::bytea) "
-    "FROM {vote} WHERE round_id = %s"
-)
-_RECORD = np.dtype([("ballot", ">i8"), ("project", ">i8"), ("points", ">i4")])
-# Elsewhere: the count as a first row marked by a ballot id of -1, then one row per vote.
-_PORTABLE_SQL = (
-    "SELECT -1, COUNT(*), 0 FROM {ballot} WHERE round_id = %s "
-    "UNION ALL SELECT ballot_id, project_id, points FROM {vote} WHERE round_id = %s"
-)
+from .tally_store import fetch_votes
 
 
 @dataclass(frozen=True)
@@ -63,7 +46,7 @@ def load_round(budget_round: BudgetRound) -> RoundBallots:
         .order_by("code")
         .values_list("pk", "code", "cost")
     ]
-    num_ballots, ballot, project, points = _fetch_votes(budget_round.pk)
+    num_ballots, ballot, project, points = fetch_votes(budget_round.pk)
 
     # Ballots with votes get voter indexes 0..k-1 in ballot-id order; empty ballots (only
     # imported ones can be) are the voters after them, with no rows.
@@ -88,25 +71,3 @@ def load_round(budget_round: BudgetRound) -> RoundBallots:
         points=points[known] if cumulative else None,
     )
     return RoundBallots(profile=profile, projects=projects, votes=int(known.sum()))
-
-
-def _fetch_votes(round_id: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-    """The number of ballots, and (ballot id, project id, points) for every vote."""
-    tables = {"ballot": Ballot._meta.db_table, "vote": Vote._meta.db_table}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_POSTGRES_SQL.format(**tables), [round_id, round_id])
-            count, packed = cursor.fetchone()
-            rows = np.frombuffer(packed or b"", dtype=_RECORD)
-            return (
-                int(count),
-                rows["ballot"].astype(np.int64),
-                rows["project"].astype(np.int64),
-                rows["points"].astype(np.int64),
-            )
-        cursor.execute(_PORTABLE_SQL.format(**tables), [round_id, round_id])
-        data = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 3)
-    marker = int(np.flatnonzero(data[:, 0] == -1)[0])
-    count = int(data[marker, 1])
-    data = np.delete(data, marker, axis=0)
-    return count, data[:, 0], data[:, 1], data[:, 2]
