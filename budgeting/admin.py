@@ -7,8 +7,6 @@ ballots. Online ballots are secret: the admin lists neither them nor who chose w
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
@@ -143,10 +141,10 @@ class PaperBallotAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Ballot]:
         return super().get_queryset(request).filter(kind=Ballot.Kind.PAPER)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Ballot | None = None) -> bool:
         return False  # a counted paper is corrected, not removed
 
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Ballot, form: ModelForm, change: bool) -> None:
         choices = form.cleaned_data["choices"]
         if change:
             saved = services.paper_ballot_change(ballot=obj, officer=_officer(request), choices=choices)
@@ -184,5 +182,5 @@ class TallyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # counts start from the round (admin action or results page)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Tally | None = None) -> bool:
         return False
