@@ -40,7 +40,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from budgeting import counting, services, tally_store  # noqa: E402
+from budgeting import counting, services  # noqa: E402
 from budgeting.models import Ballot, BudgetProject, BudgetRound, Tally, Vote  # noqa: E402
 from conversations.models import Conversation  # noqa: E402
 from vocaleyes.models import Organisation, User  # noqa: E402
@@ -203,25 +203,6 @@ def timed_tally(budget_round: BudgetRound) -> tuple[float, float, Tally, float]:
     return total, cpu, tally, load
 
 
-def orm_comparison(budget_round: BudgetRound) -> tuple[float, float]:
-    """(seconds for the ballots through ``budgeting.tally_store``, seconds for the same rows
-    through the ORM), best of three each: the figure behind keeping that module's SQL."""
-    store, orm = [], []
-    for _ in range(3):
-        started = time.perf_counter()
-        tally_store.fetch_votes(budget_round.pk)
-        store.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        count = Ballot.objects.filter(round=budget_round).count()
-        rows = np.array(
-            list(Vote.objects.filter(round=budget_round).values_list("ballot_id", "project_id", "points")),
-            dtype=np.int64,
-        ).reshape(-1, 3)
-        orm.append(time.perf_counter() - started)
-        assert count and len(rows)
-    return min(store), min(orm)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -265,8 +246,6 @@ def main() -> None:
             f"spent {primary.spent:,} of {primary.budget:,}; CPU {cpu_times[-1]:.2f} s)"
         )
         times.append(total)
-    store, orm = orm_comparison(budget_round)
-    print(f"loading the ballots alone, best of 3: tally_store {store:.2f} s, the ORM {orm:.2f} s")
     print(
         f"tally of {args.voters:,} voters / {args.voters * args.votes_each:,} votes ({args.shape}): "
         f"best {min(times):.2f} s, median {statistics.median(times):.2f} s wall clock (target 3 s); "
