@@ -20,7 +20,6 @@ spend passes the budget. Each run is made by the engine asked for (:func:`run`).
 from __future__ import annotations
 
 import heapq
-from fractions import Fraction
 
 from . import exact, fast
 from .fast import TOLERANCE, Ambiguous, Wallet
@@ -120,7 +119,7 @@ def certify(prep: Prepared, base: Run, k_high: int) -> bool:
     alive = [True] * prep.m
     try:
         for chosen, rho_c, util_c in zip(base.selected[free:], base.rhos, base.exact_utils, strict=True):
-            exact_c = None if util_c is None else Fraction(prep.cost_int[chosen], util_c)
+            exact_c = None if util_c is None else prep.rho_known(chosen, util_c)
             held: list[tuple[float, str, int]] = []
             limit = rho_c * upper
             while heap and heap[0][0] <= limit:

@@ -131,7 +131,7 @@ def settle_tie(prep: Prepared, near: list[int], exact_util: list[int | None], do
         util = exact_util[j]
         if doubtful[j] or util is None:
             raise Ambiguous
-        exact_rho[j] = Fraction(prep.cost_int[j], util)
+        exact_rho[j] = prep.rho_known(j, util)
     best = min(exact_rho.values())
     return min((j for j in near if exact_rho[j] == best), key=lambda j: prep.names[j])
 

@@ -130,9 +130,14 @@ class Prepared:
         heapq.heapify(heap)
         return heap
 
+    def rho_known(self, j: int, util: int) -> Fraction:
+        """Project j's rho when every supporter pays the full share except those with nothing
+        left, and ``util`` is the others' total utility: cost / util, exactly."""
+        return Fraction(self.cost_int[j], util)
+
     def least_rho_exact(self, j: int) -> Fraction:
         """The smallest rho supported project j can ever have: cost / total utility."""
-        return Fraction(self.cost_int[j], self.util_int[j])
+        return self.rho_known(j, self.util_int[j])
 
     @cached
     def least_rho(self) -> list[float]:

@@ -242,7 +242,7 @@ def test_rho_is_known_exactly_once_a_short_supporter_was_emptied(cumulative: boo
     # 6 voters, 20 each. A (60; v1-v4) goes first at rho 1/4: v1-v4 keep 5. B (40; v1, v5, v6)
     # is next: v1 pays her 5, v5 and v6 17.5 each, so v1 is certainly emptied. C (4; v1, v2)
     # then costs v2 all of it: rho 1 exactly (cost / v2's utility), which the float engine
-    # know from v1 having been emptied, without falling back to fractions. With points equal to
+    # knows from v1 having been emptied, without falling back to fractions. With points equal to
     # the costs, cumulative ballots give the same utilities.
     costs = [60, 40, 4]
     ballots: list[Any] = [[0, 1, 2], [0, 2], [0], [0], [1], [1]]
@@ -272,6 +272,7 @@ def test_a_tie_floats_cannot_settle_is_settled_exactly() -> None:
     outcome = compute(profile, "equal-shares", engine="fast")
     assert outcome.exact_fallbacks == 1
     assert [profile.project_ids[j] for j in outcome.selected] == ["R", "P"]
+    assert compute(Profile(**_fields(profile)), "equal-shares", engine="exact").selected == outcome.selected
     assert outcome.shares[2].rho == pytest.approx(5 / 12)
     assert outcome.shares[2].paid_all_they_had == 1
     instance, their_profile = oracle.from_profile(profile)
