@@ -8,14 +8,16 @@ be full of ties. See ``pabutools_oracle`` for which pabutools call matches which
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from budgeting import pabulib, rules
-from budgeting.rules import Profile, compute
+from budgeting import pabulib
+from budgeting.rules import Outcome, Profile, completions, compute, exact, fast
+from budgeting.rules.prepared import prepare
 
 from . import pabutools_oracle as oracle
 from .test_rules_worked_examples import approval_example, cumulative_example, overspending_example
@@ -54,8 +56,10 @@ def theirs(name: str) -> tuple[Any, Any]:
     return oracle.load(str(PABULIB / f"{name}.pb"))
 
 
-def winners(profile: Profile, rule: str, completion: str, *, explain: bool = True) -> list[str]:
-    outcome = compute(profile, rule, completion, explain=explain)  # type: ignore[arg-type]
+def winners(
+    profile: Profile, rule: str, completion: str, *, explain: bool = True, engine: str = "fast"
+) -> list[str]:
+    outcome = compute(profile, rule, completion, explain=explain, engine=engine)  # type: ignore[arg-type]
     return [profile.project_ids[j] for j in outcome.selected]
 
 
@@ -74,22 +78,24 @@ def test_outcome_equals_pabutools_on_a_real_election(name: str, rule: str, compl
     instance, profile = theirs(name)
     expected = oracle.outcome(instance, profile, rule, completion)
     assert winners(ours(name), rule, completion) == expected
-    # Without explanations Equal Shares takes the fused small-election path.
+    # Without explanations too (the path pb_outcome and the bench take).
     assert winners(ours(name), rule, completion, explain=False) == expected
+
+
+def fast_and_exact(profile: Profile) -> tuple[Outcome, Outcome]:
+    """Equal Shares without explanations on both engines, each on a fresh profile; the fast
+    one's count of runs it redid exactly set to 0, as the exact engine never redoes any."""
+    fast_outcome = compute(Profile(**_fields(profile)), "equal-shares", explain=False, engine="fast")
+    exact_outcome = compute(Profile(**_fields(profile)), "equal-shares", explain=False, engine="exact")
+    return fast_outcome, exact_outcome
 
 
 @needs_data
 @pytest.mark.parametrize("name", SMALL)
-def test_the_fused_path_equals_the_general_path_on_a_real_election(
-    name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    profile = ours(name)
-    fused = rules._equal_shares_small(Profile(**_fields(profile)))
-    if len(profile.ballot_projects) <= rules._SMALL_VOTES:
-        assert fused is not None
-    monkeypatch.setattr(rules, "_FUSED", False)
-    general = compute(Profile(**_fields(profile)), "equal-shares", explain=False)
-    assert fused is None or fused == general
+def test_the_fast_engine_equals_the_exact_one_on_a_real_election(name: str) -> None:
+    fast_outcome, exact_outcome = fast_and_exact(ours(name))
+    assert fast_outcome.exact_fallbacks == 0  # real elections are decided in floats
+    assert fast_outcome == exact_outcome
 
 
 PUBLISHED = [
@@ -151,12 +157,9 @@ def random_profile(seed: int, *, cumulative: bool) -> Profile:
     )
 
 
-@pytest.fixture(params=["lists", "bits", "arrays"])
-def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run on every kind of wallet: these small elections get per-voter lists, approval
-    elections with many supporters per project bitsets of voter classes (approval only:
-    cumulative ones stay on lists), and large elections numpy arrays."""
-    monkeypatch.setattr(rules, "_FORCE_ENGINE", request.param)
+@pytest.fixture(params=["fast", "exact"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """Run on both engines: floats settled exactly where close, and fractions throughout."""
     return str(request.param)
 
 
@@ -167,12 +170,12 @@ def test_random_elections_agree_with_pabutools(seed: int, cumulative: bool, engi
     instance, their_profile = oracle.from_profile(profile)
     for rule, completion in COMBOS:
         expected = oracle.outcome(instance, their_profile, rule, completion)
-        assert winners(profile, rule, completion) == expected, (rule, completion)
-        # explain=False: Equal Shares on the fused path (with the "lists" engine, or unforced).
-        assert winners(Profile(**_fields(profile)), rule, completion, explain=False) == expected
+        assert winners(profile, rule, completion, engine=engine) == expected, (rule, completion)
+        fresh = Profile(**_fields(profile))
+        assert winners(fresh, rule, completion, explain=False, engine=engine) == expected
 
 
-def test_the_fused_path_equals_the_general_path_on_random_elections(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_fast_engine_equals_the_exact_one_on_random_elections() -> None:
     decided = 0
     cases = 0
     for seed in range(300):
@@ -185,43 +188,40 @@ def test_the_fused_path_equals_the_general_path_on_random_elections(monkeypatch:
                 points[::3] = 0  # zero points is no support
                 profile = Profile(**{**_fields(profile), "ballot_points": points})
             cases += 1
-            fused = rules._equal_shares_small(Profile(**_fields(profile)))
-            with monkeypatch.context() as patch:
-                patch.setattr(rules, "_FUSED", False)
-                general = compute(Profile(**_fields(profile)), "equal-shares", explain=False)
-            if fused is not None:  # else it left the election to the general path
+            fast_outcome, exact_outcome = fast_and_exact(profile)
+            if fast_outcome.exact_fallbacks == 0:  # else it redid the run in fractions
                 decided += 1
-                assert fused == general, (seed, kind)
-    assert decided > cases // 2  # the path is exercised, not bypassed
+            assert replace(fast_outcome, exact_fallbacks=0) == exact_outcome, (seed, kind)
+    assert decided > cases // 2  # the floats decide, rather than hand everything over
 
 
 @pytest.mark.parametrize("cumulative", [False, True], ids=["approval", "cumulative"])
 @pytest.mark.parametrize("seed", range(40))
-def test_float_and_exact_engines_agree(seed: int, cumulative: bool, engine: str) -> None:
+def test_float_and_exact_engines_agree(seed: int, cumulative: bool) -> None:
     profile = random_profile(seed, cumulative=cumulative)
-    prep = profile._prepared
-    assert prep.engine == ("lists" if cumulative and engine == "bits" else engine)
+    prep = prepare(profile)
     for k in (0, 3, 10):
-        exact = rules._mes_exact(prep, k, explain=True, stop_above=None)
+        exact_run = exact.run(prep, k, explain=True, stop_above=None)
         try:
-            fast = rules._mes_float(prep, k, explain=True, stop_above=None)
-        except rules._Ambiguous:
+            fast_run = fast.run_float(prep, k, explain=True, stop_above=None)
+        except fast.Ambiguous:
             continue  # the float engine declined to decide: that is what the fallback is for
-        assert fast.selected == exact.selected
-        for j, share in exact.shares.items():
-            assert fast.shares[j].total_paid == pytest.approx(share.total_paid)
-            assert fast.shares[j].paid_all_they_had == share.paid_all_they_had
+        assert fast_run.selected == exact_run.selected
+        for j, share in exact_run.shares.items():
+            assert fast_run.shares[j].total_paid == pytest.approx(share.total_paid)
+            assert fast_run.shares[j].paid_all_they_had == share.paid_all_they_had
 
 
 @pytest.mark.parametrize("cumulative", [False, True], ids=["approval", "cumulative"])
 @pytest.mark.parametrize("seed", range(40))
 def test_skipping_increments_never_changes_the_add1_outcome(
-    seed: int, cumulative: bool, engine: str, monkeypatch: pytest.MonkeyPatch
+    seed: int, cumulative: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Only the fast engine skips (an exact run is never the base of a certificate).
     profile = random_profile(seed, cumulative=cumulative)
-    skipping = compute(profile, "equal-shares", "add1")
-    monkeypatch.setattr(rules, "_certify", lambda *args: False)
-    one_by_one = compute(Profile(**_fields(profile)), "equal-shares", "add1")
+    skipping = compute(profile, "equal-shares", "add1", engine="fast")
+    monkeypatch.setattr(completions, "certify", lambda *args: False)
+    one_by_one = compute(Profile(**_fields(profile)), "equal-shares", "add1", engine="fast")
     assert skipping.selected == one_by_one.selected
     assert skipping.increments == one_by_one.increments
 
@@ -238,13 +238,11 @@ def _fields(profile: Profile) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("cumulative", [False, True], ids=["approval", "cumulative"])
-def test_rho_is_known_exactly_once_a_short_supporter_was_emptied(
-    cumulative: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_rho_is_known_exactly_once_a_short_supporter_was_emptied(cumulative: bool) -> None:
     # 6 voters, 20 each. A (60; v1-v4) goes first at rho 1/4: v1-v4 keep 5. B (40; v1, v5, v6)
     # is next: v1 pays her 5, v5 and v6 17.5 each, so v1 is certainly emptied. C (4; v1, v2)
-    # then costs v2 all of it: rho 1 exactly (cost / v2's utility), which the float engines
-    # know from v1 having been emptied, without falling back to fractions. With points equal to
+    # then costs v2 all of it: rho 1 exactly (cost / v2's utility), which the float engine
+    # knows from v1 having been emptied, without falling back to fractions. With points equal to
     # the costs, cumulative ballots give the same utilities.
     costs = [60, 40, 4]
     ballots: list[Any] = [[0, 1, 2], [0, 2], [0], [0], [1], [1]]
@@ -253,13 +251,9 @@ def test_rho_is_known_exactly_once_a_short_supporter_was_emptied(
     profile = Profile.from_ballots(budget=120, project_ids=["A", "B", "C"], costs=costs, ballots=ballots)
     instance, their_profile = oracle.from_profile(profile)
     assert oracle.outcome(instance, their_profile, "equal-shares") == ["A", "B", "C"]
-    fused = rules._equal_shares_small(Profile(**_fields(profile)))
-    assert fused is not None
-    assert [profile.project_ids[j] for j in fused.selected] == ["A", "B", "C"]
-    monkeypatch.setattr(rules, "_FUSED", False)
-    general = compute(Profile(**_fields(profile)), "equal-shares")
+    general = compute(Profile(**_fields(profile)), "equal-shares", engine="fast")
     assert general.exact_fallbacks == 0
-    assert general.selected == fused.selected
+    assert [profile.project_ids[j] for j in general.selected] == ["A", "B", "C"]
     assert general.shares[2].rho == pytest.approx(1.0)
 
 
@@ -275,9 +269,10 @@ def test_a_tie_floats_cannot_settle_is_settled_exactly() -> None:
         costs=[60, 30, 30],
         ballots=[[0, 1, 2], [1, 2], [1, 2], [0], [0], [0]],
     )
-    outcome = compute(profile, "equal-shares")
+    outcome = compute(profile, "equal-shares", engine="fast")
     assert outcome.exact_fallbacks == 1
     assert [profile.project_ids[j] for j in outcome.selected] == ["R", "P"]
+    assert compute(Profile(**_fields(profile)), "equal-shares", engine="exact").selected == outcome.selected
     assert outcome.shares[2].rho == pytest.approx(5 / 12)
     assert outcome.shares[2].paid_all_they_had == 1
     instance, their_profile = oracle.from_profile(profile)

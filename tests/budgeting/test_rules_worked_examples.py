@@ -278,7 +278,7 @@ def test_it_rejects_a_malformed_profile(change: dict[str, object], message: str)
         Profile(**fields)  # type: ignore[arg-type]
 
 
-def test_it_refuses_unknown_rules_and_completions() -> None:
+def test_it_refuses_unknown_rules_completions_and_engines() -> None:
     profile = approval_example()
     with pytest.raises(ValueError, match="Unknown rule"):
         compute(profile, "borda")  # type: ignore[arg-type]
@@ -286,6 +286,8 @@ def test_it_refuses_unknown_rules_and_completions() -> None:
         compute(profile, "equal-shares", "add2")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="Equal Shares only"):
         compute(profile, "greedy", "add1")
+    with pytest.raises(ValueError, match="Unknown engine"):
+        compute(profile, "equal-shares", engine="floats")  # type: ignore[arg-type]
 
 
 def test_the_example_in_the_module_documentation_holds() -> None:
