@@ -7,26 +7,38 @@ Generates one large conversation into the configured database (Postgres, loaded 
   over the ratings table it starts from;
 * median and p95 server time of the conversation page (priority order, page 1 and page 100)
   and of the idea page, with the number of queries each runs;
-* ratings per second written through the real rating view.
+* ratings through the real rating view, live: gunicorn with several worker processes serves
+  the app, client processes post ratings over HTTP as signed-in people (as htmx does) while
+  reader processes load the conversation page, and a real Celery worker drains the queue and
+  recomputes the ranking as production's does. First a run without the worker (the queued
+  recompute waits in Redis), then one with it: ratings/s, rating p50/p99/max, page-read p99,
+  how many recomputes the worker finished during the run, and lock waits sampled from
+  ``pg_stat_activity`` (``wait_event_type = 'Lock'``) — see ``bench/live.py``;
+* the rating upsert written three ways, one at a time outside a transaction as the view makes
+  it: today's ``INSERT … ON CONFLICT`` SQL, ``bulk_create(update_conflicts=True)`` and
+  ``update_or_create``.
 
-"Server time" is the time Django takes to answer a request made in-process with the test
-client: the whole middleware stack, view, queries and template, without a network or browser.
+"Server time" for the pages is the time Django takes to answer a request made in-process with
+the test client: the whole middleware stack, view, queries and template, without a network or
+browser.
 
-Usage (a database of its own; the data stays for the next run unless --regenerate)::
+Usage (a database of its own; the data stays for the next run unless --regenerate; the rating
+run needs Redis, and a Redis database of its own: it is emptied first)::
 
     createdb -h 127.0.0.1 -U postgres vocaleyes_bench
+    REDIS_URL=redis://127.0.0.1:6379/12 \
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/vocaleyes_bench .venv/bin/python bench/ideas.py
 
 Options: ``--scale 0.1`` for a tenth of the size, ``--regenerate`` to drop and reload the data,
-``--seconds 10`` for the length of the rating run, ``--processes 4`` (the default) for its parallel
-clients, each one process posting as a hundred signed-in people through one WSGI handler.
+``--seconds 15`` for the length of each rating run, ``--processes 4`` (the default) rating
+client processes, each posting as a hundred people, ``--readers 1`` page-reading processes,
+``--web-workers 4`` gunicorn workers (production's two a core), ``--only`` a part.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import multiprocessing
 import os
 import random
 import secrets
@@ -37,7 +49,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import live
 import numpy as np
+import redis
+from psycopg.conninfo import make_conninfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,6 +69,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -425,6 +441,19 @@ def reset_snapshot(conversation_id: int) -> None:
         cursor.execute("VACUUM ANALYZE conversations_idearanking")
 
 
+def is_ranked(conversation_id: int) -> bool:
+    return ConversationRanking.objects.filter(pk=conversation_id, computed_at__isnull=False).exists()
+
+
+def clear_queue_marker(conversation_id: int) -> None:
+    """No recompute queued: the first rating of a run queues one."""
+    ConversationRanking.objects.filter(pk=conversation_id).update(queued_at=None)
+
+
+def top_ranked_idea(conversation_id: int) -> Idea | None:
+    return Idea.objects.visible().filter(conversation_id=conversation_id).order_by("ranking__rank").first()
+
+
 def measure_ranking(conversation_id: int, rounds: int) -> list[tuple[str, str, str]]:
     """Rounds of (bare aggregation, then recompute) side by side, so both see the same load on
     a shared machine; the ratio is taken per round, then the median reported."""
@@ -478,119 +507,31 @@ def measure_page(
     )
 
 
-def _backend_cpu_seconds() -> float:
-    """CPU time used so far by this connection's Postgres backend (Linux /proc; 0 elsewhere)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _rating_worker(args: tuple[int, list[int], list[int], float, Any]) -> tuple[int, int, float, float]:
-    """One process posting ratings as many people for ``seconds``; returns how many it saved,
-    how many other answers it got, and the CPU seconds it and its Postgres backend spent."""
-    slug, people, ideas, seconds, counter = args
-    connections.close_all()
-    rng = random.Random(people[0])
-    # One WSGI handler for the process, as a gunicorn worker has: each test Client would
-    # otherwise load the middleware on its first request (whitenoise indexing every static
-    # file), a start-up cost no production request pays. The clients keep their own cookies.
-    handler = Client().handler
-    clients = []
-    for person in people:
-        client = Client()
-        client.handler = handler
-        client.force_login(User.objects.get(pk=person))
-        clients.append(client)
-    # Warm up: the middleware loads before the clock starts.
-    for client in clients[:5]:
-        client.get(f"/conversations/{slug}/ideas/{ideas[0]}/")
-    saved = other = 0
-    counter.wait()  # every process starts together
-    backend_before, cpu_before = _backend_cpu_seconds(), time.process_time()
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
-        client = rng.choice(clients)
-        idea = rng.choice(ideas)
-        # What htmx sends: a urlencoded form body and the HX-Request header.
-        response = client.post(
-            f"/conversations/{slug}/ideas/{idea}/rate/",
-            f"value={rng.randint(1, 5)}",
-            content_type="application/x-www-form-urlencoded",
-            headers={"HX-Request": "true"},
-        )
-        if response.status_code == 200 and b"Saved." in response.content:
-            saved += 1
-        else:
-            other += 1
-    cpu, backend = time.process_time() - cpu_before, _backend_cpu_seconds() - backend_before
-    connections.close_all()
-    return saved, other, cpu, backend
-
-
-def rating_throughput(
-    conversation: Conversation, processes: int, seconds: float
-) -> tuple[float, int, float, float]:
-    """(ratings per second, ratings saved, Django CPU ms and Postgres CPU ms per rating)."""
-    people = list(
-        User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}")
-        .order_by("?")
-        .values_list("pk", flat=True)[: 100 * processes]
-    )
-    ideas = list(
-        Idea.objects.visible()
-        .filter(conversation=conversation)
-        .order_by("?")
-        .values_list("pk", flat=True)[:5000]
-    )
-    ideas_by = dict(Idea.objects.filter(pk__in=ideas).values_list("pk", "author_id"))
-    people = [p for p in people if p not in set(ideas_by.values())]
-    chunks = [people[k::processes] for k in range(processes)]
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
-    with context.Manager() as manager:
-        barrier = manager.Barrier(processes)
-        with context.Pool(processes) as pool:
-            results = pool.map(
-                _rating_worker, [(conversation.slug, chunk, ideas, seconds, barrier) for chunk in chunks]
-            )
-    total = sum(saved for saved, _, _, _ in results)
-    refused = sum(other for _, other, _, _ in results)
-    if refused:
-        log(f"  {refused:,} requests were not saved ratings (they count for nothing)")
-    django_cpu = sum(cpu for _, _, cpu, _ in results) / max(total, 1) * 1000
-    postgres_cpu = sum(backend for _, _, _, backend in results) / max(total, 1) * 1000
-    # The rate counts the measured window only (logging the clients in comes before it).
-    return total / seconds, total, django_cpu, postgres_cpu
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--regenerate", action="store_true")
-    parser.add_argument("--seconds", type=float, default=10.0)
-    # Four, like gunicorn's rule of two workers a core on this 2-core machine: while one process
-    # waits for Postgres to commit, another uses the core.
-    parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=15.0, help="length of each rating run")
+    parser.add_argument("--processes", type=int, default=4, help="rating client processes")
+    parser.add_argument("--readers", type=int, default=1, help="page-reading client processes")
+    # Four, like gunicorn's rule of two workers a core on this 2-core machine (WEB_CONCURRENCY):
+    # while one process waits for Postgres to commit, another uses the core.
+    parser.add_argument("--web-workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--repeat", type=int, default=50, help="requests per page measured")
     parser.add_argument("--rounds", type=int, default=5, help="ranking rounds measured")
     parser.add_argument(
         "--only",
-        choices=["generate", "ranking", "pages", "ratings"],
+        choices=["generate", "ranking", "pages", "upsert", "ratings"],
         action="append",
         help="run only these parts",
     )
     options = parser.parse_args()
-    parts = set(options.only or ["ranking", "pages", "ratings"])
+    parts = set(options.only or ["ranking", "pages", "upsert", "ratings"])
 
     if connection.vendor != "postgresql":
         raise SystemExit("Run the benchmark on Postgres: set DATABASE_URL=postgres://...")
-    # Ratings queue the ranking task; here it waits in an in-memory queue instead of running
-    # inside the request (as it would in the embedded eager mode), like production's worker.
+    # Ratings made in this process (the upsert comparison does not queue any) would queue the
+    # ranking task in an in-memory queue; the rating run's gunicorn and worker use Redis.
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = "memory://"
 
@@ -616,12 +557,18 @@ def main() -> None:
     if "ranking" in parts:
         log("Ranking...")
         rows.extend(measure_ranking(cid, options.rounds))
-    elif not ConversationRanking.objects.filter(pk=cid, computed_at__isnull=False).exists():
+    elif not is_ranked(cid):
         services.ranking_recompute(conversation_id=cid)
     if "pages" in parts:
         rows.extend(measure_pages(cid, options.repeat))
+    if "upsert" in parts:
+        rows.extend(measure_upsert(conversation))
     if "ratings" in parts:
-        rows.extend(measure_ratings(conversation, options.processes, options.seconds))
+        rows.extend(
+            measure_ratings(
+                conversation, options.processes, options.readers, options.web_workers, options.seconds
+            )
+        )
     print_table(rows)
 
 
@@ -634,7 +581,7 @@ def measure_pages(cid: int, repeat: int) -> list[tuple[str, str, str]]:
     assert resident is not None
     signed_in.force_login(resident)
     base = f"/conversations/{SLUG}/"
-    top = Idea.objects.visible().filter(conversation_id=cid).order_by("ranking__rank").first()
+    top = top_ranked_idea(cid)
     assert top is not None
     most_discussed = Idea.objects.visible().filter(conversation_id=cid).order_by("-comment_count").first()
     assert most_discussed is not None
@@ -697,33 +644,215 @@ def measure_pages(cid: int, repeat: int) -> list[tuple[str, str, str]]:
     return rows
 
 
-def measure_ratings(conversation: Conversation, processes: int, seconds: float) -> list[tuple[str, str, str]]:
-    log(f"Ratings through the view ({processes} processes, {seconds:.0f} s)...")
-    cid = conversation.pk
-    before = Rating.objects.filter(conversation_id=cid).count()
-    last_before = Rating.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    rate, total, django_cpu, postgres_cpu = rating_throughput(conversation, processes, seconds)
-    after = Rating.objects.filter(conversation_id=cid).count()
-    cores = os.cpu_count() or 1
+def _bench_people_and_ideas(conversation: Conversation, people: int) -> tuple[list[int], list[int]]:
+    """Up to ``people`` bench people and 5,000 visible ideas none of them wrote, at random."""
+    person_ids = list(
+        User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}")
+        .order_by("?")
+        .values_list("pk", flat=True)[:people]
+    )
+    idea_ids = list(
+        Idea.objects.visible()
+        .filter(conversation=conversation)
+        .order_by("?")
+        .values_list("pk", flat=True)[:5000]
+    )
+    authors = set(Idea.objects.filter(pk__in=idea_ids).values_list("author_id", flat=True))
+    return [p for p in person_ids if p not in authors], idea_ids
+
+
+def _signed_in(person_ids: list[int]) -> list[live.Person]:
+    """A session per person, made as signing in makes it (in the database and Redis)."""
+    people = []
+    for person in User.objects.filter(pk__in=person_ids):
+        client = Client()
+        client.force_login(person)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        people.append(live.Person(session=session, csrf=live.csrf_secret()))
+    return people
+
+
+def _dsn() -> str:
+    params = connection.settings_dict
+    return make_conninfo(
+        dbname=params["NAME"],
+        host=params["HOST"] or "",
+        port=str(params["PORT"] or ""),
+        user=params["USER"] or "",
+        password=params["PASSWORD"] or "",
+    )
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f}"
+
+
+def _live_rows(label: str, result: live.LiveRun) -> list[tuple[str, str, str]]:
+    ratings, reads = result.ratings, result.reads
     rows = [
         (
-            f"Rating writes through the view ({processes} processes)",
-            f"{rate:,.0f} ratings/s",
-            f"{total:,} saved, {after - before:,} new rows",
+            f"Ratings through the view, {label}",
+            f"{result.rate:,.0f} ratings/s",
+            f"{len(ratings):,} saved in {result.seconds:.0f} s"
+            + (f"; {result.other_answers:,} other answers" if result.other_answers else ""),
         ),
         (
-            "  CPU per rating: Django + Postgres backend",
-            f"{django_cpu:.1f} + {postgres_cpu:.1f} ms",
-            f"so about {cores * 1000 / (django_cpu + postgres_cpu):,.0f} ratings/s "
-            f"on {cores} otherwise idle cores",
+            "  rating latency p50 / p99 / max",
+            f"{_ms(live.percentile(ratings, 0.5))} / {_ms(live.percentile(ratings, 0.99))} / "
+            f"{_ms(max(ratings, default=0))} ms",
+            "as the clients saw it, gunicorn's queueing included",
         ),
+        (
+            "  page reads (conversation page) p50 / p99",
+            f"{_ms(live.percentile(reads, 0.5))} / {_ms(live.percentile(reads, 0.99))} ms",
+            f"{len(reads):,} pages read",
+        ),
+        ("  lock waits (pg_stat_activity)", result.locks.describe(), ""),
     ]
+    if label.startswith("with"):
+        durations = result.recomputes
+        rows.insert(
+            3,
+            (
+                "  recomputes the worker finished during the run",
+                f"{len(durations)}",
+                f"median {_ms(statistics.median(durations))} ms, max {_ms(max(durations))} ms"
+                if durations
+                else "",
+            ),
+        )
+    return rows
+
+
+def measure_ratings(
+    conversation: Conversation, processes: int, readers: int, web_workers: int, seconds: float
+) -> list[tuple[str, str, str]]:
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        raise SystemExit("The rating run needs Redis (a database of its own): set REDIS_URL=redis://...")
+    log(
+        f"Ratings through the view: gunicorn with {web_workers} workers, {processes} rating and "
+        f"{readers} reading client processes, {seconds:.0f} s without and {seconds:.0f} s with "
+        "a Celery worker..."
+    )
+    cid = conversation.pk
+    # The queue and the cache start empty: nothing left from an earlier run.
+    redis.Redis.from_url(redis_url).flushdb()
+    person_ids, idea_ids = _bench_people_and_ideas(conversation, 100 * processes)
+    people = _signed_in(person_ids)
+    before = Rating.objects.filter(conversation_id=cid).count()
+    last_before = Rating.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    clear_queue_marker(cid)
+    connections.close_all()
+    common = {
+        "slug": conversation.slug,
+        "people": people,
+        "ideas": idea_ids,
+        "seconds": seconds,
+        "raters": processes,
+        "readers": readers,
+        "dsn": _dsn(),
+    }
+    with live.gunicorn(redis_url, web_workers) as port:
+        # A few seconds of the same load first, unmeasured: every gunicorn worker compiles its
+        # queries and every person's session reaches the cache, as on a server that has been up.
+        live.run(port=port, worker_log=None, **{**common, "seconds": min(5.0, seconds)})
+        quiet = live.run(port=port, worker_log=None, **common)
+        with live.celery_worker(redis_url) as worker_log:
+            busy = live.run(port=port, worker_log=worker_log, **common)
+    after = Rating.objects.filter(conversation_id=cid).count()
+    rows = _live_rows("no worker (the queued recompute waits)", quiet)
+    rows += _live_rows("with a Celery worker recomputing", busy)
+    rows.append(("  new rating rows written (warm-up and both runs)", f"{after - before:,}", ""))
     elapsed, _ = timed(lambda: services.ranking_recompute(conversation_id=cid))
-    rows.append(("Ranking recompute after that burst", f"{elapsed * 1000:,.0f} ms", ""))
+    rows.append(("Ranking recompute after those ratings", f"{elapsed * 1000:,.0f} ms", ""))
     # Leave the generated conversation as it was, so the next run measures the same data.
     Rating.objects.filter(conversation_id=cid, pk__gt=last_before).delete()
     services.ranking_recompute(conversation_id=cid)
     return rows
+
+
+# --- The rating upsert, three ways ----------------------------------------------------------
+
+
+def _upsert_sql(idea_id: int, user_id: int, conversation_id: int, value: int) -> None:
+    """The statement ``rating_set`` wrote by hand before issue 10."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Rating._meta.db_table} "  # noqa: S608
+            "(idea_id, user_id, conversation_id, value, created, updated) "
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (user_id, idea_id) "
+            "DO UPDATE SET value = excluded.value, updated = excluded.updated RETURNING id, created",
+            [idea_id, user_id, conversation_id, value, now, now],
+        )
+        cursor.fetchone()
+
+
+def _upsert_bulk_create(idea_id: int, user_id: int, conversation_id: int, value: int) -> None:
+    Rating.objects.bulk_create(
+        [Rating(idea_id=idea_id, user_id=user_id, conversation_id=conversation_id, value=value)],
+        update_conflicts=True,
+        unique_fields=["user", "idea"],
+        update_fields=["value", "updated"],
+    )
+
+
+def _upsert_update_or_create(idea_id: int, user_id: int, conversation_id: int, value: int) -> None:
+    Rating.objects.update_or_create(
+        user_id=user_id,
+        idea_id=idea_id,
+        defaults={"value": value},
+        create_defaults={"value": value, "conversation_id": conversation_id},
+    )
+
+
+UPSERTS: dict[str, Callable[[int, int, int, int], None]] = {
+    "INSERT … ON CONFLICT, written out": _upsert_sql,
+    "bulk_create(update_conflicts=True)": _upsert_bulk_create,
+    "update_or_create": _upsert_update_or_create,
+}
+
+
+def measure_upsert(
+    conversation: Conversation, pairs: int = 1000, rounds: int = 3
+) -> list[tuple[str, str, str]]:
+    """Each way in turn over the same (person, idea) pairs: first as new ratings (inserts),
+    then again as changed ratings (conflicts), in autocommit as the view runs it. Rounds
+    alternate the ways so all see the same load; medians of the rounds' means are reported."""
+    log(f"Rating upsert, three ways ({pairs:,} new and {pairs:,} changed ratings each, {rounds} rounds)...")
+    cid = conversation.pk
+    person_ids, idea_ids = _bench_people_and_ideas(conversation, 2000)
+    rng = random.Random(7)
+    chosen = list({(rng.choice(idea_ids), rng.choice(person_ids)) for _ in range(pairs * 2)})[:pairs]
+    already = set(
+        Rating.objects.filter(conversation_id=cid, user_id__in=person_ids).values_list("idea_id", "user_id")
+    )
+    chosen = [pair for pair in chosen if pair not in already]
+    last_before = Rating.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    timings: dict[str, dict[str, list[float]]] = {name: {"new": [], "changed": []} for name in UPSERTS}
+    queries: dict[str, int] = {}
+    for _ in range(rounds):
+        for name, upsert in UPSERTS.items():
+            Rating.objects.filter(conversation_id=cid, pk__gt=last_before).delete()
+            for kind, value in (("new", 3), ("changed", 4)):
+                started = time.perf_counter()
+                for idea_id, user_id in chosen:
+                    upsert(idea_id, user_id, cid, value)
+                timings[name][kind].append((time.perf_counter() - started) / len(chosen))
+            with CaptureQueriesContext(connection) as captured:
+                upsert(chosen[0][0], chosen[0][1], cid, 5)
+            queries[name] = len(captured)
+    Rating.objects.filter(conversation_id=cid, pk__gt=last_before).delete()
+    return [
+        (
+            f"Rating upsert: {name}",
+            f"new {statistics.median(times['new']) * 1e6:,.0f} µs, "
+            f"changed {statistics.median(times['changed']) * 1e6:,.0f} µs",
+            f"{queries[name]} statement(s) logged, {len(chosen):,} of each",
+        )
+        for name, times in timings.items()
+    ]
 
 
 def print_table(rows: list[tuple[str, str, str]]) -> None:
@@ -741,7 +870,10 @@ def print_table(rows: list[tuple[str, str, str]]) -> None:
         version = cursor.fetchone()[0].split(" on ")[0]
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"\n{version}, {os.cpu_count()} CPUs, load average at the end {load}.")
-    print("Django in-process through the test client, production settings (DEBUG off).")
+    print(
+        "Pages: Django in-process through the test client; ratings: over HTTP through gunicorn; "
+        "production settings (DEBUG off)."
+    )
 
 
 if __name__ == "__main__":
