@@ -2,7 +2,7 @@
 
 Uses ``bench/ideas.py``'s generator (a 50,000-idea conversation with 1,000,000 ratings, loaded
 into the configured Postgres database with COPY), ranks it, then makes the action list in each
-format the way a large export is made in production: ``services.export_job_run``, the Celery
+format the way a large export is made in production: ``export_jobs.export_job_run``, the Celery
 task's service, writing the file under a scratch MEDIA_ROOT. Each format runs in a fresh
 process, so its memory figures are its own:
 
@@ -48,8 +48,8 @@ from django.db import connection  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from conversations import exports, services  # noqa: E402
-from conversations.models import Conversation, ConversationRanking, ExportJob, Idea  # noqa: E402
+from conversations import export_jobs, exports, services  # noqa: E402
+from conversations.models import Conversation, ExportJob, Idea  # noqa: E402
 from vocaleyes.models import User  # noqa: E402
 
 TARGET_ROWS_PER_SECOND = 50_000
@@ -95,7 +95,7 @@ def measure(what: str, slug: str, trace: bool) -> dict[str, Any]:
             job = ExportJob.objects.create(
                 conversation=conversation, requested_by=facilitator, format=what, language="en"
             )
-            job = services.export_job_run(job_id=job.pk)
+            job = export_jobs.export_job_run(job_id=job.pk)
             if job.status != ExportJob.Status.DONE:
                 raise SystemExit(f"export failed: {job.error}")
             rows = job.rows_done
@@ -163,7 +163,7 @@ def main() -> None:
         elapsed, conversation = ideas_bench.timed(lambda: ideas_bench.generate(options.scale))
         ideas_bench.log(f"  generated in {elapsed:.1f} s")
     assert conversation is not None
-    if not ConversationRanking.objects.filter(pk=conversation.pk, computed_at__isnull=False).exists():
+    if not ideas_bench.is_ranked(conversation.pk):
         ideas_bench.log("Ranking it...")
         services.ranking_recompute(conversation_id=conversation.pk)
     if not User.objects.filter(is_staff=True).exists():

@@ -13,6 +13,7 @@ per-model permissions to hand out.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import admin
@@ -30,12 +31,12 @@ from .models import (
     Comment,
     CommentToReview,
     Conversation,
-    ConversationRanking,
     ExportJob,
     Idea,
     IdeaRanking,
     IdeaToReview,
     ModerationDecision,
+    RankingSummary,
     Rating,
     Report,
 )
@@ -200,6 +201,7 @@ _SNAPSHOT_FIELDS = (
 
 class IdeaRankingInline(admin.StackedInline):
     model = IdeaRanking
+    fk_name = "idea"
     can_delete = False
     fields = _SNAPSHOT_FIELDS
     readonly_fields = _SNAPSHOT_FIELDS
@@ -280,8 +282,8 @@ class RatingAdmin(_ReadOnlyAdmin):
     fields = ["conversation", "idea", "user", "value", "created", "updated"]
 
 
-@admin.register(ConversationRanking)
-class ConversationRankingAdmin(_ReadOnlyAdmin):
+@admin.register(RankingSummary)
+class RankingSummaryAdmin(_ReadOnlyAdmin):
     list_display = [
         "conversation",
         "computed_at",
@@ -291,7 +293,7 @@ class ConversationRankingAdmin(_ReadOnlyAdmin):
         "duration_ms",
         "queued_at",
     ]
-    list_select_related = ["conversation"]
+    list_select_related = ["conversation", "queue"]
     fields = [
         "conversation",
         "computed_at",
@@ -301,6 +303,10 @@ class ConversationRankingAdmin(_ReadOnlyAdmin):
         "duration_ms",
         "queued_at",
     ]
+
+    @admin.display(description=_("recompute queued"))
+    def queued_at(self, obj: RankingSummary) -> datetime | None:
+        return obj.queue.queued_at
 
 
 # --- Moderation ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -90,5 +90,5 @@ class ConversationIdeasView(generics.ListAPIView[Idea]):
             Idea.objects.visible()
             .filter(conversation=conversation)
             .select_related("author", "ranking")
-            .order_by(F("ranking__rank").asc(nulls_last=True), "pk")
+            .in_priority_order()
         )

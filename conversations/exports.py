@@ -145,7 +145,7 @@ def action_list_queryset(
         Idea.objects.visible()
         .filter(conversation=conversation)
         .annotate(author_label=_author_label())
-        .order_by(F("ranking__rank").asc(nulls_last=True), "pk")
+        .in_priority_order()
     )
     if not for_csv:
         return queryset.values_list(*(column.field for column in columns), *EXTRA_FIELDS)

@@ -30,7 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import charts, exports, permissions, services
+from vocaleyes.errors import Refusal
+
+from . import charts, export_jobs, exports, permissions, services
 from .forms import ExportForm, ParticipationForm
 from .models import Comment, ContentStatus, Conversation, ExportJob, Idea, Rating
 
@@ -202,13 +204,13 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _export_page(request, conversation, form, status=400)
     try:
-        job = services.export_job_create(
+        job = export_jobs.export_job_create(
             conversation=conversation,
             user=_person(request),
-            format=form.cleaned_data["format"],
+            file_format=form.cleaned_data["format"],
             language=request.LANGUAGE_CODE,
         )
-    except PermissionDenied:
+    except Refusal:
         raise Http404 from None
     return redirect("conversations:export_job", slug=conversation.slug, job_id=job.pk)
 

@@ -3,9 +3,9 @@
 A national conversation has 50,000 ideas, and a page deep in the list must cost what the first
 one costs. Three techniques keep it so, each a few cheap queries whatever the page or the size:
 
-* Priority order pages are slices of the stored order (``ConversationRanking.ranked_ideas``,
-  idea ids best first, 8 bytes each): page 100 reads the 160 bytes for ranks 1,981 to 2,000,
-  then loads those twenty ideas, rather than walking 1,980 rows with an OFFSET. Ideas posted
+* Priority order pages are slices of the stored order (``ranking_store.ranked_ids``: idea ids
+  best first, 8 bytes each): page 100 reads the 160 bytes for ranks 1,981 to 2,000, then
+  loads those twenty ideas, rather than walking 1,980 rows with an OFFSET. Ideas posted
   since the last run (ids above ``last_idea_id``) are not ranked yet and follow, oldest first.
   An idea hidden since the run leaves a gap (that page shows one idea fewer) until the next
   run closes it; an idea shown again after being hidden rejoins the order at the next run.
@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, overload
 
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Substr
+from django.db.models import Exists, OuterRef, Q
 
-from .models import Conversation, ConversationRanking, Idea, IdeaQuerySet, IdeaRanking, Rating
+from . import ranking_store
+from .models import Conversation, Idea, IdeaQuerySet, RankingSummary, Rating
 
 
 class IdeaWindow:
@@ -69,25 +69,14 @@ def _load(conversation: Conversation, ids: list[int], viewer: Any) -> list[Idea]
     return ideas
 
 
-def _ranked_count(summary: ConversationRanking | None) -> int:
+def _ranked_count(summary: RankingSummary | None) -> int:
     return summary.idea_count if summary is not None and summary.computed_at is not None else 0
 
 
-def _unranked(conversation: Conversation, summary: ConversationRanking | None) -> IdeaQuerySet:
+def _unranked(conversation: Conversation, summary: RankingSummary | None) -> IdeaQuerySet:
     """Visible ideas posted since the last ranking run: a range of the primary key."""
     last = summary.last_idea_id if summary is not None and summary.computed_at is not None else 0
     return Idea.objects.visible().filter(conversation=conversation, pk__gt=last)
-
-
-def _ranked_ids(conversation: Conversation, first: int, last: int) -> list[int]:
-    """Idea ids at ranks ``first`` to ``last`` (from 1), read as one slice of the stored order."""
-    packed = (
-        ConversationRanking.objects.filter(pk=conversation.pk)
-        .annotate(part=Substr("ranked_ideas", (first - 1) * 8 + 1, (last - first + 1) * 8))
-        .values_list("part", flat=True)
-        .first()
-    )
-    return ConversationRanking.unpack(packed or b"")
 
 
 def _rank_of(position: int, skipped: list[int]) -> int:
@@ -102,7 +91,7 @@ def _rank_of(position: int, skipped: list[int]) -> int:
 
 
 def _priority_window(
-    conversation: Conversation, summary: ConversationRanking | None, viewer: Any, *, unrated: bool = False
+    conversation: Conversation, summary: RankingSummary | None, viewer: Any, *, unrated: bool = False
 ) -> IdeaWindow:
     """Priority order; with ``user``, leaving out the ideas they rated or wrote ("not yet rated
     by me"). Those are few, so their ranks are fetched and stepped over in the stored order."""
@@ -112,18 +101,13 @@ def _priority_window(
     skipped_ranks: list[int] = []
     user = viewer
     if unrated:
-        # Two index lookups joined by UNION (an OR across them would scan every snapshot row).
         rated = Rating.objects.filter(user_id=user.pk, conversation=conversation).values("idea_id")
         written = Idea.objects.filter(conversation=conversation, author_id=user.pk).values("pk")
-        mine = (
-            IdeaRanking.objects.filter(idea_id__in=rated)
-            .values_list("idea_id", "rank")
-            .union(IdeaRanking.objects.filter(idea_id__in=written).values_list("idea_id", "rank"))
-        )
-        for idea_id, rank in mine:
-            skipped_ids.add(idea_id)
-            if rank is not None and rank <= ranked:
-                skipped_ranks.append(rank)
+        if summary is not None:
+            for idea_id, rank in ranking_store.ranks_of(summary, rated, written):
+                skipped_ids.add(idea_id)
+                if rank is not None and rank <= ranked:
+                    skipped_ranks.append(rank)
         skipped_ranks.sort()
         unranked = unranked.exclude(author_id=user.pk).exclude(
             Exists(Rating.objects.filter(user_id=user.pk, idea_id=OuterRef("pk")))
@@ -137,7 +121,9 @@ def _priority_window(
             wanted = min(stop, shown_ranked) - start
             first = _rank_of(start + 1, skipped_ranks)
             last = min(ranked, first + wanted - 1 + len(skipped_ranks))
-            ids = [pk for pk in _ranked_ids(conversation, first, last) if pk not in skipped_ids]
+            assert summary is not None  # ranked ideas come from a summary
+            ranked_ids = ranking_store.ranked_ids(summary, first, last)
+            ids = [pk for pk in ranked_ids if pk not in skipped_ids]
             ideas += _load(conversation, ids[:wanted], viewer)
         if stop > shown_ranked:
             tail = unranked.with_listing().with_rating_by(viewer).order_by("pk")
@@ -149,11 +135,9 @@ def _priority_window(
     return IdeaWindow(count, fetch)
 
 
-def _ordered_window(
-    conversation: Conversation, ideas: IdeaQuerySet, order: list[Any], count: int, viewer: Any
-) -> IdeaWindow:
+def _ordered_window(conversation: Conversation, ordered: IdeaQuerySet, count: int, viewer: Any) -> IdeaWindow:
     def fetch(start: int, stop: int) -> list[Idea]:
-        ids = list(ideas.order_by(*order).values_list("pk", flat=True)[start:stop])
+        ids = list(ordered.values_list("pk", flat=True)[start:stop])
         return _load(conversation, ids, viewer)
 
     return IdeaWindow(count, fetch)
@@ -161,7 +145,7 @@ def _ordered_window(
 
 def idea_window(
     conversation: Conversation,
-    summary: ConversationRanking | None,
+    summary: RankingSummary | None,
     *,
     sort: str,
     query: str = "",
@@ -186,9 +170,9 @@ def idea_window(
     # Filtered lists are counted; unfiltered ones hold every visible idea, as the snapshot does.
     count = ideas.count() if filtered else _ranked_count(summary) + _unranked(conversation, summary).count()
     if sort == "newest":
-        order: list[Any] = ["-created", "-pk"]
+        ideas = ideas.order_by("-created", "-pk")
     elif sort == "discussed":
-        order = ["-comment_count", "-pk"]
+        ideas = ideas.order_by("-comment_count", "-pk")
     else:  # priority order, filtered: ranked ideas by rank, then unranked ones by age
-        order = [F("ranking__rank").asc(nulls_last=True), "pk"]
-    return _ordered_window(conversation, ideas, order, count, viewer)
+        ideas = ideas.in_priority_order()
+    return _ordered_window(conversation, ideas, count, viewer)

@@ -11,11 +11,12 @@ language, kept exactly as typed and made safe when shown (``conversations.text``
 surface reads them through ``visible()``, the one place moderation decides what may be shown.
 
 The priority ranking is a stored snapshot, never computed by a page: ``IdeaRanking`` holds each
-idea's tally and score, ``ConversationRanking`` the conversation-wide figures, when they were
-computed and whether a recompute is queued. Only ``services.ranking_recompute`` writes them,
-from one SQL aggregation over ``Rating`` and the pure maths in ``conversations.ranking``. The
-snapshot is a table of its own so that rewriting 50,000 scores touches narrow rows with two
-indexes, not the wide, well-indexed idea rows people are reading and editing.
+idea's tally and score, ``RankingSummary`` the ranking-wide figures and the order, and
+``RankingQueue`` whether a recompute is queued; each ranking counts one *scope* (today a
+conversation). Only ``conversations.ranking_store`` reads and writes their storage, fed by
+``services.ranking_recompute`` from one SQL aggregation over ``Rating`` and the pure maths in
+``conversations.ranking``. The snapshot is a table of its own so that rewriting 50,000 scores
+touches narrow rows, not the wide, well-indexed idea rows people are reading and editing.
 
 History matters here, so ideas, comments and ratings hold their conversation and authors with
 ``PROTECT``; the snapshot rows are derived data and go with their idea.
@@ -39,12 +40,9 @@ kept under ``MEDIA_ROOT`` (never served directly: a view checks who may download
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-import numpy as np
-import numpy.typing as npt
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
@@ -220,6 +218,11 @@ class IdeaQuerySet(ActivityQuerySet["Idea"]):
     def with_listing(self) -> IdeaQuerySet:
         """What an idea card needs, in the same query: its author and its ranking snapshot."""
         return self.select_related("author", "ranking")
+
+    def in_priority_order(self) -> IdeaQuerySet:
+        """By rank in their conversation's stored ranking, best first; ideas not ranked yet
+        (posted since the last run) after them, oldest first."""
+        return self.order_by(F("ranking__rank").asc(nulls_last=True), "pk")
 
     def for_review(self) -> IdeaQuerySet:
         """The moderation queue: ideas waiting for review or with open reports, with how many
@@ -420,15 +423,95 @@ class Comment(models.Model):
         return self.body[:60]
 
 
-class IdeaRanking(models.Model):
-    """The stored ranking snapshot of one idea (see ``conversations.ranking`` for the formula)."""
+# --- Rankings ------------------------------------------------------------------------------
+# Written and read only through ``conversations.ranking_store``; pages reach the figures through
+# ``conversation.ranking`` and ``idea.ranking``.
 
-    idea = models.OneToOneField(
-        Idea, on_delete=models.CASCADE, primary_key=True, related_name="ranking", verbose_name=_("idea")
+
+class RankingSummary(models.Model):
+    """A stored ranking: what its last run counted, when, how long it took, and the order.
+
+    One per *scope*, the set of ideas and ratings a ranking counts (``ranking_store.Scope``).
+    Today every scope is a conversation's: ``conversation`` names it, and is unique, so each
+    conversation has at most one summary (``conversation.ranking``). A target group's ranking
+    or an organisation's roll-up will add a column of their own beside it, one set per row
+    (``ranking_names_one_scope``), each unique in the same way.
+    """
+
+    conversation = models.OneToOneField(
+        Conversation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ranking",
+        verbose_name=_("conversation"),
     )
-    # The idea's conversation again, so a run finds its conversation's rows from one index.
-    conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="+", verbose_name=_("conversation")
+    computed_at = models.DateTimeField(_("last computed"), null=True, blank=True)
+    idea_count = models.PositiveIntegerField(_("ideas ranked"), default=0)
+    rating_count = models.PositiveIntegerField(_("ratings counted"), default=0)
+    prior_mean = models.FloatField(_("average rating in the conversation"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("time taken (ms)"), default=0)
+    # The ranked ideas' ids, best first, in the store's packed form (``ranking_store``), so a
+    # page of twenty reads one small slice. Stored uncompressed out of line on Postgres.
+    ranked_ideas = models.BinaryField(_("ideas in priority order"), default=b"", editable=False)
+    # The highest idea id the run saw; ideas after it were posted since and are not ranked yet.
+    last_idea_id = models.BigIntegerField(_("last idea counted"), default=0)
+
+    class Meta:
+        verbose_name = _("ranking")
+        verbose_name_plural = _("rankings")
+        constraints = [
+            models.CheckConstraint(condition=Q(conversation__isnull=False), name="ranking_names_one_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id} @ {self.computed_at}"
+
+
+class RankingQueue(models.Model):
+    """Whether a recompute of a ranking is queued: the marker that coalesces them.
+
+    A table of its own, apart from the summary a run rewrites, so that the rating setting the
+    marker never waits on a run in progress. The first rating after a run sets it and queues
+    the task; later ratings see it set and queue nothing; the task clears it before it reads,
+    so a rating committed after that queues the next run. A marker older than
+    ``RANKING_QUEUE_STALE_SECONDS`` is treated as lost (a worker died) and is taken again.
+    """
+
+    ranking = models.OneToOneField(
+        RankingSummary,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="queue",
+        verbose_name=_("ranking"),
+    )
+    queued_at = models.DateTimeField(_("recompute queued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ranking queue")
+        verbose_name_plural = _("ranking queues")
+
+    def __str__(self) -> str:
+        return f"{self.ranking_id}: {self.queued_at or '-'}"
+
+
+class IdeaRanking(models.Model):
+    """An idea's figures in one stored ranking (see ``conversations.ranking`` for the formula):
+    one row per idea and scope."""
+
+    ranking = models.ForeignKey(
+        RankingSummary, on_delete=models.CASCADE, related_name="ideas", verbose_name=_("ranking")
+    )
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="rankings", verbose_name=_("idea"))
+    # Set on the row of the idea's own conversation's ranking, the one its pages show, so that
+    # ``idea.ranking`` is that row and ``select_related("ranking")`` joins it.
+    home_of = models.OneToOneField(
+        Idea,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="ranking",
+        editable=False,
+        verbose_name=_("idea"),
     )
     rating_count = models.PositiveIntegerField(_("ratings"), default=0)
     rating_mean = models.FloatField(_("average rating"), null=True)
@@ -447,8 +530,12 @@ class IdeaRanking(models.Model):
         # No index on rank or score, deliberately: a run rewrites most rows (one idea moving up
         # shifts every rank below it), and with nothing indexed changing, Postgres rewrites them
         # in place ("HOT" updates, helped by the table's fillfactor) instead of updating indexes.
-        # The order itself lives in ConversationRanking.ranked_ideas.
+        # The order itself lives in RankingSummary.ranked_ideas.
         constraints = [
+            models.UniqueConstraint(fields=["ranking", "idea"], name="idea_ranked_once_per_ranking"),
+            models.CheckConstraint(
+                condition=Q(home_of__isnull=True) | Q(home_of=F("idea")), name="idea_ranking_home_is_its_idea"
+            ),
             models.CheckConstraint(
                 condition=Q(
                     rating_count=F("count_1") + F("count_2") + F("count_3") + F("count_4") + F("count_5")
@@ -470,58 +557,6 @@ class IdeaRanking(models.Model):
             (value, str(RatingValue(value).label), getattr(self, f"count_{value}"))
             for value in range(5, 0, -1)
         ]
-
-
-class ConversationRanking(models.Model):
-    """A conversation's ranking run: when it was computed, its figures, and the queue marker.
-
-    ``queued_at`` coalesces recomputes: the first rating after a run sets it and queues the
-    task; later ratings see it set and queue nothing; the task clears it before it reads, so a
-    rating committed after that queues the next run. A marker older than
-    ``RANKING_QUEUE_STALE_SECONDS`` is treated as lost (a worker died) and is taken again.
-    """
-
-    conversation = models.OneToOneField(
-        Conversation,
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="ranking",
-        verbose_name=_("conversation"),
-    )
-    queued_at = models.DateTimeField(_("recompute queued"), null=True, blank=True)
-    computed_at = models.DateTimeField(_("last computed"), null=True, blank=True)
-    idea_count = models.PositiveIntegerField(_("ideas ranked"), default=0)
-    rating_count = models.PositiveIntegerField(_("ratings counted"), default=0)
-    prior_mean = models.FloatField(_("average rating in the conversation"), null=True, blank=True)
-    duration_ms = models.PositiveIntegerField(_("time taken (ms)"), default=0)
-    # The priority order: the ranked ideas' ids, best first, as 8-byte big-endian integers, so
-    # ranks r to s are bytes 8(r-1) to 8s. Stored uncompressed out of line on Postgres (see the
-    # migration), a page of twenty reads one 160-byte slice instead of the whole list.
-    ranked_ideas = models.BinaryField(_("ideas in priority order"), default=b"", editable=False)
-    # The highest idea id the run saw; ideas after it were posted since and are not ranked yet.
-    last_idea_id = models.BigIntegerField(_("last idea counted"), default=0)
-
-    class Meta:
-        verbose_name = _("conversation ranking")
-        verbose_name_plural = _("conversation rankings")
-
-    def __str__(self) -> str:
-        return f"{self.conversation_id} @ {self.computed_at}"
-
-    # The stored order: idea ids as big-endian 64-bit integers, so a page reads a byte slice.
-    PACKED = np.dtype(">i8")
-
-    @staticmethod
-    def pack(idea_ids: Sequence[int] | npt.NDArray[np.int64]) -> bytes:
-        return np.asarray(idea_ids, dtype=ConversationRanking.PACKED).tobytes()
-
-    @staticmethod
-    def unpack_array(packed: bytes) -> npt.NDArray[np.int64]:
-        return np.frombuffer(bytes(packed), dtype=ConversationRanking.PACKED).astype(np.int64)
-
-    @staticmethod
-    def unpack(packed: bytes) -> list[int]:
-        return ConversationRanking.unpack_array(packed).tolist()
 
 
 # --- Moderation ----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Every write to ideas, comments, ratings, rankings, moderation and exports goes through one
-function here.
+"""Every write to ideas, comments, ratings and moderation goes through one function here, and
+the ranking's recompute (its storage is ``ranking_store``'s; export jobs are ``export_jobs``').
 
 Functions are keyword-only, typed, atomic and return what they made. They check the rules that
 must hold whoever calls them (a closed conversation takes no ratings, replies go one level
@@ -10,51 +10,40 @@ the caller's business (``views._get_conversation_for_user``).
 
 from __future__ import annotations
 
-import itertools
-import logging
-import math
-import tempfile
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.core.mail import send_mail
-from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vocaleyes.permissions import is_suspended
 
-from . import permissions, ranking
+from . import permissions, ranking, ranking_store
+from .export_jobs import export_jobs_expire
 from .models import (
     Comment,
     ContentStatus,
     Conversation,
-    ConversationRanking,
-    ExportJob,
     Idea,
-    IdeaRanking,
     ModerationDecision,
+    RankingSummary,
     Rating,
     RatingValue,
     Report,
 )
+from .ranking_store import Scope
 
 if TYPE_CHECKING:
     from vocaleyes.models import User
-
-logger = logging.getLogger(__name__)
 
 
 # --- Ideas ---------------------------------------------------------------------------------
@@ -97,8 +86,7 @@ def idea_create(
         )
         # The snapshot row exists from the start (unranked), so the idea is listed at once, and
         # the next ranking run gives it its place.
-        IdeaRanking.objects.create(idea=idea, conversation=conversation)
-        ConversationRanking.objects.get_or_create(conversation=conversation)
+        ranking_store.add_idea(idea)
         transaction.on_commit(partial(ranking_schedule, conversation_id=conversation.pk))
     return idea
 
@@ -161,34 +149,16 @@ def rating_set(*, idea: Idea, user: User, value: int) -> Rating:
         if idea.author_id == user.pk:
             raise PermissionDenied(_("You cannot rate your own idea."))
         raise PermissionDenied(permissions.refusal_message(user, idea.conversation, "rate"))
-    now = timezone.now()
-    # One statement, atomic on its own, written out because this is the busiest write there is:
-    # no BEGIN/COMMIT round trips around it (bulk_create would add them) and no ORM machinery.
-    # Outside a transaction on_commit runs at once; inside a caller's, after that commits.
-    table = Rating._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (idea_id, user_id, conversation_id, value, created, updated) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (user_id, idea_id) "
-            "DO UPDATE SET value = excluded.value, updated = excluded.updated RETURNING id, created",
-            [idea.pk, user.pk, idea.conversation_id, value, now, now],
-        )
-        rating_id, created = cursor.fetchone()
-    if not isinstance(created, datetime):  # SQLite hands back text; Postgres a datetime
-        created = parse_datetime(str(created))
-        created = (
-            created if created is None or timezone.is_aware(created) else timezone.make_aware(created, UTC)
-        )
-    transaction.on_commit(partial(ranking_schedule, conversation_id=idea.conversation_id))
-    return Rating(
-        id=rating_id,
-        idea=idea,
-        user=user,
-        conversation_id=idea.conversation_id,
-        value=value,
-        created=created,
-        updated=now,
+    # Atomic on its own; outside a transaction on_commit runs at once, inside a caller's after
+    # that commits. The returned rating holds the new value, not when it was first given.
+    (rating,) = Rating.objects.bulk_create(
+        [Rating(idea=idea, user=user, conversation_id=idea.conversation_id, value=value)],
+        update_conflicts=True,
+        unique_fields=["user", "idea"],
+        update_fields=["value", "updated"],
     )
+    transaction.on_commit(partial(ranking_schedule, conversation_id=idea.conversation_id))
+    return rating
 
 
 # --- Rankings ------------------------------------------------------------------------------
@@ -197,287 +167,36 @@ def rating_set(*, idea: Idea, user: User, value: int) -> Rating:
 def ranking_schedule(*, conversation_id: int) -> bool:
     """Queue a ranking recompute for the conversation unless one is queued already.
 
-    Called after a rating commits. The conditional UPDATE is the coalescing: of a burst of
-    ratings only the first finds the marker clear (or stale, if a worker died holding it) and
-    queues the task; the rest find it set and do nothing. Returns whether it queued.
+    Called after a rating (or a new idea, or a moderation decision) commits. Of a burst of
+    ratings only the first finds the queue marker clear and queues the task; the rest find it
+    set and do nothing (``ranking_store.mark_queued``). Returns whether it queued.
     """
     from .tasks import recompute_ranking
 
-    now = timezone.now()
-    stale = now - timedelta(seconds=settings.RANKING_QUEUE_STALE_SECONDS)
-    # Written out: it runs after every rating, and the ORM's compile costs more than the UPDATE.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {ConversationRanking._meta.db_table} SET queued_at = %s "  # noqa: S608 - our name
-            "WHERE conversation_id = %s AND (queued_at IS NULL OR queued_at < %s)",
-            [now, conversation_id, stale],
-        )
-        claimed = cursor.rowcount
-    if not claimed:
+    if not ranking_store.mark_queued(Scope.of_conversation(conversation_id)):
         return False
     recompute_ranking.apply_async((conversation_id,), countdown=settings.RANKING_DELAY_SECONDS)
     return True
 
 
-def _fetch(queryset: Any) -> list[tuple[Any, ...]]:
-    """Run a values_list queryset as plain rows: the ORM writes the SQL (so ``visible()`` and
-    friends apply), the cursor skips building 100,000s of Python row objects twice."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _int_array(rows: list[tuple[Any, ...]], width: int) -> npt.NDArray[np.int64]:
-    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
-    return flat.reshape(len(rows), width)
-
-
-def _fetch_ints(queryset: Any, width: int) -> npt.NDArray[np.int64]:
-    """A values_list queryset of ``width`` non-null integer columns as an (n, width) array.
-
-    On Postgres the rows come back packed into one value, each column as eight big-endian bytes
-    (``int8send``), which numpy reads as it is: a 170,000-row tally otherwise becomes a Python
-    tuple per row (and COPY sends a message per row). Elsewhere, rows as usual.
-    """
-    if connection.vendor != "postgresql":
-        return _int_array(_fetch(queryset), width)
-    sql, params = queryset.query.sql_with_params()
-    names = ", ".join(f"c{index}" for index in range(width))
-    packed = " || ".join(f"int8send(c{index}::int8)" for index in range(width))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT string_agg({packed}, ''::bytea) FROM ({sql}) AS rows ({names})",  # noqa: S608
-            params,
-        )
-        blob = cursor.fetchone()[0]
-    if blob is None:  # no rows
-        return np.zeros((0, width), dtype=np.int64)
-    return np.frombuffer(blob, dtype=">i8").reshape(-1, width).astype(np.int64)
-
-
-def ranking_tallies(*, conversation_id: int) -> npt.NDArray[np.int64]:
-    """The one SQL aggregation: how many ratings of each value each idea has.
-
-    Rows of (idea id, value, count), grouped in the order of ``rating_tally_idx``
-    (conversation, idea, value), so Postgres answers from the index alone, in one pass.
-    """
-    queryset = (
-        Rating.objects.filter(conversation_id=conversation_id)
-        .order_by()
-        .values("idea_id", "value")
-        .annotate(n=Count("*"))
-        .values_list("idea_id", "value", "n")
-    )
-    return _fetch_ints(queryset, 3)
-
-
-def ranking_recompute(*, conversation_id: int) -> ConversationRanking:
+def ranking_recompute(*, conversation_id: int) -> RankingSummary:
     """Recompute and store a conversation's priority ranking (the snapshot pages read).
 
     Visible ideas are ranked; ideas that are not visible lose their rank and their ratings are
-    left out. Only snapshot rows whose figures changed are written.
+    left out. Only snapshot rows whose figures changed are written. Ratings and page reads go
+    on at full speed meanwhile: nothing here holds a lock they wait for (see ranking_store).
     """
+    scope = Scope.of_conversation(conversation_id)
     # Clear the queue marker *before* reading, so any rating committed from now on queues the
     # next run: no rating can miss both this run and the next.
-    ConversationRanking.objects.filter(pk=conversation_id).update(queued_at=None)
-    started = time.perf_counter()
-    with transaction.atomic():
-        ConversationRanking.objects.get_or_create(conversation_id=conversation_id)
-        # One run per conversation at a time: a second run waits here, then reads what the first
-        # wrote plus anything newer, instead of interleaving its writes with the first's.
-        summary = ConversationRanking.objects.select_for_update().get(pk=conversation_id)
-        previously_ranked = ConversationRanking.unpack_array(summary.ranked_ideas)
-        if connection.vendor == "postgresql":
-            # The snapshot is derived data, recomputed every few minutes at worst: no need to
-            # wait for its commit to reach the disk.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
-
-        visible = Idea.objects.visible().filter(conversation_id=conversation_id).order_by().values_list("pk")
-        visible_ids = np.sort(_fetch_ints(visible, 1)[:, 0])
-
-        counts = np.zeros((len(visible_ids), len(ranking.VALUES)), dtype=np.int64)
-        tallies = ranking_tallies(conversation_id=conversation_id)
-        if len(tallies) and len(visible_ids):
-            rows = np.minimum(np.searchsorted(visible_ids, tallies[:, 0]), len(visible_ids) - 1)
-            shown = visible_ids[rows] == tallies[:, 0]  # ratings of ideas no longer visible drop out
-            counts[rows[shown], tallies[shown, 1] - 1] = tallies[shown, 2]
-
-        result = ranking.rank_arrays(visible_ids, counts)
-        computed_at = timezone.now()
-        _store_snapshot(
-            conversation_id=conversation_id,
-            result=result,
-            computed_at=computed_at,
-            dropped_ids=np.setdiff1d(previously_ranked, visible_ids, assume_unique=True),
-            checked_up_to=summary.last_idea_id,
-        )
-        summary.ranked_ideas = ConversationRanking.pack(result.idea_ids[result.order])
-        summary.last_idea_id = int(visible_ids[-1]) if len(visible_ids) else 0
-        summary.computed_at = computed_at
-        summary.idea_count = len(result)
-        summary.rating_count = int(result.rating_count.sum())
-        summary.prior_mean = result.prior.mean
-        summary.duration_ms = round((time.perf_counter() - started) * 1000)
-        summary.save(
-            update_fields=[
-                "ranked_ideas",
-                "last_idea_id",
-                "computed_at",
-                "idea_count",
-                "rating_count",
-                "prior_mean",
-                "duration_ms",
-            ]
-        )
-    return summary
-
-
-# Scores are stored to 6 decimals: far finer than anything shown or any real difference
-# between ideas, and coarse enough that a tiny shift of the conversation's average does not
-# rewrite every row.
-_SCORE_DECIMALS = 6
-_FIGURES = (
-    "rating_count",
-    "rating_mean",
-    "count_1",
-    "count_2",
-    "count_3",
-    "count_4",
-    "count_5",
-    "score",
-    "rank",
-)
-_COLUMNS = ("idea_id", "conversation_id", *_FIGURES)
-
-# Big-endian numpy types of the temporary table's columns (idea_id, then _FIGURES), for COPY.
-_COPY_TYPES = (">i8", ">i4", ">f8", ">i4", ">i4", ">i4", ">i4", ">i4", ">f8", ">i4")
-
-
-def _snapshot_columns(result: ranking.Ranking) -> list[npt.NDArray[Any]]:
-    """The temporary table's columns (idea_id, then _FIGURES) for the ranked ideas."""
-    return [
-        result.idea_ids,
-        result.rating_count,
-        np.round(result.rating_mean, _SCORE_DECIMALS),  # NaN when unrated
-        *(result.counts[:, k] for k in range(len(ranking.VALUES))),
-        np.round(result.score, _SCORE_DECIMALS),
-        result.ranks,
-    ]
-
-
-def _binary_copy(columns: list[npt.NDArray[Any]]) -> bytes:
-    """Postgres' binary COPY format for rows of fixed-width, never-NULL values, built by numpy
-    in one go rather than row by row: each row is a 16-bit field count, then per field a 32-bit
-    length and the big-endian value."""
-    layout: list[tuple[str, str]] = [("fields", ">i2")]
-    for number, kind in enumerate(_COPY_TYPES):
-        layout += [(f"length{number}", ">i4"), (f"value{number}", kind)]
-    rows = np.empty(len(columns[0]), dtype=np.dtype(layout))
-    rows["fields"] = len(columns)
-    for number, (column, kind) in enumerate(zip(columns, _COPY_TYPES, strict=True)):
-        rows[f"length{number}"] = np.dtype(kind).itemsize
-        rows[f"value{number}"] = column
-    header = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8  # signature, flags, no header extension
-    return header + rows.tobytes() + b"\xff\xff"
-
-
-_UNRANKED = {"score": None, "rank": None}
-
-
-def _snapshot_rows(conversation_id: int, result: ranking.Ranking) -> Iterator[tuple[Any, ...]]:
-    """Rows of ``_COLUMNS``, one per ranked idea."""
-    means = np.round(result.rating_mean, _SCORE_DECIMALS).tolist()
-    columns = [
-        result.idea_ids.tolist(),
-        itertools.repeat(conversation_id),
-        result.rating_count.tolist(),
-        [None if math.isnan(mean) else mean for mean in means],
-        *(result.counts[:, k].tolist() for k in range(len(ranking.VALUES))),
-        np.round(result.score, _SCORE_DECIMALS).tolist(),
-        result.ranks.tolist(),
-    ]
-    return zip(*columns, strict=False)
-
-
-def _store_snapshot(
-    *,
-    conversation_id: int,
-    result: ranking.Ranking,
-    computed_at: datetime,
-    dropped_ids: npt.NDArray[np.int64],
-    checked_up_to: int,
-) -> None:
-    """Write the ranked ideas' snapshot rows, touching only those whose figures changed, and
-    take the rank away from ``dropped_ids``, ranked last time and not visible now.
-
-    On Postgres the rows are COPYed into a temporary table and applied with one UPDATE … FROM
-    (which, unlike an upsert, leaves unchanged rows alone: no lock, no new row version), one
-    INSERT for any idea posted since the last run (``checked_up_to``) without a snapshot row,
-    and one UPDATE for the dropped ideas. Elsewhere (SQLite, small conversations) an
-    executemany of an upsert does the same.
-    """
-    table = IdeaRanking._meta.db_table
-    if connection.vendor != "postgresql":
-        rows = _snapshot_rows(conversation_id, result)
-        names = ", ".join(_COLUMNS)
-        assignments = ", ".join(f"{column} = excluded.{column}" for column in _FIGURES)
-        changed = " OR ".join(f"{table}.{column} IS NOT excluded.{column}" for column in _FIGURES)
-        changed += f" OR {table}.computed_at IS NULL"
-        placeholders = ", ".join(["%s"] * (len(_COLUMNS) + 1))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}, computed_at) VALUES ({placeholders}) "  # noqa: S608 - our names
-                f"ON CONFLICT (idea_id) DO UPDATE SET {assignments}, "
-                f"computed_at = excluded.computed_at WHERE {changed}",
-                [(*row, computed_at) for row in rows],
-            )
-        (
-            IdeaRanking.objects.filter(conversation_id=conversation_id, rank__isnull=False)
-            .exclude(idea__in=Idea.objects.visible().filter(conversation_id=conversation_id))
-            .update(**_UNRANKED, computed_at=computed_at)
-        )
-        return
-
-    # A row never computed is always written, so a first run stamps every row. The mean
-    # travels as NaN for "no ratings" (binary COPY below has fixed-width rows) and becomes NULL.
-    incoming = {column: f"new.{column}" for column in _FIGURES}
-    incoming["rating_mean"] = "NULLIF(new.rating_mean, 'NaN')"
-    assignments = ", ".join(f"{column} = {value}" for column, value in incoming.items())
-    changed = " OR ".join(f"old.{column} IS DISTINCT FROM {value}" for column, value in incoming.items())
-    changed += " OR old.computed_at IS NULL"
-    figures = ", ".join(_FIGURES)
-    with connection.cursor() as cursor:
-        # Dropped first too, for a second run inside one outer transaction (tests do that).
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.ranking_new")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE ranking_new ON COMMIT DROP AS "  # noqa: S608
-            f"SELECT idea_id, {figures} FROM {table} WITH NO DATA"
-        )
-        with cursor.copy(f"COPY ranking_new (idea_id, {figures}) FROM STDIN WITH (FORMAT BINARY)") as copy:
-            copy.write(_binary_copy(_snapshot_columns(result)))
-        cursor.execute(
-            f"UPDATE {table} AS old SET {assignments}, computed_at = %s FROM ranking_new AS new "  # noqa: S608
-            f"WHERE old.idea_id = new.idea_id AND ({changed})",
-            [computed_at],
-        )
-        # Every idea gets its snapshot row when it is posted; this repairs one that did not,
-        # among the ideas posted since the last run (older ones were checked then). When the
-        # UPDATE rewrote every incoming row, each already has its snapshot row: nothing to repair.
-        if cursor.rowcount != len(result):
-            values = ", ".join(incoming.values())
-            cursor.execute(
-                f"INSERT INTO {table} (idea_id, conversation_id, {figures}, computed_at) "  # noqa: S608
-                f"SELECT new.idea_id, %s, {values}, %s FROM ranking_new AS new WHERE new.idea_id > %s "
-                f"AND NOT EXISTS (SELECT 1 FROM {table} AS old WHERE old.idea_id = new.idea_id)",
-                [conversation_id, computed_at, checked_up_to],
-            )
-        if len(dropped_ids):
-            cursor.execute(
-                f"UPDATE {table} SET score = NULL, rank = NULL, computed_at = %s WHERE idea_id = ANY(%s)",  # noqa: S608
-                [computed_at, dropped_ids.tolist()],
-            )
+    ranking_store.take_queued(scope)
+    # One run per conversation at a time: a second run waits here, then reads what the first
+    # wrote plus anything newer, instead of racing it to swap in an older snapshot.
+    with ranking_store.running(scope) as held:
+        started = time.perf_counter()
+        idea_ids, counts = ranking_store.counts(scope)
+        result = ranking.rank_arrays(idea_ids, counts)
+        return ranking_store.swap(scope, result, held=held, started=started)
 
 
 # --- Facilitation --------------------------------------------------------------------------
@@ -777,102 +496,3 @@ def decision_notify(*, decision_id: int) -> bool:
         [person.email],
     )
     return True
-
-
-# --- Exports -------------------------------------------------------------------------------
-
-
-def export_job_create(*, conversation: Conversation, user: User, format: str, language: str) -> ExportJob:
-    """Ask for the action list as a file made in the background (for large conversations)."""
-    if not permissions.can_export(user, conversation):
-        raise PermissionDenied(_("Only the conversation's facilitators can export its action list."))
-    if format not in ExportJob.Format.values:
-        raise ValidationError(_("Choose CSV or Excel (XLSX)."))
-    with transaction.atomic():
-        job = ExportJob.objects.create(
-            conversation=conversation, requested_by=user, format=format, language=language[:2]
-        )
-        transaction.on_commit(partial(_queue_export, job_id=job.pk))
-    return job
-
-
-def _queue_export(*, job_id: int) -> None:
-    from .tasks import run_export
-
-    run_export.delay(job_id)
-
-
-EXPORT_PROGRESS_SECONDS = 0.5
-
-
-def export_job_run(*, job_id: int) -> ExportJob:
-    """Make an export job's file, moving its progress on as rows are written.
-
-    Taking the job is one conditional UPDATE (queued → running), so a task delivered twice
-    makes the file once. Progress is written outside any transaction, so the progress page
-    sees it while the export runs.
-    """
-    from . import exports
-
-    taken = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
-        status=ExportJob.Status.RUNNING, started_at=timezone.now()
-    )
-    job = ExportJob.objects.select_related("conversation").get(pk=job_id)
-    if not taken:
-        return job
-    conversation = job.conversation
-    try:
-        total = exports.action_list_count(conversation)
-        ExportJob.objects.filter(pk=job_id).update(total_rows=total)
-
-        last_update = time.monotonic()
-
-        def progress(rows_done: int) -> None:
-            # Twice a second is plenty for a progress bar; a committed UPDATE per chunk waited
-            # on the disk more than the export itself took.
-            nonlocal last_update
-            if time.monotonic() - last_update >= EXPORT_PROGRESS_SECONDS:
-                ExportJob.objects.filter(pk=job_id).update(rows_done=rows_done)
-                last_update = time.monotonic()
-
-        with translation.override(job.language), tempfile.TemporaryFile() as scratch:
-            if job.format == ExportJob.Format.CSV:
-                written = exports.write_csv(conversation, scratch, progress=progress)
-            else:
-                written = exports.write_xlsx(conversation, scratch, progress=progress)
-            scratch.seek(0)
-            name = exports.filename(conversation, job.format, stamp=timezone.now())
-            job.file.save(name, File(scratch), save=False)
-        ExportJob.objects.filter(pk=job_id).update(
-            file=job.file.name,
-            rows_done=written,
-            total_rows=written,
-            status=ExportJob.Status.DONE,
-            finished_at=timezone.now(),
-        )
-    except Exception as error:
-        logger.exception("Export %s failed", job_id)
-        ExportJob.objects.filter(pk=job_id).update(
-            status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
-    job.refresh_from_db()
-    return job
-
-
-def export_jobs_expire(*, conversation_id: int | None = None, older_than: datetime | None = None) -> int:
-    """Delete the files of finished exports (of one conversation, or made before ``older_than``)
-    and mark them out of date. Returns how many."""
-    jobs = ExportJob.objects.filter(status=ExportJob.Status.DONE)
-    if conversation_id is not None:
-        jobs = jobs.filter(conversation_id=conversation_id)
-    if older_than is not None:
-        jobs = jobs.filter(finished_at__lt=older_than)
-    expired = 0
-    for job in jobs.only("pk", "file"):
-        # The row first: once it says expired, nobody is handed the file, whatever happens next.
-        if ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.DONE).update(
-            status=ExportJob.Status.EXPIRED, file=""
-        ):
-            job.file.delete(save=False)
-            expired += 1
-    return expired

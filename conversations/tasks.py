@@ -6,11 +6,9 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
-from . import services
-from .models import Conversation
+from . import export_jobs, ranking_store, services
 
 
 @shared_task(name="conversations.tasks.recompute_ranking")
@@ -32,11 +30,7 @@ def recompute_rankings() -> list[int]:
     It refreshes rankings even if a queued task was lost, and picks up changes that did not
     come through a rating (an idea hidden by moderation, say).
     """
-    ids = list(
-        Conversation.objects.filter(Q(status=Conversation.Status.OPEN) | Q(ranking__queued_at__isnull=False))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    ids = [scope.pk for scope in ranking_store.scopes_due()]
     for conversation_id in ids:
         services.ranking_recompute(conversation_id=conversation_id)
     return ids
@@ -50,8 +44,8 @@ def notify_moderation_decision(decision_id: int) -> bool:
 
 @shared_task(name="conversations.tasks.run_export")
 def run_export(job_id: int) -> dict[str, object]:
-    """Make a large export's file (queued by ``services.export_job_create``)."""
-    job = services.export_job_run(job_id=job_id)
+    """Make a large export's file (queued by ``export_jobs.export_job_create``)."""
+    job = export_jobs.export_job_run(job_id=job_id)
     return {"job": job_id, "status": job.status, "rows": job.rows_done}
 
 
@@ -59,4 +53,4 @@ def run_export(job_id: int) -> dict[str, object]:
 def expire_exports() -> int:
     """The daily run (beat): delete export files kept longer than ``EXPORT_KEEP_DAYS``."""
     older_than = timezone.now() - timedelta(days=settings.EXPORT_KEEP_DAYS)
-    return services.export_jobs_expire(older_than=older_than)
+    return export_jobs.export_jobs_expire(older_than=older_than)

@@ -32,9 +32,9 @@ from .models import (
     Comment,
     ContentStatus,
     Conversation,
-    ConversationRanking,
     Idea,
     IdeaQuerySet,
+    RankingSummary,
     Rating,
     RatingValue,
 )
@@ -92,10 +92,10 @@ def _suspension(request: HttpRequest) -> str:
     return suspension_message(user) if user.is_authenticated and is_suspended(user) else ""
 
 
-def _ranking_summary(conversation: Conversation) -> ConversationRanking | None:
+def _ranking_summary(conversation: Conversation) -> RankingSummary | None:
     try:
         return conversation.ranking
-    except ConversationRanking.DoesNotExist:
+    except RankingSummary.DoesNotExist:
         return None
 
 

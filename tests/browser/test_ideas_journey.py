@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from conversations import services
-from conversations.models import Comment, Conversation, ConversationRanking, Idea, IdeaRanking, Rating
+from conversations import ranking_store, services
+from conversations.models import Comment, Conversation, Idea, IdeaRanking, RankingSummary, Rating
+from conversations.ranking_store import Scope
 from tests.conftest import PASSWORD, make_user
 from vocaleyes.models import User
 
@@ -146,8 +147,9 @@ def test_a_resident_posts_rates_comments_and_sees_the_ranking_move(
     assert Comment.objects.get(author=alice).idea == library
 
     # The background run (eager here: it ran after each rating committed) has moved the ranking.
-    summary = ConversationRanking.objects.get(conversation=conversation)
-    assert (summary.queued_at, summary.rating_count) == (None, 8)
+    summary = RankingSummary.objects.get(conversation=conversation)
+    queued_at = ranking_store.queued_at(Scope.of_conversation(conversation.pk))
+    assert (queued_at, summary.rating_count) == (None, 8)
     assert IdeaRanking.objects.get(idea=swimming).rank == 1
     page.goto(f"{site}/cy/conversations/wellbeing/")
     assert listed_titles(page)[0] == "Gwersi nofio am ddim"

@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from conversations import exports, services
+from conversations import export_jobs, exports, services
 from conversations.models import Conversation, ExportJob, Idea
 from tests.conversations.conftest import make_idea, make_people
 from tests.conversations.moderation import other_facilitator, streamed
@@ -219,12 +219,12 @@ def test_a_failed_export_says_so(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(exports, "write_csv", broken)
-    services.export_job_run(job_id=job.pk)
+    export_jobs.export_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert (job.status, job.error) == ("failed", "disk full")
     # A job is run once: a second delivery of the task changes nothing.
     monkeypatch.undo()
-    services.export_job_run(job_id=job.pk)
+    export_jobs.export_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed"
 
@@ -239,8 +239,10 @@ def test_only_the_person_who_asked_and_officers_download_an_export(
     bob: User,
 ) -> None:
     make_idea(conversation, bob)
-    job = services.export_job_create(conversation=conversation, user=fran, format="csv", language="en")
-    services.export_job_run(job_id=job.pk)
+    job = export_jobs.export_job_create(
+        conversation=conversation, user=fran, file_format="csv", language="en"
+    )
+    export_jobs.export_job_run(job_id=job.pk)
     url = f"/conversations/wellbeing/facilitate/exports/{job.pk}/download/"
     client.force_login(fran)
     assert client.get(url).status_code == 200
@@ -298,8 +300,10 @@ def test_hiding_an_idea_expires_the_files_made_before(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     idea = make_idea(conversation, bob, title="Soon hidden")
-    job = services.export_job_create(conversation=conversation, user=fran, format="csv", language="en")
-    services.export_job_run(job_id=job.pk)
+    job = export_jobs.export_job_create(
+        conversation=conversation, user=fran, file_format="csv", language="en"
+    )
+    export_jobs.export_job_run(job_id=job.pk)
     job.refresh_from_db()
     path = Path(job.file.path)
     assert path.exists()
@@ -323,11 +327,11 @@ def test_old_export_files_are_deleted_daily(conversation: Conversation, fran: Us
 
     make_idea(conversation, bob)
     old, recent = (
-        services.export_job_create(conversation=conversation, user=fran, format="csv", language="en")
+        export_jobs.export_job_create(conversation=conversation, user=fran, file_format="csv", language="en")
         for _ in range(2)
     )
     for job in (old, recent):
-        services.export_job_run(job_id=job.pk)
+        export_jobs.export_job_run(job_id=job.pk)
     ExportJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=8))
     assert tasks.expire_exports() == 1
     assert dict(ExportJob.objects.values_list("pk", "status")) == {old.pk: "expired", recent.pk: "done"}

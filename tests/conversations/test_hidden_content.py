@@ -12,8 +12,9 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from conversations import services
-from conversations.models import ContentStatus, Conversation, ConversationRanking, Idea, IdeaRanking
+from conversations import ranking_store, services
+from conversations.models import ContentStatus, Conversation, Idea, IdeaRanking, RankingSummary
+from conversations.ranking_store import Scope
 from tests.conversations.conftest import make_idea, make_people
 from tests.conversations.moderation import streamed
 from vocaleyes.models import User
@@ -88,10 +89,10 @@ def test_held_back_ideas_get_no_rank_and_their_ratings_are_not_counted(
     # No explicit recompute: the one the moderation decision queued has run.
     held = IdeaRanking.objects.get(idea=ideas["held"])
     assert (held.rank, held.score) == (None, None)
-    summary = ConversationRanking.objects.get(pk=conversation.pk)
+    summary = RankingSummary.objects.get(conversation=conversation)
     assert summary.idea_count == 2
     assert summary.rating_count == 3  # the shown idea's three, not the held one's
-    assert ideas["held"].pk not in ConversationRanking.unpack(summary.ranked_ideas)
+    assert ideas["held"].pk not in ranking_store.order(Scope.of_conversation(conversation.pk))
     assert IdeaRanking.objects.get(idea=ideas["shown"]).rank == 1
 
 

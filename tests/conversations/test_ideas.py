@@ -35,7 +35,8 @@ def test_a_resident_posts_an_idea_and_lands_on_its_page(
         False,
         ContentStatus.PUBLISHED,
     )
-    assert IdeaRanking.objects.filter(idea=idea, conversation=conversation).exists()
+    assert IdeaRanking.objects.filter(idea=idea, ranking__conversation=conversation).exists()
+    assert idea.ranking.rank is None  # the conversation's own ranking, unranked until the next run
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == f"/conversations/wellbeing/ideas/{idea.pk}/"
     assert "Your idea has been posted" in page

@@ -13,15 +13,16 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from conversations import services
+from conversations import ranking_store, services
 from conversations.models import (
     ContentStatus,
     Conversation,
-    ConversationRanking,
     Idea,
     IdeaRanking,
     ModerationDecision,
+    RankingSummary,
 )
+from conversations.ranking_store import Scope
 from tests.conversations.conftest import make_idea, make_people
 from tests.conversations.moderation import report
 from vocaleyes.models import User
@@ -241,10 +242,10 @@ def test_hiding_an_idea_takes_it_and_its_ratings_out_of_the_ranking(
     assert IdeaRanking.objects.get(idea=loved).rank == 1
     with django_capture_on_commit_callbacks(execute=True):  # the recompute is queued on commit
         services.content_hide(item=loved, officer=olwen, reason="Copied from elsewhere.")
-    summary = ConversationRanking.objects.get(pk=conversation.pk)
+    summary = RankingSummary.objects.get(conversation=conversation)
     assert summary.idea_count == 1
     assert summary.rating_count == 4  # only the visible idea's ratings
     assert IdeaRanking.objects.get(idea=loved).rank is None
     assert IdeaRanking.objects.get(idea=loved).score is None
     assert IdeaRanking.objects.get(idea=other).rank == 1
-    assert ConversationRanking.unpack(summary.ranked_ideas) == [other.pk]
+    assert ranking_store.order(Scope.of_conversation(conversation.pk)) == [other.pk]

@@ -8,8 +8,17 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from conversations import services, tasks
-from conversations.models import ContentStatus, Conversation, ConversationRanking, Idea, IdeaRanking, Rating
+from conversations import ranking_store, services, tasks
+from conversations.models import (
+    ContentStatus,
+    Conversation,
+    Idea,
+    IdeaRanking,
+    RankingQueue,
+    RankingSummary,
+    Rating,
+)
+from conversations.ranking_store import Scope
 from tests.conftest import make_conversation
 from tests.conversations.conftest import make_idea, make_people
 from vocaleyes.models import User
@@ -21,14 +30,14 @@ def test_a_burst_of_ratings_queues_one_run(
     conversation: Conversation, bob: User, django_capture_on_commit_callbacks
 ) -> None:
     idea = make_idea(conversation, bob)
-    ConversationRanking.objects.filter(pk=conversation.pk).update(queued_at=None)
+    RankingQueue.objects.filter(ranking__conversation=conversation).update(queued_at=None)
     with mock.patch.object(tasks.recompute_ranking, "apply_async") as queue:
         for person in make_people(5, "burst"):
             with django_capture_on_commit_callbacks(execute=True):
                 services.rating_set(idea=idea, user=person, value=4)
     assert queue.call_count == 1
     assert queue.call_args.args[0] == (conversation.pk,)
-    assert ConversationRanking.objects.get(pk=conversation.pk).queued_at is not None
+    assert ranking_store.queued_at(Scope.of_conversation(conversation.pk)) is not None
     assert Rating.objects.count() == 5
 
 
@@ -51,7 +60,7 @@ def test_a_marker_left_by_a_lost_task_is_taken_again(
 ) -> None:
     idea = make_idea(conversation, bob)
     long_ago = timezone.now() - timedelta(seconds=settings.RANKING_QUEUE_STALE_SECONDS + 60)
-    ConversationRanking.objects.filter(pk=conversation.pk).update(queued_at=long_ago)
+    RankingQueue.objects.filter(ranking__conversation=conversation).update(queued_at=long_ago)
     (alice,) = make_people(1, "late")
     with (
         mock.patch.object(tasks.recompute_ranking, "apply_async") as queue,
@@ -59,7 +68,7 @@ def test_a_marker_left_by_a_lost_task_is_taken_again(
     ):
         services.rating_set(idea=idea, user=alice, value=4)
     assert queue.call_count == 1
-    queued_at = ConversationRanking.objects.get(pk=conversation.pk).queued_at
+    queued_at = ranking_store.queued_at(Scope.of_conversation(conversation.pk))
     assert queued_at is not None
     assert queued_at > long_ago
 
@@ -89,7 +98,7 @@ def test_the_task_stores_counts_mean_distribution_score_rank_and_time(
     assert snapshot.score < 4.25
     other = IdeaRanking.objects.get(idea=ignored)
     assert (other.rating_count, other.rating_mean, other.rank) == (0, None, 2)
-    summary = ConversationRanking.objects.get(pk=conversation.pk)
+    summary = RankingSummary.objects.get(conversation=conversation)
     assert (summary.idea_count, summary.rating_count) == (2, 4)
     # c = (0, 0, 1, 1, 2), p = (1, 1, 2, 2, 3)/9: mean = (1 + 2 + 6 + 8 + 15)/9 = 32/9.
     assert summary.prior_mean == pytest.approx(32 / 9)
@@ -103,7 +112,7 @@ def test_hidden_ideas_lose_their_rank_and_the_rest_close_up(conversation: Conver
     services.ranking_recompute(conversation_id=conversation.pk)
     assert IdeaRanking.objects.get(idea=first).rank is None
     assert (IdeaRanking.objects.get(idea=second).rank, IdeaRanking.objects.get(idea=third).rank) == (1, 2)
-    assert ConversationRanking.objects.get(pk=conversation.pk).idea_count == 2
+    assert RankingSummary.objects.get(conversation=conversation).idea_count == 2
 
 
 def test_a_missing_snapshot_row_is_repaired(conversation: Conversation, bob: User) -> None:
@@ -120,7 +129,7 @@ def test_an_unchanged_conversation_rewrites_nothing(conversation: Conversation, 
     assert first is not None
     services.ranking_recompute(conversation_id=conversation.pk)
     assert IdeaRanking.objects.get(idea=idea).computed_at == first
-    latest = ConversationRanking.objects.get(pk=conversation.pk).computed_at
+    latest = RankingSummary.objects.get(conversation=conversation).computed_at
     assert latest is not None
     assert latest > first
 
@@ -134,11 +143,11 @@ def test_the_periodic_run_covers_open_conversations_and_queued_ones(organisation
     Conversation.objects.filter(pk__in=[closed_queued.pk, closed_quiet.pk]).update(
         status=Conversation.Status.CLOSED
     )
-    ConversationRanking.objects.filter(pk=closed_queued.pk).update(queued_at=timezone.now())
-    ConversationRanking.objects.filter(pk=closed_quiet.pk).update(queued_at=None)
+    RankingQueue.objects.filter(ranking__conversation=closed_queued).update(queued_at=timezone.now())
+    RankingQueue.objects.filter(ranking__conversation=closed_quiet).update(queued_at=None)
     assert tasks.recompute_rankings() == [open_one.pk, closed_queued.pk]
-    assert ConversationRanking.objects.get(pk=closed_queued.pk).queued_at is None
-    assert IdeaRanking.objects.filter(conversation=closed_quiet, rank__isnull=True).count() == 1
+    assert ranking_store.queued_at(Scope.of_conversation(closed_queued.pk)) is None
+    assert IdeaRanking.objects.filter(ranking__conversation=closed_quiet, rank__isnull=True).count() == 1
 
 
 def test_the_beat_schedule_runs_the_periodic_task(settings) -> None:

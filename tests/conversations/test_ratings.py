@@ -12,8 +12,9 @@ from django.db import connection, connections, transaction
 from django.db.utils import IntegrityError
 from django.test import Client
 
-from conversations import services
-from conversations.models import Conversation, ConversationRanking, IdeaRanking, Rating
+from conversations import ranking_store, services
+from conversations.models import Conversation, IdeaRanking, RankingSummary, Rating
+from conversations.ranking_store import Scope
 from tests.conftest import make_conversation
 from tests.conversations.conftest import make_idea, make_people
 from vocaleyes.models import Organisation, User
@@ -288,7 +289,7 @@ def test_the_ranking_runs_after_ratings_and_the_page_follows_it(
     """Ratings through the real view queue the ranking task (eagerly here; through Redis to the
     real worker in CI); once it has run, the conversation page lists ideas in its order."""
     ideas = [make_idea(conversation, bob, title=title) for title in ("Apples", "Bananas", "Cherries")]
-    summary = ConversationRanking.objects.get(conversation=conversation)
+    summary = RankingSummary.objects.get(conversation=conversation)
     before = summary.computed_at
     raters = make_people(6, "rater")
     # Cherries: everyone says essential; Apples: mixed; Bananas: nobody cares.
@@ -304,9 +305,9 @@ def test_the_ranking_runs_after_ratings_and_the_page_follows_it(
             assert response.status_code == 302
 
     def ranked() -> bool:
-        latest = ConversationRanking.objects.get(conversation=conversation)
+        latest = RankingSummary.objects.get(conversation=conversation)
         return (
-            latest.queued_at is None
+            ranking_store.queued_at(Scope.of_conversation(conversation.pk)) is None
             and latest.computed_at is not None
             and latest.computed_at != before
             and latest.rating_count == 18
