@@ -62,7 +62,7 @@ import numpy as np
 import numpy.typing as npt
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -139,7 +139,11 @@ def queued_at(scope: Scope) -> datetime | None:
 
 
 def _queue_key(scope: Scope) -> dict[str, Any]:
-    return {f"ranking__{column}": value for column, value in scope._summary_key.items()}
+    """The scope's queue row, named by its own column: the conditions on the marker then apply
+    to the row the UPDATE locks, and are checked again after a concurrent UPDATE of it (a join
+    would check them against the row as the statement first saw it, letting two ratings both
+    take the marker)."""
+    return {"ranking_id": Subquery(RankingSummary.objects.filter(**scope._summary_key).values("pk")[:1])}
 
 
 def scopes_due() -> list[Scope]:

@@ -15,7 +15,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from conversations import ranking, ranking_store, services, tasks
 from conversations.models import Conversation, Idea, IdeaRanking, RankingSummary, Rating
@@ -192,3 +192,39 @@ def test_a_second_run_of_the_same_ranking_waits_for_the_first_and_counts_what_ca
     # The second run read after the first swapped: the rating made meanwhile is counted.
     assert IdeaRanking.objects.get(idea=ideas[1]).rating_count == 1
     assert RankingSummary.objects.get(conversation=conversation).rating_count == 3
+
+
+def test_of_two_ratings_racing_for_the_queue_marker_one_takes_it(
+    conversation: Conversation, rated: tuple[list[Idea], list[User]]
+) -> None:
+    """The first holds its UPDATE of the marker uncommitted; the second waits for that row,
+    then finds the marker set and queues nothing: a burst of ratings still queues one run."""
+    scope = Scope.of_conversation(conversation.pk)
+    ranking_store.take_queued(scope)
+    first_took, release = threading.Event(), threading.Event()
+    results: dict[str, bool] = {}
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        with transaction.atomic():
+            results["first"] = ranking_store.mark_queued(scope)
+            first_took.set()
+            release.wait(WAIT)
+
+    def second() -> None:
+        results["second"] = ranking_store.mark_queued(scope)
+
+    threads = [_in_thread(first, errors)]
+    try:
+        assert first_took.wait(WAIT)
+        threads.append(_in_thread(second, errors))
+        deadline = time.monotonic() + WAIT
+        while not _waiting_on_locks() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _waiting_on_locks() == ["transactionid"]  # the second waits for the first's row
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(WAIT)
+    assert errors == []
+    assert results == {"first": True, "second": False}
