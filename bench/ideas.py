@@ -15,8 +15,10 @@ Generates one large conversation into the configured database (Postgres, loaded 
   how many recomputes the worker finished during the run, and lock waits sampled from
   ``pg_stat_activity`` (``wait_event_type = 'Lock'``) — see ``bench/live.py``;
 * the rating upsert written three ways, one at a time outside a transaction as the view makes
-  it: today's ``INSERT … ON CONFLICT`` SQL, ``bulk_create(update_conflicts=True)`` and
-  ``update_or_create``.
+  it: written out (``rating_store.upsert``), ``bulk_create(update_conflicts=True)`` and
+  ``update_or_create``; the ranking's queue marker (which every rating tries to take) written
+  out and through the ORM; and one rating through the view alone in one process, with its
+  Django and Postgres CPU time.
 
 "Server time" for the pages is the time Django takes to answer a request made in-process with
 the test client: the whole middleware stack, view, queries and template, without a network or
@@ -71,12 +73,13 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections, transaction  # noqa: E402
+from django.db import connection, connections, reset_queries, transaction  # noqa: E402
+from django.db.models import Q, Subquery  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from conversations import ranking_store, services  # noqa: E402
+from conversations import ranking_store, rating_store, services  # noqa: E402
 from conversations.models import (  # noqa: E402
     Comment,
     Conversation,
@@ -561,6 +564,8 @@ def main() -> None:
         rows.extend(measure_pages(cid, options.repeat))
     if "upsert" in parts:
         rows.extend(measure_upsert(conversation))
+        rows.extend(measure_queue_marker(conversation))
+        rows.extend(measure_rating_cpu(conversation))
     if "ratings" in parts:
         rows.extend(
             measure_ratings(
@@ -706,6 +711,15 @@ def _live_rows(label: str, result: live.LiveRun) -> list[tuple[str, str, str]]:
             f"{len(reads):,} pages read",
         ),
         ("  lock waits (pg_stat_activity)", result.locks.describe(), ""),
+        (
+            "  CPU per request: gunicorn workers / Postgres / clients",
+            " / ".join(
+                f"{result.per_request_ms(cpu):.1f}"
+                for cpu in (result.web_cpu, result.database_cpu, result.client_cpu)
+            )
+            + " ms",
+            "ratings and page reads together; Postgres counts every backend of the database",
+        ),
     ]
     if label.startswith("with"):
         durations = result.recomputes
@@ -751,13 +765,13 @@ def measure_ratings(
         "readers": readers,
         "dsn": _dsn(),
     }
-    with live.gunicorn(redis_url, web_workers) as port:
+    with live.gunicorn(redis_url, web_workers) as server:
         # A few seconds of the same load first, unmeasured: every gunicorn worker compiles its
         # queries and every person's session reaches the cache, as on a server that has been up.
-        live.run(port=port, worker_log=None, **{**common, "seconds": min(5.0, seconds)})
-        quiet = live.run(port=port, worker_log=None, **common)
+        live.run(server=server, worker_log=None, **{**common, "seconds": min(5.0, seconds)})
+        quiet = live.run(server=server, worker_log=None, **common)
         with live.celery_worker(redis_url) as worker_log:
-            busy = live.run(port=port, worker_log=worker_log, **common)
+            busy = live.run(server=server, worker_log=worker_log, **common)
     after = Rating.objects.filter(conversation_id=cid).count()
     rows = _live_rows("no worker (the queued recompute waits)", quiet)
     rows += _live_rows("with a Celery worker recomputing", busy)
@@ -770,21 +784,100 @@ def measure_ratings(
     return rows
 
 
+def measure_queue_marker(conversation: Conversation, calls: int = 2000) -> list[tuple[str, str, str]]:
+    """Every rating ends by trying to take the ranking's queue marker; in a burst it is already
+    set and the UPDATE matches nothing. ``ranking_store.mark_queued`` (written out) against the
+    same UPDATE through the ORM."""
+    log(f"Queue marker, two ways ({calls:,} calls each, the marker set)...")
+    scope = Scope.of_conversation(conversation.pk)
+
+    def through_the_orm() -> None:
+        now = timezone.now()
+        summary = RankingSummary.objects.filter(conversation_id=conversation.pk).values("pk")[:1]
+        RankingQueue.objects.filter(ranking_id=Subquery(summary)).filter(
+            Q(queued_at__isnull=True) | Q(queued_at__lt=now - timezone.timedelta(seconds=300))
+        ).update(queued_at=now)
+
+    ranking_store.mark_queued(scope)
+    rows = []
+    for label, call in (
+        ("written out (ranking_store.mark_queued)", lambda: ranking_store.mark_queued(scope)),
+        ("through the ORM", through_the_orm),
+    ):
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            for _ in range(calls):
+                call()
+            times.append((time.perf_counter() - started) / calls)
+        rows.append((f"Queue marker, set already: {label}", f"{statistics.median(times) * 1e6:,.0f} µs", ""))
+    ranking_store.take_queued(scope)
+    return rows
+
+
+def _backend_cpu_seconds() -> float:
+    """CPU time used so far by this connection's Postgres backend (Linux /proc; 0 elsewhere)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    return live.cpu_seconds(pid)
+
+
+def measure_rating_cpu(conversation: Conversation, ratings: int = 1000) -> list[tuple[str, str, str]]:
+    """What one rating through the view costs, alone in one process: Django's CPU (the whole
+    request, in-process through one WSGI handler) and its Postgres backend's, and queries.
+    Unlike the live run's figures, these do not move with the machine's other load."""
+    log(f"One rating's cost, in-process ({ratings:,} ratings)...")
+    cid = conversation.pk
+    person_ids, idea_ids = _bench_people_and_ideas(conversation, 50)
+    last_before = Rating.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    handler = Client().handler
+    clients = []
+    for person in User.objects.filter(pk__in=person_ids):
+        client = Client()
+        client.handler = handler
+        client.force_login(person)
+        clients.append(client)
+    rng = random.Random(11)
+
+    def rate() -> None:
+        response = rng.choice(clients).post(
+            f"/conversations/{conversation.slug}/ideas/{rng.choice(idea_ids)}/rate/",
+            f"value={rng.randint(1, 5)}",
+            content_type="application/x-www-form-urlencoded",
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200 and b"Saved." in response.content
+
+    for _ in range(50):
+        rate()  # warm up: middleware loaded, queries compiled, sessions cached
+    reset_queries()  # each request empties the log: count from an empty one
+    with CaptureQueriesContext(connection) as queries:
+        rate()
+    backend_before, cpu_before, started = _backend_cpu_seconds(), time.process_time(), time.perf_counter()
+    for _ in range(ratings):
+        rate()
+    elapsed = time.perf_counter() - started
+    django_cpu = (time.process_time() - cpu_before) / ratings * 1000
+    postgres_cpu = (_backend_cpu_seconds() - backend_before) / ratings * 1000
+    Rating.objects.filter(conversation_id=cid, pk__gt=last_before).delete()
+    return [
+        (
+            "One rating through the view, alone in one process",
+            f"{elapsed / ratings * 1000:.2f} ms",
+            f"Django CPU {django_cpu:.2f} ms + Postgres CPU {postgres_cpu:.2f} ms, {len(queries)} queries",
+        )
+    ]
+
+
 # --- The rating upsert, three ways ----------------------------------------------------------
 
 
 def _upsert_sql(idea_id: int, user_id: int, conversation_id: int, value: int) -> None:
-    """The statement ``rating_set`` wrote by hand before issue 10."""
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Rating._meta.db_table} "  # noqa: S608
-            "(idea_id, user_id, conversation_id, value, created, updated) "
-            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (user_id, idea_id) "
-            "DO UPDATE SET value = excluded.value, updated = excluded.updated RETURNING id, created",
-            [idea_id, user_id, conversation_id, value, now, now],
-        )
-        cursor.fetchone()
+    """What ``rating_set`` runs."""
+    rating_store.upsert(
+        idea_id=idea_id, user_id=user_id, conversation_id=conversation_id, value=value, now=timezone.now()
+    )
 
 
 def _upsert_bulk_create(idea_id: int, user_id: int, conversation_id: int, value: int) -> None:
@@ -806,7 +899,7 @@ def _upsert_update_or_create(idea_id: int, user_id: int, conversation_id: int, v
 
 
 UPSERTS: dict[str, Callable[[int, int, int, int], None]] = {
-    "INSERT … ON CONFLICT, written out": _upsert_sql,
+    "written out (rating_store.upsert)": _upsert_sql,
     "bulk_create(update_conflicts=True)": _upsert_bulk_create,
     "update_or_create": _upsert_update_or_create,
 }

@@ -113,9 +113,32 @@ def celery_worker(redis_url: str, concurrency: int = 2) -> Iterator[Path]:
             process.wait()
 
 
+@dataclass
+class Server:
+    port: int
+    pid: int  # gunicorn's master; its children are the workers
+
+    def worker_cpu_seconds(self) -> float:
+        """CPU time used so far by the gunicorn workers (Linux /proc)."""
+        try:
+            children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        except OSError:
+            return 0.0
+        return sum(cpu_seconds(int(pid)) for pid in children)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc; 0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def gunicorn(redis_url: str, workers: int) -> Iterator[int]:
-    """gunicorn serving the app as the Dockerfile does (sync workers); yields its port."""
+def gunicorn(redis_url: str, workers: int) -> Iterator[Server]:
+    """gunicorn serving the app as the Dockerfile does (sync workers)."""
     port = _free_port()
     log = Path(tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")[1])
     with log.open("w") as out:
@@ -150,7 +173,7 @@ def gunicorn(redis_url: str, workers: int) -> Iterator[int]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("gunicorn did not start:\n" + log.read_text()[-3000:])
             time.sleep(0.2)
-        yield port
+        yield Server(port=port, pid=process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -200,6 +223,7 @@ def csrf_secret() -> str:
 class ClientResult:
     latencies: list[float] = field(default_factory=list)  # seconds, saved ratings only
     other: int = 0  # answers that were not a saved rating
+    cpu: float = 0.0  # seconds of this client process's CPU
 
 
 def _rater(args: tuple[int, str, list[Person], list[int], float, Any, int]) -> ClientResult:
@@ -207,6 +231,7 @@ def _rater(args: tuple[int, str, list[Person], list[int], float, Any, int]) -> C
     rng = random.Random(seed)
     result = ClientResult()
     barrier.wait()
+    cpu_before = time.process_time()
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         person = rng.choice(people)
@@ -223,6 +248,7 @@ def _rater(args: tuple[int, str, list[Person], list[int], float, Any, int]) -> C
             result.latencies.append(time.perf_counter() - started)
         else:
             result.other += 1
+    result.cpu = time.process_time() - cpu_before
     return result
 
 
@@ -232,6 +258,7 @@ def _reader(args: tuple[int, str, list[Person], list[int], float, Any, int]) -> 
     rng = random.Random(seed)
     result = ClientResult()
     barrier.wait()
+    cpu_before = time.process_time()
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         page = 1 if rng.random() < 0.5 else rng.randint(2, 100)
@@ -241,6 +268,7 @@ def _reader(args: tuple[int, str, list[Person], list[int], float, Any, int]) -> 
             result.latencies.append(time.perf_counter() - started)
         else:
             result.other += 1
+    result.cpu = time.process_time() - cpu_before
     return result
 
 
@@ -262,6 +290,7 @@ class LockSampler(threading.Thread):
         import psycopg
 
         with psycopg.connect(self.dsn, autocommit=True) as connection:
+            self.pid = connection.info.backend_pid
             while not self._halt.is_set():
                 rows = connection.execute(
                     "SELECT wait_event FROM pg_stat_activity "
@@ -278,6 +307,18 @@ class LockSampler(threading.Thread):
     def stop(self) -> None:
         self._halt.set()
         self.join(10)
+
+    def backend_cpu_seconds(self) -> float:
+        """CPU time used so far by the Postgres backends of this database, this one's aside."""
+        import psycopg
+
+        with psycopg.connect(self.dsn, autocommit=True) as connection:
+            pids = connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            ).fetchall()
+        mine = getattr(self, "pid", None)
+        return sum(cpu_seconds(pid) for (pid,) in pids if pid != mine)
 
     def describe(self) -> str:
         if not self.samples:
@@ -306,15 +347,21 @@ class LiveRun:
     seconds: float
     recomputes: list[float]
     locks: LockSampler
+    web_cpu: float  # seconds, gunicorn workers
+    database_cpu: float  # seconds, Postgres backends of the database (the worker's included)
+    client_cpu: float  # seconds, the rating and reading client processes
 
     @property
     def rate(self) -> float:
         return len(self.ratings) / self.seconds
 
+    def per_request_ms(self, seconds: float) -> float:
+        return seconds / max(1, len(self.ratings) + len(self.reads)) * 1000
+
 
 def run(
     *,
-    port: int,
+    server: Server,
     slug: str,
     people: list[Person],
     ideas: list[int],
@@ -325,6 +372,7 @@ def run(
     worker_log: Path | None,
 ) -> LiveRun:
     """Raters and readers against the server for ``seconds``, locks sampled meanwhile."""
+    port = server.port
     # Warm up every gunicorn worker (each loads the middleware on its first request).
     for number in range(40):
         request(port, "GET", f"/conversations/{slug}/ideas/{ideas[number % len(ideas)]}/")
@@ -344,7 +392,10 @@ def run(
             ]
             sampler.start()
             barrier.wait()
+            web_before, database_before = server.worker_cpu_seconds(), sampler.backend_cpu_seconds()
             results = [job.get() for job in jobs]
+            web_cpu = server.worker_cpu_seconds() - web_before
+            database_cpu = sampler.backend_cpu_seconds() - database_before
             sampler.stop()
     recomputes = recomputes_in(worker_log.read_text()[log_start:]) if worker_log is not None else []
     return LiveRun(
@@ -354,4 +405,7 @@ def run(
         seconds=seconds,
         recomputes=recomputes,
         locks=sampler,
+        web_cpu=web_cpu,
+        database_cpu=database_cpu,
+        client_cpu=sum(result.cpu for result in results),
     )
