@@ -73,7 +73,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections, reset_queries, transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 from django.db.models import Q, Subquery  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -851,8 +851,13 @@ def measure_rating_cpu(conversation: Conversation, ratings: int = 1000) -> list[
 
     for _ in range(50):
         rate()  # warm up: middleware loaded, queries compiled, sessions cached
-    reset_queries()  # each request empties the log: count from an empty one
-    with CaptureQueriesContext(connection) as queries:
+    queries: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         rate()
     backend_before, cpu_before, started = _backend_cpu_seconds(), time.process_time(), time.perf_counter()
     for _ in range(ratings):
