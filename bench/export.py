@@ -48,7 +48,7 @@ from django.db import connection  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from conversations import export_jobs, exports, services  # noqa: E402
+from conversations import export_jobs, exports, ranking_runs  # noqa: E402
 from conversations.models import Conversation, ExportJob, Idea  # noqa: E402
 from vocaleyes.models import User  # noqa: E402
 
@@ -165,7 +165,7 @@ def main() -> None:
     assert conversation is not None
     if not ideas_bench.is_ranked(conversation.pk):
         ideas_bench.log("Ranking it...")
-        services.ranking_recompute(conversation_id=conversation.pk)
+        ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     if not User.objects.filter(is_staff=True).exists():
         User.objects.create_user(email="bench-officer@bench.invalid", display_name="Officer", is_staff=True)
     shown = exports.action_list_count(conversation)

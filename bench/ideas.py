@@ -79,7 +79,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from conversations import ranking_store, rating_store, services  # noqa: E402
+from conversations import ranking_runs, ranking_store, rating_store  # noqa: E402
 from conversations.models import (  # noqa: E402
     Comment,
     Conversation,
@@ -465,7 +465,7 @@ def measure_ranking(conversation_id: int, rounds: int) -> list[tuple[str, str, s
             if cold:
                 reset_snapshot(conversation_id)
             aggregation = bare_aggregation(conversation_id)
-            recompute = timed(lambda: services.ranking_recompute(conversation_id=conversation_id))[0]
+            recompute = timed(lambda: ranking_runs.ranking_recompute(conversation_id=conversation_id))[0]
             bare.append(aggregation)
             full.append(recompute)
             ratios.append(recompute / aggregation)
@@ -559,7 +559,7 @@ def main() -> None:
         log("Ranking...")
         rows.extend(measure_ranking(cid, options.rounds))
     elif not is_ranked(cid):
-        services.ranking_recompute(conversation_id=cid)
+        ranking_runs.ranking_recompute(conversation_id=cid)
     if "pages" in parts:
         rows.extend(measure_pages(cid, options.repeat))
     if "upsert" in parts:
@@ -776,11 +776,11 @@ def measure_ratings(
     rows = _live_rows("no worker (the queued recompute waits)", quiet)
     rows += _live_rows("with a Celery worker recomputing", busy)
     rows.append(("  new rating rows written (warm-up and both runs)", f"{after - before:,}", ""))
-    elapsed, _ = timed(lambda: services.ranking_recompute(conversation_id=cid))
+    elapsed, _ = timed(lambda: ranking_runs.ranking_recompute(conversation_id=cid))
     rows.append(("Ranking recompute after those ratings", f"{elapsed * 1000:,.0f} ms", ""))
     # Leave the generated conversation as it was, so the next run measures the same data.
     Rating.objects.filter(conversation_id=cid, pk__gt=last_before).delete()
-    services.ranking_recompute(conversation_id=cid)
+    ranking_runs.ranking_recompute(conversation_id=cid)
     return rows
 
 

@@ -14,7 +14,7 @@ The priority ranking is a stored snapshot, never computed by a page: ``IdeaRanki
 idea's tally and score, ``RankingSummary`` the ranking-wide figures and the order, and
 ``RankingQueue`` whether a recompute is queued; each ranking counts one *scope* (today a
 conversation). Only ``conversations.ranking_store`` reads and writes their storage, fed by
-``services.ranking_recompute`` from one SQL aggregation over ``Rating`` and the pure maths in
+``ranking_runs.ranking_recompute`` from one SQL aggregation over ``Rating`` and the pure maths in
 ``conversations.ranking``. The snapshot is a table of its own so that rewriting 50,000 scores
 touches narrow rows, not the wide, well-indexed idea rows people are reading and editing.
 

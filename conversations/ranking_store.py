@@ -4,7 +4,7 @@ Three tables hold them (``conversations.models``): ``RankingSummary`` (a ranking
 its order), ``IdeaRanking`` (each idea's figures in it) and ``RankingQueue`` (whether a
 recompute is queued). Each ranking counts one ``Scope``. Their storage (the packed order, the
 binary COPY, the temporary table, the queue marker, the run lock) is known here and nowhere
-else; ``services.ranking_recompute`` is the maths between ``counts`` and ``swap``.
+else; ``ranking_runs.ranking_recompute`` is the maths between ``counts`` and ``swap``.
 
 Scopes
 ------

@@ -1,5 +1,7 @@
-"""Every write to ideas, comments, ratings and moderation goes through one function here, and
-the ranking's recompute (its storage is ``ranking_store``'s; export jobs are ``export_jobs``').
+"""Every write to ideas, comments, ratings and moderation goes through one function here.
+
+The ranking they queue is ``ranking_runs``' (stored by ``ranking_store``), export jobs are
+``export_jobs``', and the rating upsert itself is ``rating_store``'s.
 
 Functions are keyword-only, typed, atomic and return what they made. They check the rules that
 must hold whoever calls them (a closed conversation takes no ratings, replies go one level
@@ -10,7 +12,6 @@ the caller's business (``views._get_conversation_for_user``).
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ from django.utils.translation import ngettext
 
 from vocaleyes.permissions import is_suspended
 
-from . import permissions, ranking, ranking_store, rating_store
+from . import permissions, ranking_store, rating_store
 from .export_jobs import export_jobs_expire
 from .models import (
     Comment,
@@ -35,12 +36,11 @@ from .models import (
     Conversation,
     Idea,
     ModerationDecision,
-    RankingSummary,
     Rating,
     RatingValue,
     Report,
 )
-from .ranking_store import Scope
+from .ranking_runs import ranking_schedule
 
 if TYPE_CHECKING:
     from vocaleyes.models import User
@@ -165,44 +165,6 @@ def rating_set(*, idea: Idea, user: User, value: int) -> Rating:
         created=created,
         updated=now,
     )
-
-
-# --- Rankings ------------------------------------------------------------------------------
-
-
-def ranking_schedule(*, conversation_id: int) -> bool:
-    """Queue a ranking recompute for the conversation unless one is queued already.
-
-    Called after a rating (or a new idea, or a moderation decision) commits. Of a burst of
-    ratings only the first finds the queue marker clear and queues the task; the rest find it
-    set and do nothing (``ranking_store.mark_queued``). Returns whether it queued.
-    """
-    from .tasks import recompute_ranking
-
-    if not ranking_store.mark_queued(Scope.of_conversation(conversation_id)):
-        return False
-    recompute_ranking.apply_async((conversation_id,), countdown=settings.RANKING_DELAY_SECONDS)
-    return True
-
-
-def ranking_recompute(*, conversation_id: int) -> RankingSummary:
-    """Recompute and store a conversation's priority ranking (the snapshot pages read).
-
-    Visible ideas are ranked; ideas that are not visible lose their rank and their ratings are
-    left out. Only snapshot rows whose figures changed are written. Ratings and page reads go
-    on at full speed meanwhile: nothing here holds a lock they wait for (see ranking_store).
-    """
-    scope = Scope.of_conversation(conversation_id)
-    # Clear the queue marker *before* reading, so any rating committed from now on queues the
-    # next run: no rating can miss both this run and the next.
-    ranking_store.take_queued(scope)
-    # One run per conversation at a time: a second run waits here, then reads what the first
-    # wrote plus anything newer, instead of racing it to swap in an older snapshot.
-    with ranking_store.running(scope) as held:
-        started = time.perf_counter()
-        idea_ids, counts = ranking_store.counts(scope)
-        result = ranking.rank_arrays(idea_ids, counts)
-        return ranking_store.swap(scope, result, held=held, started=started)
 
 
 # --- Facilitation --------------------------------------------------------------------------

@@ -8,13 +8,13 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import export_jobs, ranking_store, services
+from . import export_jobs, ranking_runs, ranking_store, services
 
 
 @shared_task(name="conversations.tasks.recompute_ranking")
 def recompute_ranking(conversation_id: int) -> dict[str, object]:
-    """Recompute one conversation's ranking (queued by ``services.ranking_schedule``)."""
-    summary = services.ranking_recompute(conversation_id=conversation_id)
+    """Recompute one conversation's ranking (queued by ``ranking_runs.ranking_schedule``)."""
+    summary = ranking_runs.ranking_recompute(conversation_id=conversation_id)
     return {
         "conversation": conversation_id,
         "ideas": summary.idea_count,
@@ -32,7 +32,7 @@ def recompute_rankings() -> list[int]:
     """
     ids = [scope.pk for scope in ranking_store.scopes_due()]
     for conversation_id in ids:
-        services.ranking_recompute(conversation_id=conversation_id)
+        ranking_runs.ranking_recompute(conversation_id=conversation_id)
     return ids
 
 

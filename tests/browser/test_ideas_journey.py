@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conversations import ranking_store, services
+from conversations import ranking_runs, ranking_store, services
 from conversations.models import Comment, Conversation, Idea, IdeaRanking, RankingSummary, Rating
 from conversations.ranking_store import Scope
 from tests.conftest import PASSWORD, make_user
@@ -68,7 +68,7 @@ def test_a_resident_posts_rates_comments_and_sees_the_ranking_move(
         services.rating_set(idea=benches, user=person, value=4)
         services.rating_set(idea=library, user=person, value=3)
     services.rating_set(idea=swimming, user=carol, value=2)
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
 
     sign_in(page, alice.email, PASSWORD)
     page.goto(f"{site}/conversations/wellbeing/")

@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 from openpyxl import load_workbook
 
-from conversations import services
+from conversations import ranking_runs, services
 from conversations.models import ContentStatus, Conversation, Idea, ModerationDecision, Report
 from tests.conftest import PASSWORD
 from tests.conversations.conftest import make_idea, make_people
@@ -46,7 +46,7 @@ def ranked(conversation: Conversation, bob: User, fran: User) -> dict[str, Idea]
         services.rating_set(idea=ideas["rude"], user=person, value=5)
         services.rating_set(idea=ideas["benches"], user=person, value=4)
         services.rating_set(idea=ideas["hubs"], user=person, value=3)
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     return ideas
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from conversations import services
+from conversations import ranking_runs, services
 from conversations.models import Comment, ContentStatus, Conversation, Idea, Rating
 from tests.conversations.conftest import make_idea
 from vocaleyes.models import User
@@ -21,7 +21,7 @@ def content(conversation: Conversation, alice: User, bob: User, fran: User) -> I
     Idea.objects.filter(pk=hidden.pk).update(status=ContentStatus.HIDDEN)
     services.comment_create(idea=idea, author=bob, body="Lovely idea")
     services.rating_set(idea=idea, user=bob, value=5)
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     return idea
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from conversations import services
+from conversations import ranking_runs, services
 from conversations.models import Conversation, Idea
 from tests.conftest import make_conversation
 from tests.conversations.conftest import make_idea, make_people
@@ -21,7 +21,7 @@ def ranked(conversation: Conversation, bob: User, fran: User) -> list[Idea]:
     for person in make_people(3, "rater"):
         services.rating_set(idea=high, user=person, value=5)
         services.rating_set(idea=low, user=person, value=2)
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     return [high, low]
 
 

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from conversations import services
+from conversations import ranking_runs, services
 from conversations.models import Comment, Conversation, Idea, Rating
 from tests.conversations.conftest import make_idea, make_people
 from vocaleyes.models import User
@@ -39,7 +39,7 @@ def three_ideas(conversation: Conversation, alice: User, bob: User) -> dict[str,
         Rating.objects.create(idea=ideas["Old and loved"], user=person, conversation=conversation, value=5)
     for person in raters:
         services.comment_create(idea=ideas["Much discussed"], author=person, body="Thoughts")
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     return ideas
 
 
@@ -102,7 +102,7 @@ def test_a_nonsense_sort_or_page_falls_back_gracefully(client: Client, three_ide
 def test_ideas_come_twenty_to_a_page(client: Client, conversation: Conversation, bob: User) -> None:
     for number in range(25):
         make_idea(conversation, bob, title=f"Idea number {number:02d}")
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     first = client.get("/conversations/wellbeing/?sort=newest").content.decode()
     second = client.get("/conversations/wellbeing/?sort=newest&page=2").content.decode()
     assert len(titles(first)) == 20
@@ -134,7 +134,7 @@ def _grow(conversation: Conversation, author: User, ideas: int, raters: list[Use
                 idea=idea, user=person, conversation=conversation, value=1 + (number + person.pk) % 5
             )
             Comment.objects.create(idea=idea, author=person, body="A comment")
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
 
 
 def _count_queries(client: Client, url: str) -> int:
@@ -189,7 +189,7 @@ def test_the_idea_page_runs_the_same_queries_however_many_comments_it_has(
         Rating.objects.get_or_create(
             idea=idea, user=people[number % 4], conversation=conversation, defaults={"value": 4}
         )
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     large = _count_queries(client, url)
     assert small == large
     assert large <= 10
@@ -205,7 +205,7 @@ def test_priority_pages_are_rank_ranges_then_ideas_not_yet_ranked(
         for person in raters:
             # Higher numbers get higher ratings, so the priority order is the reverse.
             Rating.objects.create(idea=idea, user=person, conversation=conversation, value=1 + number // 5)
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     for number in range(3):
         make_idea(conversation, bob, title=f"New {number}")  # no run since: no rank yet
 
@@ -233,7 +233,7 @@ def test_an_idea_hidden_since_the_last_run_is_left_out_of_its_page(
     client: Client, conversation: Conversation, bob: User
 ) -> None:
     ideas = [make_idea(conversation, bob, title=f"Idea {number}") for number in range(3)]
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     Idea.objects.filter(pk=ideas[1].pk).update(status="hidden")
     page = client.get("/conversations/wellbeing/").content.decode()
     assert titles(page) == ["Idea 0", "Idea 2"]
@@ -250,7 +250,7 @@ def test_not_yet_rated_pages_step_over_what_i_rated_in_priority_order(
         for person in raters:
             Rating.objects.create(idea=idea, user=person, conversation=conversation, value=1 + number % 5)
     mine = make_idea(conversation, alice, title="Alice's own")
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     late = make_idea(conversation, bob, title="Posted since the run")
     rated = [ideas[n] for n in (4, 9, 13, 29, 0)]
     for idea in rated:

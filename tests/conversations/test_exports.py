@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from conversations import export_jobs, exports, services
+from conversations import export_jobs, exports, ranking_runs, services
 from conversations.models import Conversation, ExportJob, Idea
 from tests.conversations.conftest import make_idea, make_people
 from tests.conversations.moderation import other_facilitator, streamed
@@ -58,7 +58,7 @@ def ranked(conversation: Conversation, alice: User, bob: User, fran: User) -> di
         services.rating_set(idea=ideas["seeded"], user=person, value=3)
         services.rating_set(idea=ideas["low"], user=person, value=1)
     services.comment_create(idea=ideas["top"], author=alice, body="Yes please")
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     ideas["new"] = make_idea(conversation, alice, title="Posted since")
     return ideas
 

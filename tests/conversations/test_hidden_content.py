@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from conversations import ranking_store, services
+from conversations import ranking_runs, ranking_store, services
 from conversations.models import ContentStatus, Conversation, Idea, IdeaRanking, RankingSummary
 from conversations.ranking_store import Scope
 from tests.conversations.conftest import make_idea, make_people
@@ -41,7 +41,7 @@ def ideas(
         services.rating_set(idea=made["held"], user=person, value=5)
         services.rating_set(idea=made["shown"], user=person, value=4)
     services.comment_create(idea=made["held"], author=olwen, body="Comment on the held idea")
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     assert IdeaRanking.objects.get(idea=made["held"]).rank == 1
     with django_capture_on_commit_callbacks(execute=True):  # as after a request: the ranking reruns
         if status == "hidden":

@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from conversations import ranking_store, services
+from conversations import ranking_runs, ranking_store, services
 from conversations.models import (
     ContentStatus,
     Conversation,
@@ -238,7 +238,7 @@ def test_hiding_an_idea_takes_it_and_its_ratings_out_of_the_ranking(
     for person in make_people(4, "rater"):
         services.rating_set(idea=loved, user=person, value=5)
         services.rating_set(idea=other, user=person, value=3)
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     assert IdeaRanking.objects.get(idea=loved).rank == 1
     with django_capture_on_commit_callbacks(execute=True):  # the recompute is queued on commit
         services.content_hide(item=loved, officer=olwen, reason="Copied from elsewhere.")

@@ -17,7 +17,7 @@ from unittest import mock
 import pytest
 from django.db import connection, connections, transaction
 
-from conversations import ranking, ranking_store, services, tasks
+from conversations import ranking, ranking_runs, ranking_store, services, tasks
 from conversations.models import Conversation, Idea, IdeaRanking, RankingSummary, Rating
 from conversations.ranking_store import Scope
 from tests.conversations.conftest import make_idea, make_people
@@ -87,7 +87,7 @@ def _paused_run(conversation: Conversation, where: str) -> Iterator[threading.Ev
 
     target = (ranking, "rank_arrays") if where == "computing" else (ranking_store, "_write_rows")
     with mock.patch.object(*target, new=hold(getattr(*target))):
-        run = _in_thread(lambda: services.ranking_recompute(conversation_id=conversation.pk), errors)
+        run = _in_thread(lambda: ranking_runs.ranking_recompute(conversation_id=conversation.pk), errors)
         try:
             assert reached.wait(WAIT), f"the recompute never reached {where}"
             yield reached
@@ -127,7 +127,7 @@ def rated(conversation: Conversation, bob: User) -> tuple[list[Idea], list[User]
     people = make_people(3, "rater")
     for person in people[:2]:
         services.rating_set(idea=ideas[0], user=person, value=5)
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     return ideas, people
 
 
@@ -147,7 +147,7 @@ def test_a_rating_commits_and_queues_the_next_run_while_a_recompute_is_open(
             assert ranking_store.queued_at(Scope.of_conversation(conversation.pk)) is not None
             assert took < WAIT / 2
         # The next run counts it.
-        services.ranking_recompute(conversation_id=conversation.pk)
+        ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     assert IdeaRanking.objects.get(idea=ideas[1]).rating_count == 1
     assert RankingSummary.objects.get(conversation=conversation).rating_count == 3
 
@@ -179,7 +179,7 @@ def test_a_second_run_of_the_same_ranking_waits_for_the_first_and_counts_what_ca
     errors: list[BaseException] = []
     with _queued_not_run(), _paused_run(conversation, "computing"):
         _rate_in_thread(ideas[1], people[2], 4)
-        second = _in_thread(lambda: services.ranking_recompute(conversation_id=conversation.pk), errors)
+        second = _in_thread(lambda: ranking_runs.ranking_recompute(conversation_id=conversation.pk), errors)
         deadline = time.monotonic() + WAIT
         while "advisory" not in _waiting_on_locks() and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from conversations import ranking_store, services, tasks
+from conversations import ranking_runs, ranking_store, services, tasks
 from conversations.models import (
     ContentStatus,
     Conversation,
@@ -49,7 +49,7 @@ def test_a_run_clears_the_marker_so_the_next_rating_queues_again(
     with mock.patch.object(tasks.recompute_ranking, "apply_async") as queue:
         with django_capture_on_commit_callbacks(execute=True):
             services.rating_set(idea=idea, user=alice, value=4)
-        services.ranking_recompute(conversation_id=conversation.pk)
+        ranking_runs.ranking_recompute(conversation_id=conversation.pk)
         with django_capture_on_commit_callbacks(execute=True):
             services.rating_set(idea=idea, user=carol, value=2)
     assert queue.call_count == 2
@@ -106,10 +106,10 @@ def test_the_task_stores_counts_mean_distribution_score_rank_and_time(
 
 def test_hidden_ideas_lose_their_rank_and_the_rest_close_up(conversation: Conversation, bob: User) -> None:
     first, second, third = (make_idea(conversation, bob, title=t) for t in ("First", "Second", "Third"))
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     assert IdeaRanking.objects.get(idea=second).rank == 2
     Idea.objects.filter(pk=first.pk).update(status=ContentStatus.HIDDEN)
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     assert IdeaRanking.objects.get(idea=first).rank is None
     assert (IdeaRanking.objects.get(idea=second).rank, IdeaRanking.objects.get(idea=third).rank) == (1, 2)
     assert RankingSummary.objects.get(conversation=conversation).idea_count == 2
@@ -118,16 +118,16 @@ def test_hidden_ideas_lose_their_rank_and_the_rest_close_up(conversation: Conver
 def test_a_missing_snapshot_row_is_repaired(conversation: Conversation, bob: User) -> None:
     idea = make_idea(conversation, bob)
     IdeaRanking.objects.filter(idea=idea).delete()
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     assert IdeaRanking.objects.get(idea=idea).rank == 1
 
 
 def test_an_unchanged_conversation_rewrites_nothing(conversation: Conversation, bob: User) -> None:
     idea = make_idea(conversation, bob)
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     first = IdeaRanking.objects.get(idea=idea).computed_at
     assert first is not None
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     assert IdeaRanking.objects.get(idea=idea).computed_at == first
     latest = RankingSummary.objects.get(conversation=conversation).computed_at
     assert latest is not None

@@ -12,7 +12,7 @@ from django.db import connection, connections, transaction
 from django.db.utils import IntegrityError
 from django.test import Client
 
-from conversations import ranking_store, services
+from conversations import ranking_runs, ranking_store, services
 from conversations.models import Conversation, IdeaRanking, RankingSummary, Rating
 from conversations.ranking_store import Scope
 from tests.conftest import make_conversation
@@ -331,13 +331,13 @@ def test_pages_show_the_stored_ranking_not_a_fresh_count(
     """Ratings written without a ranking run do not move anything until the run happens."""
     first = make_idea(conversation, bob, title="First posted")
     second = make_idea(conversation, bob, title="Second posted")
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     Rating.objects.create(idea=second, user=alice, conversation=conversation, value=5)
     # Without a run, the stored order (by age, nothing rated) stands.
     page = client.get("/conversations/wellbeing/").content.decode()
     assert page.index("First posted") < page.index("Second posted")
     assert "0 ratings" in page
-    services.ranking_recompute(conversation_id=conversation.pk)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     page = client.get("/conversations/wellbeing/").content.decode()
     assert page.index("Second posted") < page.index("First posted")
     assert IdeaRanking.objects.get(idea=first).rank == 2

@@ -14,7 +14,7 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from conversations import services
+from conversations import ranking_runs, services
 from conversations.models import Comment, Conversation, Idea, Rating
 from vocaleyes.models import Organisation, OrganisationRole, User
 
@@ -240,5 +240,5 @@ class Command(BaseCommand):
                 services.comment_create(idea=ideas[number], author=people[email], body=body)
                 created += 1
 
-        services.ranking_recompute(conversation_id=conversation.pk)
+        ranking_runs.ranking_recompute(conversation_id=conversation.pk)
         return created
