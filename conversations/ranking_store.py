@@ -1,55 +1,44 @@
 """The ranking store: the one module that reads and writes stored rankings.
 
-Three tables hold them (``conversations.models``): ``RankingSummary`` (a ranking's figures and
-its order), ``IdeaRanking`` (each idea's figures in it) and ``RankingQueue`` (whether a
-recompute is queued). Each ranking counts one ``Scope``. Their storage (the packed order, the
-binary COPY, the temporary table, the queue marker, the run lock) is known here and nowhere
-else; ``ranking_runs.ranking_recompute`` is the maths between ``counts`` and ``swap``.
+Three tables hold them (``conversations.models.rankings``): ``RankingSummary`` (a ranking's
+figures and its order), ``IdeaRanking`` (each idea's figures in it) and ``RankingQueue``
+(whether a recompute is queued). Their storage (the packed order, the COPY layout, the
+temporary table, the queue marker, the run lock) is known here and nowhere else;
+``ranking_runs.ranking_recompute`` is the maths between ``counts`` and ``swap``.
 
-Scopes
-------
-A scope is the set of ideas a ranking ranks and the ratings it counts. Today there is one kind:
-a conversation's (its visible ideas, rated by anyone), whose ``IdeaRanking`` rows are the ones
-``idea.ranking`` and the pages read. Another kind (a target group's ranking: the conversation's
-ideas rated by the group's members; an organisation's roll-up: the ideas of all its
-conversations) is a ``kind`` here with its own ``ideas()`` and ``ratings()`` and a column of
-its own on ``RankingSummary`` (``_summary_key``); the summary is unique per scope and each
-idea's row unique per ranking (``idea_ranked_once_per_ranking``), so the same code stores it.
+Scopes. A ranking ranks a ``Scope``'s ideas by its ratings. Today there is one kind, a
+conversation's (its visible ideas, rated by anyone), whose rows are the ones ``idea.ranking``
+and the pages read. A target group's ranking or an organisation's roll-up is another ``kind``
+with its own ``ideas()`` and ``ratings()`` and its own column on ``RankingSummary``
+(``_summary_key``): summaries are unique per scope and idea rows per ranking
+(``idea_ranked_once_per_ranking``), so the same code stores them.
 
-Why a rating never waits for a recompute
-----------------------------------------
-Measured under gunicorn with a real worker before this module (bench/ideas.py, issue 10), a run
-held ``SELECT … FOR UPDATE`` on the conversation's ranking row for its whole half second, and
-every rating's "queue a recompute" UPDATE of that row waited on it (``Lock:tuple`` in
-``pg_stat_activity``, up to four web workers at once). Now:
+Why a rating never waits for a recompute. Before this module a run held ``SELECT … FOR
+UPDATE`` on the conversation's ranking row for its whole half second, and every rating's
+"queue a recompute" UPDATE of that row waited on it (``bench/ideas.py`` under gunicorn with a
+real worker: ``Lock:tuple`` waits in ``pg_stat_activity``, four web workers at once). Now the
+queue marker is a row of its own that nothing holds longer than one autocommitted UPDATE (a
+rating sets it, a run clears it before it reads); runs of one ranking take turns on an
+advisory lock that ratings and pages never take (``running``); a run reads and computes
+holding no lock (``counts``), then swaps its snapshot in one short transaction (``swap``), so
+readers see the old snapshot or the new one, never a mix. A rating committed after a run
+cleared the marker queues the next run, which waits for this one and then reads everything.
 
-* the queue marker lives in ``RankingQueue``, a row nothing holds for longer than one
-  autocommitted UPDATE: a rating sets it, the run clears it (``take_queued``) before it reads;
-* one run per ranking at a time is a Postgres advisory lock (``running``), which only another
-  run of the same ranking ever waits for; ratings and pages never take it;
-* the run reads and computes in autocommit, holding no row lock (``counts``);
-* the new snapshot is swapped in one short transaction (``swap``): the changed idea rows and the
-  summary, committed together, so readers see the old snapshot or the new one, never a mix.
-
-A rating committed after a run cleared the marker sets it again and queues the next run, which
-waits for the running one and then reads everything: no rating is missed by both.
-
-Speed (why the SQL is written out here)
----------------------------------------
-At national size (50,000 ideas, 1,000,000 ratings; ``bench/ideas.py``) a run must stay within
-twice the bare SQL aggregation over the ratings. On Postgres the tally comes back as one packed
-value that numpy reads as it is (a Python tuple per row for 170,000 rows cost more than the
-aggregation), the new figures go to a temporary table by binary COPY built by numpy in one
-piece, and one ``UPDATE … FROM`` rewrites only the rows whose figures changed. The idea rows
-have no index on rank or score and a fillfactor of 60, so those rewrites are in-place ("HOT")
-updates. Figures (2026-12-07, 2-core machine): a first run 1.17 times, a run after nothing changed
-1.08 times the bare aggregation (the summary of the README has the full table). Elsewhere (SQLite)
-an executemany of an upsert does the same work row by row.
+Speed, and why the SQL is written out. At national size (50,000 ideas, 1,000,000 ratings) a run
+must stay within twice the bare SQL aggregation over the ratings. On Postgres the tally comes
+back as one packed value numpy reads as it is (a Python tuple per row for 170,000 rows cost
+more than the aggregation), the new figures go to a temporary table by binary COPY built by
+numpy in one piece, and one ``UPDATE … FROM`` rewrites only the rows whose figures changed;
+with no index on rank or score and a fillfactor of 60 those are in-place ("HOT") updates.
+``bench/ideas.py`` (2026-12-07, 2-core machine shared with other work): a first run 1.69 and
+a run after nothing changed 0.98 times the bare aggregation. On SQLite an executemany of an
+upsert does the same row by row.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 import time
 from collections.abc import Iterator
@@ -61,13 +50,15 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from . import ranking
 from .models import Conversation, Idea, IdeaQuerySet, IdeaRanking, RankingQueue, RankingSummary, Rating
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -106,7 +97,7 @@ def summary(scope: Scope) -> RankingSummary:
     """The scope's summary (made, with its queue row, the first time it is asked for)."""
     found, created = RankingSummary.objects.get_or_create(**scope._summary_key)
     if created:
-        RankingQueue.objects.get_or_create(ranking=found)
+        RankingQueue.objects.create(ranking=found)
     return found
 
 
@@ -184,6 +175,7 @@ def running(scope: Scope) -> Iterator[RankingSummary]:
     the same ranking ever waits for (the server drops it if the worker's connection dies).
     SQLite has one writer at a time and runs tasks in-process: nothing to take there."""
     held = summary(scope)
+    RankingQueue.objects.get_or_create(ranking=held)  # so ratings can queue the next run
     if connection.vendor != "postgresql":
         yield held
         return
@@ -193,8 +185,11 @@ def running(scope: Scope) -> Iterator[RankingSummary]:
         held.refresh_from_db()  # what the previous run stored, now that it has finished
         yield held
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_RUN_LOCK, held.pk])
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_RUN_LOCK, held.pk])
+        except DatabaseError:  # the connection is gone, and the lock with it
+            logger.warning("Could not release the run lock of ranking %s", held.pk, exc_info=True)
 
 
 # --- Reading the ratings -------------------------------------------------------------------
@@ -328,37 +323,20 @@ def swap(scope: Scope, result: ranking.Ranking, *, held: RankingSummary, started
                 cursor.execute("SET LOCAL synchronous_commit = off")
         _write_rows(scope, held.pk, result, computed_at, dropped, checked_up_to)
         held.duration_ms = round((time.perf_counter() - started) * 1000)
-        held.save(
-            update_fields=[
-                "ranked_ideas",
-                "last_idea_id",
-                "computed_at",
-                "idea_count",
-                "rating_count",
-                "prior_mean",
-                "duration_ms",
-            ]
-        )
+        held.save(update_fields=_SUMMARY_FIELDS)
     return held
+
+
+_SUMMARY_FIELDS = ["ranked_ideas", "last_idea_id", "computed_at", "idea_count", "rating_count"]
+_SUMMARY_FIELDS += ["prior_mean", "duration_ms"]
 
 
 # Scores are stored to 6 decimals: far finer than anything shown or any real difference
 # between ideas, and coarse enough that a tiny shift of the conversation's average does not
 # rewrite every row.
 _SCORE_DECIMALS = 6
-_FIGURES = (
-    "rating_count",
-    "rating_mean",
-    "count_1",
-    "count_2",
-    "count_3",
-    "count_4",
-    "count_5",
-    "score",
-    "rank",
-)
 # The temporary table's columns for COPY, by name, with their big-endian numpy types: the
-# idea, then _FIGURES.
+# idea, then its figures.
 _COPY_COLUMNS = (
     ("idea_id", ">i8"),
     ("rating_count", ">i4"),
@@ -371,6 +349,7 @@ _COPY_COLUMNS = (
     ("score", ">f8"),
     ("rank", ">i4"),
 )
+_FIGURES = tuple(name for name, _ in _COPY_COLUMNS[1:])
 
 
 def _columns(result: ranking.Ranking) -> dict[str, npt.NDArray[Any]]:
@@ -413,7 +392,7 @@ def _write_rows(
     rank away from the ``dropped`` ideas. Inside ``swap``'s transaction."""
     table = IdeaRanking._meta.db_table
     if connection.vendor != "postgresql":
-        _write_rows_one_by_one(scope, ranking_id, result, computed_at)
+        _write_rows_through_the_orm(scope, ranking_id, result, computed_at)
         return
 
     # A row never computed is always written, so a first run stamps every row. The mean
@@ -460,38 +439,38 @@ def _write_rows(
             )
 
 
-def _write_rows_one_by_one(
+def _write_rows_through_the_orm(
     scope: Scope, ranking_id: int, result: ranking.Ranking, computed_at: datetime
 ) -> None:
-    """The same on SQLite: an executemany of an upsert that writes only changed rows, then the
-    rank taken away from every row of an idea not ranked now."""
-    table = IdeaRanking._meta.db_table
+    """The same elsewhere (SQLite: development and the tests), through the ORM: rows whose
+    figures changed (or never computed) updated, missing ones made, and the rank taken away
+    from the rows of ideas not ranked now."""
     columns = _columns(result)
-    means = columns["rating_mean"].tolist()
-    rows = zip(
-        itertools.repeat(ranking_id),
-        columns["idea_id"].tolist(),
-        (pk if scope.is_home else None for pk in columns["idea_id"].tolist()),
-        *(
-            [None if math.isnan(mean) else mean for mean in means]
-            if column == "rating_mean"
-            else columns[column].tolist()
-            for column in _FIGURES
-        ),
-        itertools.repeat(computed_at),
-        strict=False,
-    )
-    names = ", ".join(("ranking_id", "idea_id", "home_of_id", *_FIGURES, "computed_at"))
-    assignments = ", ".join(f"{column} = excluded.{column}" for column in (*_FIGURES, "computed_at"))
-    changed = " OR ".join(f"{table}.{column} IS NOT excluded.{column}" for column in _FIGURES)
-    placeholders = ", ".join(["%s"] * (len(_FIGURES) + 4))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({placeholders}) "  # noqa: S608
-            f"ON CONFLICT (ranking_id, idea_id) DO UPDATE SET {assignments} "
-            f"WHERE {changed} OR {table}.computed_at IS NULL",
-            list(rows),
-        )
+    existing = {row.idea_id: row for row in IdeaRanking.objects.filter(ranking_id=ranking_id)}
+    changed, missing = [], []
+    for idea_id, *values in zip(*(columns[name].tolist() for name, _ in _COPY_COLUMNS), strict=True):
+        figures = dict(zip(_FIGURES, values, strict=True))
+        if math.isnan(figures["rating_mean"]):
+            figures["rating_mean"] = None
+        row = existing.get(idea_id)
+        if row is None:
+            home_of = idea_id if scope.is_home else None
+            missing.append(
+                IdeaRanking(
+                    ranking_id=ranking_id,
+                    idea_id=idea_id,
+                    home_of_id=home_of,
+                    computed_at=computed_at,
+                    **figures,
+                )
+            )
+        elif row.computed_at is None or any(getattr(row, name) != value for name, value in figures.items()):
+            for name, value in figures.items():
+                setattr(row, name, value)
+            row.computed_at = computed_at
+            changed.append(row)
+    IdeaRanking.objects.bulk_update(changed, [*_FIGURES, "computed_at"], batch_size=500)
+    IdeaRanking.objects.bulk_create(missing, batch_size=500)
     (
         IdeaRanking.objects.filter(ranking_id=ranking_id, rank__isnull=False)
         .exclude(idea__in=scope.ideas())
