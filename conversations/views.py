@@ -235,7 +235,11 @@ def _rating_control(
             "conversations:idea_rate", kwargs={"slug": idea.conversation.slug, "pk": idea.pk}
         ),
         "rating_errors": form["value"].errors if form is not None and form.is_bound else [],
-        "rating_choices": RatingValue.choices,
+        # Numbers as text: the template then shows them without localising each one.
+        "rating_choices": [
+            (str(index), str(value), label, value == chosen)
+            for index, (value, label) in enumerate(RatingValue.choices)
+        ],
         "my_rating": chosen,
         "my_rating_label": RatingValue(chosen).label if chosen else "",
         "just_saved": just_saved,
