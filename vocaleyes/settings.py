@@ -134,8 +134,9 @@ AUTH_USER_MODEL = "vocaleyes.User"
 
 # --- Accounts (django-allauth) ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",  # the admin's username and password
-    "allauth.account.auth_backends.AuthenticationBackend",  # residents sign in by email
+    # Django's and allauth's, finding the signed-in person with a compiled query (see the module).
+    "vocaleyes.backends.ModelBackend",
+    "vocaleyes.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
