@@ -1,10 +1,12 @@
 """Showing what people type, safely.
 
-Ideas and comments are plain text, stored exactly as typed. To show them we escape every
-character (so ``<script>`` is shown as those eight characters, never run), turn blank lines into
-paragraphs and single line breaks into ``<br>``, and make bare http(s) addresses into links that
-search engines do not follow. The result then goes through nh3, a well-kept HTML sanitiser, with
-an allow-list of three tags: a second, independent line of defence should the first ever slip.
+Ideas and comments are plain text, stored exactly as typed. To show them we split the text into
+paragraphs (at blank lines), lines and bare http(s) addresses, and the template
+``conversations/_plain_text.html`` writes them out: every character escaped (so a script tag
+someone types is shown as the characters they typed, never run), paragraphs, line breaks, and
+links that search engines do not follow. The result then goes through nh3, a well-kept HTML
+sanitiser, with an allow-list of three tags: a second, independent line of defence should the
+first ever slip.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 
 import nh3
-from django.utils.html import escape
+from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
@@ -32,19 +34,22 @@ _CLEANER = nh3.Cleaner(
     link_rel=LINK_REL,
 )
 
+# A line is a list of (text, url) parts: plain text has no url, an address has no text.
+Line = list[tuple[str, str]]
 
-def _linkify(line: str) -> str:
-    """Escape one line of text, turning http(s) addresses in it into links."""
-    parts: list[str] = []
+
+def _parts(line: str) -> Line:
+    """One line of text, with its http(s) addresses apart."""
+    parts: Line = []
     position = 0
     for match in _URL.finditer(line):
         url = match.group(0).rstrip(_TRAILING)
         start, end = match.start(), match.start() + len(url)
-        parts.append(escape(line[position:start]))
-        parts.append(f'<a href="{escape(url)}">{escape(url)}</a>')
+        parts.append((line[position:start], ""))
+        parts.append(("", url))
         position = end
-    parts.append(escape(line[position:]))
-    return "".join(parts)
+    parts.append((line[position:], ""))
+    return parts
 
 
 def render_plain_text(text: str) -> SafeString:
@@ -53,8 +58,8 @@ def render_plain_text(text: str) -> SafeString:
     if not text:
         return mark_safe("")
     paragraphs = [
-        "<p>" + "<br>".join(_linkify(line) for line in paragraph.split("\n")) + "</p>"
-        for paragraph in _PARAGRAPH_BREAK.split(text)
+        [_parts(line) for line in paragraph.split("\n")] for paragraph in _PARAGRAPH_BREAK.split(text)
     ]
-    cleaned = _CLEANER.clean("".join(paragraphs))
-    return mark_safe(cleaned)  # noqa: S308 - escaped above, then sanitised by nh3
+    html = get_template("conversations/_plain_text.html").render({"paragraphs": paragraphs})
+    cleaned = _CLEANER.clean(html)
+    return mark_safe(cleaned)  # noqa: S308 - escaped by the template, then sanitised by nh3
