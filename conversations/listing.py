@@ -21,12 +21,18 @@ Every list starts from ``Idea.objects.visible()``: nothing moderation hides is e
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Substr
 
 from .models import Conversation, ConversationRanking, Idea, IdeaQuerySet, IdeaRanking, Rating
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    Viewer = AbstractBaseUser | AnonymousUser
 
 
 class IdeaWindow:
@@ -57,7 +63,14 @@ class IdeaWindow:
         return self._fetch(start, stop) if stop > start else []
 
 
-def _load(conversation: Conversation, ids: list[int], viewer: Any) -> list[Idea]:
+def _person_id(viewer: Viewer) -> int:
+    """The viewer's id, for "not yet rated by me" (which the page offers only to people signed in)."""
+    if viewer.pk is None:
+        raise ValueError("'Not yet rated by me' needs someone signed in.")
+    return int(viewer.pk)
+
+
+def _load(conversation: Conversation, ids: list[int], viewer: Viewer) -> list[Idea]:
     """These ideas, with author, snapshot and the viewer's rating, in the order given."""
     if not ids:
         return []
@@ -102,19 +115,19 @@ def _rank_of(position: int, skipped: list[int]) -> int:
 
 
 def _priority_window(
-    conversation: Conversation, summary: ConversationRanking | None, viewer: Any, *, unrated: bool = False
+    conversation: Conversation, summary: ConversationRanking | None, viewer: Viewer, *, unrated: bool = False
 ) -> IdeaWindow:
-    """Priority order; with ``user``, leaving out the ideas they rated or wrote ("not yet rated
+    """Priority order; with ``unrated``, leaving out the ideas the viewer rated or wrote ("not yet rated
     by me"). Those are few, so their ranks are fetched and stepped over in the stored order."""
     ranked = _ranked_count(summary)
     unranked = _unranked(conversation, summary)
     skipped_ids: set[int] = set()
     skipped_ranks: list[int] = []
-    user = viewer
     if unrated:
+        user_id = _person_id(viewer)
         # Two index lookups joined by UNION (an OR across them would scan every snapshot row).
-        rated = Rating.objects.filter(user_id=user.pk, conversation=conversation).values("idea_id")
-        written = Idea.objects.filter(conversation=conversation, author_id=user.pk).values("pk")
+        rated = Rating.objects.filter(user_id=user_id, conversation=conversation).values("idea_id")
+        written = Idea.objects.filter(conversation=conversation, author_id=user_id).values("pk")
         mine = (
             IdeaRanking.objects.filter(idea_id__in=rated)
             .values_list("idea_id", "rank")
@@ -125,8 +138,8 @@ def _priority_window(
             if rank is not None and rank <= ranked:
                 skipped_ranks.append(rank)
         skipped_ranks.sort()
-        unranked = unranked.exclude(author_id=user.pk).exclude(
-            Exists(Rating.objects.filter(user_id=user.pk, idea_id=OuterRef("pk")))
+        unranked = unranked.exclude(author_id=user_id).exclude(
+            Exists(Rating.objects.filter(user_id=user_id, idea_id=OuterRef("pk")))
         )
     shown_ranked = ranked - len(skipped_ranks)
     count = shown_ranked + unranked.count()
@@ -150,7 +163,7 @@ def _priority_window(
 
 
 def _ordered_window(
-    conversation: Conversation, ideas: IdeaQuerySet, order: list[Any], count: int, viewer: Any
+    conversation: Conversation, ideas: IdeaQuerySet, order: list[Any], count: int, viewer: Viewer
 ) -> IdeaWindow:
     def fetch(start: int, stop: int) -> list[Idea]:
         ids = list(ideas.order_by(*order).values_list("pk", flat=True)[start:stop])
@@ -165,19 +178,19 @@ def idea_window(
     *,
     sort: str,
     query: str = "",
-    viewer: Any,
+    viewer: Viewer,
 ) -> IdeaWindow:
     """The conversation's visible ideas in ``sort`` order, searched for ``query``; for
     ``"unrated"``, those the ``viewer`` has neither rated nor written. Each idea comes with the
     viewer's own rating of it (``my_rating``)."""
-    user = viewer
     ideas = Idea.objects.visible().filter(conversation=conversation)
     filtered = bool(query) or sort == "unrated"
     if query:
         ideas = ideas.filter(Q(title__icontains=query) | Q(body__icontains=query))
     if sort == "unrated":
-        mine = Rating.objects.filter(user_id=user.pk, idea_id=OuterRef("pk"))
-        ideas = ideas.exclude(author_id=user.pk).exclude(Exists(mine))
+        user_id = _person_id(viewer)
+        mine = Rating.objects.filter(user_id=user_id, idea_id=OuterRef("pk"))
+        ideas = ideas.exclude(author_id=user_id).exclude(Exists(mine))
 
     if sort == "priority" and not query:
         return _priority_window(conversation, summary, viewer)
