@@ -11,11 +11,16 @@ first ever slip.
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import TYPE_CHECKING
 
 import nh3
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from django.template.backends.base import _EngineTemplate
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 # Punctuation that usually ends the sentence rather than the address.
@@ -33,6 +38,13 @@ _CLEANER = nh3.Cleaner(
     url_schemes={"http", "https"},
     link_rel=LINK_REL,
 )
+
+
+@functools.cache
+def _template() -> _EngineTemplate:
+    # Found once: an idea page renders it for every comment.
+    return get_template("conversations/_plain_text.html")
+
 
 # A line is a list of (text, url) parts: plain text has no url, an address has no text.
 Line = list[tuple[str, str]]
@@ -60,6 +72,6 @@ def render_plain_text(text: str) -> SafeString:
     paragraphs = [
         [_parts(line) for line in paragraph.split("\n")] for paragraph in _PARAGRAPH_BREAK.split(text)
     ]
-    html = get_template("conversations/_plain_text.html").render({"paragraphs": paragraphs})
+    html = _template().render({"paragraphs": paragraphs})
     cleaned = _CLEANER.clean(html)
     return mark_safe(cleaned)  # noqa: S308 - escaped by the template, then sanitised by nh3

@@ -79,6 +79,12 @@ def short_date(moment: datetime) -> str:
     return f"{local.day} {_month_names(get_language() or 'en')[local.month]} {local.year}"
 
 
+@register.filter
+def date_and_time(moment: datetime) -> str:
+    """ "22 November 2026, 14:05": ``date:"j F Y, H:i"`` for the comments of an idea page."""
+    return f"{short_date(moment)}, {localtime(moment):%H:%M}"
+
+
 # Translations do not change while the process runs, and a page of cards asks for the same
 # few strings many times: each language's are looked up once (the language is the cache key).
 @lru_cache(maxsize=8)
