@@ -91,6 +91,37 @@ def test_a_repeated_key_returns_the_first_transfer_and_records_nothing_more(
     assert Account.objects.get(user=alice).balance == 90
 
 
+def test_a_repeat_refused_because_its_first_try_spent_the_balance_answers_with_the_first(
+    alice: User, bob: User, alice_has_two_hours: Transfer, course: PartnerOffer
+) -> None:
+    # The first gift takes all of Alice's credits and the first spend the course's last place, so
+    # the repeats are refused under the locks (not stopped by the unique key), then answered with
+    # the transfers already made.
+    first_gift = services.credits_gift(
+        sender=alice, recipient=bob, minutes=120, message="", idempotency_key="all"
+    )
+    services.credits_earn(
+        organisation=alice_has_two_hours.organisation,  # type: ignore[arg-type]
+        person=alice,
+        minutes=120,
+        recorded_by=alice_has_two_hours.recorded_by,
+        memo="More",
+        idempotency_key="more",
+    )
+    first_spend = services.credits_spend(person=alice, offer=course, idempotency_key="last-place")
+    before = ledger_size()
+    again_gift = services.credits_gift(
+        sender=alice, recipient=bob, minutes=120, message="", idempotency_key="all"
+    )
+    again_spend = services.credits_spend(person=alice, offer=course, idempotency_key="last-place")
+    assert (again_gift.pk, again_spend.pk) == (first_gift.pk, first_spend.pk)
+    assert again_gift.replayed and again_spend.replayed
+    assert ledger_size() == before
+    course.refresh_from_db()
+    assert course.places_left == 0
+    assert Account.objects.get(user=alice).balance == 0
+
+
 def test_a_key_reused_for_a_different_transfer_is_refused(
     alice: User, bob: User, alice_has_two_hours: Transfer
 ) -> None:
