@@ -1,7 +1,7 @@
 """Forms for the voter's basket and for officers' paper ballots.
 
 The ballot form reads the POST as the page sends it (checkboxes named ``project`` for approval
-ballots, number inputs named ``points-<id>`` for cumulative ones) and leaves the round's rules
+ballots, number inputs named ``points-{id}`` for cumulative ones) and leaves the round's rules
 to :func:`budgeting.services.ballot_check`, so a page, the admin and a hand-made POST get the
 same messages. A project id that is not in the round is passed on, not silently dropped, so the
 voter hears about it.

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from vocaleyes.errors import Refusal
+from vocaleyes.http import HtmxHttpRequest
 from vocaleyes.models import User
 
 from . import explain, permissions, services
@@ -301,13 +302,13 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def tally_status(request: HttpRequest, slug: str) -> HttpResponse:
+def tally_status(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The count's progress, polled by htmx; when it is over, the whole page reloads."""
     budget_round = _get_round_for_user(request, slug)
     if not permissions.can_view_results(request.user, budget_round):
         raise Http404
     context = _results_context(request, budget_round)
-    if request.htmx and context["live"] is None:  # type: ignore[attr-defined]
+    if request.htmx and context["live"] is None:
         return HttpResponseClientRefresh()
     return render(request, "budgeting/_tally_status.html", context)
 

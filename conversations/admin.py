@@ -19,9 +19,9 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -312,6 +312,13 @@ class RankingSummaryAdmin(_ReadOnlyAdmin):
 # --- Moderation ----------------------------------------------------------------------------
 
 
+def _link_to(url: str, kind: str, item: str) -> str:
+    """A link from the moderation log to the idea or comment a decision is about."""
+    return render_to_string(
+        "admin/conversations/_decision_about.html", {"url": url, "kind": kind, "item": item}
+    )
+
+
 def _excerpt(text: str, length: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
@@ -409,12 +416,10 @@ class ModerationDecisionAdmin(_ModeratorsSee, _ReadOnlyAdmin):
     def about(self, obj: ModerationDecision) -> str:
         if obj.idea_id:
             url = reverse("admin:conversations_idea_change", args=[obj.idea_id])
-            return format_html('<a href="{}">{}: {}</a>', url, gettext("Idea"), obj.idea)
+            return _link_to(url, gettext("Idea"), str(obj.idea))
         if obj.comment_id:
             url = reverse("admin:conversations_comment_change", args=[obj.comment_id])
-            return format_html(
-                '<a href="{}">{}: {}</a>', url, gettext("Comment"), _excerpt(str(obj.comment), 60)
-            )
+            return _link_to(url, gettext("Comment"), _excerpt(str(obj.comment), 60))
         return gettext("The person")
 
     @admin.display(description=_("reason"))

@@ -17,13 +17,14 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from vocaleyes.errors import Refusal
 
 
 class ReasonForm(forms.Form):
@@ -76,9 +77,8 @@ def confirm_with_reason(
             for obj in objects:
                 try:
                     apply(obj, form)
-                except (ValidationError, PermissionDenied) as error:
-                    text = error.messages[0] if isinstance(error, ValidationError) else str(error)
-                    refused.append(text)
+                except Refusal as refusal:
+                    refused.append(str(refusal))
                 else:
                     done += 1
             if done:

@@ -1,9 +1,10 @@
 """Activity over time for the facilitator dashboard: periods, and bar charts as inline SVG.
 
 Pure functions, no ORM: the views count activity per day and hand the counts here. A chart is
-drawn on the server as SVG (no JavaScript, no images to fetch) with ``role="img"``, a title and
-a description that sums it up in words; the dashboard shows the same figures in a table beside
-it, which is what screen readers read.
+drawn on the server as SVG (no JavaScript, no images to fetch) by the template
+``conversations/_bar_chart.html``, with ``role="img"``, a title and a description that sums it
+up in words; the dashboard shows the same figures in a table beside it, which is what screen
+readers read.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -132,38 +133,31 @@ def bar_chart_svg(*, chart_id: str, title: str, periods: Periods, values: Sequen
     first, last = periods.label(periods.starts[0]), periods.label(periods.starts[-1])
     if len(periods.starts) == 1:
         last = ""  # one period: one label
-    return format_html(
-        '<svg class="ve-chart" viewBox="0 0 {width} {height}" width="100%" role="img" focusable="false" '
-        'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
-        '<g fill="{ink}" font-size="11" font-family="Arial, sans-serif">'
-        '<text x="{label_x}" y="{top_y}" text-anchor="end">{top}</text>'
-        '<text x="{label_x}" y="{zero_y}" text-anchor="end">0</text>'
-        '<text x="{left}" y="{date_y}">{first}</text>'
-        '<text x="{right}" y="{date_y}" text-anchor="end">{last}</text>'
-        "</g>"
-        '<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{ink}" stroke-width="1"/>'
-        '<line x1="{left}" y1="{plot_top}" x2="{right}" y2="{plot_top}" stroke="#b1b4b6" '
-        'stroke-width="1" stroke-dasharray="2 3"/>'
-        '<g fill="{colour}">{bars}</g>'
-        "</svg>",
-        width=WIDTH,
-        height=HEIGHT,
-        id=chart_id,
-        title=title,
-        desc=describe(title, periods, values),
-        ink=INK,
-        label_x=PLOT_LEFT - 4,
-        top_y=PLOT_TOP + 4,
-        zero_y=PLOT_BOTTOM + 4,
-        top=top,
-        left=PLOT_LEFT,
-        right=PLOT_RIGHT,
-        date_y=PLOT_BOTTOM + 22,
-        first=first,
-        last=last,
-        bottom=PLOT_BOTTOM,
-        plot_top=PLOT_TOP,
-        colour=BAR_COLOUR,
-        bars=format_html_join("", '<rect x="{}" y="{}" width="{}" height="{}"/>', bars),
+    # Numbers as text, so that the template writes them as they are (never localised).
+    figures = {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "label_x": PLOT_LEFT - 4,
+        "top_y": PLOT_TOP + 4,
+        "zero_y": PLOT_BOTTOM + 4,
+        "top": top,
+        "left": PLOT_LEFT,
+        "right": PLOT_RIGHT,
+        "date_y": PLOT_BOTTOM + 22,
+        "bottom": PLOT_BOTTOM,
+        "plot_top": PLOT_TOP,
+    }
+    return render_to_string(
+        "conversations/_bar_chart.html",
+        {
+            **{key: str(value) for key, value in figures.items()},
+            "id": chart_id,
+            "title": title,
+            "desc": describe(title, periods, values),
+            "ink": INK,
+            "first": first,
+            "last": last,
+            "colour": BAR_COLOUR,
+            "bars": bars,
+        },
     )

@@ -38,8 +38,7 @@ from django.conf import settings
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils.html import escape
+from django.template.loader import get_template, render_to_string
 from django.utils.text import slugify
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
@@ -79,7 +78,7 @@ class Column:
 
 
 def _author_label() -> Case:
-    """ "Seeded: <where from>" for seeded ideas, else the author's public name, in the active
+    """ "Seeded: {where from}" for seeded ideas, else the author's public name, in the active
     language: worked out by the database for every row."""
     seeded = Concat(Value(_("Seeded") + ": "), F("source_note"), output_field=CharField())
     name = Coalesce(NullIf(F("author__display_name"), Value("")), Value(_("Anonymous resident")))
@@ -306,33 +305,39 @@ def iter_html(
     ]
     rows = _rows(conversation, columns, None)
 
-    def row_html(row: Row) -> str:
-        parts = ['<tr class="govuk-table__row">']
-        for index, (show, numeric) in enumerate(shown):
-            value = row[index]
-            text = "" if value is None else escape(show(value))
-            if index == title_index:
-                # A title written in the other language says so, for screen readers.
-                lang = f' lang="{row[language_at]}"' if row[language_at] != page_language else ""
-                parts.append(f'<th scope="row" class="govuk-table__header"{lang}>{text}</th>')
-            elif numeric:
-                parts.append(f'<td class="govuk-table__cell govuk-table__cell--numeric">{text}</td>')
-            else:
-                parts.append(f'<td class="govuk-table__cell">{text}</td>')
-        parts.append("</tr>\n")
-        return "".join(parts)
+    rows_template = get_template("conversations/_action_list_rows.html")
+    cell_class = [
+        f"govuk-table__cell{' govuk-table__cell--numeric' if numeric else ''}" for _, numeric in shown
+    ]
+
+    def row_cells(row: Row) -> dict[str, Any]:
+        """A row for the partial, which escapes: the cells before the title (each with its
+        class), the title (and its language when it is not the page's), the cells after it."""
+        cells = [
+            ("" if value is None else show(value), css)
+            # The row ends with the idea's language, which has no column of its own.
+            for value, (show, _), css in zip(row, shown, cell_class, strict=False)
+        ]
+        language = row[language_at]
+        return {
+            "before": cells[:title_index],
+            "title": cells[title_index][0],
+            # A title written in the other language says so, for screen readers.
+            "lang": language if language != page_language else "",
+            "after": cells[title_index + 1 :],
+        }
 
     def generate() -> Iterator[str]:
         yield head
         for batch in rows:
-            yield "".join(map(row_html, batch))
+            yield rows_template.render({"rows": map(row_cells, batch)})
         yield tail
 
     return generate()
 
 
 def filename(conversation: Conversation, extension: str, *, stamp: datetime) -> str:
-    """``<slug>-action-list-<YYYYmmdd-HHMM>.<ext>``, the middle part in the active language."""
+    """``{slug}-action-list-{YYYYmmdd-HHMM}.{ext}``, the middle part in the active language."""
     # Outside the f-string, where makemessages finds it.
     name = slugify(_("action list"))
     return f"{conversation.slug}-{name}-{localtime(stamp):%Y%m%d-%H%M}.{extension}"

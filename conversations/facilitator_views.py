@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vocaleyes.errors import Refusal
+from vocaleyes.http import HtmxHttpRequest
 
 from . import charts, export_jobs, exports, permissions, services
 from .forms import ExportForm, ParticipationForm
@@ -155,12 +156,16 @@ def participation(request: HttpRequest, slug: str) -> HttpResponse:
     conversation = _get_conversation_to_facilitate(request, slug)
     form = ParticipationForm(request.POST)
     form.is_valid()  # two optional ticks: always valid
-    services.conversation_set_participation(
-        conversation=conversation,
-        user=_person(request),
-        posting_open=form.cleaned_data["posting_open"],
-        rating_open=form.cleaned_data["rating_open"],
-    )
+    try:
+        services.conversation_set_participation(
+            conversation=conversation,
+            user=_person(request),
+            posting_open=form.cleaned_data["posting_open"],
+            rating_open=form.cleaned_data["rating_open"],
+        )
+    except Refusal as refusal:
+        messages.error(request, str(refusal))
+        return redirect(conversation)
     posting = (
         _("Saved. The conversation is taking new ideas and comments.")
         if conversation.posting_open
@@ -264,11 +269,11 @@ def _get_job_for_user(request: HttpRequest, conversation: Conversation, job_id: 
 
 
 @login_required
-def export_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+def export_job(request: HtmxHttpRequest, slug: str, job_id: int) -> HttpResponse:
     """A background export's progress; htmx polls the progress part until it is done."""
     conversation = _get_conversation_to_facilitate(request, slug)
     job = _get_job_for_user(request, conversation, job_id)
-    template = "conversations/_export_progress.html" if request.htmx else "conversations/export_job.html"  # type: ignore[attr-defined]
+    template = "conversations/_export_progress.html" if request.htmx else "conversations/export_job.html"
     return render(request, template, {"conversation": conversation, "job": job})
 
 

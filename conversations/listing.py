@@ -21,12 +21,18 @@ Every list starts from ``Idea.objects.visible()``: nothing moderation hides is e
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, overload
+from typing import TYPE_CHECKING, overload
 
 from django.db.models import Exists, OuterRef, Q
 
 from . import ranking_store
 from .models import Conversation, Idea, IdeaQuerySet, RankingSummary, Rating
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    Viewer = AbstractBaseUser | AnonymousUser
 
 
 class IdeaWindow:
@@ -57,7 +63,14 @@ class IdeaWindow:
         return self._fetch(start, stop) if stop > start else []
 
 
-def _load(conversation: Conversation, ids: list[int], viewer: Any) -> list[Idea]:
+def _person_id(viewer: Viewer) -> int:
+    """The viewer's id, for "not yet rated by me" (which the page offers only to people signed in)."""
+    if viewer.pk is None:
+        raise ValueError("'Not yet rated by me' needs someone signed in.")
+    return int(viewer.pk)
+
+
+def _load(conversation: Conversation, ids: list[int], viewer: Viewer) -> list[Idea]:
     """These ideas, with author, snapshot and the viewer's rating, in the order given."""
     if not ids:
         return []
@@ -91,26 +104,26 @@ def _rank_of(position: int, skipped: list[int]) -> int:
 
 
 def _priority_window(
-    conversation: Conversation, summary: RankingSummary | None, viewer: Any, *, unrated: bool = False
+    conversation: Conversation, summary: RankingSummary | None, viewer: Viewer, *, unrated: bool = False
 ) -> IdeaWindow:
-    """Priority order; with ``user``, leaving out the ideas they rated or wrote ("not yet rated
+    """Priority order; with ``unrated``, leaving out the ideas the viewer rated or wrote ("not yet rated
     by me"). Those are few, so their ranks are fetched and stepped over in the stored order."""
     ranked = _ranked_count(summary)
     unranked = _unranked(conversation, summary)
     skipped_ids: set[int] = set()
     skipped_ranks: list[int] = []
-    user = viewer
     if unrated:
-        rated = Rating.objects.filter(user_id=user.pk, conversation=conversation).values("idea_id")
-        written = Idea.objects.filter(conversation=conversation, author_id=user.pk).values("pk")
+        user_id = _person_id(viewer)
+        rated = Rating.objects.filter(user_id=user_id, conversation=conversation).values("idea_id")
+        written = Idea.objects.filter(conversation=conversation, author_id=user_id).values("pk")
         if summary is not None:
             for idea_id, rank in ranking_store.ranks_of(summary, rated, written):
                 skipped_ids.add(idea_id)
                 if rank is not None and rank <= ranked:
                     skipped_ranks.append(rank)
         skipped_ranks.sort()
-        unranked = unranked.exclude(author_id=user.pk).exclude(
-            Exists(Rating.objects.filter(user_id=user.pk, idea_id=OuterRef("pk")))
+        unranked = unranked.exclude(author_id=user_id).exclude(
+            Exists(Rating.objects.filter(user_id=user_id, idea_id=OuterRef("pk")))
         )
     shown_ranked = ranked - len(skipped_ranks)
     count = shown_ranked + unranked.count()
@@ -135,7 +148,9 @@ def _priority_window(
     return IdeaWindow(count, fetch)
 
 
-def _ordered_window(conversation: Conversation, ordered: IdeaQuerySet, count: int, viewer: Any) -> IdeaWindow:
+def _ordered_window(
+    conversation: Conversation, ordered: IdeaQuerySet, count: int, viewer: Viewer
+) -> IdeaWindow:
     def fetch(start: int, stop: int) -> list[Idea]:
         ids = list(ordered.values_list("pk", flat=True)[start:stop])
         return _load(conversation, ids, viewer)
@@ -149,19 +164,19 @@ def idea_window(
     *,
     sort: str,
     query: str = "",
-    viewer: Any,
+    viewer: Viewer,
 ) -> IdeaWindow:
     """The conversation's visible ideas in ``sort`` order, searched for ``query``; for
     ``"unrated"``, those the ``viewer`` has neither rated nor written. Each idea comes with the
     viewer's own rating of it (``my_rating``)."""
-    user = viewer
     ideas = Idea.objects.visible().filter(conversation=conversation)
     filtered = bool(query) or sort == "unrated"
     if query:
         ideas = ideas.filter(Q(title__icontains=query) | Q(body__icontains=query))
     if sort == "unrated":
-        mine = Rating.objects.filter(user_id=user.pk, idea_id=OuterRef("pk"))
-        ideas = ideas.exclude(author_id=user.pk).exclude(Exists(mine))
+        user_id = _person_id(viewer)
+        mine = Rating.objects.filter(user_id=user_id, idea_id=OuterRef("pk"))
+        ideas = ideas.exclude(author_id=user_id).exclude(Exists(mine))
 
     if sort == "priority" and not query:
         return _priority_window(conversation, summary, viewer)

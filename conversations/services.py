@@ -5,9 +5,12 @@ The ranking they queue is ``ranking_runs``' (stored by ``ranking_store``), expor
 
 Functions are keyword-only, typed, atomic and return what they made. They check the rules that
 must hold whoever calls them (a closed conversation takes no ratings, replies go one level
-deep, an idea is not edited after it has been rated) and raise ``PermissionDenied`` or
-``ValidationError`` with a message for the person. Whether someone may *see* a conversation is
-the caller's business (``views._get_conversation_for_user``).
+deep, an idea is not edited after it has been rated) and raise ``vocaleyes.errors.Refusal`` with
+a message for the person. Where a page must know before the form is shown whether a write will
+be refused (posting, editing, reporting), the same check is a ``*_refusal`` function here that
+returns the refusal (or None): the view shows it, the service raises it, neither restates it.
+Whether someone may *see* a conversation is the caller's business
+(``views._get_conversation_for_user``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
@@ -26,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from vocaleyes.errors import Refusal
 from vocaleyes.permissions import is_suspended
 
 from . import permissions, ranking_store, rating_store
@@ -49,6 +52,13 @@ if TYPE_CHECKING:
 # --- Ideas ---------------------------------------------------------------------------------
 
 
+def idea_create_refusal(*, conversation: Conversation, author: User) -> Refusal | None:
+    """Why ``author`` may not post an idea here (None when they may)."""
+    if permissions.can_post_idea(author, conversation):
+        return None
+    return Refusal(permissions.refusal_message(author, conversation, "post"), forbidden=True)
+
+
 def idea_create(
     *,
     conversation: Conversation,
@@ -63,15 +73,15 @@ def idea_create(
     In a conversation with pre-moderation, a resident's idea waits for an officer's approval
     (status pending); facilitators' and officers' ideas are published at once.
     """
-    if not permissions.can_post_idea(author, conversation):
-        raise PermissionDenied(permissions.refusal_message(author, conversation, "post"))
+    if refusal := idea_create_refusal(conversation=conversation, author=author):
+        raise refusal
     source_note = source_note.strip()
     # Whether the author facilitates here costs a query: asked only when it matters.
     facilitating = (source_note or conversation.premoderation) and permissions.can_facilitate(
         author, conversation
     )
     if source_note and not facilitating:
-        raise PermissionDenied(_("Only the conversation's facilitators can seed ideas."))
+        raise Refusal(_("Only the conversation's facilitators can seed ideas."), forbidden=True)
     held = conversation.premoderation and not facilitating
     with transaction.atomic():
         idea = Idea.objects.create(
@@ -91,6 +101,19 @@ def idea_create(
     return idea
 
 
+def idea_update_refusal(*, idea: Idea, editor: User, has_ratings: bool) -> Refusal | None:
+    """Why ``editor`` may not change this idea (None when they may)."""
+    if permissions.can_edit_idea(editor, idea, has_ratings=has_ratings):
+        return None
+    if idea.author_id == editor.pk and not permissions.can_post_idea(editor, idea.conversation):
+        message = permissions.refusal_message(editor, idea.conversation, "post")
+    elif has_ratings:
+        message = _("This idea has been rated, so it can no longer be changed.")
+    else:
+        message = _("You can only change your own ideas while the conversation is open.")
+    return Refusal(message, forbidden=True)
+
+
 def idea_update(*, idea: Idea, editor: User, title: str, body: str, language: str) -> Idea:
     """Change an idea's words; only its author, and only while nobody has rated it."""
     with transaction.atomic():
@@ -101,12 +124,8 @@ def idea_update(*, idea: Idea, editor: User, title: str, body: str, language: st
         has_ratings = Rating.objects.filter(
             conversation_id=locked.conversation_id, idea_id=locked.pk
         ).exists()
-        if not permissions.can_edit_idea(editor, locked, has_ratings=has_ratings):
-            if locked.author_id == editor.pk and not permissions.can_post_idea(editor, locked.conversation):
-                raise PermissionDenied(permissions.refusal_message(editor, locked.conversation, "post"))
-            if has_ratings:
-                raise PermissionDenied(_("This idea has been rated, so it can no longer be changed."))
-            raise PermissionDenied(_("You can only change your own ideas while the conversation is open."))
+        if refusal := idea_update_refusal(idea=locked, editor=editor, has_ratings=has_ratings):
+            raise refusal
         locked.title = title.strip()
         locked.body = body.strip()
         locked.language = language
@@ -120,11 +139,11 @@ def idea_update(*, idea: Idea, editor: User, title: str, body: str, language: st
 def comment_create(*, idea: Idea, author: User, body: str, parent: Comment | None = None) -> Comment:
     """Comment on an idea, or reply to one of its top-level comments (one level of replies)."""
     if not permissions.can_comment(author, idea):
-        raise PermissionDenied(permissions.refusal_message(author, idea.conversation, "comment"))
+        raise Refusal(permissions.refusal_message(author, idea.conversation, "comment"), forbidden=True)
     if parent is not None and (
         parent.idea_id != idea.pk or parent.parent_id is not None or parent.status != ContentStatus.PUBLISHED
     ):
-        raise ValidationError(_("You can only reply to a comment on this idea, not to a reply."))
+        raise Refusal(_("You can only reply to a comment on this idea, not to a reply."), field="body")
     with transaction.atomic():
         comment = Comment.objects.create(idea=idea, author=author, parent=parent, body=body.strip())
         # F() makes the increment one UPDATE in the database, so concurrent comments all count.
@@ -144,11 +163,11 @@ def rating_set(*, idea: Idea, user: User, value: int) -> Rating:
     read-then-write would let one of them fail on the constraint.
     """
     if value not in RatingValue.values:
-        raise ValidationError(_("Choose how important this idea is, from 1 to 5."))
+        raise Refusal(_("Choose how important this idea is, from 1 to 5."), field="value")
     if not permissions.can_rate(user, idea):
         if idea.author_id == user.pk:
-            raise PermissionDenied(_("You cannot rate your own idea."))
-        raise PermissionDenied(permissions.refusal_message(user, idea.conversation, "rate"))
+            raise Refusal(_("You cannot rate your own idea."), forbidden=True)
+        raise Refusal(permissions.refusal_message(user, idea.conversation, "rate"), forbidden=True)
     now = timezone.now()
     # Written out (rating_store: the ORM's upsert costs a tenth of the request more). Outside a
     # transaction on_commit runs at once; inside a caller's, after that commits.
@@ -175,7 +194,7 @@ def conversation_set_participation(
 ) -> Conversation:
     """Open or pause new ideas and comments, and rating, while the conversation stays open."""
     if not permissions.can_facilitate(user, conversation):
-        raise PermissionDenied(_("Only the conversation's facilitators can change this."))
+        raise Refusal(_("Only the conversation's facilitators can change this."), forbidden=True)
     conversation.posting_open = posting_open
     conversation.rating_open = rating_open
     conversation.save(update_fields=["posting_open", "rating_open", "updated"])
@@ -262,14 +281,23 @@ def _queue_notice(*, decision_id: int) -> None:
 
 def _check_moderator(officer: User) -> None:
     if not permissions.can_moderate(officer):
-        raise PermissionDenied(_("Only council officers can moderate."))
+        raise Refusal(_("Only council officers can moderate."), forbidden=True)
 
 
 def _clean_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise ValidationError(_("Give a reason for this decision: the person concerned is told it."))
+        raise Refusal(_("Give a reason for this decision: the person concerned is told it."), field="reason")
     return reason
+
+
+def report_create_refusal(*, item: Item, reporter: User) -> Refusal | None:
+    """Why ``reporter`` may not report this idea or comment (None when they may)."""
+    if permissions.can_report(reporter, item):
+        return None
+    if item.author_id == reporter.pk:
+        return Refusal(_("You cannot report your own idea or comment."), forbidden=True)
+    return Refusal(permissions.refusal_message(reporter, _conversation_of(item), "report"), forbidden=True)
 
 
 def report_create(*, item: Item, reporter: User, reason: str, details: str = "") -> Report:
@@ -277,21 +305,18 @@ def report_create(*, item: Item, reporter: User, reason: str, details: str = "")
     open reports on it, a published item is held for review (pending) and its author told."""
     details = details.strip()
     if reason not in Report.Reason.values:
-        raise ValidationError(_("Choose why you are reporting it."))
+        raise Refusal(_("Choose why you are reporting it."), field="reason")
     if reason == Report.Reason.OTHER and not details:
-        raise ValidationError(_("Tell us what is wrong with it."))
-    conversation = _conversation_of(item)
-    if not permissions.can_report(reporter, item):
-        if item.author_id == reporter.pk:
-            raise PermissionDenied(_("You cannot report your own idea or comment."))
-        raise PermissionDenied(permissions.refusal_message(reporter, conversation, "report"))
+        raise Refusal(_("Tell us what is wrong with it."), field="details")
+    if refusal := report_create_refusal(item=item, reporter=reporter):
+        raise refusal
     with transaction.atomic():
         # The item's lock puts reports of one item in a queue: of two last reports arriving
         # together, exactly one sees the threshold reached, and a double click finds the first.
         locked = _lock_item(item)
         target = _item_filter(locked)
         if Report.objects.filter(reporter=reporter, **target).exists():
-            raise ValidationError(_("You have already reported this. A council officer will look at it."))
+            raise Refusal(_("You have already reported this. A council officer will look at it."))
         conversation = _conversation_of(locked)
         report = Report.objects.create(
             reporter=reporter, conversation=conversation, reason=reason, details=details, **target
@@ -324,7 +349,7 @@ def content_hide(*, item: Item, officer: User, reason: str) -> ModerationDecisio
     with transaction.atomic():
         locked = _lock_item(item)
         if locked.status == ContentStatus.HIDDEN:
-            raise ValidationError(_("“%(item)s” is already hidden.") % {"item": locked})
+            raise Refusal(_("“%(item)s” is already hidden.") % {"item": locked})
         return _decide(
             action=ModerationDecision.Action.HIDE,
             item=locked,
@@ -341,9 +366,7 @@ def content_restore(*, item: Item, officer: User, reason: str) -> ModerationDeci
     with transaction.atomic():
         locked = _lock_item(item)
         if locked.status != ContentStatus.HIDDEN:
-            raise ValidationError(
-                _("“%(item)s” is not hidden, so there is nothing to restore.") % {"item": locked}
-            )
+            raise Refusal(_("“%(item)s” is not hidden, so there is nothing to restore.") % {"item": locked})
         return _decide(
             action=ModerationDecision.Action.RESTORE,
             item=locked,
@@ -360,12 +383,10 @@ def content_approve(*, item: Item, officer: User, reason: str) -> ModerationDeci
     with transaction.atomic():
         locked = _lock_item(item)
         if locked.status == ContentStatus.HIDDEN:
-            raise ValidationError(_("“%(item)s” is hidden: restore it instead.") % {"item": locked})
+            raise Refusal(_("“%(item)s” is hidden: restore it instead.") % {"item": locked})
         reported = Report.objects.filter(decision__isnull=True, **_item_filter(locked)).exists()
         if locked.status == ContentStatus.PUBLISHED and not reported:
-            raise ValidationError(
-                _("“%(item)s” is already shown and nobody has reported it.") % {"item": locked}
-            )
+            raise Refusal(_("“%(item)s” is already shown and nobody has reported it.") % {"item": locked})
         return _decide(
             action=ModerationDecision.Action.APPROVE,
             item=locked,
@@ -383,12 +404,13 @@ def user_suspend(
     _check_moderator(officer)
     reason = _clean_reason(reason)
     if not permissions.can_suspend(officer, person):
-        raise ValidationError(
-            _("Officers cannot be suspended (nor suspend themselves): take away their staff status first.")
+        raise Refusal(
+            _("Officers cannot be suspended (nor suspend themselves): take away their staff status first."),
+            forbidden=True,
         )
     now = timezone.now()
     if until is not None and until <= now:
-        raise ValidationError(_("A suspension must end in the future."))
+        raise Refusal(_("A suspension must end in the future."), field="duration")
     with transaction.atomic():
         # Locked so that a suspension and a lifting made together end in the logged order.
         locked = type(person).objects.select_for_update().get(pk=person.pk)
@@ -415,7 +437,7 @@ def user_unsuspend(*, person: User, officer: User, reason: str) -> ModerationDec
     with transaction.atomic():
         locked = type(person).objects.select_for_update().get(pk=person.pk)
         if not is_suspended(locked):
-            raise ValidationError(_("%(person)s is not suspended.") % {"person": locked})
+            raise Refusal(_("%(person)s is not suspended.") % {"person": locked})
         locked.suspended_at = None
         locked.suspended_until = None
         locked.suspension_reason = ""

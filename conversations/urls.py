@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import facilitator_views, views
+from . import facilitator_views, report_views, views
 
 app_name = "conversations"
 
@@ -15,10 +15,10 @@ urlpatterns = [
     path("<slug:slug>/ideas/<int:pk>/edit/", views.idea_edit, name="idea_edit"),
     path("<slug:slug>/ideas/<int:pk>/rate/", views.idea_rate, name="idea_rate"),
     path("<slug:slug>/ideas/<int:pk>/comments/", views.comment_create, name="comment_create"),
-    path("<slug:slug>/ideas/<int:pk>/report/", views.idea_report, name="idea_report"),
+    path("<slug:slug>/ideas/<int:pk>/report/", report_views.idea_report, name="idea_report"),
     path(
         "<slug:slug>/ideas/<int:pk>/comments/<int:comment_pk>/report/",
-        views.comment_report,
+        report_views.comment_report,
         name="comment_report",
     ),
     # Facilitator pages (conversations/facilitator_views.py).

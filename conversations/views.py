@@ -12,22 +12,24 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vocaleyes.db import CompiledQuery
+from vocaleyes.errors import Refusal
+from vocaleyes.http import HtmxHttpRequest
 from vocaleyes.models import OrganisationRole
 from vocaleyes.permissions import is_suspended, remember_facilitator, suspension_message
 
 from . import listing, permissions, services
-from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, ReportForm, SeedIdeaForm
+from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, SeedIdeaForm
 from .models import (
     Comment,
     ContentStatus,
@@ -38,7 +40,6 @@ from .models import (
     Rating,
     RatingValue,
 )
-from .templatetags.conversation_tags import rating_control
 
 IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 25
@@ -167,16 +168,13 @@ def _idea_page(
     user = request.user
     queryset = (
         Idea.objects.with_listing()
+        .with_rating_by(user)
         .select_related("conversation__organisation", "conversation__ranking")
         .defer("conversation__ranking__ranked_ideas")
     )
     if user.is_authenticated:
-        queryset = queryset.annotate(
-            my_rating=Subquery(
-                Rating.objects.filter(idea_id=OuterRef("pk"), user_id=user.pk).values("value")[:1]
-            ),
-            has_ratings=Exists(Rating.objects.filter(idea_id=OuterRef("pk"))),
-        )
+        # Whether the author may still change it (nobody has rated it), in the same query.
+        queryset = queryset.annotate(has_ratings=Exists(Rating.objects.filter(idea_id=OuterRef("pk"))))
     idea = _get_idea_for_user(request, slug, pk, queryset)
     conversation = idea.conversation
     my_rating = getattr(idea, "my_rating", None)
@@ -232,12 +230,17 @@ def _idea_page(
 def _rating_control(
     idea: Idea, *, chosen: int | None, form: RatingForm | None, just_saved: bool
 ) -> dict[str, Any]:
-    """What the rating control (``conversation_tags.rating_control``) shows."""
+    """What the rating control (``conversations/_rating_control.html``) shows."""
     return {
         "rating_action": reverse(
             "conversations:idea_rate", kwargs={"slug": idea.conversation.slug, "pk": idea.pk}
         ),
         "rating_errors": form["value"].errors if form is not None and form.is_bound else [],
+        # Numbers as text: the template then shows them without localising each one.
+        "rating_choices": [
+            (str(index), str(value), label, value == chosen)
+            for index, (value, label) in enumerate(RatingValue.choices)
+        ],
         "my_rating": chosen,
         "my_rating_label": RatingValue(chosen).label if chosen else "",
         "just_saved": just_saved,
@@ -271,8 +274,8 @@ def _post_idea(request: HttpRequest, slug: str, *, seeding: bool) -> HttpRespons
     conversation = _get_conversation_for_user(request, slug)
     if seeding and not permissions.can_seed_idea(request.user, conversation):
         raise Http404  # facilitators' pages are not for others to find
-    if not permissions.can_post_idea(request.user, conversation):
-        messages.error(request, permissions.refusal_message(request.user, conversation, "post"))
+    if refusal := services.idea_create_refusal(conversation=conversation, author=request.user):
+        messages.error(request, str(refusal))
         return redirect(conversation)
     form_class = SeedIdeaForm if seeding else IdeaForm
     mode = "seed" if seeding else "create"
@@ -282,14 +285,18 @@ def _post_idea(request: HttpRequest, slug: str, *, seeding: bool) -> HttpRespons
     form = form_class(request.POST)
     if not form.is_valid():
         return _idea_form_page(request, conversation, form, mode=mode, status=400)
-    idea = services.idea_create(
-        conversation=conversation,
-        author=request.user,
-        title=form.cleaned_data["title"],
-        body=form.cleaned_data["body"],
-        language=form.cleaned_data["language"],
-        source_note=form.cleaned_data.get("source_note", ""),
-    )
+    try:
+        idea = services.idea_create(
+            conversation=conversation,
+            author=request.user,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            language=form.cleaned_data["language"],
+            source_note=form.cleaned_data.get("source_note", ""),
+        )
+    except Refusal as refusal:  # the conversation closed (or they were suspended) meanwhile
+        messages.error(request, str(refusal))
+        return redirect(conversation)
     if idea.status == ContentStatus.PENDING:
         messages.success(
             request,
@@ -319,14 +326,8 @@ def idea_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404  # other people's ideas are not theirs to edit, nor to know about editing
     conversation = idea.conversation
     has_ratings = Rating.objects.filter(conversation_id=conversation.pk, idea_id=idea.pk).exists()
-    if not permissions.can_edit_idea(request.user, idea, has_ratings=has_ratings):
-        if not permissions.can_post_idea(request.user, conversation):
-            refusal = permissions.refusal_message(request.user, conversation, "post")
-        elif has_ratings:
-            refusal = _("This idea has been rated, so it can no longer be changed.")
-        else:
-            refusal = _("You can only change your own ideas while the conversation is open.")
-        messages.error(request, refusal)
+    if refusal := services.idea_update_refusal(idea=idea, editor=request.user, has_ratings=has_ratings):
+        messages.error(request, str(refusal))
         return redirect(idea)
     if request.method != "POST":
         form = IdeaForm(initial={"title": idea.title, "body": idea.body, "language": idea.language})
@@ -342,8 +343,8 @@ def idea_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             body=form.cleaned_data["body"],
             language=form.cleaned_data["language"],
         )
-    except PermissionDenied as refused:
-        messages.error(request, str(refused))
+    except Refusal as refusal:
+        messages.error(request, str(refusal))
         return redirect(idea)
     messages.success(request, _("Your idea has been changed."))
     return redirect(idea)
@@ -352,8 +353,13 @@ def idea_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- Ratings and comments ------------------------------------------------------------------
 
 
-# Only what rating needs, in one query compiled once (``vocaleyes.db``): who wrote the idea,
-# whether it is visible, and whether its conversation is open to the person rating.
+def _login_to(slug: str, pk: int) -> HttpResponse:
+    """Anonymous posts go to sign in, and come back to the idea (not to the POST-only URL)."""
+    return redirect_to_login(reverse("conversations:idea", kwargs={"slug": slug, "pk": pk}))
+
+
+# Only what rating needs, in one query compiled once (``vocaleyes.db``, which says why): who
+# wrote the idea, whether it is visible, and whether its conversation is open to the person.
 _IDEA_TO_RATE = CompiledQuery(
     lambda pk, slug: (
         Idea.objects.visible()
@@ -370,18 +376,13 @@ _IDEA_TO_RATE = CompiledQuery(
         )
         .filter(pk=pk, conversation__slug=slug)
     ),
-    -2_147_483_000,
-    "\x00slug",
+    int,
+    str,
 )
 
 
-def _login_to(slug: str, pk: int) -> HttpResponse:
-    """Anonymous posts go to sign in, and come back to the idea (not to the POST-only URL)."""
-    return redirect_to_login(reverse("conversations:idea", kwargs={"slug": slug, "pk": pk}))
-
-
 @require_POST
-def idea_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def idea_rate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Save a rating. A plain form post redirects back to the idea; an htmx post gets the
     rating control back, updated, to swap in place."""
     if not request.user.is_authenticated:
@@ -393,22 +394,16 @@ def idea_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.rating_set(idea=idea, user=request.user, value=form.cleaned_data["value"])
-        except (PermissionDenied, ValidationError) as refused:
-            form.add_error(
-                "value", refused.messages[0] if isinstance(refused, ValidationError) else str(refused)
-            )
-    if request.htmx:  # type: ignore[attr-defined]
+        except Refusal as refusal:
+            # The control has one field: every refusal is shown beside it.
+            form.add_error("value", str(refusal))
+    if request.htmx:
         value = None if form.errors else form.cleaned_data["value"]
-        # No template and none of the page-wide context processors: the control alone, built
-        # in Python, is the busiest response there is.
+        # The control alone, without the page-wide context processors: the busiest response.
         control = _rating_control(idea, chosen=value, form=form, just_saved=value is not None)
         return HttpResponse(
-            rating_control(
-                action=control["rating_action"],
-                csrf_token=get_token(request),
-                chosen=value,
-                errors=list(control["rating_errors"]),
-                just_saved=value is not None,
+            render_to_string(
+                "conversations/_rating_control.html", {**control, "csrf_token": get_token(request)}
             )
         )
     if form.errors:
@@ -440,80 +435,12 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 parent=parent,
             )
-        except ValidationError as refused:
-            form.add_error("body", refused.messages[0])
-        except PermissionDenied as refused:
-            messages.error(request, str(refused))
-            return redirect(idea)
+        except Refusal as refusal:
+            if refusal.forbidden:  # not something the comment's words can put right
+                messages.error(request, str(refusal))
+                return redirect(idea)
+            refusal.add_to(form)
         else:
             messages.success(request, _("Your comment has been added."))
             return redirect(f"{idea.get_absolute_url()}#comments")
     return _idea_page(request, slug, pk, comment_form=form, status=400)
-
-
-# --- Reports -------------------------------------------------------------------------------
-
-
-def _report_page(
-    request: HttpRequest, item: Idea | Comment, idea: Idea, form: ReportForm, *, status: int = 200
-) -> HttpResponse:
-    return render(
-        request,
-        "conversations/report_form.html",
-        {
-            "conversation": idea.conversation,
-            "idea": idea,
-            "comment": item if isinstance(item, Comment) else None,
-            "form": form,
-        },
-        status=status,
-    )
-
-
-def _report(request: HttpRequest, item: Idea | Comment, idea: Idea) -> HttpResponse:
-    """Report an idea or a comment: a form with the reason, then back to the idea."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    back = idea.get_absolute_url() + (f"#comment-{item.pk}" if isinstance(item, Comment) else "")
-    if not permissions.can_report(request.user, item):
-        if item.author_id == request.user.pk:
-            messages.error(request, _("You cannot report your own idea or comment."))
-        else:
-            messages.error(request, permissions.refusal_message(request.user, idea.conversation, "report"))
-        return redirect(back)
-    if request.method != "POST":
-        return _report_page(request, item, idea, ReportForm())
-    form = ReportForm(request.POST)
-    if form.is_valid():
-        try:
-            services.report_create(
-                item=item,
-                reporter=request.user,
-                reason=form.cleaned_data["reason"],
-                details=form.cleaned_data["details"],
-            )
-        except ValidationError as refused:
-            messages.info(request, refused.messages[0])
-            return redirect(back)
-        except PermissionDenied as refused:
-            messages.error(request, str(refused))
-            return redirect(back)
-        messages.success(request, _("Thank you for telling us. A council officer will look at it."))
-        return redirect(back)
-    return _report_page(request, item, idea, form, status=400)
-
-
-def idea_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    idea = _get_idea_for_user(request, slug, pk)
-    return _report(request, idea, idea)
-
-
-def comment_report(request: HttpRequest, slug: str, pk: int, comment_pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    idea = _get_idea_for_user(request, slug, pk)
-    comment = get_object_or_404(Comment.objects.visible().select_related("author"), idea=idea, pk=comment_pk)
-    comment.idea = idea
-    return _report(request, comment, idea)

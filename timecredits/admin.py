@@ -14,11 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from vocaleyes.errors import Refusal
+from vocaleyes.models import User
 
 from . import permissions, selectors, services
 from .amounts import format_minutes
@@ -154,8 +157,7 @@ class TransferAdmin(admin.ModelAdmin):
         reversal = getattr(obj, "reversal", None)
         if reversal is None:
             return "—"
-        url = reverse("admin:timecredits_transfer_change", args=[reversal.pk])
-        return format_html('<a href="{}">{}</a>', url, reversal.created.strftime("%Y-%m-%d %H:%M"))
+        return render_to_string("admin/timecredits/transfer/_link.html", {"transfer": reversal})
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -223,16 +225,17 @@ class TransferAdmin(admin.ModelAdmin):
         )
         form = ReverseForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            user = request.user
+            officer = request.user
+            assert isinstance(officer, User)  # can_reverse: signed in
             try:
                 reversal = services.transfer_reverse(
                     transfer=transfer,
-                    reversed_by=user,  # type: ignore[arg-type]
+                    reversed_by=officer,
                     reason=form.cleaned_data["reason"],
-                    idempotency_key=form.key_for("reverse", user),  # type: ignore[arg-type]
+                    idempotency_key=form.key_for("reverse", officer),
                 )
-            except services.CreditsError as error:
-                form.add_error(None, error.message)
+            except Refusal as refusal:
+                refusal.add_to(form)
             else:
                 messages.success(request, _("The transfer has been reversed."))
                 return HttpResponseRedirect(reverse("admin:timecredits_transfer_change", args=[reversal.pk]))

@@ -27,7 +27,8 @@ so a statement is read and filtered from one table with one index, whatever its 
 ticket, a course), with a price in minutes and optional limited places. Spending on an offer gives
 the person a ``Transfer.reference`` to show at the door.
 
-Writes go through ``services.py``; nothing else saves these models.
+Writes go through ``timecredits.services`` (the ledger rows through ``journal.py``); nothing else
+saves these models.
 """
 
 from __future__ import annotations

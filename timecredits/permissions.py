@@ -2,54 +2,51 @@
 
 - Anyone signed in (and active) has a personal account: they may see their own statement, give
   credits and spend them on offers.
-- An organiser of an organisation (a facilitator, via ``OrganisationRole``, or a council officer,
-  i.e. staff) may confirm volunteered hours for it, see its accounts' statements and check the
-  references people show at a partner's door.
-- Only an officer (staff) may reverse a transfer.
+- An organiser of an organisation (a facilitator of it or a council officer, as the shared
+  predicates in :mod:`vocaleyes.permissions` say) may confirm volunteered hours for it, see its
+  accounts' statements and check the references people show at a partner's door.
+- Only an officer may reverse a transfer.
+
+Who is a facilitator or an officer is asked of :mod:`vocaleyes.permissions` only (one
+``exists()`` query per organisation, remembered for the request); this module adds what time
+credits add: whose account is whose.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.db import connection
-
-from vocaleyes.models import Organisation, OrganisationRole
+from vocaleyes.permissions import is_facilitator, is_officer
 
 from .models import Account
 
+if TYPE_CHECKING:
+    from vocaleyes.models import Organisation
+    from vocaleyes.permissions import Person
 
-def can_use_credits(user: Any) -> bool:
+
+def can_use_credits(user: Person) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def is_organiser(user: Any, organisation: Organisation) -> bool:
-    if not can_use_credits(user):
-        return False
-    if user.is_staff:
-        return True
-    # Asked before every hours record: one plain query on the role's unique index.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {OrganisationRole._meta.db_table}"  # noqa: S608 - our table name
-            " WHERE organisation_id = %s AND user_id = %s AND role = %s LIMIT 1",
-            [organisation.pk, user.pk, str(OrganisationRole.Role.FACILITATOR)],
-        )
-        return cursor.fetchone() is not None
+def is_organiser(user: Person, organisation: Organisation | int) -> bool:
+    """A council officer, or a facilitator of this organisation (given as itself or its id)."""
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    return is_officer(user) or is_facilitator(user, organisation_id)
 
 
-def can_record_hours(user: Any, organisation: Organisation) -> bool:
+def can_record_hours(user: Person, organisation: Organisation | int) -> bool:
     return is_organiser(user, organisation)
 
 
-def can_reverse(user: Any) -> bool:
-    return bool(can_use_credits(user) and user.is_staff)
+def can_reverse(user: Person) -> bool:
+    return is_officer(user)
 
 
-def can_view_account(user: Any, account: Account) -> bool:
+def can_view_account(user: Person, account: Account) -> bool:
     if not can_use_credits(user):
         return False
     if account.kind == Account.Kind.PERSON:
         return bool(account.user_id == user.pk)
-    assert account.organisation is not None
-    return is_organiser(user, account.organisation)
+    assert account.organisation_id is not None
+    return is_organiser(user, account.organisation_id)

@@ -22,7 +22,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from vocaleyes.i18n import content_language, in_language
-from vocaleyes.models import Organisation, User
+from vocaleyes.models import Organisation, OrganisationRole, User
+from vocaleyes.permissions import is_officer
 
 from .amounts import format_minutes
 from .models import Account, Entry, Transfer
@@ -301,16 +302,18 @@ def organisations_issuing_for(user: User) -> QuerySet[Organisation]:
     """Organisations ``user`` may confirm hours for: those with an issuing account that they
     facilitate (all of them for officers)."""
     issuing = Organisation.objects.filter(credit_accounts__kind=Account.Kind.ISSUING)
-    if not user.is_staff:
-        issuing = issuing.filter(roles__user=user)
+    if not is_officer(user):  # the queryset form of permissions.is_organiser
+        issuing = issuing.filter(roles__user=user, roles__role=OrganisationRole.Role.FACILITATOR)
     return issuing.distinct().order_by("name_en", "name_cy")
 
 
 def accounts_organised_by(user: User) -> QuerySet[Account]:
     """Organisation accounts whose statements ``user`` may read."""
     accounts = Account.objects.exclude(kind=Account.Kind.PERSON).select_related("organisation")
-    if not user.is_staff:
-        accounts = accounts.filter(organisation__roles__user=user)
+    if not is_officer(user):
+        accounts = accounts.filter(
+            organisation__roles__user=user, organisation__roles__role=OrganisationRole.Role.FACILITATOR
+        )
     return accounts.distinct().order_by("organisation__name_en", "kind")
 
 

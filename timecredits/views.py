@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from vocaleyes.errors import Refusal
 from vocaleyes.models import User
 
 from . import permissions, selectors, services
@@ -195,8 +195,8 @@ def gift(request: HttpRequest) -> HttpResponse:
                 message=form.cleaned_data["message"],
                 idempotency_key=form.key_for("gift", user),
             )
-        except services.CreditsError as error:
-            form.add_error(None, error.message)
+        except Refusal as refusal:
+            refusal.add_to(form)
         else:
             text = _("You gave %(amount)s to %(name)s.") % {
                 "amount": format_minutes(transfer.amount),
@@ -229,8 +229,8 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             transfer = services.credits_spend(
                 person=user, offer=offer, idempotency_key=form.key_for("spend", user)
             )
-        except services.CreditsError as error:
-            form.add_error(None, error.message)
+        except Refusal as refusal:
+            refusal.add_to(form)
             account.refresh_from_db(fields=["balance"])
         else:
             return redirect("timecredits:receipt", reference=transfer.reference)
@@ -290,10 +290,8 @@ def record_hours(request: HttpRequest) -> HttpResponse:
                 memo=form.cleaned_data["memo"],
                 idempotency_key=form.key_for("earn", user),
             )
-        except services.CreditsError as error:
-            form.add_error(None, error.message)
-        except PermissionDenied:
-            raise Http404 from None
+        except Refusal as refusal:
+            refusal.add_to(form)
         else:
             total = sum(transfer.amount for transfer in transfers)
             messages.success(

@@ -3,7 +3,7 @@ the signed-in person of every request with a query compiled once (``vocaleyes.db
 
 ``get_user`` runs on every request of a signed-in person, and compiling ``User.objects.get(pk=…)``
 cost more than the database answering it; what it returns and when (inactive people get None)
-is unchanged.
+is unchanged. They exist for that alone: the figure that keeps them is in ``vocaleyes.db``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from .db import CompiledQuery
 from .models import User
 
-_NO_SUCH_PERSON = -2_147_483_000
-_PERSON = CompiledQuery(lambda pk: get_user_model()._default_manager.filter(pk=pk), _NO_SUCH_PERSON)
+_PERSON = CompiledQuery(lambda pk: get_user_model()._default_manager.filter(pk=pk), int)
 
 
 def _get_user(backend: DjangoModelBackend, user_id: Any) -> Any:

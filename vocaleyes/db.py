@@ -1,14 +1,22 @@
-"""ORM queries compiled once, run many times.
+"""ORM queries compiled once, run many times: the one speed trick of the rating request.
 
-On the busiest requests (a rating is one small INSERT) Django's query compiler costs more than
+On the busiest request (a rating is one small INSERT) Django's query compiler costs more than
 the database running the query. ``CompiledQuery`` builds a queryset once per database with
-stand-in values (markers), keeps the SQL Django wrote for it, and afterwards runs that SQL with
-the real values in the markers' places. The queryset itself stays the definition, so rules such
-as ``Idea.objects.visible()`` are still decided in one place, and a change to them changes the
-compiled SQL too.
+stand-in values (markers, made here from the parameters' types), keeps the SQL Django wrote for
+it, and afterwards runs that SQL with the real values in the markers' places. The queryset
+itself stays the definition, so rules such as ``Idea.objects.visible()`` are still decided in
+one place, and a change to them changes the compiled SQL too.
 
 Rows come back as model instances built the way the ORM builds them (``Model.from_db``), with
 the columns not selected deferred, so reading one of those loads it as usual.
+
+Used twice: the rating view's idea (``conversations.views.idea_rate``) and the signed-in person
+of every request (``vocaleyes.backends``). Why it stays (issue 10 asked to drop it unless a
+target needs it): ``bench/ideas.py --only ratings`` on the 1M-rating conversation, two runs each,
+alternating, on the 2-core machine shared with other work (7 December 2026): **with** it 341 and
+244 ratings/s through the view, Django CPU 3.3 and 4.1 ms a rating; with the plain ORM and the
+default backends **without** it 273 and 182 ratings/s, 5.0 and 5.9 ms. The target is at least
+300 ratings/s (while a worker recomputes the ranking): without it the figure misses it.
 """
 
 from __future__ import annotations
@@ -23,17 +31,15 @@ _DEFERRED = models.DEFERRED
 
 
 class CompiledQuery:
-    """``build(*markers)`` returns a queryset of one model, optionally with ``select_related``
-    relations that are plain foreign keys (one level), limited with ``only()``; ``first(*values)``
-    runs it with ``values`` in place of the markers and returns the first instance or None.
-
-    Markers must be values no real query uses (e.g. a negative id, a string with a NUL), each of
-    a type the placeholder accepts, and each must reach the SQL unchanged (not inside a LIKE).
+    """``CompiledQuery(build, int, str)``: ``build(pk, slug)`` returns a queryset of one model,
+    optionally with ``select_related`` relations that are plain foreign keys (one level),
+    limited with ``only()``, its parameters used as plain values (not inside a LIKE);
+    ``first(pk, slug)`` runs it with those values and returns the first instance or None.
     """
 
-    def __init__(self, build: Callable[..., QuerySet[Any]], *markers: object) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any]], *types: type) -> None:
         self._build = build
-        self._markers = markers
+        self._markers = tuple(_marker(kind, index) for index, kind in enumerate(types))
         self._compiled: dict[str, _Compiled] = {}
 
     def _compile(self, alias: str) -> _Compiled:
@@ -85,6 +91,16 @@ class CompiledQuery:
                 value = function(value, expression, connection)
             row[position] = value
         return compiled.plan.build(using, row)
+
+
+def _marker(kind: type, index: int) -> object:
+    """A stand-in value of ``kind`` that no real query uses: a negative id no row has, or a
+    string with a NUL (Postgres text cannot hold one)."""
+    if kind is int:
+        return -2_147_483_000 + index
+    if kind is str:
+        return f"\x00marker-{index}"
+    raise TypeError(f"CompiledQuery parameters are int or str, not {kind.__name__}")
 
 
 class _Compiled:

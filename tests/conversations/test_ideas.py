@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from conversations import services
 from conversations.models import ContentStatus, Conversation, Idea, IdeaRanking, Rating
 from tests.conftest import make_conversation
 from tests.conversations.conftest import make_idea
+from vocaleyes.errors import Refusal
 from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
@@ -224,6 +226,25 @@ def test_an_author_edits_their_idea_until_someone_rates_it(
     assert "This idea has been rated, so it can no longer be changed." in response.content.decode()
     idea.refresh_from_db()
     assert idea.title == "More benches"
+
+
+def test_the_edit_page_and_the_service_refuse_with_one_and_the_same_refusal(
+    conversation: Conversation, alice: User, bob: User
+) -> None:
+    idea = make_idea(conversation, alice, title="Benches")
+    assert services.idea_update_refusal(idea=idea, editor=alice, has_ratings=False) is None
+    refusal = services.idea_update_refusal(idea=idea, editor=alice, has_ratings=True)
+    assert refusal is not None and refusal.forbidden
+    assert str(refusal) == "This idea has been rated, so it can no longer be changed."
+    Rating.objects.create(idea=idea, user=bob, conversation=conversation, value=4)
+    with pytest.raises(Refusal) as raised:
+        services.idea_update(idea=idea, editor=alice, title="Other", body="Another idea.", language="en")
+    assert (str(raised.value), raised.value.forbidden) == (str(refusal), True)
+    Conversation.objects.filter(pk=conversation.pk).update(status=Conversation.Status.CLOSED)
+    conversation.refresh_from_db()
+    refusal = services.idea_create_refusal(conversation=conversation, author=bob)
+    assert refusal is not None and refusal.forbidden
+    assert str(refusal) == "This conversation is not taking new ideas, comments or ratings."
 
 
 def test_other_peoples_ideas_cannot_be_edited(

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from conversations import ranking_runs, ranking_store, services
@@ -25,6 +24,7 @@ from conversations.models import (
 from conversations.ranking_store import Scope
 from tests.conversations.conftest import make_idea, make_people
 from tests.conversations.moderation import report
+from vocaleyes.errors import Refusal
 from vocaleyes.models import User
 from vocaleyes.permissions import is_suspended
 
@@ -133,10 +133,12 @@ def test_a_decision_needs_a_reason_and_changes_nothing_without_one(
     reason: str, conversation: Conversation, alice: User, bob: User, olwen: User
 ) -> None:
     idea = make_idea(conversation, bob)
-    with pytest.raises(ValidationError, match="Give a reason"):
+    with pytest.raises(Refusal, match="Give a reason") as refused:
         services.content_hide(item=idea, officer=olwen, reason=reason)
-    with pytest.raises(ValidationError, match="Give a reason"):
+    assert refused.value.field == "reason"
+    with pytest.raises(Refusal, match="Give a reason") as refused:
         services.user_suspend(person=alice, officer=olwen, reason=reason)
+    assert refused.value.field == "reason"
     idea.refresh_from_db()
     alice.refresh_from_db()
     assert idea.status == ContentStatus.PUBLISHED
@@ -153,35 +155,37 @@ def test_only_officers_moderate(
 ) -> None:
     idea = make_idea(conversation, bob)
     for person in (alice, fran):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(Refusal, match="Only council officers can moderate") as refused:
             service(item=idea, officer=person, reason="Because.")
-    with pytest.raises(PermissionDenied):
+        assert refused.value.forbidden
+    with pytest.raises(Refusal, match="Only council officers can moderate") as refused:
         services.user_suspend(person=bob, officer=fran, reason="Because.")
+    assert refused.value.forbidden
     assert not ModerationDecision.objects.exists()
 
 
 def test_decisions_that_do_not_apply_are_refused(conversation: Conversation, bob: User, olwen: User) -> None:
     idea = make_idea(conversation, bob)
-    with pytest.raises(ValidationError, match="nothing to restore"):
+    with pytest.raises(Refusal, match="nothing to restore"):
         services.content_restore(item=idea, officer=olwen, reason="x")
-    with pytest.raises(ValidationError, match="nobody has reported it"):
+    with pytest.raises(Refusal, match="nobody has reported it"):
         services.content_approve(item=idea, officer=olwen, reason="x")
     services.content_hide(item=idea, officer=olwen, reason="x")
-    with pytest.raises(ValidationError, match="already hidden"):
+    with pytest.raises(Refusal, match="already hidden"):
         services.content_hide(item=idea, officer=olwen, reason="x")
-    with pytest.raises(ValidationError, match="restore it instead"):
+    with pytest.raises(Refusal, match="restore it instead"):
         services.content_approve(item=idea, officer=olwen, reason="x")
     assert ModerationDecision.objects.count() == 1
 
 
 def test_officers_are_not_suspended_and_suspensions_end_in_the_future(alice: User, olwen: User) -> None:
-    with pytest.raises(ValidationError, match="Officers cannot be suspended"):
+    with pytest.raises(Refusal, match="Officers cannot be suspended"):
         services.user_suspend(person=olwen, officer=olwen, reason="Testing.")
-    with pytest.raises(ValidationError, match="in the future"):
+    with pytest.raises(Refusal, match="in the future"):
         services.user_suspend(
             person=alice, officer=olwen, reason="x", until=timezone.now() - timedelta(days=1)
         )
-    with pytest.raises(ValidationError, match="not suspended"):
+    with pytest.raises(Refusal, match="not suspended"):
         services.user_unsuspend(person=alice, officer=olwen, reason="x")
     assert not ModerationDecision.objects.exists()
 

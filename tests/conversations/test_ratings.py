@@ -149,6 +149,19 @@ def test_rating_a_hidden_idea_is_not_found(
     assert not Rating.objects.exists()
 
 
+def test_rating_an_idea_not_shown_or_not_in_this_conversation_is_not_found(
+    client: Client, conversation: Conversation, alice: User, bob: User
+) -> None:
+    pending, shown = make_idea(conversation, bob), make_idea(conversation, bob)
+    type(pending).objects.filter(pk=pending.pk).update(status="pending")
+    client.force_login(alice)
+    assert client.post(rate_url(pending.pk), {"value": "5"}).status_code == 404
+    assert client.post(rate_url(shown.pk + 1000), {"value": "5"}).status_code == 404
+    make_conversation(conversation.organisation, slug="another")
+    assert client.post(f"/conversations/another/ideas/{shown.pk}/rate/", {"value": "5"}).status_code == 404
+    assert not Rating.objects.exists()
+
+
 def test_the_rating_view_runs_a_fixed_handful_of_queries(
     client: Client, conversation: Conversation, alice: User, bob: User, django_assert_max_num_queries
 ) -> None:

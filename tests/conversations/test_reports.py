@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 
@@ -14,6 +13,7 @@ from conversations.models import Comment, ContentStatus, Conversation, Idea, Mod
 from tests.conftest import make_conversation
 from tests.conversations.conftest import make_idea, make_people
 from tests.conversations.moderation import report
+from vocaleyes.errors import Refusal
 from vocaleyes.models import User
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_a_resident_reports_a_comment(
 def test_one_report_per_person_per_item(conversation: Conversation, alice: User, bob: User) -> None:
     idea = make_idea(conversation, bob)
     report(idea, [alice])
-    with pytest.raises(ValidationError, match="already reported"):
+    with pytest.raises(Refusal, match="already reported"):
         services.report_create(item=idea, reporter=alice, reason=Report.Reason.SPAM)
     # The database holds the rule whoever writes.
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -106,8 +106,9 @@ def test_a_report_is_about_an_idea_or_a_comment_never_both(
 
 def test_nobody_reports_their_own_idea(client: Client, conversation: Conversation, bob: User) -> None:
     idea = make_idea(conversation, bob)
-    with pytest.raises(PermissionDenied, match="your own"):
+    with pytest.raises(Refusal, match="your own") as refused:
         services.report_create(item=idea, reporter=bob, reason=Report.Reason.SPAM)
+    assert refused.value.forbidden
     client.force_login(bob)
     assert "/report/" not in client.get(f"/conversations/wellbeing/ideas/{idea.pk}/").content.decode()
     response = client.post(

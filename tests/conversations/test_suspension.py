@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from conversations import services
 from conversations.models import Comment, Conversation, Idea, Rating, Report
 from tests.conversations.conftest import make_idea
 from tests.conversations.moderation import suspended
+from vocaleyes.errors import Refusal
 from vocaleyes.models import User
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +45,9 @@ def test_the_services_refuse_a_suspended_person_with_the_reason(
         lambda: services.report_create(item=idea, reporter=carol, reason="spam"),
     ]
     for attempt in attempts:
-        with pytest.raises(PermissionDenied) as refused:
+        with pytest.raises(Refusal) as refused:
             attempt()
+        assert refused.value.forbidden
         assert REFUSED in str(refused.value)
         assert REASON in str(refused.value)
     assert Idea.objects.count() == 1

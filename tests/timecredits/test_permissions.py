@@ -39,13 +39,14 @@ def test_permission_matrix(
     issuer: Account,
 ) -> None:
     suspended = make_user("gone@example.org", "Gone", is_active=False)
-    user = {
+    people: dict[str, User | AnonymousUser] = {
         "anonymous": AnonymousUser(),
         "resident": bob,
         "facilitator": fran,
         "officer": olwen,
         "suspended": suspended,
-    }[role]
+    }
+    user = people[role]
     alice_account = services.account_for_person(user=alice)
     own_account = services.account_for_person(user=user) if isinstance(user, User) else None
     assert permissions.can_use_credits(user) is use

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from tests.conftest import make_user
 from timecredits import services
 from timecredits.models import Account, Entry, PartnerOffer, Transfer
+from vocaleyes.errors import Refusal
 from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
@@ -91,20 +91,52 @@ def test_a_repeated_key_returns_the_first_transfer_and_records_nothing_more(
     assert Account.objects.get(user=alice).balance == 90
 
 
+def test_a_repeat_refused_because_its_first_try_spent_the_balance_answers_with_the_first(
+    alice: User, bob: User, alice_has_two_hours: Transfer, course: PartnerOffer
+) -> None:
+    # The first gift takes all of Alice's credits and the first spend the course's last place, so
+    # the repeats are refused under the locks (not stopped by the unique key), then answered with
+    # the transfers already made.
+    first_gift = services.credits_gift(
+        sender=alice, recipient=bob, minutes=120, message="", idempotency_key="all"
+    )
+    services.credits_earn(
+        organisation=alice_has_two_hours.organisation,  # type: ignore[arg-type]
+        person=alice,
+        minutes=120,
+        recorded_by=alice_has_two_hours.recorded_by,
+        memo="More",
+        idempotency_key="more",
+    )
+    first_spend = services.credits_spend(person=alice, offer=course, idempotency_key="last-place")
+    before = ledger_size()
+    again_gift = services.credits_gift(
+        sender=alice, recipient=bob, minutes=120, message="", idempotency_key="all"
+    )
+    again_spend = services.credits_spend(person=alice, offer=course, idempotency_key="last-place")
+    assert (again_gift.pk, again_spend.pk) == (first_gift.pk, first_spend.pk)
+    assert again_gift.replayed and again_spend.replayed
+    assert ledger_size() == before
+    course.refresh_from_db()
+    assert course.places_left == 0
+    assert Account.objects.get(user=alice).balance == 0
+
+
 def test_a_key_reused_for_a_different_transfer_is_refused(
     alice: User, bob: User, alice_has_two_hours: Transfer
 ) -> None:
     services.credits_gift(sender=alice, recipient=bob, minutes=30, message="", idempotency_key="k")
     before = ledger_size()
-    with pytest.raises(services.IdempotencyConflict):
+    with translation.override("en"), pytest.raises(Refusal) as refused:
         services.credits_gift(sender=alice, recipient=bob, minutes=45, message="", idempotency_key="k")
+    assert refused.value.message == "This form was already used for a different transfer. Please start again."
     assert ledger_size() == before
 
 
 def test_only_an_organiser_can_confirm_hours(
     alice: User, bob: User, fran: User, olwen: User, organisation: Organisation, issuer: Account
 ) -> None:
-    with pytest.raises(PermissionDenied):
+    with translation.override("en"), pytest.raises(Refusal) as refused:
         services.credits_earn(
             organisation=organisation,
             person=alice,
@@ -113,11 +145,13 @@ def test_only_an_organiser_can_confirm_hours(
             memo="x",
             idempotency_key="a",
         )
+    assert refused.value.forbidden
+    assert refused.value.message == "Only an organiser of Swansea Council can confirm hours for it."
     # Officers (staff) may, for any organisation.
     services.credits_earn(
         organisation=organisation, person=alice, minutes=60, recorded_by=olwen, memo="x", idempotency_key="b"
     )
-    with pytest.raises(services.CreditsError, match="own hours"):
+    with pytest.raises(Refusal, match="own hours"):
         services.credits_earn(
             organisation=organisation,
             person=fran,
@@ -132,7 +166,7 @@ def test_only_an_organiser_can_confirm_hours(
 def test_an_organisation_without_an_issuing_account_cannot_give_credits(
     alice: User, fran: User, organisation: Organisation
 ) -> None:
-    with translation.override("en"), pytest.raises(services.CreditsError, match="does not give time credits"):
+    with translation.override("en"), pytest.raises(Refusal, match="does not give time credits"):
         services.credits_earn(
             organisation=organisation,
             person=alice,
@@ -148,7 +182,7 @@ def test_an_organisation_without_an_issuing_account_cannot_give_credits(
 def test_it_refuses_amounts_out_of_range(
     alice: User, fran: User, organisation: Organisation, issuer: Account, minutes: int
 ) -> None:
-    with pytest.raises(services.CreditsError):
+    with pytest.raises(Refusal, match=r"^Enter (an amount of time greater than zero|at most 100 hours)"):
         services.credits_earn(
             organisation=organisation,
             person=alice,
@@ -161,15 +195,16 @@ def test_it_refuses_amounts_out_of_range(
 
 
 def test_nobody_can_give_to_themselves(alice: User, alice_has_two_hours: Transfer) -> None:
-    with pytest.raises(services.CreditsError, match="yourself"):
+    with pytest.raises(Refusal, match="yourself") as refused:
         services.credits_gift(sender=alice, recipient=alice, minutes=15, message="", idempotency_key="self")
+    assert refused.value.field == "recipient"
 
 
 def test_recording_hours_for_several_people_is_all_or_nothing(
     alice: User, bob: User, fran: User, organisation: Organisation, issuer: Account
 ) -> None:
     charlie = make_user("charlie@example.org", "Charlie", is_active=False)
-    with pytest.raises(services.CreditsError, match="closed"):
+    with pytest.raises(Refusal, match="closed"):
         services.credits_earn_many(
             organisation=organisation,
             volunteers=[(alice, 60), (bob, 90), (charlie, 30)],
@@ -204,14 +239,17 @@ def test_recording_hours_for_several_people_is_all_or_nothing(
 def test_only_an_officer_can_reverse_and_only_once(
     alice: User, fran: User, olwen: User, alice_has_two_hours: Transfer
 ) -> None:
-    with pytest.raises(PermissionDenied):
+    with translation.override("en"), pytest.raises(Refusal) as refused:
         services.transfer_reverse(
             transfer=alice_has_two_hours, reversed_by=fran, reason="x", idempotency_key="r"
         )
-    with pytest.raises(services.CreditsError, match="reason"):
+    assert refused.value.forbidden
+    assert refused.value.message == "Only a council officer can reverse a transfer."
+    with pytest.raises(Refusal, match="reason") as refused:
         services.transfer_reverse(
             transfer=alice_has_two_hours, reversed_by=olwen, reason="  ", idempotency_key="r"
         )
+    assert refused.value.field == "reason" and not refused.value.forbidden
     reversal = services.transfer_reverse(
         transfer=alice_has_two_hours, reversed_by=olwen, reason="Duplicate", idempotency_key="r"
     )
@@ -221,11 +259,11 @@ def test_only_an_officer_can_reverse_and_only_once(
         ).pk
         == reversal.pk
     )
-    with pytest.raises(services.CreditsError, match="already been reversed"):
+    with pytest.raises(Refusal, match="already been reversed"):
         services.transfer_reverse(
             transfer=alice_has_two_hours, reversed_by=olwen, reason="Again", idempotency_key="r2"
         )
-    with pytest.raises(services.CreditsError, match="cannot itself be reversed"):
+    with pytest.raises(Refusal, match="cannot itself be reversed"):
         services.transfer_reverse(transfer=reversal, reversed_by=olwen, reason="Undo", idempotency_key="r3")
     assert Transfer.objects.filter(kind=Transfer.Kind.REVERSAL).count() == 1
 
@@ -246,7 +284,7 @@ def test_spending_on_an_unlisted_or_full_offer_is_refused(
     alice: User, alice_has_two_hours: Transfer, swim: PartnerOffer, course: PartnerOffer
 ) -> None:
     PartnerOffer.objects.filter(pk=swim.pk).update(is_listed=False)
-    with pytest.raises(services.CreditsError, match="not available"):
+    with pytest.raises(Refusal, match="not available"):
         services.credits_spend(person=alice, offer=swim, idempotency_key="a")
     services.credits_spend(person=alice, offer=course, idempotency_key="b")  # its last place
     services.credits_earn(
@@ -257,7 +295,7 @@ def test_spending_on_an_unlisted_or_full_offer_is_refused(
         memo="More",
         idempotency_key="c",
     )
-    with pytest.raises(services.CreditsError, match="no places left"):
+    with pytest.raises(Refusal, match="no places left"):
         services.credits_spend(person=alice, offer=course, idempotency_key="d")
     assert Transfer.objects.filter(kind=Transfer.Kind.SPEND).count() == 1
 

@@ -28,6 +28,7 @@ from django.db import OperationalError, close_old_connections, connection
 from timecredits import services
 from timecredits.models import Account, PartnerOffer, Transfer
 from timecredits.selectors import ledger_reconcile
+from vocaleyes.errors import Refusal
 from vocaleyes.models import Organisation, OrganisationRole, User
 
 EARN_MINUTES = (15, 30, 45, 60, 90, 120, 180)
@@ -164,8 +165,8 @@ def attempt(
                 reason="Torture reversal",
                 idempotency_key=key,
             )
-    except services.CreditsError as error:
-        return Outcome(key, "?", "refused", message=error.message)
+    except Refusal as refusal:
+        return Outcome(key, "?", "refused", message=refusal.message)
     return Outcome(key, kind, "replayed" if transfer.replayed else "recorded", str(transfer.pk))
 
 

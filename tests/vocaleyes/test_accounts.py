@@ -91,3 +91,16 @@ def test_account_emails_come_from_vocaleyes_not_the_host_name(client: Client) ->
 def test_email_fields_ask_phones_for_the_email_keyboard(client: Client) -> None:
     page = client.get("/accounts/login/").content.decode()
     assert 'name="login" type="email"' in page
+
+
+def test_a_signed_in_request_finds_its_person_until_the_account_is_closed(
+    client: Client, alice: User
+) -> None:
+    client.force_login(alice)
+    response = client.get("/accounts/email/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user == alice
+    User.objects.filter(pk=alice.pk).update(is_active=False)
+    response = client.get("/accounts/email/")
+    assert not response.wsgi_request.user.is_authenticated
+    assert response.status_code == 302

@@ -26,8 +26,8 @@ VISIBLE_IDEA = CompiledQuery(
         .only("title", "author_id", "conversation__slug", "conversation__rating_open")
         .filter(pk=pk, conversation__slug=slug)
     ),
-    -1,
-    "\x00slug",
+    int,
+    str,
 )
 
 
@@ -72,9 +72,14 @@ def test_values_pass_through_the_database_converters(alice: User) -> None:
 
 
 def test_a_marker_missing_from_the_sql_is_refused(alice: User) -> None:
-    query = CompiledQuery(lambda pk: User.objects.filter(pk=alice.pk), -1)
+    query = CompiledQuery(lambda pk: User.objects.filter(pk=alice.pk), int)
     with pytest.raises(ValueError, match="Every marker"):
         query.first(alice.pk)
+
+
+def test_parameters_are_ints_or_strings() -> None:
+    with pytest.raises(TypeError, match="int or str"):
+        CompiledQuery(lambda moment: User.objects.filter(date_joined=moment), datetime)
 
 
 @pytest.mark.parametrize("backend", [ModelBackend(), AuthenticationBackend()])

@@ -25,6 +25,6 @@ def lang_attr(obj: Any, field: str) -> str:
 def input_type(bound_field: Any) -> str:
     """The HTML input type a form field asks for: an explicit ``type`` attribute (allauth sets
     ``type="email"`` on text inputs) wins over the widget's own; "" for widgets that are not
-    <input> (textarea, select)."""
+    input elements (textarea, select)."""
     widget = bound_field.field.widget
     return str(widget.attrs.get("type") or getattr(widget, "input_type", "") or "")
