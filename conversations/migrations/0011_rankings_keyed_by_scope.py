@@ -4,6 +4,7 @@ queue marker in ``RankingQueue``, a table of its own that a recompute never hold
 
 Every stored figure is copied: the summaries with their order and queue markers, the idea rows
 with their ranks and scores. Going back copies the conversation rankings' rows the other way.
+Either way the tables' storage is tuned before the rows go in (``tune_storage``).
 """
 
 import django.db.models.deletion
@@ -85,6 +86,7 @@ def backward(apps, schema_editor):
     using = schema_editor.connection.alias
     Old = apps.get_model("conversations", "ConversationRanking")
     OldIdea = apps.get_model("conversations", "IdeaRanking")
+    _tune(schema_editor, ideas=OldIdea._meta.db_table, summaries=Old._meta.db_table)
     Summary = apps.get_model("conversations", "RankingSummary")
     New = apps.get_model("conversations", "IdeaRankingNew")
     for summary in Summary.objects.using(using).filter(conversation__isnull=False).select_related("queue"):
@@ -110,13 +112,20 @@ def backward(apps, schema_editor):
 
 
 def tune_storage(apps, schema_editor):
-    """On Postgres, as 0004 did for the tables before: leave room in each page of the idea rows
-    so a run's rewrites stay on the page (HOT updates, no index work), and keep the order
-    uncompressed out of line so a page of twenty reads a 160-byte slice of it."""
+    """On Postgres, as 0004 did for the tables before, and before the rows are copied in (a
+    table's fillfactor applies to the pages written after it is set): leave room in each page
+    of the idea rows so a run's rewrites stay on the page (HOT updates, no index work), and
+    keep the order uncompressed out of line so a page of twenty reads a 160-byte slice of it."""
+    _tune(
+        schema_editor,
+        ideas=apps.get_model("conversations", "IdeaRankingNew")._meta.db_table,
+        summaries=apps.get_model("conversations", "RankingSummary")._meta.db_table,
+    )
+
+
+def _tune(schema_editor, *, ideas, summaries):
     if schema_editor.connection.vendor != "postgresql":
         return
-    ideas = apps.get_model("conversations", "IdeaRanking")._meta.db_table
-    summaries = apps.get_model("conversations", "RankingSummary")._meta.db_table
     schema_editor.execute(f"ALTER TABLE {ideas} SET (fillfactor = 60)")
     schema_editor.execute(f"ALTER TABLE {summaries} ALTER COLUMN ranked_ideas SET STORAGE EXTERNAL")
 
@@ -243,6 +252,7 @@ class Migration(migrations.Migration):
                 (
                     "ranking",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="ideas",
                         to="conversations.rankingsummary",
@@ -255,6 +265,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "idea rankings",
             },
         ),
+        migrations.RunPython(tune_storage, migrations.RunPython.noop),
         migrations.RunPython(forward, backward),
         migrations.DeleteModel(name="IdeaRanking"),
         migrations.DeleteModel(name="ConversationRanking"),
@@ -319,5 +330,4 @@ class Migration(migrations.Migration):
                 name="ranking_rank_from_1",
             ),
         ),
-        migrations.RunPython(tune_storage, migrations.RunPython.noop),
     ]

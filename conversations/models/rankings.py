@@ -84,7 +84,11 @@ class IdeaRanking(models.Model):
     one row per idea and scope."""
 
     ranking = models.ForeignKey(
-        RankingSummary, on_delete=models.CASCADE, related_name="ideas", verbose_name=_("ranking")
+        RankingSummary,
+        on_delete=models.CASCADE,
+        related_name="ideas",
+        verbose_name=_("ranking"),
+        db_index=False,  # idea_ranked_once_per_ranking's index starts with the ranking
     )
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="rankings", verbose_name=_("idea"))
     # Set on the row of the idea's own conversation's ranking, the one its pages show, so that

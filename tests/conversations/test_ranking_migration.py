@@ -19,6 +19,17 @@ COMPUTED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 QUEUED = datetime(2026, 11, 30, 9, 5, tzinfo=UTC)
 
 
+def _assert_fillfactor_60(table: str) -> None:
+    """On Postgres, the table's pages keep room for a run's in-place rewrites (SQLite has no
+    such setting)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [table])
+        options = cursor.fetchone()[0] or []
+    assert "fillfactor=60" in options
+
+
 def _migrate(targets: list[tuple[str, str]] | None = None) -> MigrationExecutor:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -117,6 +128,7 @@ def test_the_migration_keeps_every_figure_the_order_and_the_queue_marker() -> No
     orphan = RankingSummary.objects.get(conversation_id=old["orphan"].pk)
     assert (orphan.computed_at, RankingQueue.objects.get(ranking=orphan).queued_at) == (None, None)
     assert IdeaRanking.objects.get(idea_id=old["late"].pk).ranking == orphan
+    _assert_fillfactor_60(IdeaRanking._meta.db_table)
 
     # And back: the old tables hold the conversations' rankings again.
     _migrate(BEFORE)
@@ -124,7 +136,9 @@ def test_the_migration_keeps_every_figure_the_order_and_the_queue_marker() -> No
     back = apps.get_model("conversations", "ConversationRanking").objects.get(conversation_id=ranked.pk)
     assert (back.queued_at, back.idea_count, back.last_idea_id) == (QUEUED, 3, ideas[2].pk)
     assert bytes(back.ranked_ideas) == b"".join(pk.to_bytes(8, "big") for pk in old["order"])
-    old_rows = apps.get_model("conversations", "IdeaRanking").objects.order_by("idea_id")
+    OldIdeaRanking = apps.get_model("conversations", "IdeaRanking")
+    _assert_fillfactor_60(OldIdeaRanking._meta.db_table)
+    old_rows = OldIdeaRanking.objects.order_by("idea_id")
     assert [(row.idea_id, row.conversation_id, row.rank) for row in old_rows] == [
         (ideas[0].pk, ranked.pk, 1),
         (ideas[1].pk, ranked.pk, 3),
