@@ -221,11 +221,11 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def export_download(request: HttpRequest, slug: str, format: str) -> HttpResponseBase:
+def export_download(request: HttpRequest, slug: str, file_format: str) -> HttpResponseBase:
     """The action list as CSV (streamed) or XLSX, straight away, for conversations up to the
     export limit; larger ones are sent to the export page to prepare the file in the background."""
     conversation = _get_conversation_to_facilitate(request, slug)
-    if format not in CONTENT_TYPES:
+    if file_format not in CONTENT_TYPES:
         raise Http404
     count = exports.action_list_count(conversation)
     if count > settings.EXPORT_SYNC_LIMIT:
@@ -238,8 +238,8 @@ def export_download(request: HttpRequest, slug: str, format: str) -> HttpRespons
             % {"count": f"{count:,}"},
         )
         return redirect("conversations:export", slug=conversation.slug)
-    name = exports.filename(conversation, format, stamp=timezone.now())
-    if format == "csv":
+    name = exports.filename(conversation, file_format, stamp=timezone.now())
+    if file_format == "csv":
         response = StreamingHttpResponse(exports.iter_csv(conversation), content_type=CONTENT_TYPES["csv"])
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -26,7 +26,7 @@ urlpatterns = [
     path("<slug:slug>/facilitate/taking-part/", facilitator_views.participation, name="participation"),
     path("<slug:slug>/facilitate/export/", facilitator_views.export_page, name="export"),
     path(
-        "<slug:slug>/facilitate/export/action-list.<str:format>",
+        "<slug:slug>/facilitate/export/action-list.<str:file_format>",
         facilitator_views.export_download,
         name="export_download",
     ),
