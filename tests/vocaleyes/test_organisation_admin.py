@@ -59,3 +59,13 @@ def test_the_shared_predicates_answer_once_per_request(
     assert is_officer(olwen) and not is_officer(fran)
     olwen.is_active = False
     assert not is_officer(olwen)
+
+
+def test_the_organisation_pages_of_the_admin_are_in_welsh_on_welsh_pages(client: Client, olwen: User) -> None:
+    """The labels moved with the models to the project's catalogue (they once fell out of every one)."""
+    client.force_login(olwen)
+    response = client.get("/cy/admin/vocaleyes/organisation/add/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for welsh in ["Awdurdod lleol", "Hwylusydd", "sefydliad"]:
+        assert welsh in page
