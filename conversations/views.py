@@ -48,10 +48,7 @@ COMMENTS_PER_PAGE = 25
 def _get_conversation_for_user(request: HttpRequest, slug: str) -> Conversation:
     """The conversation, or 404 for anyone who may not see it (``can_see_conversation``): a 404
     rather than a 403, so that drafts and invitation-only conversations do not leak."""
-    # The order itself (up to 400 kB) stays in the database: pages read slices of it.
-    conversations = Conversation.objects.select_related("organisation", "ranking").defer(
-        "ranking__ranked_ideas"
-    )
+    conversations = Conversation.objects.with_ranking()
     user = request.user
     if user.is_authenticated:
         # Whether the viewer facilitates here comes in the same query (permissions remembers it).
@@ -78,9 +75,7 @@ def _get_idea_for_user(
     """A visible idea in a conversation this person may see, with its conversation, in one
     query (two for an unlisted conversation); 404 otherwise."""
     if queryset is None:
-        queryset = Idea.objects.select_related("conversation__organisation", "conversation__ranking").defer(
-            "conversation__ranking__ranked_ideas"
-        )
+        queryset = Idea.objects.with_conversation()
     idea: Idea = get_object_or_404(queryset.visible(), conversation__slug=slug, pk=pk)
     if not permissions.can_see_conversation(request.user, idea.conversation):
         raise Http404
@@ -166,12 +161,7 @@ def _idea_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    queryset = (
-        Idea.objects.with_listing()
-        .with_rating_by(user)
-        .select_related("conversation__organisation", "conversation__ranking")
-        .defer("conversation__ranking__ranked_ideas")
-    )
+    queryset = Idea.objects.with_listing().with_rating_by(user).with_conversation()
     if user.is_authenticated:
         # Whether the author may still change it (nobody has rated it), in the same query.
         queryset = queryset.annotate(has_ratings=Exists(Rating.objects.filter(idea_id=OuterRef("pk"))))

@@ -102,7 +102,7 @@ def _table(model: type[Account | Entry | Transfer]) -> str:
 
 @functools.cache
 def _locking_select(vendor: str) -> str:
-    """``SELECT <the columns a transfer decides on> FROM <the account table>``."""
+    """``SELECT {the columns a transfer decides on} FROM {the account table}``."""
     columns = ", ".join(_column(Account, name) for name in _LOCKED_FIELDS)
     return f"SELECT {columns} FROM {_table(Account)}"  # noqa: S608 - names from _meta
 

@@ -236,8 +236,8 @@ def statement_rows(lines: Iterable[StatementLine]) -> list[StatementRow]:
 @dataclass
 class StatementPage:
     lines: list[StatementLine]
-    newer_cursor: int | None  # link: ?after=<seq>
-    older_cursor: int | None  # link: ?before=<seq>
+    newer_cursor: int | None  # link: ?after={seq}
+    older_cursor: int | None  # link: ?before={seq}
     is_latest: bool
 
     @property

@@ -67,6 +67,13 @@ class IdeaQuerySet(ActivityQuerySet["Idea"]):
         """What an idea card needs, in the same query: its author and its ranking snapshot."""
         return self.select_related("author", "ranking")
 
+    def with_conversation(self) -> IdeaQuerySet:
+        """With its conversation, organisation and ranking summary in the same query (the
+        stored order itself left in the database, as ``Conversation.objects.with_ranking()``)."""
+        return self.select_related("conversation__organisation", "conversation__ranking").defer(
+            "conversation__ranking__ranked_ideas"
+        )
+
     def in_priority_order(self) -> IdeaQuerySet:
         """By rank in their conversation's stored ranking, best first; ideas not ranked yet
         (posted since the last run) after them, oldest first."""

@@ -66,7 +66,7 @@ def credits_earn_many(
     """Confirm hours for several people at once: all are recorded, or none.
 
     Each person gets their own transfer (their own statement line and receipt), keyed
-    ``<idempotency_key>:<person id>``, so submitting the same form twice records nothing new.
+    ``{idempotency key}:{person id}``, so submitting the same form twice records nothing new.
     """
     if not permissions.can_record_hours(recorded_by, organisation):
         raise may_not_record_hours(organisation)

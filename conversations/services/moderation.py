@@ -1,17 +1,5 @@
-"""Every write to ideas, comments, ratings and moderation goes through one function here.
-
-The ranking they queue is ``ranking_runs``' (stored by ``ranking_store``), export jobs are
-``export_jobs``', and the rating upsert itself is ``rating_store``'s.
-
-Functions are keyword-only, typed, atomic and return what they made. They check the rules that
-must hold whoever calls them (a closed conversation takes no ratings, replies go one level
-deep, an idea is not edited after it has been rated) and raise ``vocaleyes.errors.Refusal`` with
-a message for the person. Where a page must know before the form is shown whether a write will
-be refused (posting, editing, reporting), the same check is a ``*_refusal`` function here that
-returns the refusal (or None): the view shows it, the service raises it, neither restates it.
-Whether someone may *see* a conversation is the caller's business
-(``views._get_conversation_for_user``).
-"""
+"""Moderation: reports, hiding, restoring and approving content, suspensions, and the notices
+that tell people about a decision. Every decision is a ``ModerationDecision`` in one log."""
 
 from __future__ import annotations
 
@@ -22,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,174 +19,20 @@ from django.utils.translation import ngettext
 from vocaleyes.errors import Refusal
 from vocaleyes.permissions import is_suspended
 
-from . import permissions, ranking_store, rating_store
-from .export_jobs import export_jobs_expire
-from .models import (
+from .. import permissions
+from ..export_jobs import export_jobs_expire
+from ..models import (
     Comment,
     ContentStatus,
     Conversation,
     Idea,
     ModerationDecision,
-    Rating,
-    RatingValue,
     Report,
 )
-from .ranking_runs import ranking_schedule
+from ..ranking_runs import ranking_schedule
 
 if TYPE_CHECKING:
     from vocaleyes.models import User
-
-
-# --- Ideas ---------------------------------------------------------------------------------
-
-
-def idea_create_refusal(*, conversation: Conversation, author: User) -> Refusal | None:
-    """Why ``author`` may not post an idea here (None when they may)."""
-    if permissions.can_post_idea(author, conversation):
-        return None
-    return Refusal(permissions.refusal_message(author, conversation, "post"), forbidden=True)
-
-
-def idea_create(
-    *,
-    conversation: Conversation,
-    author: User,
-    title: str,
-    body: str,
-    language: str,
-    source_note: str = "",
-) -> Idea:
-    """Post an idea (or, with a ``source_note``, seed one: only facilitators may).
-
-    In a conversation with pre-moderation, a resident's idea waits for an officer's approval
-    (status pending); facilitators' and officers' ideas are published at once.
-    """
-    if refusal := idea_create_refusal(conversation=conversation, author=author):
-        raise refusal
-    source_note = source_note.strip()
-    # Whether the author facilitates here costs a query: asked only when it matters.
-    facilitating = (source_note or conversation.premoderation) and permissions.can_facilitate(
-        author, conversation
-    )
-    if source_note and not facilitating:
-        raise Refusal(_("Only the conversation's facilitators can seed ideas."), forbidden=True)
-    held = conversation.premoderation and not facilitating
-    with transaction.atomic():
-        idea = Idea.objects.create(
-            conversation=conversation,
-            author=author,
-            title=title.strip(),
-            body=body.strip(),
-            language=language,
-            is_seeded=bool(source_note),
-            source_note=source_note,
-            status=ContentStatus.PENDING if held else ContentStatus.PUBLISHED,
-        )
-        # The snapshot row exists from the start (unranked), so the idea is listed at once, and
-        # the next ranking run gives it its place.
-        ranking_store.add_idea(idea)
-        transaction.on_commit(partial(ranking_schedule, conversation_id=conversation.pk))
-    return idea
-
-
-def idea_update_refusal(*, idea: Idea, editor: User, has_ratings: bool) -> Refusal | None:
-    """Why ``editor`` may not change this idea (None when they may)."""
-    if permissions.can_edit_idea(editor, idea, has_ratings=has_ratings):
-        return None
-    if idea.author_id == editor.pk and not permissions.can_post_idea(editor, idea.conversation):
-        message = permissions.refusal_message(editor, idea.conversation, "post")
-    elif has_ratings:
-        message = _("This idea has been rated, so it can no longer be changed.")
-    else:
-        message = _("You can only change your own ideas while the conversation is open.")
-    return Refusal(message, forbidden=True)
-
-
-def idea_update(*, idea: Idea, editor: User, title: str, body: str, language: str) -> Idea:
-    """Change an idea's words; only its author, and only while nobody has rated it."""
-    with transaction.atomic():
-        # FOR UPDATE (not NO KEY UPDATE) conflicts with the FOR KEY SHARE lock that inserting a
-        # rating takes on its idea, so an edit and a first rating cannot both get through: the
-        # one that comes second waits, then sees the other.
-        locked = Idea.objects.select_for_update().select_related("conversation").get(pk=idea.pk)
-        has_ratings = Rating.objects.filter(
-            conversation_id=locked.conversation_id, idea_id=locked.pk
-        ).exists()
-        if refusal := idea_update_refusal(idea=locked, editor=editor, has_ratings=has_ratings):
-            raise refusal
-        locked.title = title.strip()
-        locked.body = body.strip()
-        locked.language = language
-        locked.save(update_fields=["title", "body", "language", "updated"])
-    return locked
-
-
-# --- Comments ------------------------------------------------------------------------------
-
-
-def comment_create(*, idea: Idea, author: User, body: str, parent: Comment | None = None) -> Comment:
-    """Comment on an idea, or reply to one of its top-level comments (one level of replies)."""
-    if not permissions.can_comment(author, idea):
-        raise Refusal(permissions.refusal_message(author, idea.conversation, "comment"), forbidden=True)
-    if parent is not None and (
-        parent.idea_id != idea.pk or parent.parent_id is not None or parent.status != ContentStatus.PUBLISHED
-    ):
-        raise Refusal(_("You can only reply to a comment on this idea, not to a reply."), field="body")
-    with transaction.atomic():
-        comment = Comment.objects.create(idea=idea, author=author, parent=parent, body=body.strip())
-        # F() makes the increment one UPDATE in the database, so concurrent comments all count.
-        Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
-    return comment
-
-
-# --- Ratings -------------------------------------------------------------------------------
-
-
-def rating_set(*, idea: Idea, user: User, value: int) -> Rating:
-    """Give or change a person's rating of an idea, then queue the conversation's ranking.
-
-    One rating per person per idea is the ``one_rating_per_person_per_idea`` constraint; the
-    write is an upsert against it (INSERT … ON CONFLICT DO UPDATE), so two requests racing for
-    the same person and idea both succeed and leave one row holding the later value, where a
-    read-then-write would let one of them fail on the constraint.
-    """
-    if value not in RatingValue.values:
-        raise Refusal(_("Choose how important this idea is, from 1 to 5."), field="value")
-    if not permissions.can_rate(user, idea):
-        if idea.author_id == user.pk:
-            raise Refusal(_("You cannot rate your own idea."), forbidden=True)
-        raise Refusal(permissions.refusal_message(user, idea.conversation, "rate"), forbidden=True)
-    now = timezone.now()
-    # Written out (rating_store: the ORM's upsert costs a tenth of the request more). Outside a
-    # transaction on_commit runs at once; inside a caller's, after that commits.
-    rating_id, created = rating_store.upsert(
-        idea_id=idea.pk, user_id=user.pk, conversation_id=idea.conversation_id, value=value, now=now
-    )
-    transaction.on_commit(partial(ranking_schedule, conversation_id=idea.conversation_id))
-    return Rating(
-        id=rating_id,
-        idea=idea,
-        user=user,
-        conversation_id=idea.conversation_id,
-        value=value,
-        created=created,
-        updated=now,
-    )
-
-
-# --- Facilitation --------------------------------------------------------------------------
-
-
-def conversation_set_participation(
-    *, conversation: Conversation, user: User, posting_open: bool, rating_open: bool
-) -> Conversation:
-    """Open or pause new ideas and comments, and rating, while the conversation stays open."""
-    if not permissions.can_facilitate(user, conversation):
-        raise Refusal(_("Only the conversation's facilitators can change this."), forbidden=True)
-    conversation.posting_open = posting_open
-    conversation.rating_open = rating_open
-    conversation.save(update_fields=["posting_open", "rating_open", "updated"])
-    return conversation
 
 
 # --- Moderation ----------------------------------------------------------------------------
@@ -274,7 +108,7 @@ def _decide(
 
 
 def _queue_notice(*, decision_id: int) -> None:
-    from .tasks import notify_moderation_decision
+    from ..tasks import notify_moderation_decision
 
     notify_moderation_decision.delay(decision_id)
 

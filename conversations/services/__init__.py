@@ -1,0 +1,56 @@
+"""Every write to ideas, comments, ratings and moderation goes through one function in this package:
+``services.ideas`` (ideas, comments, ratings, participation) and ``services.moderation``
+(reports, decisions, suspensions, notices); import them from ``conversations.services``.
+
+The ranking they queue is ``ranking_runs``' (stored by ``ranking_store``), export jobs are
+``export_jobs``', and the rating upsert itself is ``rating_store``'s.
+
+Functions are keyword-only, typed, atomic and return what they made. They check the rules that
+must hold whoever calls them (a closed conversation takes no ratings, replies go one level
+deep, an idea is not edited after it has been rated) and raise ``vocaleyes.errors.Refusal`` with
+a message for the person. Where a page must know before the form is shown whether a write will
+be refused (posting, editing, reporting), the same check is a ``*_refusal`` function here that
+returns the refusal (or None): the view shows it, the service raises it, neither restates it.
+Whether someone may *see* a conversation is the caller's business
+(``views._get_conversation_for_user``).
+"""
+
+from .ideas import (
+    comment_create,
+    conversation_set_participation,
+    idea_create,
+    idea_create_refusal,
+    idea_update,
+    idea_update_refusal,
+    rating_set,
+)
+from .moderation import (
+    Item,
+    content_approve,
+    content_hide,
+    content_restore,
+    decision_notify,
+    report_create,
+    report_create_refusal,
+    user_suspend,
+    user_unsuspend,
+)
+
+__all__ = [
+    "Item",
+    "comment_create",
+    "content_approve",
+    "content_hide",
+    "content_restore",
+    "conversation_set_participation",
+    "decision_notify",
+    "idea_create",
+    "idea_create_refusal",
+    "idea_update",
+    "idea_update_refusal",
+    "rating_set",
+    "report_create",
+    "report_create_refusal",
+    "user_suspend",
+    "user_unsuspend",
+]
