@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import filter_users_by_email
@@ -9,6 +9,9 @@ from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import translate_url
 from django.utils import translation
+
+if TYPE_CHECKING:
+    from .models import User
 
 # Links allauth puts in its emails; each points at a page under i18n_patterns.
 EMAIL_LINK_KEYS = ("activate_url", "password_reset_url", "signup_url")
@@ -30,11 +33,11 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             super().send_mail(template_prefix, email, {**context, **links, **brand})
 
-    def recipient_language(self, email: str, user: Any = None) -> str:
+    def recipient_language(self, email: str, user: User | None = None) -> str:
         """The recipient's preferred language; for mail without a user in its context (someone
         tried to sign up with an address that already has an account) the address's owner's;
         the page's language for addresses nobody owns."""
-        language = getattr(user, "language", None)
+        language = user.language if user is not None else None
         if not language:
             owners = filter_users_by_email(email)
             language = getattr(owners[0], "language", None) if owners else None
