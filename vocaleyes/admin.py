@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
@@ -20,8 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from conversations import services as moderation
 from conversations.admin_actions import ReasonForm, SuspensionForm, confirm_with_reason
 
-from .models import Heartbeat, Organisation, OrganisationRole, User
-from .permissions import is_suspended
+from . import services
+from .errors import Refusal
+from .forms import TargetGroupImportForm
+from .models import GroupMembership, Heartbeat, Organisation, OrganisationRole, TargetGroup, User
+from .permissions import is_officer, is_suspended
 
 
 class PasswordChangeForm(AdminPasswordChangeForm):
@@ -190,3 +195,89 @@ class OrganisationRoleAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organisation"]
     search_fields = ["user__email", "user__display_name", "organisation__name_en", "organisation__name_cy"]
     autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(TargetGroup)
+class TargetGroupAdmin(admin.ModelAdmin):
+    """Target groups, with how many people belong to each. Memberships themselves are private:
+    the admin never lists who belongs to which group, only counts."""
+
+    list_display = [
+        "name_en",
+        "name_cy",
+        "organisation",
+        "kind",
+        "population_size",
+        "population_source",
+        "self_declarable",
+        "self_declared_count",
+        "invited_count",
+    ]
+    list_filter = ["organisation", "kind", "self_declarable"]
+    list_select_related = ["organisation"]
+    search_fields = ["name_en", "name_cy"]
+    readonly_fields = ["self_declared_count", "invited_count", "created"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TargetGroup]:
+        how = GroupMembership.How
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                self_declared_count=Count("memberships", filter=Q(memberships__how=how.SELF_DECLARED)),
+                invited_count=Count("memberships", filter=Q(memberships__how=how.INVITATION)),
+            )
+        )
+
+    @admin.display(description=_("self-declared members"), ordering="self_declared_count")
+    def self_declared_count(self, obj: TargetGroup) -> int:
+        return obj.self_declared_count  # type: ignore[attr-defined]
+
+    @admin.display(description=_("members through an invitation"), ordering="invited_count")
+    def invited_count(self, obj: TargetGroup) -> int:
+        return obj.invited_count  # type: ignore[attr-defined]
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="vocaleyes_targetgroup_import",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Import an organisation's groups and their sizes from a CSV file: all rows or none."""
+        if not (is_officer(request.user) and self.has_add_permission(request)):
+            raise PermissionDenied
+        form = TargetGroupImportForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = services.target_groups_import_csv(
+                    organisation=form.cleaned_data["organisation"],
+                    file=form.cleaned_data["file"],
+                    officer=request.user,  # type: ignore[arg-type]
+                )
+            except services.ImportRefusal as refusal:
+                refusal.add_to(form)
+                problems = refusal.problems
+            except Refusal as refusal:
+                refusal.add_to(form)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Imported: %(created)s new groups, %(updated)s sizes updated.")
+                    % {"created": result.created, "updated": result.updated},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:vocaleyes_targetgroup_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Import groups from CSV"),
+            "form": form,
+            "problems": problems,
+        }
+        return TemplateResponse(request, "admin/vocaleyes/targetgroup/import.html", context)

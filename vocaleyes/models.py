@@ -18,6 +18,13 @@ one organisation (facilitator). Council officers who moderate are Django staff: 
 not an organisation one. Who holds which role is asked only through ``vocaleyes.permissions``.
 Both tables kept the names they had when these models lived in ``conversations``.
 
+``TargetGroup`` is a group an organisation wants to hear (a place, an age band, people with a
+lived experience, the users of a service, Welsh speakers), with its size in the population when
+known. ``GroupMembership`` says a person belongs to one: declared by themselves on their profile
+(with consent recorded) or through an invitation. Demographic answers are private: nobody else
+sees them, facilitators see only counts, and withdrawing consent (``DemographicConsent``)
+deletes every self-declared answer. They change only through ``vocaleyes.services``.
+
 ``Heartbeat`` is a one-row-per-name record that periodic tasks touch, so /healthz can tell
 whether the background worker and beat are alive.
 """
@@ -185,6 +192,140 @@ class OrganisationRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+
+class TargetGroup(models.Model):
+    """A group an organisation wants to hear from; its kind is the dimension for representativeness."""
+
+    class Kind(models.TextChoices):
+        PLACE = "place", _("Place")
+        AGE_BAND = "age_band", _("Age band")
+        LIVED_EXPERIENCE = "lived_experience", _("Lived experience")
+        SERVICE_USERS = "service_users", _("Service users")
+        WELSH_LANGUAGE = "welsh_language", _("Welsh-language ability")
+        OTHER = "other", _("Other")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="target_groups",
+        verbose_name=_("organisation"),
+    )
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_cy = models.CharField(_("name (Welsh)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    population_size = models.PositiveIntegerField(
+        _("size in the population"),
+        null=True,
+        blank=True,
+        help_text=_("How many people in the area the group stands for, when known."),
+    )
+    population_source = models.CharField(
+        _("source of the size"),
+        max_length=200,
+        blank=True,
+        help_text=_('Where the size comes from, for example "Census 2021".'),
+    )
+    self_declarable = models.BooleanField(
+        _("residents may declare it"),
+        default=True,
+        help_text=_("Whether residents may say on their profile that they belong to this group."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    name = Bilingual("name")
+
+    class Meta:
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+        ordering = ["organisation", "kind", "name_en"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name_en"],
+                name="target_group_name_is_unique_in_its_organisation",
+                violation_error_message=_("This organisation already has a group with this English name."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name_en=""),
+                name="target_group_has_an_english_name",
+                violation_error_message=_("Give the group a name in English."),
+            ),
+            models.CheckConstraint(
+                condition=Q(population_size__isnull=True) | Q(population_size__gt=0),
+                name="target_group_size_is_positive_when_known",
+                violation_error_message=_("The size in the population must be a positive number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(population_source="") | Q(population_size__isnull=False),
+                name="target_group_source_only_with_a_size",
+                violation_error_message=_("Give a size for the population the source describes."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class GroupMembership(models.Model):
+    """A person belongs to a target group. Private: shown to nobody else, counted for facilitators."""
+
+    class How(models.TextChoices):
+        SELF_DECLARED = "self_declared", _("Self-declared")
+        INVITATION = "invitation", _("Invitation")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="group_memberships",
+        verbose_name=_("person"),
+    )
+    group = models.ForeignKey(
+        TargetGroup, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("group")
+    )
+    how = models.CharField(_("how they joined"), max_length=20, choices=How.choices)
+    consented_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group membership")
+        verbose_name_plural = _("group memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "group"], name="a_person_belongs_to_a_group_once"),
+            models.CheckConstraint(
+                condition=~Q(how="self_declared") | Q(consented_at__isnull=False),
+                name="a_self_declared_membership_has_consent",
+                violation_error_message=_("A self-declared membership needs the person's consent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} ({self.get_how_display()})"
+
+
+class DemographicConsent(models.Model):
+    """A person's consent to keep their self-declared groups: given, or withdrawn (only the time)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="demographic_consent",
+        verbose_name=_("person"),
+    )
+    given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent to keep groups")
+        verbose_name_plural = _("consents to keep groups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(given_at__isnull=False) | Q(withdrawn_at__isnull=False),
+                name="a_consent_was_given_or_withdrawn",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Consent given") if self.given_at else _("Consent withdrawn"))
 
 
 class Heartbeat(models.Model):

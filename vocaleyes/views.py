@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,8 +16,10 @@ from django.views.decorators.http import require_GET
 
 from conversations.models import Conversation
 
-from .forms import ProfileForm
-from .models import Heartbeat
+from . import services
+from .errors import Refusal
+from .forms import GroupsForm, ProfileForm
+from .models import DemographicConsent, GroupMembership, Heartbeat, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -36,12 +39,36 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
+    """The person's profile, with their optional groups (``action`` says which form was sent)."""
+    user: User = request.user  # type: ignore[assignment]
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = ProfileForm(request.POST if action is None and request.method == "POST" else None, instance=user)
+    if action is None and request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile has been saved."))
         return redirect("profile")
-    return render(request, "account/profile.html", {"form": form})
+    mine = GroupMembership.objects.filter(user=user, how=GroupMembership.How.SELF_DECLARED)
+    consent = DemographicConsent.objects.filter(user=user, given_at__isnull=False).exists()
+    initial = {"groups": list(mine.values_list("group_id", flat=True)), "consent": consent}
+    groups_form = GroupsForm(request.POST if action == "groups" else None, prefix="groups", initial=initial)
+    if action == "groups" and groups_form.is_valid():
+        try:
+            services.groups_declare(
+                user=user,
+                groups=groups_form.cleaned_data["groups"],
+                consent=groups_form.cleaned_data["consent"],
+            )
+        except Refusal as refusal:
+            refusal.add_to(groups_form)
+        else:
+            messages.success(request, _("Your groups have been saved."))
+            return redirect(reverse("profile") + "#groups")
+    if action == "withdraw":
+        services.groups_withdraw(user=user)
+        messages.success(request, _("Your answers about your groups have been deleted."))
+        return redirect(reverse("profile") + "#groups")
+    context = {"form": form, "groups_form": groups_form, "has_consented": consent}
+    return render(request, "account/profile.html", context)
 
 
 def _check_database() -> dict[str, object]:

@@ -1,0 +1,198 @@
+"""Writes on the ground floor: target groups and the groups people say they belong to.
+
+Demographic answers are private. A person declares their groups on their profile only with
+consent (``groups_declare``); withdrawing (``groups_withdraw``) deletes every self-declared answer
+and keeps only the time of the withdrawal. Memberships through an invitation are not answers the
+person gave about themselves and stay. Officers import an organisation's groups and their sizes
+in the population from a CSV file (``target_groups_import_csv``): all rows or none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .errors import Refusal
+from .models import DemographicConsent, GroupMembership, Organisation, TargetGroup, User
+from .permissions import is_officer, is_suspended, suspension_message
+
+CSV_COLUMNS = ["name_en", "name_cy", "kind", "population_size", "population_source"]
+
+
+class ImportRefusal(Refusal):
+    """A CSV file with problems: ``problems`` lists each one with its line number, so the
+    officer can correct them all at once."""
+
+    def __init__(self, message: str, *, problems: list[str]) -> None:
+        super().__init__(message, field="file")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def groups_declare(*, user: User, groups: Iterable[TargetGroup], consent: bool) -> list[GroupMembership]:
+    """Make ``groups`` the person's self-declared groups, with their consent recorded.
+
+    Groups the person declared before and no longer chooses are deleted; memberships through an
+    invitation stay as they are."""
+    if is_suspended(user):
+        raise Refusal(suspension_message(user), forbidden=True)
+    if not consent:
+        raise Refusal(
+            _("Tick the box to agree that we keep the groups you choose, or leave the groups empty."),
+            field="consent",
+        )
+    chosen = list(groups)
+    if any(not group.self_declarable for group in chosen):
+        raise Refusal(
+            _("Some of these groups can only be joined through an invitation. Choose from the list."),
+            field="groups",
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        # Locked so that a declaration and a withdrawal made together end in a known order.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        DemographicConsent.objects.update_or_create(
+            user=user, defaults={"given_at": now, "withdrawn_at": None}
+        )
+        mine = GroupMembership.objects.filter(user=user)
+        mine.filter(how=GroupMembership.How.SELF_DECLARED).exclude(group__in=chosen).delete()
+        already = set(mine.filter(group__in=chosen).values_list("group_id", flat=True))
+        GroupMembership.objects.bulk_create(
+            GroupMembership(user=user, group=group, how=GroupMembership.How.SELF_DECLARED, consented_at=now)
+            for group in chosen
+            if group.pk not in already
+        )
+        return list(mine.filter(group__in=chosen).select_related("group"))
+
+
+def groups_withdraw(*, user: User) -> int:
+    """Withdraw consent: delete all of the person's self-declared groups and record only when.
+    Returns how many answers were deleted. A suspended person may withdraw too."""
+    now = timezone.now()
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        deleted, _by_model = GroupMembership.objects.filter(
+            user=user, how=GroupMembership.How.SELF_DECLARED
+        ).delete()
+        DemographicConsent.objects.update_or_create(
+            user=user, defaults={"given_at": None, "withdrawn_at": now}
+        )
+    return deleted
+
+
+def _read_text(file: IO[Any]) -> str:
+    content = file.read()
+    if isinstance(content, bytes):
+        try:
+            return content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Refusal(_("Save the file as CSV in UTF-8 and upload it again."), field="file") from None
+    return str(content).removeprefix("\ufeff")
+
+
+def _kind(value: str) -> str | None:
+    value = value.strip()
+    for code, label in TargetGroup.Kind.choices:
+        if value.lower() in (code, str(label).lower()):
+            return code
+    return None
+
+
+def _check_row(row: dict[str, str], line: int, seen: set[str]) -> tuple[list[str], dict[str, Any]]:
+    problems: list[str] = []
+    name_en = (row.get("name_en") or "").strip()
+    name_cy = (row.get("name_cy") or "").strip()
+    source = (row.get("population_source") or "").strip()
+    size_text = (row.get("population_size") or "").strip().replace(",", "")
+    where = {"line": line}
+    if not name_en:
+        problems.append(_("Line %(line)s: the English name is missing.") % where)
+    elif name_en.lower() in seen:
+        problems.append(
+            _("Line %(line)s: the group “%(name)s” appears twice in the file.") % {**where, "name": name_en}
+        )
+    seen.add(name_en.lower())
+    if len(name_en) > 200 or len(name_cy) > 200 or len(source) > 200:
+        problems.append(_("Line %(line)s: names and sources can be at most 200 characters.") % where)
+    kind = _kind(row.get("kind") or "")
+    if kind is None:
+        choices = ", ".join(code for code, _label in TargetGroup.Kind.choices)
+        problems.append(
+            _("Line %(line)s: the kind must be one of %(choices)s.") % {**where, "choices": choices}
+        )
+    size: int | None = None
+    if size_text:
+        if size_text.isdigit() and int(size_text) > 0:
+            size = int(size_text)
+        else:
+            problems.append(_("Line %(line)s: the population size must be a whole number above 0.") % where)
+    elif source:
+        problems.append(_("Line %(line)s: a source is given without a population size.") % where)
+    values = {"name_en": name_en, "name_cy": name_cy, "kind": kind, "size": size, "source": source}
+    return problems, values
+
+
+def target_groups_import_csv(*, organisation: Organisation, file: IO[Any], officer: User) -> ImportResult:
+    """Create an organisation's target groups from a CSV file with the columns ``CSV_COLUMNS``.
+
+    Every row must be valid or nothing is written; every problem is listed with its line number.
+    A group whose English name the organisation already has gets the new size and source."""
+    if not is_officer(officer):
+        raise Refusal(_("Only council officers can import target groups."), forbidden=True)
+    reader = csv.DictReader(io.StringIO(_read_text(file)))
+    header = [name.strip() for name in reader.fieldnames or []]
+    if header != CSV_COLUMNS:
+        raise ImportRefusal(
+            _("The file could not be imported."),
+            problems=[_("Line 1: the columns must be %(columns)s.") % {"columns": ",".join(CSV_COLUMNS)}],
+        )
+    reader.fieldnames = header
+    problems: list[str] = []
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for row in reader:
+        row_problems, values = _check_row(row, reader.line_num, seen)
+        problems += row_problems
+        rows.append(values)
+    if not rows and not problems:
+        problems.append(_("Line 2: the file has no groups in it."))
+    if problems:
+        raise ImportRefusal(
+            _("Nothing was imported: correct these problems and upload the file again."), problems=problems
+        )
+    created = updated = 0
+    with transaction.atomic():
+        existing = {
+            group.name_en.lower(): group
+            for group in TargetGroup.objects.select_for_update().filter(organisation=organisation)
+        }
+        for values in rows:
+            group = existing.get(values["name_en"].lower())
+            if group is None:
+                TargetGroup.objects.create(
+                    organisation=organisation,
+                    name_en=values["name_en"],
+                    name_cy=values["name_cy"],
+                    kind=values["kind"],
+                    population_size=values["size"],
+                    population_source=values["source"],
+                )
+                created += 1
+            else:
+                group.population_size = values["size"]
+                group.population_source = values["source"]
+                group.save(update_fields=["population_size", "population_source"])
+                updated += 1
+    return ImportResult(created=created, updated=updated)
