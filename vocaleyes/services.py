@@ -50,7 +50,7 @@ def groups_declare(*, user: User, groups: Iterable[TargetGroup], consent: bool) 
         raise Refusal(suspension_message(user), forbidden=True)
     if not consent:
         raise Refusal(
-            _("Tick the box to agree that we keep the groups you choose, or leave the groups empty."),
+            _("Tick the box to agree that we keep the groups you choose."),
             field="consent",
         )
     chosen = list(groups)
@@ -62,7 +62,7 @@ def groups_declare(*, user: User, groups: Iterable[TargetGroup], consent: bool) 
     now = timezone.now()
     with transaction.atomic():
         # Locked so that a declaration and a withdrawal made together end in a known order.
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        User.objects.select_for_update().get(pk=user.pk)
         DemographicConsent.objects.update_or_create(
             user=user, defaults={"given_at": now, "withdrawn_at": None}
         )
@@ -82,7 +82,7 @@ def groups_withdraw(*, user: User) -> int:
     Returns how many answers were deleted. A suspended person may withdraw too."""
     now = timezone.now()
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        User.objects.select_for_update().get(pk=user.pk)
         deleted, _by_model = GroupMembership.objects.filter(
             user=user, how=GroupMembership.How.SELF_DECLARED
         ).delete()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conversations.models import Conversation
 from tests.conversations.conftest import make_idea
@@ -20,6 +21,13 @@ from vocaleyes.models import DemographicConsent, GroupMembership, Organisation, 
 pytestmark = pytest.mark.django_db
 
 HEADER = "name_en,name_cy,kind,population_size,population_source\n"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Services answer in the active language; these tests read the English (or say otherwise)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -92,9 +100,7 @@ def test_a_self_declared_membership_needs_consent_and_is_held_once(alice: User, 
         )
 
 
-def test_the_name_follows_the_language(carers: TargetGroup, settings: object) -> None:
-    from django.utils import translation
-
+def test_the_name_follows_the_language(carers: TargetGroup) -> None:
     with translation.override("cy"):
         assert str(carers) == "Gofalwyr di-dâl"
     with translation.override("en"):
@@ -361,3 +367,17 @@ def test_other_residents_never_see_someone_s_groups(
 def test_the_privacy_notice_says_what_is_kept(client: Client) -> None:
     assert "The groups you belong to" in client.get("/privacy/").content.decode()
     assert "Y grwpiau rydych chi'n perthyn iddyn nhw" in client.get("/cy/privacy/").content.decode()
+
+
+def test_a_refused_group_is_linked_from_the_error_summary(
+    client: Client, alice: User, carers: TargetGroup, panel: TargetGroup
+) -> None:
+    client.force_login(alice)
+    # A group that is not offered (not self-declarable) is not a valid choice of the form.
+    response = client.post(
+        "/accounts/profile/", {"action": "groups", "groups-consent": "on", "groups-groups": [panel.pk]}
+    )
+    html = response.content.decode()
+    assert 'href="#id_groups-groups_0"' in html and 'id="id_groups-groups_0"' in html
+    assert 'id="id_groups-groups-error"' in html and "Choose groups from the list." in html
+    assert not GroupMembership.objects.exists()
