@@ -298,6 +298,10 @@ def test_the_profile_explains_the_groups_in_english_and_welsh(
     welsh = client.get("/cy/accounts/profile/").content.decode()
     assert "Grwpiau rydych chi'n perthyn iddyn nhw (dewisol)" in welsh
     assert "Gofalwyr di-dâl" in welsh and "Does neb arall yn gweld eich atebion" in welsh
+    # A group named only in English is marked as English on the Welsh page.
+    TargetGroup.objects.create(organisation=carers.organisation, name_en="Sketty", kind="place")
+    welsh = client.get("/cy/accounts/profile/").content.decode()
+    assert 'lang="en">Sketty</label>' in welsh and 'lang="en">Gofalwyr' not in welsh
 
 
 def test_the_profile_saves_groups_with_consent(client: Client, alice: User, carers: TargetGroup) -> None:
