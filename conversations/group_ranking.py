@@ -236,11 +236,11 @@ def consensus(ratings: Ratings, dimensions: Sequence[Dimension]) -> Consensus:
     Groups with no raters at all are left out (they are reported as missing elsewhere), as are
     dimensions with fewer than two groups present; with none left, everyone is one group.
 
-    Worked example (the tests check it): group A (6 people) all rate idea P 5, group B (2
-    people) both rate it 1: plain mean 4.0. Support A = 6.5 / 7 = 0.929, B = 0.5 / 3 = 0.167,
-    consensus √(0.929 · 0.167) = 0.393. Idea Q: five of A rate 4 and one 3, one of B rates 4
-    and one 3: plain mean 3.75. Support A = 5.5 / 7 = 0.786, B = 1.5 / 3 = 0.5, consensus
-    √0.393 = 0.627. Q leads the consensus order though P leads on the plain average.
+    Worked example (the tests check it): group A (20 people) all rate idea P 5, group B (4
+    people) all rate it 1: plain mean 4.33. Support A = 20.5 / 21 = 0.976, B = 0.5 / 5 = 0.1,
+    consensus √(0.976 · 0.1) = 0.312. Idea Q: 15 of A rate 4 and 5 rate 3, 3 of B rate 4 and
+    one 3: plain mean 3.75. Support A = 15.5 / 21 = 0.738, B = 3.5 / 5 = 0.7, consensus
+    √(0.738 · 0.7) = 0.719. P leads the priority order (3.83 against 3.59); Q leads consensus.
     """
     n_ideas = len(ratings.idea_ids)
     agree = (ratings.value >= AGREE_FROM).astype(np.float64)
