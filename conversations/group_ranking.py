@@ -112,6 +112,8 @@ def per_group(ratings: Ratings, dimensions: Sequence[Dimension]) -> dict[int, ra
     The tables for all groups of a dimension are counted in one pass over the ratings.
     """
     result: dict[int, ranking.Ranking] = {}
+    if len(np.unique(ratings.idea_ids)) != len(ratings.idea_ids):
+        raise ValueError("each idea may appear once")
     cells = ratings.cell()
     per_group_cells = len(ratings.idea_ids) * _VALUES
     for dimension in dimensions:
@@ -124,7 +126,7 @@ def per_group(ratings: Ratings, dimensions: Sequence[Dimension]) -> dict[int, ra
         table = np.bincount(flat, minlength=len(ids) * per_group_cells)
         table = table.reshape(len(ids), len(ratings.idea_ids), _VALUES).astype(np.int64)
         for position, group in enumerate(ids):
-            result[group] = ranking.rank_arrays(ratings.idea_ids, table[position])
+            result[group] = ranking.rank_arrays(ratings.idea_ids, table[position], ids_checked=True)
     return result
 
 
@@ -243,7 +245,7 @@ def consensus(ratings: Ratings, dimensions: Sequence[Dimension]) -> Consensus:
     √(0.738 · 0.7) = 0.719. P leads the priority order (3.83 against 3.59); Q leads consensus.
     """
     n_ideas = len(ratings.idea_ids)
-    agree = (ratings.value >= AGREE_FROM).astype(np.float64)
+    agree = (ratings.value >= AGREE_FROM).astype(np.int64)
     raters = ratings.raters()
     log_score = np.zeros(n_ideas, dtype=np.float64)
     supports: list[npt.NDArray[np.float64]] = []
@@ -259,18 +261,17 @@ def consensus(ratings: Ratings, dimensions: Sequence[Dimension]) -> Consensus:
             continue
         code = person_code[ratings.person]
         answered = code >= 0
-        flat = code[answered] * n_ideas + ratings.idea[answered]
-        size = len(ids) * n_ideas
-        total = np.bincount(flat, minlength=size).reshape(len(ids), n_ideas)[present]
-        agreed = np.bincount(flat, weights=agree[answered], minlength=size).reshape(len(ids), n_ideas)
-        support = (agreed[present] + JEFFREYS) / (total + 2 * JEFFREYS)
+        # One count per (group, idea, supports or not): [..., 0] did not support, [..., 1] did.
+        flat = (code[answered] * n_ideas + ratings.idea[answered]) * 2 + agree[answered]
+        table = np.bincount(flat, minlength=len(ids) * n_ideas * 2).reshape(len(ids), n_ideas, 2)[present]
+        support = (table[..., 1] + JEFFREYS) / (table.sum(axis=2) + 2 * JEFFREYS)
         log_score += np.log(support).mean(axis=0)
         supports.append(support)
         groups += [g for g, here in zip(ids, present, strict=True) if here]
         used += 1
     if used == 0:
         total = np.bincount(ratings.idea, minlength=n_ideas)
-        agreed = np.bincount(ratings.idea, weights=agree, minlength=n_ideas)
+        agreed = np.bincount(ratings.idea, weights=agree.astype(np.float64), minlength=n_ideas)
         support = ((agreed + JEFFREYS) / (total + 2 * JEFFREYS))[None, :]
         log_score = np.log(support[0])
         supports, groups, used = [support], [NO_ANSWER], 1

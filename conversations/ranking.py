@@ -177,15 +177,20 @@ def rank_arrays(
     *,
     prior_weight: float = PRIOR_WEIGHT,
     z: float = Z,
+    ids_checked: bool = False,
 ) -> Ranking:
-    """Rank a whole conversation: ``counts[i, k-1]`` is idea i's number of ratings of value k."""
+    """Rank a whole conversation: ``counts[i, k-1]`` is idea i's number of ratings of value k.
+
+    ``ids_checked``: the caller has already checked that ``idea_ids`` are unique (a sort of all
+    the ids: ``group_ranking.per_group`` ranks the same ideas once per group and checks once).
+    """
     if counts.ndim != 2 or counts.shape != (len(idea_ids), len(VALUES)):
         raise ValueError("counts must have one row of five counts per idea")
     if (counts < 0).any():
         raise ValueError("rating counts cannot be negative")
     if prior_weight <= 0:
         raise ValueError("the prior must be worth more than zero ratings")
-    if len(np.unique(idea_ids)) != len(idea_ids):
+    if not ids_checked and len(np.unique(idea_ids)) != len(idea_ids):
         raise ValueError("each idea may appear once")
 
     prior = Prior.from_counts([int(c) for c in counts.sum(axis=0)], weight=prior_weight)

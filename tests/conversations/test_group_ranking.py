@@ -301,5 +301,8 @@ def test_inputs_are_checked() -> None:
         _dimension("age", [1, 2], {1: 10})
     with pytest.raises(ValueError, match="one group per person"):
         gr.weights([_dimension("age", [1], {1: 10})], np.ones(2, dtype=bool))
+    twice = _ratings([(0, 0, 3)], [1, 1], 1)
+    with pytest.raises(ValueError, match="once"):
+        gr.per_group(twice, [_dimension("age", [1], {1: 10})])
     with pytest.raises(ValueError, match="tolerance"):
         gr.weights([], np.ones(2, dtype=bool), tolerance=0)
