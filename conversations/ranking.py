@@ -82,8 +82,11 @@ class Prior:
         return float(np.dot(self.probabilities, _values))
 
     @classmethod
-    def from_counts(cls, counts: Sequence[int], weight: float = PRIOR_WEIGHT) -> Prior:
-        """The smoothed distribution of a conversation with ``counts[k-1]`` ratings of value k."""
+    def from_counts(cls, counts: Sequence[float], weight: float = PRIOR_WEIGHT) -> Prior:
+        """The smoothed distribution of a conversation with ``counts[k-1]`` ratings of value k.
+
+        Counts may be fractional (weighted ratings, see ``group_ranking.representative``).
+        """
         _check_counts(counts)
         total = sum(counts) + len(VALUES)
         p1, p2, p3, p4, p5 = ((count + 1) / total for count in counts)
@@ -135,7 +138,7 @@ class Ranking:
         ]
 
 
-def _check_counts(counts: Sequence[int]) -> None:
+def _check_counts(counts: Sequence[float]) -> None:
     if len(counts) != len(VALUES):
         raise ValueError(f"expected {len(VALUES)} counts (ratings of 1 to 5), got {len(counts)}")
     if any(count < 0 for count in counts):
@@ -174,33 +177,30 @@ def rank_arrays(
     *,
     prior_weight: float = PRIOR_WEIGHT,
     z: float = Z,
+    ids_checked: bool = False,
 ) -> Ranking:
-    """Rank a whole conversation: ``counts[i, k-1]`` is idea i's number of ratings of value k."""
+    """Rank a whole conversation: ``counts[i, k-1]`` is idea i's number of ratings of value k.
+
+    ``ids_checked``: the caller has already checked that ``idea_ids`` are unique (a sort of all
+    the ids: ``group_ranking.per_group`` ranks the same ideas once per group and checks once).
+    """
     if counts.ndim != 2 or counts.shape != (len(idea_ids), len(VALUES)):
         raise ValueError("counts must have one row of five counts per idea")
     if (counts < 0).any():
         raise ValueError("rating counts cannot be negative")
     if prior_weight <= 0:
         raise ValueError("the prior must be worth more than zero ratings")
-    if len(np.unique(idea_ids)) != len(idea_ids):
+    if not ids_checked and len(np.unique(idea_ids)) != len(idea_ids):
         raise ValueError("each idea may appear once")
 
     prior = Prior.from_counts([int(c) for c in counts.sum(axis=0)], weight=prior_weight)
-    pseudo = counts + prior_weight * np.asarray(prior.probabilities)
-    total = pseudo.sum(axis=1)
-    posterior_mean = pseudo @ _values / total
-    second = pseudo @ (_values**2) / total
-    sigma = np.sqrt(np.maximum(second - posterior_mean**2, 0.0) / (total + 1))
-    score = posterior_mean - z * sigma
+    posterior_mean, score = score_arrays(counts, prior, z=z)
 
     rating_count = counts.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         rating_mean = np.where(rating_count > 0, counts @ _values / rating_count, np.nan)
 
-    # np.lexsort sorts by the last key first: best score, then most ratings, then oldest idea.
-    order = np.lexsort((idea_ids, -rating_count, -score)).astype(np.int64)
-    ranks = np.empty(len(idea_ids), dtype=np.int64)
-    ranks[order] = np.arange(1, len(idea_ids) + 1)
+    order, ranks = order_and_ranks(idea_ids, rating_count, score)
     return Ranking(
         idea_ids=idea_ids,
         counts=counts,
@@ -212,3 +212,32 @@ def rank_arrays(
         order=order,
         prior=prior,
     )
+
+
+def score_arrays(
+    counts: npt.NDArray[np.int64] | npt.NDArray[np.float64], prior: Prior, *, z: float = Z
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(posterior mean, priority score) of every row of ``counts`` (steps 2 to 4 above).
+
+    The counts may be fractional: ``group_ranking.representative`` passes weighted ratings
+    scaled to each idea's effective sample size, so the same score serves both rankings.
+    """
+    pseudo = counts + prior.weight * np.asarray(prior.probabilities)
+    total = pseudo.sum(axis=1)
+    posterior_mean = pseudo @ _values / total
+    second = pseudo @ (_values**2) / total
+    sigma = np.sqrt(np.maximum(second - posterior_mean**2, 0.0) / (total + 1))
+    return posterior_mean, posterior_mean - z * sigma
+
+
+def order_and_ranks(
+    idea_ids: npt.NDArray[np.int64],
+    rating_count: npt.NDArray[np.int64],
+    score: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Rows best first and each row's rank: best score, then most ratings, then oldest idea."""
+    # np.lexsort sorts by the last key first.
+    order = np.lexsort((idea_ids, -rating_count, -score)).astype(np.int64)
+    ranks = np.empty(len(idea_ids), dtype=np.int64)
+    ranks[order] = np.arange(1, len(idea_ids) + 1)
+    return order, ranks
