@@ -385,3 +385,18 @@ def test_a_refused_group_is_linked_from_the_error_summary(
     assert 'href="#id_groups-groups_0"' in html and 'id="id_groups-groups_0"' in html
     assert 'id="id_groups-groups-error"' in html and "Choose groups from the list." in html
     assert not GroupMembership.objects.exists()
+
+
+def test_a_suspended_person_is_told_why_on_the_profile(client: Client, alice: User, carers: TargetGroup) -> None:
+    alice.suspended_at = timezone.now()
+    alice.suspension_reason = "Abuse"
+    alice.save()
+    client.force_login(alice)
+    response = client.post(
+        "/accounts/profile/", {"action": "groups", "groups-consent": "on", "groups-groups": [carers.pk]}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "Your account has been suspended" in html
+    # The summary links to the form's first box (the prefix is in the id already).
+    assert 'href="#id_groups-consent"' in html
+    assert not GroupMembership.objects.exists()
