@@ -387,7 +387,9 @@ def test_a_refused_group_is_linked_from_the_error_summary(
     assert not GroupMembership.objects.exists()
 
 
-def test_a_suspended_person_is_told_why_on_the_profile(client: Client, alice: User, carers: TargetGroup) -> None:
+def test_a_suspended_person_is_told_why_on_the_profile(
+    client: Client, alice: User, carers: TargetGroup
+) -> None:
     alice.suspended_at = timezone.now()
     alice.suspension_reason = "Abuse"
     alice.save()
