@@ -402,3 +402,10 @@ def test_a_suspended_person_is_told_why_on_the_profile(
     # The summary links to the form's first box (the prefix is in the id already).
     assert 'href="#id_groups-consent"' in html
     assert not GroupMembership.objects.exists()
+
+
+def test_the_import_page_speaks_welsh_to_a_welsh_officer(client: Client, olwen: User) -> None:
+    client.force_login(olwen)
+    html = client.get("/cy/admin/vocaleyes/targetgroup/import/").content.decode()
+    assert "Mewnforio grwpiau o CSV" in html and "Ffeil CSV" in html
+    assert "Mewnforio grwpiau o CSV" in client.get("/cy/admin/vocaleyes/targetgroup/").content.decode()
