@@ -302,6 +302,56 @@ class GroupMembership(models.Model):
         return f"{self.group} ({self.get_how_display()})"
 
 
+class GroupInvitation(models.Model):
+    """A link that lets people join a target group, until it expires, is used up or revoked.
+
+    The link carries a signed token of the invitation's id and ``secret`` (see
+    ``vocaleyes.services.invitation_token``); the secret makes a guessed id useless."""
+
+    group = models.ForeignKey(
+        TargetGroup, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("group")
+    )
+    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    max_uses = models.PositiveIntegerField(_("how many people may join with it"))
+    uses = models.PositiveIntegerField(_("people who joined with it"), default=0)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        verbose_name = _("group invitation")
+        verbose_name_plural = _("group invitations")
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_uses__gte=1),
+                name="an_invitation_has_at_least_one_use",
+                violation_error_message=_("An invitation must let at least one person join."),
+            ),
+            models.CheckConstraint(
+                condition=Q(uses__lte=models.F("max_uses")),
+                name="an_invitation_is_not_used_beyond_its_limit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Invitation to %(group)s") % {"group": self.group})
+
+
 class DemographicConsent(models.Model):
     """A person's consent to keep their self-declared groups: given, or withdrawn (only the time)."""
 

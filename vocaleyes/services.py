@@ -5,23 +5,30 @@ consent (``groups_declare``); withdrawing (``groups_withdraw``) deletes every se
 and keeps only the time of the withdrawal. Memberships through an invitation are not answers the
 person gave about themselves and stay. Officers import an organisation's groups and their sizes
 in the population from a CSV file (``target_groups_import_csv``): all rows or none.
+
+Invitations (``invitation_create``, ``invitation_revoke``, ``invitation_accept``) let people join
+a group through a link: a signed token (``invitation_token``) of the invitation's id and secret.
+Accepting locks the invitation's row, so two people cannot both take its last use.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import IO, Any
 
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import Refusal
-from .models import DemographicConsent, GroupMembership, Organisation, TargetGroup, User
-from .permissions import is_officer, is_suspended, suspension_message
+from .models import DemographicConsent, GroupInvitation, GroupMembership, Organisation, TargetGroup, User
+from .permissions import is_facilitator, is_officer, is_suspended, suspension_message
 
 CSV_COLUMNS = ["name_en", "name_cy", "kind", "population_size", "population_source"]
 
@@ -196,3 +203,112 @@ def target_groups_import_csv(*, organisation: Organisation, file: IO[Any], offic
                 group.save(update_fields=["population_size", "population_source"])
                 updated += 1
     return ImportResult(created=created, updated=updated)
+
+
+INVITATION_SALT = "vocaleyes.group-invitation"
+
+
+def invitation_token(invitation: GroupInvitation) -> str:
+    """The token in the invitation's link: its id and secret, signed (URL-safe)."""
+    return signing.dumps([invitation.pk, invitation.secret], salt=INVITATION_SALT)
+
+
+def can_invite(user: User, group: TargetGroup) -> bool:
+    """Officers, and the facilitators of the group's organisation, create and revoke invitations."""
+    return is_officer(user) or is_facilitator(user, group.organisation_id)
+
+
+def invitation_create(
+    *, group: TargetGroup, by: User, expires_at: datetime, max_uses: int
+) -> GroupInvitation:
+    if not can_invite(by, group):
+        raise Refusal(
+            _("Only council officers and the organisation's facilitators can invite people to this group."),
+            forbidden=True,
+        )
+    if max_uses < 1:
+        raise Refusal(_("An invitation must let at least one person join."), field="max_uses")
+    if expires_at <= timezone.now():
+        raise Refusal(_("Choose an expiry time in the future."), field="expires_at")
+    return GroupInvitation.objects.create(
+        group=group, created_by=by, expires_at=expires_at, max_uses=max_uses, secret=secrets.token_urlsafe(24)
+    )
+
+
+def invitation_revoke(*, invitation: GroupInvitation, by: User) -> GroupInvitation:
+    """Stop the link working; people who already joined stay members."""
+    if not can_invite(by, invitation.group):
+        raise Refusal(
+            _("Only council officers and the organisation's facilitators can revoke this invitation."),
+            forbidden=True,
+        )
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.revoked_by = by
+        invitation.save(update_fields=["revoked_at", "revoked_by"])
+    return invitation
+
+
+class InvitationRefusal(Refusal):
+    """An invitation link that does not let this person join; ``invitation`` is set when the
+    token was genuine, so the page can still say which group it was for."""
+
+    def __init__(self, message: str, *, invitation: GroupInvitation | None = None) -> None:
+        super().__init__(message, forbidden=True)
+        self.invitation = invitation
+
+
+def invitation_from_token(token: str) -> GroupInvitation:
+    """The invitation a genuine token names, with its group and organisation."""
+    try:
+        pk, secret = signing.loads(token, salt=INVITATION_SALT)
+        invitation = GroupInvitation.objects.select_related("group__organisation").get(pk=pk)
+    except (signing.BadSignature, ValueError, TypeError, GroupInvitation.DoesNotExist):
+        invitation = None
+    if invitation is None or not secrets.compare_digest(str(invitation.secret), str(secret)):
+        raise InvitationRefusal(
+            _(
+                "This invitation link is not valid. Check that you copied the whole link, "
+                "or ask the organiser for a new one."
+            )
+        )
+    return invitation
+
+
+def invitation_problem(invitation: GroupInvitation, *, now: datetime | None = None) -> str:
+    """Why nobody can join with this invitation any more ("" while it works)."""
+    if invitation.revoked_at is not None:
+        return _("This invitation has been withdrawn by the organiser. Ask them for a new link.")
+    if invitation.expires_at <= (now or timezone.now()):
+        return _("This invitation has expired. Ask the organiser for a new link.")
+    if invitation.uses >= invitation.max_uses:
+        return _(
+            "This invitation has been used by as many people as it allows. Ask the organiser for a new link."
+        )
+    return ""
+
+
+@dataclass(frozen=True)
+class Joined:
+    group: TargetGroup
+    already_member: bool
+
+
+def invitation_accept(*, token: str, user: User) -> Joined:
+    """Join the invitation's group. Someone already in the group takes no use; the last use goes
+    to one person only (the invitation's row is locked while it is counted)."""
+    invitation = invitation_from_token(token)
+    if is_suspended(user):
+        raise InvitationRefusal(suspension_message(user), invitation=invitation)
+    with transaction.atomic():
+        invitation = GroupInvitation.objects.select_for_update().get(pk=invitation.pk)
+        group = TargetGroup.objects.select_related("organisation").get(pk=invitation.group_id)
+        if GroupMembership.objects.filter(user=user, group=group).exists():
+            return Joined(group=group, already_member=True)
+        problem = invitation_problem(invitation)
+        if problem:
+            raise InvitationRefusal(problem, invitation=invitation)
+        GroupMembership.objects.create(user=user, group=group, how=GroupMembership.How.INVITATION)
+        invitation.uses += 1
+        invitation.save(update_fields=["uses"])
+    return Joined(group=group, already_member=False)

@@ -55,6 +55,13 @@ class Conversation(models.Model):
     visibility = models.CharField(
         _("who can take part"), max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
     )
+    target_groups = models.ManyToManyField(
+        "vocaleyes.TargetGroup",
+        blank=True,
+        related_name="conversations",
+        verbose_name=_("target groups"),
+        help_text=_("For an invitation-only conversation: the members of these groups may take part."),
+    )
     posting_open = models.BooleanField(
         _("taking new ideas and comments"),
         default=True,

@@ -1,0 +1,182 @@
+"""Invitation links to a target group: each outcome, and its message in English and Welsh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+from django.utils import timezone, translation
+
+from tests.conftest import make_user
+from vocaleyes import services
+from vocaleyes.errors import Refusal
+from vocaleyes.models import GroupInvitation, GroupMembership, Organisation, TargetGroup, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def panel(organisation: Organisation) -> TargetGroup:
+    return TargetGroup.objects.create(
+        organisation=organisation,
+        name_en="Citizens' panel",
+        name_cy="Panel dinasyddion",
+        kind=TargetGroup.Kind.OTHER,
+        self_declarable=False,
+    )
+
+
+def invite(group: TargetGroup, by: User, *, max_uses: int = 5, days: int = 7) -> GroupInvitation:
+    return services.invitation_create(
+        group=group, by=by, expires_at=timezone.now() + timedelta(days=days), max_uses=max_uses
+    )
+
+
+def test_a_facilitator_invites_and_a_resident_joins(panel: TargetGroup, fran: User, alice: User) -> None:
+    invitation = invite(panel, fran)
+    joined = services.invitation_accept(token=services.invitation_token(invitation), user=alice)
+    assert joined.group == panel and not joined.already_member
+    membership = GroupMembership.objects.get(user=alice, group=panel)
+    assert membership.how == GroupMembership.How.INVITATION
+    invitation.refresh_from_db()
+    assert invitation.uses == 1
+
+
+def test_an_officer_invites_to_any_organisation(panel: TargetGroup, olwen: User) -> None:
+    assert invite(panel, olwen).created_by == olwen
+
+
+def test_residents_and_other_organisations_facilitators_cannot_invite(
+    panel: TargetGroup, alice: User
+) -> None:
+    other = Organisation.objects.create(
+        slug="cardiff", name_en="Cardiff", kind="local_authority", level="local"
+    )
+    elsewhere = make_user("gwen@example.org", "Gwen")
+    other.roles.create(user=elsewhere)
+    for person in (alice, elsewhere):
+        with pytest.raises(Refusal) as refused:
+            invite(panel, person)
+        assert refused.value.forbidden
+        assert "Only council officers and the organisation's facilitators" in str(refused.value)
+    assert not GroupInvitation.objects.exists()
+
+
+def test_an_invitation_needs_a_use_and_a_future_expiry(panel: TargetGroup, fran: User) -> None:
+    with pytest.raises(Refusal) as refused:
+        invite(panel, fran, max_uses=0)
+    assert refused.value.field == "max_uses"
+    with pytest.raises(Refusal) as refused:
+        invite(panel, fran, days=-1)
+    assert refused.value.field == "expires_at"
+
+
+def test_a_member_already_takes_no_use(panel: TargetGroup, fran: User, alice: User) -> None:
+    invitation = invite(panel, fran, max_uses=1)
+    token = services.invitation_token(invitation)
+    services.invitation_accept(token=token, user=alice)
+    again = services.invitation_accept(token=token, user=alice)
+    assert again.already_member
+    invitation.refresh_from_db()
+    assert invitation.uses == 1
+    assert GroupMembership.objects.filter(user=alice).count() == 1
+
+
+def refusal(token: str, user: User, language: str = "en") -> str:
+    with translation.override(language), pytest.raises(Refusal) as refused:
+        services.invitation_accept(token=token, user=user)
+    assert refused.value.forbidden
+    assert not GroupMembership.objects.filter(user=user).exists()
+    return str(refused.value)
+
+
+EXPIRED = ("This invitation has expired.", "Mae'r gwahoddiad hwn wedi dod i ben.")
+REVOKED = (
+    "This invitation has been withdrawn by the organiser.",
+    "Mae'r trefnydd wedi tynnu'r gwahoddiad hwn yn ôl.",
+)
+USED_UP = ("used by as many people as it allows", "gan gynifer o bobl ag y mae'n ei ganiatáu")
+TAMPERED = ("This invitation link is not valid.", "Nid yw'r ddolen wahoddiad hon yn ddilys.")
+
+
+@pytest.mark.parametrize(("language", "index"), [("en", 0), ("cy", 1)])
+def test_an_expired_invitation(
+    panel: TargetGroup, fran: User, alice: User, language: str, index: int
+) -> None:
+    invitation = invite(panel, fran)
+    GroupInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert EXPIRED[index] in refusal(services.invitation_token(invitation), alice, language)
+
+
+@pytest.mark.parametrize(("language", "index"), [("en", 0), ("cy", 1)])
+def test_a_revoked_invitation(panel: TargetGroup, fran: User, alice: User, language: str, index: int) -> None:
+    invitation = services.invitation_revoke(invitation=invite(panel, fran), by=fran)
+    assert invitation.revoked_by == fran and invitation.revoked_at is not None
+    assert REVOKED[index] in refusal(services.invitation_token(invitation), alice, language)
+
+
+@pytest.mark.parametrize(("language", "index"), [("en", 0), ("cy", 1)])
+def test_a_used_up_invitation(
+    panel: TargetGroup, fran: User, alice: User, bob: User, language: str, index: int
+) -> None:
+    invitation = invite(panel, fran, max_uses=1)
+    token = services.invitation_token(invitation)
+    services.invitation_accept(token=token, user=bob)
+    assert USED_UP[index] in refusal(token, alice, language)
+    invitation.refresh_from_db()
+    assert invitation.uses == 1
+
+
+@pytest.mark.parametrize(("language", "index"), [("en", 0), ("cy", 1)])
+def test_a_tampered_or_unknown_token(
+    panel: TargetGroup, fran: User, alice: User, language: str, index: int
+) -> None:
+    invitation = invite(panel, fran)
+    token = services.invitation_token(invitation)
+    forged_secret = signing.dumps([invitation.pk, "guessed"], salt=services.INVITATION_SALT)
+    unknown = signing.dumps([invitation.pk + 1000, invitation.secret], salt=services.INVITATION_SALT)
+    other_salt = signing.dumps([invitation.pk, invitation.secret])
+    for bad in (token[:-2] + "xx", forged_secret, unknown, other_salt, "nonsense"):
+        assert TAMPERED[index] in refusal(bad, alice, language)
+
+
+def test_the_expiry_takes_priority_over_nothing_but_a_revocation(
+    panel: TargetGroup, fran: User, alice: User
+) -> None:
+    invitation = invite(panel, fran)
+    GroupInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    services.invitation_revoke(invitation=invitation, by=fran)
+    assert REVOKED[0] in refusal(services.invitation_token(invitation), alice)
+
+
+def test_revoking_keeps_the_people_who_joined(panel: TargetGroup, fran: User, alice: User) -> None:
+    invitation = invite(panel, fran)
+    services.invitation_accept(token=services.invitation_token(invitation), user=alice)
+    services.invitation_revoke(invitation=invitation, by=fran)
+    assert GroupMembership.objects.filter(user=alice, group=panel).exists()
+
+
+def test_a_resident_cannot_revoke(panel: TargetGroup, fran: User, alice: User) -> None:
+    invitation = invite(panel, fran)
+    with pytest.raises(Refusal):
+        services.invitation_revoke(invitation=invitation, by=alice)
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+
+
+def test_a_suspended_person_cannot_join(panel: TargetGroup, fran: User, alice: User) -> None:
+    alice.suspended_at = timezone.now()
+    alice.suspension_reason = "Abuse"
+    alice.save()
+    invitation = invite(panel, fran)
+    assert "suspended" in refusal(services.invitation_token(invitation), alice)
+    invitation.refresh_from_db()
+    assert invitation.uses == 0
