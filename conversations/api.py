@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
@@ -84,8 +83,7 @@ class ConversationIdeasView(generics.ListAPIView[Idea]):
 
     def get_queryset(self) -> QuerySet[Idea]:
         conversation = get_object_or_404(Conversation, slug=self.kwargs["slug"])
-        if not permissions.can_see_conversation(self.request.user, conversation):
-            raise Http404
+        permissions.check_can_see(self.request.user, conversation)
         return (
             Idea.objects.visible()
             .filter(conversation=conversation)

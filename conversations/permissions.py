@@ -11,8 +11,11 @@ The roles:
 * a *moderator* is a council officer (``vocaleyes.permissions.is_officer``): everything a
   facilitator may do, in every conversation, and moderation in the admin (approve, hide, restore, suspend).
 
-Seeing a conversation at all is ``can_see_conversation`` (views answer 404 otherwise), and
-taking part needs it too. ``refusal_message`` says why someone may not take part, in the
+Seeing a conversation at all is ``can_see_conversation``, and taking part needs it too. Views
+call ``check_can_see``: a 404 for drafts and anything else unseen, but for an invitation-only
+conversation ``ByInvitation`` (a 403 page that says how to join): its members are the members
+of its target groups (``Conversation.target_groups``), plus the organisation's facilitators and
+officers. ``refusal_message`` says why someone may not take part, in the
 language of the request.
 """
 
@@ -20,9 +23,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from vocaleyes.permissions import is_facilitator, is_officer, is_suspended, suspension_message
+from vocaleyes.models import GroupMembership, OrganisationRole
+from vocaleyes.permissions import (
+    is_facilitator,
+    is_officer,
+    is_suspended,
+    remember_facilitator,
+    suspension_message,
+)
 
 from .models import Comment, ContentStatus, Conversation, ExportJob, Idea
 
@@ -45,13 +58,71 @@ def can_export(user: Person, conversation: Conversation) -> bool:
 
 
 def can_see_conversation(user: Person, conversation: Conversation) -> bool:
-    """Listed conversations are for everyone; drafts and invitation-only ones for staff and the
-    organisation's facilitators (invitations arrive with target groups). One query at most."""
+    """Listed conversations are for everyone; drafts for staff and the organisation's
+    facilitators; invitation-only ones also for the members of their target groups. One query at
+    most, remembered for the request."""
     if conversation.is_listed:
         return True
     if not user.is_authenticated:
         return False
-    return is_officer(user) or is_facilitator(user, conversation.organisation_id)
+    if is_officer(user):
+        return True
+    if conversation.status == Conversation.Status.DRAFT or not is_by_invitation(conversation):
+        return is_facilitator(user, conversation.organisation_id)
+    return _admitted(user, conversation)
+
+
+def is_by_invitation(conversation: Conversation) -> bool:
+    return conversation.visibility == Conversation.Visibility.INVITATION
+
+
+def _admitted(user: User, conversation: Conversation) -> bool:
+    """A member of one of the conversation's groups, or a facilitator of its organisation."""
+    known: dict[int, bool] = user.__dict__.setdefault("_admitted_to", {})
+    if conversation.pk not in known:
+        facilitates = Exists(
+            OrganisationRole.objects.filter(
+                organisation_id=OuterRef("organisation_id"),
+                user_id=user.pk,
+                role=OrganisationRole.Role.FACILITATOR,
+            )
+        )
+        member = Exists(GroupMembership.objects.filter(user_id=user.pk, group__conversations=OuterRef("pk")))
+        row = (
+            Conversation.objects.filter(pk=conversation.pk)
+            .annotate(facilitates=facilitates, member=member)
+            .values_list("facilitates", "member")
+            .first()
+        )
+        facilitator, is_member = row if row is not None else (False, False)
+        remember_facilitator(user, conversation.organisation_id, bool(facilitator))
+        known[conversation.pk] = bool(facilitator or is_member)
+    return known[conversation.pk]
+
+
+class ByInvitation(PermissionDenied):
+    """Someone may not see an invitation-only conversation: answered with a 403 page that says
+    how to join (``vocaleyes.views.permission_denied``), in the API with the message."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        self.conversation = conversation
+        super().__init__(
+            _(
+                "This conversation is by invitation. To join, ask the organiser for an invitation "
+                "link; if you have already joined, sign in."
+            )
+        )
+
+
+def check_can_see(user: Person, conversation: Conversation) -> None:
+    """Nothing if this person may see the conversation; otherwise ``ByInvitation`` for an
+    invitation-only conversation that is not a draft, and 404 for everything else (drafts do
+    not leak)."""
+    if can_see_conversation(user, conversation):
+        return
+    if is_by_invitation(conversation) and conversation.status != Conversation.Status.DRAFT:
+        raise ByInvitation(conversation)
+    raise Http404
 
 
 def can_take_part(user: Person, conversation: Conversation) -> bool:

@@ -46,8 +46,8 @@ COMMENTS_PER_PAGE = 25
 
 
 def _get_conversation_for_user(request: HttpRequest, slug: str) -> Conversation:
-    """The conversation, or 404 for anyone who may not see it (``can_see_conversation``): a 404
-    rather than a 403, so that drafts and invitation-only conversations do not leak."""
+    """The conversation, or 404 for anyone who may not see it (``check_can_see``): a 404 rather
+    than a 403, so that drafts do not leak; invitation-only ones say how to join (403)."""
     conversations = Conversation.objects.with_ranking()
     user = request.user
     if user.is_authenticated:
@@ -64,8 +64,7 @@ def _get_conversation_for_user(request: HttpRequest, slug: str) -> Conversation:
     conversation = get_object_or_404(conversations, slug=slug)
     if user.is_authenticated:
         remember_facilitator(user, conversation.organisation_id, conversation.viewer_facilitates)  # type: ignore[attr-defined]
-    if not permissions.can_see_conversation(request.user, conversation):
-        raise Http404
+    permissions.check_can_see(request.user, conversation)
     return conversation
 
 
@@ -77,8 +76,7 @@ def _get_idea_for_user(
     if queryset is None:
         queryset = Idea.objects.with_conversation()
     idea: Idea = get_object_or_404(queryset.visible(), conversation__slug=slug, pk=pk)
-    if not permissions.can_see_conversation(request.user, idea.conversation):
-        raise Http404
+    permissions.check_can_see(request.user, idea.conversation)
     return idea
 
 
@@ -378,8 +376,9 @@ def idea_rate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return _login_to(slug, pk)
     idea = _IDEA_TO_RATE.first(pk, slug)
-    if idea is None or not permissions.can_see_conversation(request.user, idea.conversation):
+    if idea is None:
         raise Http404
+    permissions.check_can_see(request.user, idea.conversation)
     form = RatingForm(request.POST)
     if form.is_valid():
         try:

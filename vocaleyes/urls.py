@@ -12,6 +12,8 @@ from . import views
 admin.site.site_header = "VocalEyes"
 admin.site.site_title = "VocalEyes"
 
+handler403 = "vocaleyes.views.permission_denied"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", views.healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

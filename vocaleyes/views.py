@@ -11,10 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from conversations.models import Conversation
+from conversations.permissions import ByInvitation
 
 from . import services
 from .errors import Refusal
@@ -27,6 +29,15 @@ def home(request: HttpRequest) -> HttpResponse:
         Conversation.objects.listed().open().select_related("organisation").order_by("-created")[:12]
     )
     return render(request, "pages/home.html", {"conversations": conversations})
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page (``handler403``): an invitation-only conversation says how to join."""
+    if isinstance(exception, ByInvitation):
+        conversation = exception.conversation
+        context = {"conversation": conversation, "organisation": conversation.organisation}
+        return render(request, "conversations/by_invitation.html", context, status=403)
+    return defaults.permission_denied(request, exception)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
