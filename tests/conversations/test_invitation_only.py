@@ -16,6 +16,7 @@ from vocaleyes.models import GroupMembership, Organisation, TargetGroup, User
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture
 def panel(organisation: Organisation) -> TargetGroup:
     return TargetGroup.objects.create(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core import signing
+from django.test import Client
 from django.utils import timezone, translation
 
-from tests.conftest import make_user
+from tests.conftest import make_conversation, make_user
 from vocaleyes import services
 from vocaleyes.errors import Refusal
 from vocaleyes.models import GroupInvitation, GroupMembership, Organisation, TargetGroup, User
@@ -180,3 +182,75 @@ def test_a_suspended_person_cannot_join(panel: TargetGroup, fran: User, alice: U
     assert "suspended" in refusal(services.invitation_token(invitation), alice)
     invitation.refresh_from_db()
     assert invitation.uses == 0
+
+
+# The join page.
+
+
+def join_url(invitation: GroupInvitation, language: str = "en") -> str:
+    prefix = "/cy" if language == "cy" else ""
+    return f"{prefix}/join/{services.invitation_token(invitation)}/"
+
+
+def test_visitors_see_the_group_and_are_sent_to_sign_in_and_back(
+    client: Client, panel: TargetGroup, fran: User
+) -> None:
+    url = join_url(invite(panel, fran))
+    text = client.get(url).content.decode()
+    assert "Join Citizens&#x27; panel" in text and "Swansea Council" in text
+    assert f"/accounts/login/?next={quote(url)}" in text
+    assert f"/accounts/signup/?next={quote(url)}" in text
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert not GroupMembership.objects.exists()
+
+
+def test_the_page_is_in_welsh(client: Client, panel: TargetGroup, fran: User) -> None:
+    text = client.get(join_url(invite(panel, fran), "cy")).content.decode().replace("&#x27;", "'")
+    assert "Ymuno â'r grŵp Panel dinasyddion" in text and "Cyngor Abertawe" in text
+
+
+def test_signed_in_people_join_with_a_button(
+    client: Client, panel: TargetGroup, fran: User, alice: User, organisation: Organisation
+) -> None:
+    conversation = make_conversation(organisation, slug="panel", visibility="invitation")
+    conversation.target_groups.add(panel)
+    url = join_url(invite(panel, fran))
+    client.force_login(alice)
+    assert "Join the group" in client.get(url).content.decode()
+    assert not GroupMembership.objects.exists()  # following the link alone changes nothing
+    response = client.post(url)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "govuk-panel--confirmation" in text and "You have joined the group" in text
+    assert "/conversations/panel/" in text
+    assert GroupMembership.objects.filter(user=alice, group=panel).exists()
+    assert client.get("/conversations/panel/").status_code == 200
+    assert "You are already in this group" in client.post(url).content.decode()
+
+
+def test_the_outcome_in_welsh(client: Client, panel: TargetGroup, fran: User, bob: User) -> None:
+    client.force_login(bob)
+    text = client.post(join_url(invite(panel, fran), "cy")).content.decode().replace("&#x27;", "'")
+    assert "Rydych chi wedi ymuno â'r grŵp" in text
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_links_that_do_not_work_say_why(
+    client: Client, panel: TargetGroup, fran: User, alice: User, language: str
+) -> None:
+    client.force_login(alice)
+    index = 0 if language == "en" else 1
+    expired = invite(panel, fran)
+    GroupInvitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    revoked = services.invitation_revoke(invitation=invite(panel, fran), by=fran)
+    for invitation, message in ((expired, EXPIRED), (revoked, REVOKED)):
+        for method in (client.get, client.post):
+            response = method(join_url(invitation, language))
+            assert response.status_code == 403
+            assert message[index] in response.content.decode().replace("&#x27;", "'")
+    response = client.get(join_url(expired, language).replace("/join/", "/join/x"))
+    assert response.status_code == 404
+    assert TAMPERED[index] in response.content.decode().replace("&#x27;", "'")
+    assert not GroupMembership.objects.exists()
