@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from conversations import services as moderation
 from conversations.admin_actions import ReasonForm, SuspensionForm, confirm_with_reason
 
+from . import invitation_admin as invitation_admin  # registers GroupInvitationAdmin
 from . import services
 from .errors import Refusal
 from .forms import TargetGroupImportForm

@@ -218,6 +218,14 @@ def can_invite(user: User, group: TargetGroup) -> bool:
     return is_officer(user) or is_facilitator(user, group.organisation_id)
 
 
+def invitation_check_terms(*, expires_at: datetime, max_uses: int) -> None:
+    """An invitation lets at least one person join, and expires in the future."""
+    if max_uses < 1:
+        raise Refusal(_("An invitation must let at least one person join."), field="max_uses")
+    if expires_at <= timezone.now():
+        raise Refusal(_("Choose an expiry time in the future."), field="expires_at")
+
+
 def invitation_create(
     *, group: TargetGroup, by: User, expires_at: datetime, max_uses: int
 ) -> GroupInvitation:
@@ -226,10 +234,7 @@ def invitation_create(
             _("Only council officers and the organisation's facilitators can invite people to this group."),
             forbidden=True,
         )
-    if max_uses < 1:
-        raise Refusal(_("An invitation must let at least one person join."), field="max_uses")
-    if expires_at <= timezone.now():
-        raise Refusal(_("Choose an expiry time in the future."), field="expires_at")
+    invitation_check_terms(expires_at=expires_at, max_uses=max_uses)
     return GroupInvitation.objects.create(
         group=group, created_by=by, expires_at=expires_at, max_uses=max_uses, secret=secrets.token_urlsafe(24)
     )

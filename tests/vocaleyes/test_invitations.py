@@ -254,3 +254,53 @@ def test_links_that_do_not_work_say_why(
     assert response.status_code == 404
     assert TAMPERED[index] in response.content.decode().replace("&#x27;", "'")
     assert not GroupMembership.objects.exists()
+
+
+# The admin (officers).
+
+
+def test_an_officer_creates_an_invitation_and_copies_its_link(
+    client: Client, panel: TargetGroup, olwen: User
+) -> None:
+    client.force_login(olwen)
+    expires = timezone.localtime(timezone.now() + timedelta(days=14))
+    response = client.post(
+        "/admin/vocaleyes/groupinvitation/add/",
+        {
+            "group": panel.pk,
+            "expires_at_0": expires.strftime("%Y-%m-%d"),
+            "expires_at_1": expires.strftime("%H:%M:%S"),
+            "max_uses": 30,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    invitation = GroupInvitation.objects.get()
+    assert invitation.created_by == olwen and invitation.max_uses == 30 and len(invitation.secret) >= 24
+    link = f"http://testserver/join/{services.invitation_token(invitation)}/"
+    listing = client.get("/admin/vocaleyes/groupinvitation/").content.decode()
+    assert link in listing and "0 / 30" in listing and "Working" in listing
+    assert link in client.get(f"/admin/vocaleyes/groupinvitation/{invitation.pk}/change/").content.decode()
+
+
+def test_the_admin_refuses_an_expiry_in_the_past(client: Client, panel: TargetGroup, olwen: User) -> None:
+    client.force_login(olwen)
+    response = client.post(
+        "/admin/vocaleyes/groupinvitation/add/",
+        {"group": panel.pk, "expires_at_0": "2020-01-01", "expires_at_1": "10:00:00", "max_uses": 3},
+    )
+    assert response.status_code == 200
+    assert "Choose an expiry time in the future." in response.content.decode()
+    assert not GroupInvitation.objects.exists()
+
+
+def test_an_officer_revokes_invitations(client: Client, panel: TargetGroup, olwen: User, fran: User) -> None:
+    invitation = invite(panel, fran)
+    client.force_login(olwen)
+    response = client.post(
+        "/admin/vocaleyes/groupinvitation/",
+        {"action": "revoke", "_selected_action": [invitation.pk]},
+    )
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.revoked_by == olwen and invitation.revoked_at is not None
+    assert "Revoked" in client.get("/admin/vocaleyes/groupinvitation/").content.decode()
