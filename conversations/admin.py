@@ -53,7 +53,7 @@ class ConversationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation"]
     readonly_fields = ["created", "updated"]
     fieldsets = [
-        (None, {"fields": ["organisation", "slug", "status", "visibility"]}),
+        (None, {"fields": ["organisation", "slug", "status", "visibility", "target_groups"]}),
         (_("English"), {"fields": ["title_en", "description_en"]}),
         (_("Welsh"), {"fields": ["title_cy", "description_cy"]}),
         (_("Taking part"), {"fields": ["posting_open", "rating_open"]}),

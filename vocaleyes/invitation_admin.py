@@ -4,7 +4,6 @@ functions; the link is built for the request's site and language."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -32,7 +31,7 @@ class GroupInvitationForm(forms.ModelForm):
         fields = ["group", "expires_at", "max_uses"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         expires_at, max_uses = cleaned.get("expires_at"), cleaned.get("max_uses")
         if expires_at is not None and max_uses is not None:
             try:
@@ -59,11 +58,11 @@ class GroupInvitationAdmin(admin.ModelAdmin):
     list_select_related = ["group__organisation", "created_by"]
     actions = ["revoke"]
 
-    def get_list_display(self, request: HttpRequest) -> Sequence[str]:
+    def get_list_display(self, request: HttpRequest) -> list[str]:  # type: ignore[override]
         _request.set(request)
         return ["group", "status", "uses_of_max", "expires_at", "created_by", "link"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: GroupInvitation | None = None) -> Sequence[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: GroupInvitation | None = None) -> list[str]:
         _request.set(request)
         if obj is None:
             return []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from django.core import signing
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -304,3 +306,53 @@ def test_an_officer_revokes_invitations(client: Client, panel: TargetGroup, olwe
     invitation.refresh_from_db()
     assert invitation.revoked_by == olwen and invitation.revoked_at is not None
     assert "Revoked" in client.get("/admin/vocaleyes/groupinvitation/").content.decode()
+
+
+# Under a real race.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_cannot_both_take_the_last_use(panel: TargetGroup, fran: User) -> None:
+    """The first person's transaction holds the invitation's row after joining; the second
+    person's accept meanwhile must wait for it, then find the invitation used up."""
+    if connection.vendor == "sqlite":
+        # The in-memory SQLite test database refuses a second writer outright ("table is
+        # locked") instead of letting it wait: a race cannot start. Runs on Postgres.
+        pytest.skip("needs a database server that lets two connections race (Postgres)")
+    first_person, second_person = make_user("one@example.org", "One"), make_user("two@example.org", "Two")
+    token = services.invitation_token(invite(panel, fran, max_uses=1))
+    first_joined, release, second_done = threading.Event(), threading.Event(), threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def first() -> None:
+        try:
+            with translation.override("en"), transaction.atomic():
+                outcomes["first"] = services.invitation_accept(token=token, user=first_person)
+                first_joined.set()
+                release.wait(20)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            first_joined.wait(20)
+            with translation.override("en"):
+                outcomes["second"] = services.invitation_accept(token=token, user=second_person)
+        except Refusal as refusal:
+            outcomes["second"] = refusal
+        finally:
+            second_done.set()
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    assert first_joined.wait(20)
+    assert not second_done.wait(1), "the second accept did not wait for the first one's lock"
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert isinstance(outcomes["second"], Refusal)
+    assert USED_UP[0] in str(outcomes["second"])
+    assert list(GroupMembership.objects.values_list("user__email", flat=True)) == ["one@example.org"]
+    assert GroupInvitation.objects.get().uses == 1
