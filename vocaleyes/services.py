@@ -209,8 +209,9 @@ INVITATION_SALT = "vocaleyes.group-invitation"
 
 
 def invitation_token(invitation: GroupInvitation) -> str:
-    """The token in the invitation's link: its id and secret, signed (URL-safe)."""
-    return signing.dumps([invitation.pk, invitation.secret], salt=INVITATION_SALT)
+    """The token in the invitation's link: its id and secret, signed (URL-safe). No timestamp:
+    the expiry is on the row, so the link stays the same for as long as the invitation lives."""
+    return signing.Signer(salt=INVITATION_SALT).sign_object([invitation.pk, invitation.secret])
 
 
 def can_invite(user: User, group: TargetGroup) -> bool:
@@ -266,7 +267,7 @@ class InvitationRefusal(Refusal):
 def invitation_from_token(token: str) -> GroupInvitation:
     """The invitation a genuine token names, with its group and organisation."""
     try:
-        pk, secret = signing.loads(token, salt=INVITATION_SALT)
+        pk, secret = signing.Signer(salt=INVITATION_SALT).unsign_object(token)
         invitation = GroupInvitation.objects.select_related("group__organisation").get(pk=pk)
     except (signing.BadSignature, ValueError, TypeError, GroupInvitation.DoesNotExist):
         invitation = None

@@ -54,6 +54,13 @@ def test_a_facilitator_invites_and_a_resident_joins(panel: TargetGroup, fran: Us
     assert invitation.uses == 1
 
 
+def test_the_link_stays_the_same(panel: TargetGroup, fran: User) -> None:
+    invitation = invite(panel, fran)
+    assert services.invitation_token(invitation) == services.invitation_token(
+        GroupInvitation.objects.get(pk=invitation.pk)
+    )
+
+
 def test_an_officer_invites_to_any_organisation(panel: TargetGroup, olwen: User) -> None:
     assert invite(panel, olwen).created_by == olwen
 
@@ -145,9 +152,11 @@ def test_a_tampered_or_unknown_token(
 ) -> None:
     invitation = invite(panel, fran)
     token = services.invitation_token(invitation)
-    forged_secret = signing.dumps([invitation.pk, "guessed"], salt=services.INVITATION_SALT)
-    unknown = signing.dumps([invitation.pk + 1000, invitation.secret], salt=services.INVITATION_SALT)
-    other_salt = signing.dumps([invitation.pk, invitation.secret])
+    forged_secret = signing.Signer(salt=services.INVITATION_SALT).sign_object([invitation.pk, "guessed"])
+    unknown = signing.Signer(salt=services.INVITATION_SALT).sign_object(
+        [invitation.pk + 1000, invitation.secret]
+    )
+    other_salt = signing.Signer().sign_object([invitation.pk, invitation.secret])
     for bad in (token[:-2] + "xx", forged_secret, unknown, other_salt, "nonsense"):
         assert TAMPERED[index] in refusal(bad, alice, language)
 
