@@ -12,7 +12,6 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -39,16 +38,6 @@ class GroupInvitationForm(forms.ModelForm):
             except Refusal as refusal:
                 refusal.add_to(self)
         return cleaned
-
-
-def invitation_status(invitation: GroupInvitation) -> str:
-    if invitation.revoked_at is not None:
-        return gettext("Revoked")
-    if invitation.expires_at <= timezone.now():
-        return gettext("Expired")
-    if invitation.uses >= invitation.max_uses:
-        return gettext("Used up")
-    return gettext("Working")
 
 
 @admin.register(GroupInvitation)
@@ -92,7 +81,7 @@ class GroupInvitationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"))
     def status(self, invitation: GroupInvitation) -> str:
-        return invitation_status(invitation)
+        return services.invitation_status(invitation)
 
     @admin.display(description=_("uses"))
     def uses_of_max(self, invitation: GroupInvitation) -> str:

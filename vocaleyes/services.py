@@ -294,6 +294,17 @@ def invitation_problem(invitation: GroupInvitation, *, now: datetime | None = No
     return ""
 
 
+def invitation_status(invitation: GroupInvitation) -> str:
+    """In a word, for the admin and the facilitator page."""
+    if invitation.revoked_at is not None:
+        return _("Revoked")
+    if invitation.expires_at <= timezone.now():
+        return _("Expired")
+    if invitation.uses >= invitation.max_uses:
+        return _("Used up")
+    return _("Working")
+
+
 @dataclass(frozen=True)
 class Joined:
     group: TargetGroup
