@@ -58,6 +58,13 @@ def test_a_resident_joins_through_an_invitation_link(
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Panel talk").is_visible()
 
+    # The facilitator's page of links.
+    page.context.clear_cookies()
+    sign_in(page, fran.email, PASSWORD)
+    page.goto(f"{site}/conversations/panel/facilitate/invitations/")
+    assert page.get_by_role("heading", name="Invitation links").is_visible()
+    assert_accessible(page)
+
     # An outsider, in Welsh.
     page.context.clear_cookies()
     sign_in(page, bob.email, PASSWORD)

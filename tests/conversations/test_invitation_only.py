@@ -3,16 +3,20 @@ told, on every surface, that the conversation is by invitation (drafts stay 404)
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from conversations import permissions
 from conversations.models import Conversation, Idea, Rating
 from tests.conftest import make_conversation, make_user
 from tests.conversations.conftest import make_idea
-from vocaleyes.models import GroupMembership, Organisation, TargetGroup, User
+from vocaleyes import services as vocaleyes_services
+from vocaleyes.models import GroupInvitation, GroupMembership, Organisation, TargetGroup, User
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +164,57 @@ def test_a_draft_invitation_only_conversation_stays_not_found(
     assert client.get("/api/conversations/panel/ideas/").status_code == 404
     client.force_login(fran)
     assert client.get("/conversations/panel/").status_code == 200
+
+
+# The facilitator page for the conversation's invitation links.
+
+
+def test_a_facilitator_makes_copies_and_revokes_a_link(
+    client: Client, private: Conversation, panel: TargetGroup, fran: User
+) -> None:
+    client.force_login(fran)
+    url = "/conversations/panel/facilitate/invitations/"
+    assert "Invitation links" in client.get("/conversations/panel/facilitate/").content.decode()
+    response = client.post(url, {"group": panel.pk, "days": 14, "max_uses": 20})
+    assert response.status_code == 302
+    invitation = GroupInvitation.objects.get()
+    assert (invitation.group, invitation.created_by, invitation.max_uses) == (panel, fran, 20)
+    text = client.get(url).content.decode()
+    assert f"http://testserver/join/{vocaleyes_services.invitation_token(invitation)}/" in text
+    assert "0 / 20" in text and "Working" in text
+    response = client.post(f"{url}{invitation.pk}/revoke/")
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.revoked_by == fran
+    assert "Revoked" in client.get(url).content.decode()
+    welsh = client.get(f"/cy{url}").content.decode().replace("&#x27;", "'")
+    assert "Dolenni gwahoddiad" in welsh and "Wedi'i dynnu'n ôl" in welsh
+
+
+def test_the_page_checks_its_form(
+    client: Client, private: Conversation, panel: TargetGroup, fran: User
+) -> None:
+    client.force_login(fran)
+    response = client.post(
+        "/conversations/panel/facilitate/invitations/", {"group": panel.pk, "days": 0, "max_uses": 0}
+    )
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
+    assert not GroupInvitation.objects.exists()
+
+
+def test_members_and_outsiders_cannot_use_the_page(
+    client: Client, private: Conversation, panel: TargetGroup, member: User, alice: User, fran: User
+) -> None:
+    invitation = vocaleyes_services.invitation_create(
+        group=panel, by=fran, expires_at=timezone.now() + timedelta(days=1), max_uses=1
+    )
+    for person in (member, alice):
+        client.force_login(person)
+        assert client.get("/conversations/panel/facilitate/invitations/").status_code == 404
+        assert (
+            client.post(f"/conversations/panel/facilitate/invitations/{invitation.pk}/revoke/").status_code
+            == 404
+        )
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
