@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from conversations.permissions import check_can_see
 from vocaleyes.errors import Refusal
 from vocaleyes.http import HtmxHttpRequest
 from vocaleyes.models import User
@@ -30,12 +31,13 @@ from .models import Ballot, BudgetProject, BudgetRound, Outcome, OutcomeProject,
 
 
 def _get_round_for_user(request: HttpRequest, slug: str) -> BudgetRound:
-    """The round, or 404 for anyone who may not see it (its existence does not leak)."""
+    """The round, as visible as its conversation (``check_can_see``): 404 for anyone who may not
+    see it, so drafts do not leak; outsiders to an invitation-only conversation get the page
+    saying how to join, as on the conversation's own pages."""
     budget_round = get_object_or_404(
         BudgetRound.objects.select_related("conversation__organisation"), slug=slug
     )
-    if not permissions.can_view_round(request.user, budget_round):
-        raise Http404
+    check_can_see(request.user, budget_round.conversation)
     return budget_round
 
 
