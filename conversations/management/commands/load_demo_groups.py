@@ -1,0 +1,210 @@
+"""Give the Swansea demo its target groups (issue 11): census-style groups for the Public
+Services Board, thirty demo residents who declare their groups and rate the Swansea
+conversation's ideas so that groups disagree, and an invitation-only young people's panel with a
+working invitation link, which the command prints.
+
+Run after ``load_demo`` (``make run`` does). Idempotent: every record is looked up by its natural
+key and created only when missing; a resident's groups are declared (with consent) and their
+ratings given through the services only when they have none yet, so a second run changes
+nothing. The invitation is reused while it works; a new one is made only when it no longer does.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from conversations import ranking_runs, services
+from conversations.management.commands.load_demo import DEMO_IDEAS, OFFICER
+from conversations.models import Conversation, Idea, Rating
+from vocaleyes import services as groups
+from vocaleyes.models import DemographicConsent, GroupInvitation, Organisation, TargetGroup, User
+
+ORGANISATION = "swansea-bay-wellbeing-board"
+SOURCE = "Census 2021 (ONS), Swansea, rounded"
+
+# key: (name_en, name_cy, kind, size, self_declarable)
+GROUPS = {
+    "young": ("Young people aged 16 to 24", "Pobl ifanc 16 i 24 oed", "age_band", 31000, True),
+    "adults": ("Adults aged 25 to 64", "Oedolion 25 i 64 oed", "age_band", 119000, True),
+    "older": ("People aged 65 and over", "Pobl 65 oed a hŷn", "age_band", 45000, True),
+    "welsh": ("Welsh speakers", "Siaradwyr Cymraeg", "welsh_language", 25000, True),
+    "not_welsh": (
+        "People who do not speak Welsh",
+        "Pobl nad ydynt yn siarad Cymraeg",
+        "welsh_language",
+        200000,
+        True,
+    ),
+    "carers": ("Unpaid carers", "Gofalwyr di-dâl", "lived_experience", 22000, True),
+    "townhill": ("People living in Townhill", "Pobl sy'n byw yn Townhill", "place", 8000, False),
+}
+
+PANEL = {
+    "slug": "young-peoples-transport-panel",
+    "organisation": ORGANISATION,
+    "status": Conversation.Status.OPEN,
+    "visibility": Conversation.Visibility.INVITATION,
+    "title_en": "Young people's panel on transport (demo)",
+    "title_cy": "Panel pobl ifanc ar drafnidiaeth (demo)",
+    "description_en": (
+        "A panel for young people aged 16 to 24 in Swansea, by invitation. How do you get to "
+        "college, work and a night out, and what would make it cheaper, safer and quicker?"
+    ),
+    "description_cy": (
+        "Panel i bobl ifanc 16 i 24 oed yn Abertawe, drwy wahoddiad. Sut ydych chi'n cyrraedd y "
+        "coleg, y gwaith a noson allan, a beth fyddai'n ei wneud yn rhatach, yn fwy diogel ac yn "
+        "gyflymach?"
+    ),
+}
+
+# How each age band rates the demo ideas (in load_demo's DEMO_IDEAS order: hospital bus,
+# swimming lessons, warm libraries, repair café), so the groups' favourites differ: young people
+# want the repair café, adults the warm libraries, people over 65 the hospital bus.
+BAND_RATINGS = {
+    "young": [2, 4, 3, 5],
+    "adults": [3, 4, 5, 3],
+    "older": [5, 2, 4, 1],
+}
+
+# (first name, family name, age band, other groups)
+RESIDENTS = [
+    ("Alys", "Morgan", "young", ["welsh"]),
+    ("Ben", "Clarke", "young", ["not_welsh"]),
+    ("Cerys", "Hughes", "young", ["welsh", "townhill"]),
+    ("Dylan", "Price", "young", ["not_welsh"]),
+    ("Ellie", "Walsh", "young", ["not_welsh", "carers"]),
+    ("Ffion", "Rees", "young", ["welsh"]),
+    ("Harvey", "Bowen", "young", ["not_welsh", "townhill"]),
+    ("Isla", "Grant", "young", ["not_welsh"]),
+    ("Jac", "Lloyd", "young", ["welsh"]),
+    ("Kayla", "Evans", "young", ["not_welsh"]),
+    ("Liam", "Davies", "adults", ["not_welsh"]),
+    ("Megan", "Thomas", "adults", ["welsh", "carers"]),
+    ("Nathan", "Jenkins", "adults", ["not_welsh"]),
+    ("Olivia", "Powell", "adults", ["not_welsh", "townhill"]),
+    ("Priya", "Shah", "adults", ["not_welsh", "carers"]),
+    ("Rhodri", "Williams", "adults", ["welsh"]),
+    ("Sara", "Ahmed", "adults", ["not_welsh"]),
+    ("Tomos", "Parry", "adults", ["welsh"]),
+    ("Usha", "Patel", "adults", ["not_welsh"]),
+    ("Wyn", "Roberts", "adults", ["welsh", "townhill"]),
+    ("Yasmin", "Ali", "adults", ["not_welsh", "carers"]),
+    ("Zoe", "Harris", "adults", ["not_welsh"]),
+    ("Arthur", "Jones", "older", ["not_welsh"]),
+    ("Beryl", "James", "older", ["welsh", "carers"]),
+    ("Clive", "Edwards", "older", ["not_welsh", "townhill"]),
+    ("Delyth", "Owen", "older", ["welsh"]),
+    ("Eric", "Phillips", "older", ["not_welsh"]),
+    ("Glenys", "Morris", "older", ["welsh"]),
+    ("Huw", "Griffiths", "older", ["not_welsh", "carers"]),
+    ("Iris", "Taylor", "older", ["not_welsh"]),
+]
+
+INVITATION_DAYS = 365
+INVITATION_USES = 500
+
+
+def resident_email(first: str, family: str) -> str:
+    return f"{first}.{family}@example.org".lower()
+
+
+class Command(BaseCommand):
+    help = "Load the demo's target groups, residents in them and an invitation-only panel (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="Where the site runs, to print the invitation link in full.",
+        )
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation = Organisation.objects.filter(slug=ORGANISATION).first()
+        conversation = Conversation.objects.filter(slug="swansea-wellbeing").first()
+        officer = User.objects.filter(email=OFFICER).first()
+        if organisation is None or conversation is None or officer is None:
+            raise CommandError("Load the Swansea demo first: python manage.py load_demo")
+        created = 0
+        targets: dict[str, TargetGroup] = {}
+        for key, (name_en, name_cy, kind, size, declarable) in GROUPS.items():
+            group, made = TargetGroup.objects.get_or_create(
+                organisation=organisation,
+                name_en=name_en,
+                defaults={
+                    "name_cy": name_cy,
+                    "kind": kind,
+                    "population_size": size,
+                    "population_source": SOURCE,
+                    "self_declarable": declarable,
+                },
+            )
+            targets[key] = group
+            created += made
+
+        panel, made = Conversation.objects.get_or_create(
+            slug=PANEL["slug"], defaults={**PANEL, "organisation": organisation}
+        )
+        created += made
+        if not panel.target_groups.filter(pk=targets["young"].pk).exists():
+            panel.target_groups.add(targets["young"])
+            created += 1
+
+        invitation, made = self._invitation(targets["young"], officer)
+        created += made
+        townhill, made = self._invitation(targets["townhill"], officer)
+        created += made
+        created += self._load_residents(conversation, targets, townhill)
+
+        with translation.override("en"):
+            link = options["base_url"].rstrip("/") + reverse(
+                "join", args=[groups.invitation_token(invitation)]
+            )
+        self.stdout.write(f"Demo target groups loaded ({created} records created).")
+        self.stdout.write(f"Invitation to the young people's panel (16 to 24): {link}")
+
+    def _load_residents(
+        self, conversation: Conversation, targets: dict[str, TargetGroup], townhill: GroupInvitation
+    ) -> int:
+        created = 0
+        ideas = [Idea.objects.get(conversation=conversation, title=title) for _a, title, *_ in DEMO_IDEAS]
+        for first, family, band, others in RESIDENTS:
+            email = resident_email(first, family)
+            person = User.objects.filter(email=email).first()
+            if person is None:
+                # No password: demo residents never sign in; they are there to be counted.
+                person = User.objects.create_user(email=email, display_name=f"{first} {family}")
+                created += 1
+            if not DemographicConsent.objects.filter(user=person).exists():
+                chosen = [targets[key] for key in (band, *others) if targets[key].self_declarable]
+                groups.groups_declare(user=person, groups=chosen, consent=True)
+                created += len(chosen)
+            if "townhill" in others:
+                # The neighbourhood is joined through an invitation only, as its residents would.
+                joined = groups.invitation_accept(token=groups.invitation_token(townhill), user=person)
+                created += not joined.already_member
+            for idea, value in zip(ideas, BAND_RATINGS[band], strict=True):
+                if not Rating.objects.filter(idea=idea, user=person).exists():
+                    services.rating_set(idea=idea, user=person, value=value)
+                    created += 1
+        if created:
+            ranking_runs.ranking_recompute(conversation_id=conversation.pk)
+        return created
+
+    def _invitation(self, group: TargetGroup, officer: User) -> tuple[GroupInvitation, bool]:
+        for invitation in GroupInvitation.objects.filter(group=group, created_by=officer).order_by("-pk"):
+            if not groups.invitation_problem(invitation):
+                return invitation, False
+        invitation = groups.invitation_create(
+            group=group,
+            by=officer,
+            expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+            max_uses=INVITATION_USES,
+        )
+        return invitation, True
