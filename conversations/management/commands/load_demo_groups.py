@@ -11,6 +11,9 @@ nothing. The invitation is reused while it works; a new one is made only when it
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -124,8 +127,13 @@ class Command(BaseCommand):
             help="Where the site runs, to print the invitation link in full.",
         )
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        # Quiet around the transaction: the ratings' queued recomputes run when it commits.
+        with _quiet_task_log():
+            self._load(base_url=options["base_url"])
+
+    @transaction.atomic
+    def _load(self, *, base_url: str) -> None:
         organisation = Organisation.objects.filter(slug=ORGANISATION).first()
         conversation = Conversation.objects.filter(slug="swansea-wellbeing").first()
         officer = User.objects.filter(email=OFFICER).first()
@@ -163,9 +171,7 @@ class Command(BaseCommand):
         created += self._load_residents(conversation, targets, townhill)
 
         with translation.override("en"):
-            link = options["base_url"].rstrip("/") + reverse(
-                "join", args=[groups.invitation_token(invitation)]
-            )
+            link = base_url.rstrip("/") + reverse("join", args=[groups.invitation_token(invitation)])
         self.stdout.write(f"Demo target groups loaded ({created} records created).")
         self.stdout.write(f"Invitation to the young people's panel (16 to 24): {link}")
 
@@ -208,3 +214,16 @@ class Command(BaseCommand):
             max_uses=INVITATION_USES,
         )
         return invitation, True
+
+
+@contextmanager
+def _quiet_task_log() -> Iterator[None]:
+    """Without Redis every demo rating runs its queued recompute in-process, and Celery logs a
+    line for each (about 120): the newcomer's terminal should show the sign-ins and the link."""
+    trace = logging.getLogger("celery.app.trace")
+    level = trace.level
+    trace.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        trace.setLevel(level)
