@@ -11,8 +11,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -73,11 +73,7 @@ class GroupInvitationAdmin(admin.ModelAdmin):
         request = _request.get()
         path = reverse("join", kwargs={"token": services.invitation_token(invitation)})
         url = request.build_absolute_uri(path) if request is not None else path
-        return format_html(
-            '<input type="text" class="vTextField" readonly value="{}" aria-label="{}" size="60">',
-            url,
-            gettext("Invitation link to copy"),
-        )
+        return render_to_string("admin/vocaleyes/groupinvitation/_link.html", {"url": url})
 
     @admin.display(description=_("status"))
     def status(self, invitation: GroupInvitation) -> str:
