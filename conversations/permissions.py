@@ -28,8 +28,9 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from vocaleyes.models import GroupMembership, OrganisationRole
+from vocaleyes.models import GroupMembership
 from vocaleyes.permissions import (
+    facilitator_roles,
     is_facilitator,
     is_officer,
     is_suspended,
@@ -80,13 +81,7 @@ def _admitted(user: User, conversation: Conversation) -> bool:
     """A member of one of the conversation's groups, or a facilitator of its organisation."""
     known: dict[int, bool] = user.__dict__.setdefault("_admitted_to", {})
     if conversation.pk not in known:
-        facilitates = Exists(
-            OrganisationRole.objects.filter(
-                organisation_id=OuterRef("organisation_id"),
-                user_id=user.pk,
-                role=OrganisationRole.Role.FACILITATOR,
-            )
-        )
+        facilitates = Exists(facilitator_roles(user.pk).filter(organisation_id=OuterRef("organisation_id")))
         member = Exists(GroupMembership.objects.filter(user_id=user.pk, group__conversations=OuterRef("pk")))
         row = (
             Conversation.objects.filter(pk=conversation.pk)

@@ -25,8 +25,7 @@ from django.views.decorators.http import require_POST
 from vocaleyes.db import CompiledQuery
 from vocaleyes.errors import Refusal
 from vocaleyes.http import HtmxHttpRequest
-from vocaleyes.models import OrganisationRole
-from vocaleyes.permissions import is_suspended, remember_facilitator, suspension_message
+from vocaleyes.permissions import facilitator_roles, is_suspended, remember_facilitator, suspension_message
 
 from . import listing, permissions, services
 from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, SeedIdeaForm
@@ -54,11 +53,7 @@ def _get_conversation_for_user(request: HttpRequest, slug: str) -> Conversation:
         # Whether the viewer facilitates here comes in the same query (permissions remembers it).
         conversations = conversations.annotate(
             viewer_facilitates=Exists(
-                OrganisationRole.objects.filter(
-                    organisation_id=OuterRef("organisation_id"),
-                    user_id=user.pk,
-                    role=OrganisationRole.Role.FACILITATOR,
-                )
+                facilitator_roles(user.pk).filter(organisation_id=OuterRef("organisation_id"))
             )
         )
     conversation = get_object_or_404(conversations, slug=slug)

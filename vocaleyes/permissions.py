@@ -21,6 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -52,10 +53,15 @@ def is_facilitator(user: Person, organisation_id: int) -> bool:
         return False
     known = _facilitates(user)
     if organisation_id not in known:
-        known[organisation_id] = OrganisationRole.objects.filter(
-            organisation_id=organisation_id, user_id=user.pk, role=OrganisationRole.Role.FACILITATOR
-        ).exists()
+        known[organisation_id] = facilitator_roles(user.pk).filter(organisation_id=organisation_id).exists()
     return known[organisation_id]
+
+
+def facilitator_roles(user_id: int) -> QuerySet[OrganisationRole]:
+    """This person's facilitator roles: ``is_facilitator`` asks it, and a page's own query can
+    ask it as a subquery (``Exists(facilitator_roles(pk).filter(organisation_id=OuterRef(...)))``)
+    and hand the answer to ``remember_facilitator``."""
+    return OrganisationRole.objects.filter(user_id=user_id, role=OrganisationRole.Role.FACILITATOR)
 
 
 def remember_facilitator(user: Person, organisation_id: int, facilitates: bool) -> None:
