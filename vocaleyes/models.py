@@ -34,10 +34,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .i18n import Bilingual
@@ -144,6 +145,15 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.LOCAL)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("part of"),
+        help_text=_("The regional or national organisation this one belongs to, for roll-up rankings."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     name = Bilingual("name")
@@ -160,10 +170,36 @@ class Organisation(models.Model):
                 name="organisation_has_a_name",
                 violation_error_message=_("Give the organisation a name in English or Welsh."),
             ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="organisation_is_not_its_own_parent",
+                violation_error_message=_("An organisation cannot be part of itself."),
+            ),
         ]
 
     def __str__(self) -> str:
         return str(self.name)
+
+    _LEVELS: ClassVar[tuple[str, ...]] = (Level.LOCAL, Level.REGIONAL, Level.NATIONAL)
+
+    def clean(self) -> None:
+        """A parent is one level up or more (local, then regional, then national): so the
+        tree has at most three floors and never loops."""
+        super().clean()
+        if self.parent_id is not None and self.parent is not None:
+            if self._LEVELS.index(self.parent.level) <= self._LEVELS.index(self.level):
+                raise ValidationError(
+                    {"parent": _("An organisation can only be part of one at a higher level.")}
+                )
+
+    def with_members_ids(self) -> list[int]:
+        """This organisation's id and those of its members, their members and so on."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            frontier = [pk for pk in frontier if pk not in ids]  # a loop made by hand stops here
+            ids += frontier
+        return ids
 
 
 class OrganisationRole(models.Model):

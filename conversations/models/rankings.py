@@ -15,12 +15,26 @@ from .ideas import Idea, RatingValue
 class RankingSummary(models.Model):
     """A stored ranking: what its last run counted, when, how long it took, and the order.
 
-    One per *scope*, the set of ideas and ratings a ranking counts (``ranking_store.Scope``).
-    Today every scope is a conversation's: ``conversation`` names it, and is unique, so each
-    conversation has at most one summary (``conversation.ranking``). A target group's ranking
-    or an organisation's roll-up will add a column of their own beside it, one set per row
-    (``ranking_names_one_scope``), each unique in the same way.
+    One per *scope*, the set of ideas and ratings a ranking counts (``ranking_store.Scope``),
+    named by exactly one of three columns (``ranking_names_one_scope``):
+
+    * ``conversation``: the conversation's priority ranking, the one everyone sees
+      (``conversation.ranking``; its idea rows are the ideas' own, ``idea.ranking``);
+    * ``variant_of``: another order of the same conversation's ideas, by ``order``: one target
+      group's priority ranking (``target_group``), the representative order or the consensus
+      order (``conversations.group_ranking``);
+    * ``organisation``: a regional or national organisation's roll-up of its member
+      organisations' open conversations.
+
+    Each is unique: one summary per conversation, per (conversation, order) and per
+    (conversation, group), and per organisation.
     """
+
+    class Order(models.TextChoices):
+        PRIORITY = "priority", _("Priority")
+        GROUP = "group", _("Priority among a group")
+        REPRESENTATIVE = "representative", _("Representative")
+        CONSENSUS = "consensus", _("Consensus")
 
     conversation = models.OneToOneField(
         Conversation,
@@ -29,6 +43,31 @@ class RankingSummary(models.Model):
         blank=True,
         related_name="ranking",
         verbose_name=_("conversation"),
+    )
+    variant_of = models.ForeignKey(
+        Conversation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="other_rankings",
+        verbose_name=_("another order of"),
+    )
+    order = models.CharField(_("order"), max_length=20, choices=Order.choices, default=Order.PRIORITY)
+    target_group = models.ForeignKey(
+        "vocaleyes.TargetGroup",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rankings",
+        verbose_name=_("target group"),
+    )
+    organisation = models.ForeignKey(
+        "vocaleyes.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rankings",
+        verbose_name=_("organisation (roll-up)"),
     )
     computed_at = models.DateTimeField(_("last computed"), null=True, blank=True)
     idea_count = models.PositiveIntegerField(_("ideas ranked"), default=0)
@@ -45,10 +84,52 @@ class RankingSummary(models.Model):
         verbose_name = _("ranking")
         verbose_name_plural = _("rankings")
         constraints = [
-            models.CheckConstraint(condition=Q(conversation__isnull=False), name="ranking_names_one_scope"),
+            models.CheckConstraint(
+                condition=(
+                    Q(conversation__isnull=False, variant_of__isnull=True, organisation__isnull=True)
+                    & Q(order="priority", target_group__isnull=True)
+                )
+                | (
+                    Q(conversation__isnull=True, variant_of__isnull=False, organisation__isnull=True)
+                    & (
+                        Q(order="group", target_group__isnull=False)
+                        | Q(order__in=["representative", "consensus"], target_group__isnull=True)
+                    )
+                )
+                | (
+                    Q(
+                        conversation__isnull=True,
+                        variant_of__isnull=True,
+                        organisation__isnull=False,
+                        order="priority",
+                    )
+                    & Q(target_group__isnull=True)
+                ),
+                name="ranking_names_one_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["variant_of", "order"],
+                condition=Q(variant_of__isnull=False, target_group__isnull=True),
+                name="one_ranking_per_conversation_and_order",
+            ),
+            models.UniqueConstraint(
+                fields=["variant_of", "target_group"],
+                condition=Q(target_group__isnull=False),
+                name="one_ranking_per_conversation_and_group",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(organisation__isnull=False),
+                name="one_roll_up_per_organisation",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.organisation_id:
+            return f"organisation {self.organisation_id} @ {self.computed_at}"
+        if self.variant_of_id:
+            which = f"group {self.target_group_id}" if self.target_group_id else self.order
+            return f"{self.variant_of_id} {which} @ {self.computed_at}"
         return f"{self.conversation_id} @ {self.computed_at}"
 
 
@@ -108,6 +189,9 @@ class IdeaRanking(models.Model):
     count_3 = models.PositiveIntegerField(default=0)
     count_4 = models.PositiveIntegerField(default=0)
     count_5 = models.PositiveIntegerField(default=0)
+    # The representative order's Kish effective sample size of the idea's weighted ratings:
+    # how many plain ratings they are worth. Null in every other order.
+    effective_size = models.FloatField(_("effective number of ratings"), null=True)
     score = models.FloatField(_("priority score"), null=True)
     rank = models.PositiveIntegerField(_("rank"), null=True)
     computed_at = models.DateTimeField(_("computed"), null=True)
