@@ -86,9 +86,12 @@ def _fair_orders(
     one_of = [dimension for dimension in dimensions if dimension.name in audience.ONE_OF_KINDS]
     raters = ratings.raters()
 
+    rated: dict[int, int] = {}  # per group, how many of its members rated
     for group_id, result in group_ranking.per_group(ratings, dimensions).items():
-        members = sum(int((raters & (d.groups == group_id)).sum()) for d in dimensions if group_id in d.sizes)
-        details = {"raters": members, "group": names[group_id]}
+        rated[group_id] = sum(
+            int((raters & (d.groups == group_id)).sum()) for d in dimensions if group_id in d.sizes
+        )
+        details = {"raters": rated[group_id], "group": names[group_id]}
         _store(Scope.of_group(conversation_id, group_id), result, started, details=details)
 
     fair = group_ranking.representative(ratings, one_of)
@@ -109,7 +112,9 @@ def _fair_orders(
         "dimensions": list(weights.dimensions),
         "effective_size": round(weights.n_eff, 1),
         "raters": weights.sample_size,
-        "missing_groups": [names[missing.group] for missing in weights.missing],
+        # Every group nobody from has rated (those of one-of kinds with a size cannot be
+        # weighted up; the page names them all).
+        "missing_groups": [names[group.pk] for group in groups if rated.get(group.pk, 0) == 0],
         "converged": weights.converged,
     }
     _store(Scope.representative(conversation_id), representative, started, fair.n_eff, details)
