@@ -15,7 +15,7 @@ extend the list in two places and nowhere else: they annotate what they need in
 ``action_list_queryset`` and append their ``Column``s (each naming its field) in
 ``action_list_columns``, beside the comment that names it. The fair orders are there (the
 representative and consensus ranks and scores, and per target group its members' ratings,
-average and rank: ``_fair_columns``, joined from their stored rankings); planned: pledges (hours
+average and rank: ``_fair_columns``, filled in from their stored figures); planned: pledges (hours
 and people pledged), the action group an idea became, and its participatory-budgeting status.
 A target group's figures are counts and averages only, never who rated, and a group's average
 is left out where fewer than ``GROUP_MEAN_FROM`` of its members rated the idea.
@@ -37,8 +37,10 @@ from datetime import datetime
 from operator import itemgetter
 from typing import IO, Any
 
+import numpy as np
+import numpy.typing as npt
 from django.conf import settings
-from django.db.models import Case, CharField, F, FilteredRelation, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.http import HttpRequest
 from django.template.loader import get_template, render_to_string
@@ -51,6 +53,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from . import ranking_store
 from .models import Conversation, Idea, RankingSummary, RatingValue
 
 Row = tuple[Any, ...]
@@ -78,9 +81,9 @@ class Column:
     numeric: bool = True
     # Decimal places on the printable page (files keep the stored precision: six places).
     digits: int | None = None
-    # For a column of another stored ranking (a fair order): the alias it is joined as and
-    # that ranking's id (``_fair_columns``).
-    join: tuple[str, int] | None = None
+    # For a column of a fair order: that ranking's id and which of its figures (a
+    # ``ranking_store.Figures`` field, or "group_mean"); filled in by ``_with_fair_figures``.
+    fair: tuple[int, str] | None = None
 
 
 def _author_label() -> Case:
@@ -130,98 +133,78 @@ def _fair_columns(conversation: Conversation) -> list[Column]:
     background run has stored them: the representative order's rank, score, weighted average
     and effective number of ratings; the consensus order's rank and score; and per target
     group, its members' ratings, their average (from ``GROUP_MEAN_FROM`` ratings) and the
-    idea's rank among them. One query for the rankings; the rows join their figures."""
+    idea's rank among them. A fair order keeps its figures packed in its summary
+    (``ranking_store.figures``), so these columns are filled in from there, not by the query."""
     rankings = (
         RankingSummary.objects.filter(variant_of=conversation, computed_at__isnull=False)
         .select_related("target_group")
-        .defer("ranked_ideas")
+        .defer("ranked_ideas", "ranked_figures")
         .order_by("order", "target_group__kind", "target_group__name_en", "pk")
     )
     columns: list[Column] = []
     for summary in rankings:
-        alias = f"fair_{summary.pk}"
-        join = (alias, summary.pk)
+
+        def fair(
+            key: str, header: str, figure: str, digits: int | None = None, pk: int = summary.pk
+        ) -> Column:
+            return Column(key, header, "", width=14, digits=digits, fair=(pk, figure))
+
         if summary.order == RankingSummary.Order.REPRESENTATIVE:
             columns += [
-                Column(
-                    "representative_rank", _("Representative rank"), f"{alias}__rank", width=14, join=join
-                ),
-                Column(
-                    "representative_score",
-                    _("Representative score"),
-                    f"{alias}__score",
-                    width=14,
-                    digits=2,
-                    join=join,
-                ),
-                Column(
-                    "representative_mean",
-                    _("Weighted average rating"),
-                    f"{alias}__rating_mean",
-                    width=14,
-                    digits=1,
-                    join=join,
-                ),
-                Column(
-                    "representative_size",
-                    _("Effective number of ratings"),
-                    f"{alias}__effective_size",
-                    width=14,
-                    digits=1,
-                    join=join,
-                ),
+                fair("representative_rank", _("Representative rank"), "rank"),
+                fair("representative_score", _("Representative score"), "score", 2),
+                fair("representative_mean", _("Weighted average rating"), "rating_mean", 1),
+                fair("representative_size", _("Effective number of ratings"), "effective_size", 1),
             ]
         elif summary.order == RankingSummary.Order.CONSENSUS:
             columns += [
-                Column("consensus_rank", _("Consensus rank"), f"{alias}__rank", width=14, join=join),
-                Column(
-                    "consensus_score", _("Consensus score"), f"{alias}__score", width=14, digits=2, join=join
-                ),
+                fair("consensus_rank", _("Consensus rank"), "rank"),
+                fair("consensus_score", _("Consensus score"), "score", 2),
             ]
         elif summary.target_group is not None:
             name = {"group": summary.target_group.name}
+            key = f"group_{summary.target_group_id}"
             columns += [
-                Column(
-                    f"group_{summary.target_group_id}_ratings",
-                    _("Ratings from %(group)s") % name,
-                    f"{alias}__rating_count",
-                    width=14,
-                    join=join,
-                ),
-                Column(
-                    f"group_{summary.target_group_id}_mean",
-                    _("Average from %(group)s") % name,
-                    f"{alias}_mean",
-                    width=14,
-                    digits=1,
-                    join=join,
-                ),
-                Column(
-                    f"group_{summary.target_group_id}_rank",
-                    _("Rank among %(group)s") % name,
-                    f"{alias}__rank",
-                    width=14,
-                    join=join,
-                ),
+                fair(f"{key}_ratings", _("Ratings from %(group)s") % name, "rating_count"),
+                fair(f"{key}_mean", _("Average from %(group)s") % name, "group_mean", 1),
+                fair(f"{key}_rank", _("Rank among %(group)s") % name, "rank"),
             ]
     return columns
 
 
-def _fair_annotations(columns: list[Column]) -> dict[str, Any]:
-    """The joins the fair columns read: each ranking's row of the idea, and a group's average
-    only where enough of its members rated."""
-    annotations: dict[str, Any] = {}
-    for column in columns:
-        if column.join is None or column.join[0] in annotations:
-            continue
-        alias, ranking_id = column.join
-        annotations[alias] = FilteredRelation("rankings", condition=Q(rankings__ranking_id=ranking_id))
-        annotations[f"{alias}_mean"] = Case(
-            When(**{f"{alias}__rating_count__gte": GROUP_MEAN_FROM}, then=F(f"{alias}__rating_mean")),
-            default=None,
-            output_field=FloatField(),
-        )
-    return annotations
+def _fair_values(figures: ranking_store.Figures, figure: str, at: npt.NDArray[np.int64]) -> list[Any]:
+    """One fair column's cells for ideas at positions ``at`` of ``figures`` (-1: not ranked
+    there yet, an empty cell)."""
+    found = at >= 0
+    if figure == "group_mean":
+        found &= figures.rating_count[at] >= GROUP_MEAN_FROM
+        figure = "rating_mean"
+    values = getattr(figures, figure)[at]
+    if values.dtype.kind == "f":
+        found &= ~np.isnan(values)
+        values = np.round(values, 4)
+    return [value if keep else None for value, keep in zip(values.tolist(), found.tolist(), strict=True)]
+
+
+def _with_fair_figures(columns: list[Column], batches: Iterator[list[Row]]) -> Iterator[list[Row]]:
+    """Rows from the query (the other columns, then the idea's id, then any extra fields)
+    with the fair columns' cells put in their places. The fair columns come as one block."""
+    fair = [index for index, column in enumerate(columns) if column.fair is not None]
+    if not fair:
+        yield from batches
+        return
+    wanted = [figure for figure in (columns[index].fair for index in fair) if figure is not None]
+    first, count = fair[0], len(fair)
+    figures = {pk: ranking_store.figures(RankingSummary(pk=pk)) for pk in {pk for pk, _figure in wanted}}
+    others = len(columns) - count
+    for batch in batches:
+        ids = np.fromiter((row[others] for row in batch), dtype=np.int64, count=len(batch))
+        at = {pk: found.positions(ids) for pk, found in figures.items()}
+        cells = [_fair_values(figures[pk], figure, at[pk]) for pk, figure in wanted]
+        yield [
+            (*row[:first], *fair_cells, *row[first:others], *row[others + 1 :])
+            for row, fair_cells in zip(batch, zip(*cells, strict=True), strict=True)
+        ]
 
 
 # Read with every row besides the columns: the idea's language (the printable page marks a
@@ -250,17 +233,20 @@ def action_list_queryset(
     text a spreadsheet would run as a formula is defused. Build it in the language the labels
     should be in."""
     columns = action_list_columns(conversation) if columns is None else columns
+    # The fair orders' columns are filled in afterwards from the idea's id (``_with_fair_figures``).
+    queried = [column for column in columns if column.fair is None]
+    idea_id = ("pk",) if len(queried) < len(columns) else ()
     queryset = (
         Idea.objects.visible()
         .filter(conversation=conversation)
-        .annotate(author_label=_author_label(), **_fair_annotations(columns))
+        .annotate(author_label=_author_label())
         .in_priority_order()
     )
     if not for_csv:
-        return queryset.values_list(*(column.field for column in columns), *EXTRA_FIELDS)
-    defused = {f"defused_{column.key}": _defused(column.field) for column in columns if column.text}
+        return queryset.values_list(*(column.field for column in queried), *idea_id, *EXTRA_FIELDS)
+    defused = {f"defused_{column.key}": _defused(column.field) for column in queried if column.text}
     return queryset.annotate(**defused).values_list(
-        *(f"defused_{column.key}" if column.text else column.field for column in columns)
+        *(f"defused_{column.key}" if column.text else column.field for column in queried), *idea_id
     )
 
 
@@ -282,7 +268,7 @@ def _rows(
     size = settings.EXPORT_CHUNK_SIZE
     done = 0
     rows = action_list_queryset(conversation, columns, for_csv=for_csv).iterator(chunk_size=size)
-    for batch in _batches(rows, size):
+    for batch in _with_fair_figures(columns, _batches(rows, size)):
         yield batch
         done += len(batch)
         if progress is not None:

@@ -23,10 +23,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, overload
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+import numpy as np
+from django.db.models import Exists, OuterRef, Q
 
 from . import ranking_store
-from .models import Conversation, Idea, IdeaQuerySet, IdeaRanking, RankingSummary, Rating
+from .models import Conversation, Idea, IdeaQuerySet, RankingSummary, Rating
 
 # Orders read from a stored ranking other than the conversation's own: the representative and
 # consensus orders, and a target group's priority order (``"group"``, facilitators only).
@@ -163,6 +164,28 @@ def _ordered_window(
     return IdeaWindow(count, fetch)
 
 
+def _fair_filtered_window(
+    conversation: Conversation, summary: RankingSummary | None, ideas: IdeaQuerySet, viewer: Viewer
+) -> IdeaWindow:
+    """A search in a fair order: the matching ideas' ids, put in that order by their place in
+    the stored order (read whole: 400 kB at 50,000 ideas), ideas not ranked there yet after
+    them, oldest first. A fair order keeps no idea rows to sort by (``ranking_store``)."""
+    matching = np.fromiter(ideas.order_by("pk").values_list("pk", flat=True), dtype=np.int64)
+    stored = np.asarray(ranking_store.order_of(summary) if summary is not None else [], dtype=np.int64)
+    place = np.full(len(matching), len(stored), dtype=np.int64)  # not ranked: after the rest
+    if len(stored) and len(matching):
+        by_id = np.argsort(stored)
+        where = np.minimum(np.searchsorted(stored[by_id], matching), len(stored) - 1)
+        found = stored[by_id][where] == matching
+        place[found] = by_id[where][found]
+    ordered = matching[np.lexsort((matching, place))].tolist()
+
+    def fetch(start: int, stop: int) -> list[Idea]:
+        return _load(conversation, ordered[start:stop], viewer)
+
+    return IdeaWindow(len(ordered), fetch)
+
+
 def idea_window(
     conversation: Conversation,
     summary: RankingSummary | None,
@@ -194,9 +217,8 @@ def idea_window(
         ideas = ideas.order_by("-created", "-pk")
     elif sort == "discussed":
         ideas = ideas.order_by("-comment_count", "-pk")
-    elif sort in FAIR_ORDERS:  # filtered: ranked ideas by their rank in that order, then by age
-        rank = IdeaRanking.objects.filter(ranking=summary, idea_id=OuterRef("pk")).values("rank")[:1]
-        ideas = ideas.annotate(order_rank=Subquery(rank)).order_by(F("order_rank").asc(nulls_last=True), "pk")
+    elif sort in FAIR_ORDERS:
+        return _fair_filtered_window(conversation, summary, ideas, viewer)
     else:  # priority order, filtered: ranked ideas by rank, then unranked ones by age
         ideas = ideas.in_priority_order()
     return _ordered_window(conversation, ideas, count, viewer)

@@ -77,6 +77,9 @@ class RankingSummary(models.Model):
     # The ranked ideas' ids, best first, in the store's packed form (``ranking_store``), so a
     # page of twenty reads one small slice. Stored uncompressed out of line on Postgres.
     ranked_ideas = models.BinaryField(_("ideas in priority order"), default=b"", editable=False)
+    # A fair order's figures for each idea, in the same order as ``ranked_ideas`` (its idea rows
+    # are not kept in IdeaRanking: ``ranking_store`` says why).
+    ranked_figures = models.BinaryField(_("figures in that order"), default=b"", editable=False)
     # The highest idea id the run saw; ideas after it were posted since and are not ranked yet.
     last_idea_id = models.BigIntegerField(_("last idea counted"), default=0)
     # What the page says beside the order: for the representative order the weighting (method,
@@ -192,9 +195,6 @@ class IdeaRanking(models.Model):
     count_3 = models.PositiveIntegerField(default=0)
     count_4 = models.PositiveIntegerField(default=0)
     count_5 = models.PositiveIntegerField(default=0)
-    # The representative order's Kish effective sample size of the idea's weighted ratings:
-    # how many plain ratings they are worth. Null in every other order.
-    effective_size = models.FloatField(_("effective number of ratings"), null=True)
     score = models.FloatField(_("priority score"), null=True)
     rank = models.PositiveIntegerField(_("rank"), null=True)
     computed_at = models.DateTimeField(_("computed"), null=True)
