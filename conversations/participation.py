@@ -178,7 +178,7 @@ class GroupParticipationReport:
 
 
 def group_participation(conversation: Conversation) -> GroupParticipationReport:
-    """Everything the page shows, in five queries whatever the number of groups and people."""
+    """Everything the page shows, in at most five queries whatever the number of groups and people."""
     groups = groups_of(conversation)
     total = User.objects.filter(taking_part(conversation, "pk")).count()
     if not groups:

@@ -161,10 +161,10 @@ def test_the_worked_example_on_the_page(
     assert 'id="total-participants">101 people have taken part.' in page  # alice posted; 100 rated
     assert 'id="score-place">0.17</dd>' in page
     assert table_rows(page, "place") == [
-        ["Aberdyfi", "fewer than 3", "1,000 Census 2021", "Not shown"],
-        ["Bala", "8", "1,000 Census 2021", "8.0"],
-        ["Caerdydd", "60", "5,000 Census 2021", "12.0"],
-        ["Dinbych", "30", "3,000 Census 2021", "10.0"],
+        ["Aberdyfi Size in the population: 1,000 (Census 2021)", "fewer than 3", "Not shown"],
+        ["Bala Size in the population: 1,000 (Census 2021)", "8", "8.0"],
+        ["Caerdydd Size in the population: 5,000 (Census 2021)", "60", "12.0"],
+        ["Dinbych Size in the population: 3,000 (Census 2021)", "30", "10.0"],
     ]
     assert page.count('role="img"') == 1
     assert "Highest: Caerdydd, 12.0 per 1,000. Lowest: Bala, 8.0 per 1,000." in page
@@ -212,7 +212,7 @@ def test_hidden_content_does_not_count(
     rate(idea, visible)
     client.force_login(fran)
     page = client.get(PAGE).content.decode()
-    assert table_rows(page, "place") == [["Bangor", "3", "500 Census 2021", "6.0"]]
+    assert table_rows(page, "place") == [["Bangor Size in the population: 500 (Census 2021)", "3", "6.0"]]
     assert 'id="total-participants">4 people have taken part.' in page  # alice and the three
 
 
@@ -231,13 +231,12 @@ def test_small_counts_are_suppressed_and_no_names_are_shown(
     client.force_login(fran)
     page = client.get(PAGE).content.decode()
     rows = table_rows(page, "age_band")
-    assert [row[:2] for row in rows] == [
-        ["None", "0"],
-        ["One", "fewer than 3"],
-        ["Three", "3"],
-        ["Two", "fewer than 3"],
+    assert [(row[0].split()[0], row[1], row[2]) for row in rows] == [
+        ("None", "0", "0"),
+        ("One", "fewer than 3", "Not shown"),
+        ("Three", "3", "30.0"),
+        ("Two", "fewer than 3", "Not shown"),
     ]
-    assert [row[3] for row in rows] == ["0", "Not shown", "30.0", "Not shown"]
     assert "This page shows only numbers, never names." in page
     for person in User.objects.exclude(pk=fran.pk):
         assert person.display_name not in page
