@@ -301,6 +301,25 @@ def test_who_is_missing_offers_the_newest_working_invitation_and_seeding(
 
 
 @pytest.mark.django_db
+def test_before_anyone_from_the_groups_takes_part_there_is_no_score(
+    client: Client, fran: User, organisation: Organisation, conversation: Conversation, idea: Idea
+) -> None:
+    make_group(organisation, "Under 25", kind=Kind.AGE_BAND, size=400)
+    make_group(organisation, "25 and over", kind=Kind.AGE_BAND, size=600)
+    make_group(organisation, "Carers", kind=Kind.LIVED_EXPERIENCE, size=300)
+    client.force_login(fran)
+    page = client.get(PAGE).content.decode()
+    assert 'id="score-age_band">None: nobody from these groups has taken part yet</dd>' in page
+    assert 'id="score-lived_experience">None: fewer than two groups of known size</dd>' in page
+    cards = missing_cards(page)
+    assert len(cards) == 3
+    assert all("Nobody yet" in card for card in cards)
+    assert all("Not known yet: nobody from these groups has taken part" in card for card in cards)
+    # Biggest gap first: all of its kind's known population, then 60% and 40% of the age band.
+    assert "Carers" in cards[0] and "25 and over" in cards[1] and "Under 25" in cards[2]
+
+
+@pytest.mark.django_db
 def test_without_target_groups_the_page_says_so(
     client: Client, fran: User, conversation: Conversation
 ) -> None:
@@ -349,4 +368,6 @@ def test_the_page_runs_the_same_queries_whatever_its_size(
         page = client.get(PAGE).content.decode()
     assert len(table_rows(page, "place")) == 7
     assert len(large.captured_queries) == len(small.captured_queries)
-    assert len(small.captured_queries) <= 12
+    # Session, person, conversation, role; the groups (two queries when the conversation names
+    # none); then the total, the counts per group and the invitations.
+    assert len(small.captured_queries) <= 9
