@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -64,16 +64,26 @@ def count_participants(conversation: Conversation) -> int:
 
 def participants_per_group(conversation: Conversation, groups: list[TargetGroup]) -> dict[int, int]:
     """Per group id, how many participants are members (one query). In one-of kinds, a person
-    who declared two groups of the kind counts in neither."""
-    ids = [group.pk for group in groups]
-    one_of = [group.pk for group in groups if group.kind in ONE_OF_KINDS]
-    another_of_the_kind = GroupMembership.objects.filter(
-        user_id=OuterRef("user_id"), group__kind=OuterRef("group__kind"), group_id__in=one_of
-    ).exclude(group_id=OuterRef("group_id"))
+    who declared two groups of the kind counts in neither (a clause per one-of kind, at most
+    three, each an uncorrelated subquery the database works out once)."""
+    two_answers = Q(pk__in=[])
+    for kind in ONE_OF_KINDS:
+        ids = [group.pk for group in groups if group.kind == kind]
+        if len(ids) < 2:
+            continue
+        twice = (
+            GroupMembership.objects.filter(group_id__in=ids)
+            .order_by()
+            .values("user_id")
+            .annotate(n=Count("*"))
+            .filter(n__gt=1)
+            .values("user_id")
+        )
+        two_answers |= Q(group_id__in=ids, user_id__in=twice)
     rows = (
-        GroupMembership.objects.filter(group_id__in=ids)
+        GroupMembership.objects.filter(group_id__in=[group.pk for group in groups])
         .filter(taking_part(conversation, "user_id"))
-        .exclude(Q(group_id__in=one_of) & Exists(another_of_the_kind))
+        .exclude(two_answers)
         .order_by()
         .values("group_id")
         .annotate(n=Count("*"))
