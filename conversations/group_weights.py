@@ -54,7 +54,9 @@ Per dimension, each group's participation rate is participants ÷ population siz
 the lowest rate ÷ the highest (1: every group took part at the same rate; 0: some group not at
 all). A group is *under-represented* when its share of the participants is below its share of
 the population; the list is ordered by that gap, largest first, with the number of extra
-participants that would bring it up to the dimension's overall rate.
+participants that would bring it up to the dimension's overall rate. The score needs only the
+number of participants in each group (``representativeness_from_counts``), so it also serves
+kinds whose groups overlap (lived experience, service users), where a person may be in several.
 """
 
 from __future__ import annotations
@@ -257,16 +259,32 @@ def representativeness(dimension: Dimension, participants: npt.NDArray[np.bool_]
     """
     if len(dimension.groups) != len(participants):
         raise ValueError(f"dimension {dimension.name!r} must list one group per person")
-    sizes = {g: float(s) for g, s in dimension.sizes.items() if s is not None and s > 0}
-    ids = list(sizes)
+    ids = list(dimension.known_sizes())
     codes = dimension.codes(ids)[participants]
     counts = np.bincount(codes[codes >= 0], minlength=len(ids))
-    total_size = sum(sizes.values())
-    total_people = int(counts.sum())
+    return representativeness_from_counts(
+        dimension.name, dimension.sizes, dict(zip(ids, counts.tolist(), strict=True))
+    )
+
+
+def representativeness_from_counts(
+    name: str, sizes: Mapping[int, float | None], counts: Mapping[int, int]
+) -> Representativeness:
+    """``representativeness`` from the number of participants in each group (``counts``; a
+    group left out has none), for dimensions whose groups may overlap (a carer who also uses a
+    service counts in both): each group's rate is its own count ÷ its own size, and the shares
+    are of the summed counts and sizes of the groups with a known size."""
+    if any(count < 0 for count in counts.values()):
+        raise ValueError(f"dimension {name!r}: participant counts must be >= 0")
+    if any(size is not None and (size < 0 or not math.isfinite(size)) for size in sizes.values()):
+        raise ValueError(f"dimension {name!r}: population sizes must be finite and >= 0")
+    known = {g: float(s) for g, s in sizes.items() if s is not None and s > 0}
+    total_size = sum(known.values())
+    total_people = sum(counts.get(group, 0) for group in known)
     overall_rate = total_people / total_size if total_size else 0.0
     rows = []
-    for group, count in zip(ids, counts.tolist(), strict=True):
-        size = sizes[group]
+    for group, size in known.items():
+        count = counts.get(group, 0)
         population_share = size / total_size
         participant_share = count / total_people if total_people else 0.0
         rows.append(
@@ -286,9 +304,9 @@ def representativeness(dimension: Dimension, participants: npt.NDArray[np.bool_]
     score = min(rates) / max(rates) if len(rows) >= 2 and max(rates) > 0 else None
     under = sorted((row for row in rows if row.gap > 1e-12), key=lambda row: (-row.gap, row.group))
     return Representativeness(
-        dimension=dimension.name,
+        dimension=name,
         score=score,
         groups=tuple(rows),
         under_represented=tuple(under),
-        unknown_size=tuple(g for g, s in dimension.sizes.items() if s is None),
+        unknown_size=tuple(g for g, s in sizes.items() if s is None),
     )

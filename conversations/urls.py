@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import facilitator_views, invitation_views, report_views, views
+from . import facilitator_views, invitation_views, participation_views, report_views, views
 
 app_name = "conversations"
 
@@ -26,6 +26,11 @@ urlpatterns = [
     path("<slug:slug>/facilitate/taking-part/", facilitator_views.participation, name="participation"),
     path("<slug:slug>/facilitate/export/", facilitator_views.export_page, name="export"),
     path("<slug:slug>/facilitate/invitations/", invitation_views.invitations, name="invitations"),
+    path(
+        "<slug:slug>/facilitate/groups/",
+        participation_views.participation_groups,
+        name="participation_groups",
+    ),
     path(
         "<slug:slug>/facilitate/invitations/<int:invitation_id>/revoke/",
         invitation_views.invitation_revoke,
