@@ -274,8 +274,8 @@ def test_the_welsh_pages_read_in_welsh(
 ) -> None:
     page = client.get("/cy/organisations/swansea-bay/").content.decode()
     assert "Blaenoriaethau ar draws Rhanbarth Bae Abertawe" in page
-    assert "Sefydliadau sy’n aelodau" in page
-    assert "Heb eu rhestru eto" in page
+    assert "Aelod-sefydliadau" in page
+    assert "Heb eu gosod yn y drefn eto" in page
     assert "Priorities across" not in page and "Member organisations" not in page
     listing = client.get("/cy/organisations/").content.decode()
     assert "Sefydliadau" in listing and "Cyngor Abertawe" in listing and "Rhanbarthol" in listing
