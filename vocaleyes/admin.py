@@ -179,8 +179,7 @@ class MemberInline(admin.TabularInline):
 
     model = Organisation
     fk_name = "parent"
-    fields = ["name_en", "name_cy", "kind", "level"]
-    readonly_fields = fields
+    fields = readonly_fields = ("name_en", "name_cy", "kind", "level")
     extra = 0
     can_delete = False
     show_change_link = True

@@ -114,22 +114,18 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         ).values_list("pk", flat=True)
     )
     parents = {organisation.pk: organisation.parent_id for organisation in organisations}
-    shown = set()
+    shown: set[int] = set()
     for pk in with_listed:  # an organisation with conversations, and every one it is part of
-        seen: set[int] = set()
-        while pk is not None and pk not in seen:  # ``seen`` stops a loop made by hand
-            seen.add(pk)
-            shown.add(pk)
-            pk = parents.get(pk)  # type: ignore[assignment]
-    levels = [
-        (label, [organisation for organisation in organisations if organisation.pk in shown and organisation.level == level])
-        for level, label in reversed(Organisation.Level.choices)
-    ]
-    return render(
-        request,
-        "organisations/organisation_list.html",
-        {"levels": [(label, members) for label, members in levels if members]},
-    )
+        current: int | None = pk
+        while current is not None and current not in shown:  # also stops a loop made by hand
+            shown.add(current)
+            current = parents.get(current)
+    levels = []
+    for level, label in reversed(Organisation.Level.choices):  # national first
+        at_level = [o for o in organisations if o.pk in shown and o.level == level]
+        if at_level:
+            levels.append((label, at_level))
+    return render(request, "organisations/organisation_list.html", {"levels": levels})
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -25,10 +25,14 @@ pytestmark = pytest.mark.django_db
 
 def titles(html: str) -> list[str]:
     """Idea titles in the order the roll-up lists them."""
-    return re.findall(r'<h3 class="govuk-heading-m[^"]*"><a class="govuk-link" href="[^"]+"[^>]*>([^<]+)</a>', html)
+    return re.findall(
+        r'<h3 class="govuk-heading-m[^"]*"><a class="govuk-link" href="[^"]+"[^>]*>([^<]+)</a>', html
+    )
 
 
-def make_organisation(slug: str, name_en: str, name_cy: str, level: str, parent: Organisation | None = None) -> Organisation:
+def make_organisation(
+    slug: str, name_en: str, name_cy: str, level: str, parent: Organisation | None = None
+) -> Organisation:
     return Organisation.objects.create(
         slug=slug,
         name_en=name_en,
@@ -41,7 +45,9 @@ def make_organisation(slug: str, name_en: str, name_cy: str, level: str, parent:
 
 @pytest.fixture
 def region(db: None) -> Organisation:
-    return make_organisation("swansea-bay", "Swansea Bay region", "Rhanbarth Bae Abertawe", Organisation.Level.REGIONAL)
+    return make_organisation(
+        "swansea-bay", "Swansea Bay region", "Rhanbarth Bae Abertawe", Organisation.Level.REGIONAL
+    )
 
 
 @pytest.fixture
@@ -54,7 +60,11 @@ def swansea(organisation: Organisation, region: Organisation) -> Organisation:
 @pytest.fixture
 def neath(region: Organisation) -> Organisation:
     return make_organisation(
-        "neath-port-talbot", "Neath Port Talbot Council", "Cyngor Castell-nedd Port Talbot", Organisation.Level.LOCAL, region
+        "neath-port-talbot",
+        "Neath Port Talbot Council",
+        "Cyngor Castell-nedd Port Talbot",
+        Organisation.Level.LOCAL,
+        region,
     )
 
 
@@ -166,7 +176,9 @@ def test_a_local_organisation_shows_its_parent_and_open_conversations_only(
     client: Client, swansea: Organisation, conversation: Conversation
 ) -> None:
     make_conversation(swansea, slug="closed-one", title_en="Closed one", status=Conversation.Status.CLOSED)
-    make_conversation(swansea, slug="secret-panel", title_en="Secret panel", visibility=Conversation.Visibility.INVITATION)
+    make_conversation(
+        swansea, slug="secret-panel", title_en="Secret panel", visibility=Conversation.Visibility.INVITATION
+    )
     make_conversation(swansea, slug="draft-one", title_en="Draft one", status=Conversation.Status.DRAFT)
     page = client.get("/organisations/swansea/").content.decode()
     assert "Swansea Council" in page and "Local" in page
@@ -182,7 +194,12 @@ def test_an_unknown_organisation_is_not_found(client: Client) -> None:
 
 
 def test_a_region_not_ranked_yet_says_so(
-    client: Client, region: Organisation, swansea: Organisation, neath: Organisation, conversation: Conversation, alice: User
+    client: Client,
+    region: Organisation,
+    swansea: Organisation,
+    neath: Organisation,
+    conversation: Conversation,
+    alice: User,
 ) -> None:
     make_idea(conversation, alice)
     page = client.get("/organisations/swansea-bay/").content.decode()
@@ -193,7 +210,12 @@ def test_a_region_not_ranked_yet_says_so(
 
 
 def test_a_region_lists_the_stored_roll_up_with_each_ideas_conversation_and_organisation(
-    client: Client, swansea: Organisation, neath: Organisation, region: Organisation, conversation: Conversation, alice: User
+    client: Client,
+    swansea: Organisation,
+    neath: Organisation,
+    region: Organisation,
+    conversation: Conversation,
+    alice: User,
 ) -> None:
     neath_talk = make_conversation(neath, slug="neath-talk", title_en="Neath's conversation")
     benches = make_idea(conversation, alice, title="More benches")
@@ -209,9 +231,17 @@ def test_a_region_lists_the_stored_roll_up_with_each_ideas_conversation_and_orga
 
 
 def test_the_roll_up_never_shows_invitation_only_draft_or_hidden_ideas(
-    client: Client, swansea: Organisation, neath: Organisation, region: Organisation, conversation: Conversation, alice: User, olwen: User
+    client: Client,
+    swansea: Organisation,
+    neath: Organisation,
+    region: Organisation,
+    conversation: Conversation,
+    alice: User,
+    olwen: User,
 ) -> None:
-    panel = make_conversation(neath, slug="panel", title_en="Panel", visibility=Conversation.Visibility.INVITATION)
+    panel = make_conversation(
+        neath, slug="panel", title_en="Panel", visibility=Conversation.Visibility.INVITATION
+    )
     draft = make_conversation(neath, slug="draft", title_en="Draft", status=Conversation.Status.DRAFT)
     shown = make_idea(conversation, alice, title="Shown idea")
     hidden = make_idea(conversation, alice, title="Hidden idea")
@@ -229,7 +259,13 @@ def test_the_roll_up_never_shows_invitation_only_draft_or_hidden_ideas(
 
 
 def test_people_are_counted_once_across_the_conversations(
-    client: Client, swansea: Organisation, neath: Organisation, region: Organisation, conversation: Conversation, alice: User, bob: User
+    client: Client,
+    swansea: Organisation,
+    neath: Organisation,
+    region: Organisation,
+    conversation: Conversation,
+    alice: User,
+    bob: User,
 ) -> None:
     neath_talk = make_conversation(neath, slug="neath-talk")
     panel = make_conversation(neath, slug="panel", visibility=Conversation.Visibility.INVITATION)
@@ -249,7 +285,12 @@ def test_people_are_counted_once_across_the_conversations(
 
 
 def test_page_1_and_page_100_take_the_same_number_of_queries(
-    client: Client, swansea: Organisation, neath: Organisation, region: Organisation, conversation: Conversation, alice: User
+    client: Client,
+    swansea: Organisation,
+    neath: Organisation,
+    region: Organisation,
+    conversation: Conversation,
+    alice: User,
 ) -> None:
     ideas = Idea.objects.bulk_create(
         Idea(conversation=conversation, author=alice, title=f"Idea {n}", body="x") for n in range(2010)
@@ -263,14 +304,19 @@ def test_page_1_and_page_100_take_the_same_number_of_queries(
         assert len(titles(page)) == 20
     assert titles(page)[0] == "Idea 1980"  # rank 1,981
     assert queries[0] == queries[1]
-    assert queries[0] <= 10, queries  # organisation, members (3), conversations, summary, order, ideas, figures, people
+    # The organisation, its members (three levels), conversations, summary, order, ideas, figures, people.
+    assert queries[0] <= 10, queries
 
 
 # --- Welsh ------------------------------------------------------------------------------
 
 
 def test_the_welsh_pages_read_in_welsh(
-    client: Client, swansea: Organisation, neath: Organisation, region: Organisation, conversation: Conversation
+    client: Client,
+    swansea: Organisation,
+    neath: Organisation,
+    region: Organisation,
+    conversation: Conversation,
 ) -> None:
     page = client.get("/cy/organisations/swansea-bay/").content.decode()
     assert "Blaenoriaethau ar draws Rhanbarth Bae Abertawe" in page

@@ -103,7 +103,9 @@ class Command(BaseCommand):
         for data in (NATION, REGION):
             _, made = Organisation.objects.get_or_create(slug=data["slug"], defaults=data)
             created += made
-        organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=[*MEMBERSHIPS, NATION["slug"]])}
+        organisations = {
+            o.slug: o for o in Organisation.objects.filter(slug__in=[*MEMBERSHIPS, NATION["slug"]])
+        }
         for member_slug, parent_slug in MEMBERSHIPS.items():
             member = organisations.get(member_slug)
             if member is None or member.parent_id is not None:
@@ -122,7 +124,11 @@ class Command(BaseCommand):
             idea = Idea.objects.filter(conversation=conversation, title=title).first()
             if idea is None:
                 idea = services.idea_create(
-                    conversation=conversation, author=people[author], title=title, body=body, language=language
+                    conversation=conversation,
+                    author=people[author],
+                    title=title,
+                    body=body,
+                    language=language,
                 )
                 created += 1
             ideas.append(idea)
