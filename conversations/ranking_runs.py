@@ -1,17 +1,27 @@
 """The background ranking: a recompute queued after a rating, an idea or a moderation decision
 commits, and the run itself, the maths (``conversations.ranking``) between the store's
 ``counts`` and ``swap`` (``conversations.ranking_store``, which says why a run never blocks a
-rating). The Celery tasks (``conversations.tasks``) call ``ranking_recompute``.
+rating). The Celery tasks (``conversations.tasks``) call ``ranking_recompute`` and, for the
+periodic run, ``recompute``.
+
+A conversation with target groups (``conversations.audience``) gets its fair orders in the same
+run (``conversations.group_ranking``): the priority ranking among each group's members, the
+representative order and the consensus order, each stored as a scope of its own. They need
+who rated what, not just how many ratings of each value, so such a run reads the ratings one
+by one (``ranking_store.person_ratings``) and counts the overall ranking from them too.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from django.conf import settings
 
-from . import ranking, ranking_store
-from .models import RankingSummary
+from . import audience, group_ranking, ranking, ranking_store
+from .models import Conversation, RankingSummary
 from .ranking_store import Scope
 
 
@@ -42,9 +52,109 @@ def ranking_recompute(*, conversation_id: int) -> RankingSummary:
     # next run: no rating can miss both this run and the next.
     ranking_store.take_queued(scope)
     # One run per conversation at a time: a second run waits here, then reads what the first
-    # wrote plus anything newer, instead of racing it to swap in an older snapshot.
+    # wrote plus anything newer, instead of racing it to swap in an older snapshot. The lock
+    # covers the conversation's fair orders too: only this run writes them.
+    with ranking_store.running(scope) as held:
+        started = time.perf_counter()
+        conversation = Conversation.objects.only("pk", "organisation_id").get(pk=conversation_id)
+        groups = audience.groups_of(conversation)
+        if not groups:
+            ranking_store.drop_variants(conversation_id, keep_groups=[])
+            idea_ids, counts = ranking_store.counts(scope)
+            result = ranking.rank_arrays(idea_ids, counts)
+            return ranking_store.swap(scope, result, held=held, started=started)
+        ratings, person_ids = ranking_store.person_ratings(scope)
+        overall = ratings.overall()
+        home = ranking_store.swap(scope, overall, held=held, started=started)
+        _fair_orders(conversation_id, groups, ratings, person_ids, overall)
+        return home
+
+
+def _fair_orders(
+    conversation_id: int,
+    groups: list[Any],
+    ratings: group_ranking.Ratings,
+    person_ids: npt.NDArray[np.int64],
+    overall: ranking.Ranking,
+) -> None:
+    """Compute and store the per-group, representative and consensus orders (inside the
+    conversation's run, under its lock)."""
+    started = time.perf_counter()
+    dimensions = audience.dimensions(groups, person_ids, *audience.memberships(groups))
+    one_of = [dimension for dimension in dimensions if dimension.name in audience.ONE_OF_KINDS]
+    raters = ratings.raters()
+
+    for group_id, result in group_ranking.per_group(ratings, dimensions).items():
+        members = sum(int((raters & (d.groups == group_id)).sum()) for d in dimensions if group_id in d.sizes)
+        _store(Scope.of_group(conversation_id, group_id), result, started, details={"raters": members})
+
+    fair = group_ranking.representative(ratings, one_of)
+    weights = fair.weights
+    representative = ranking.Ranking(
+        idea_ids=overall.idea_ids,
+        counts=overall.counts,
+        rating_count=overall.rating_count,
+        rating_mean=fair.weighted_mean,
+        posterior_mean=fair.posterior_mean,
+        score=fair.score,
+        ranks=fair.ranks,
+        order=fair.order,
+        prior=fair.prior,
+    )
+    details = {
+        "method": weights.method,
+        "dimensions": list(weights.dimensions),
+        "effective_size": round(weights.n_eff, 1),
+        "raters": weights.sample_size,
+        "missing_groups": [missing.group for missing in weights.missing],
+        "converged": weights.converged,
+    }
+    _store(Scope.representative(conversation_id), representative, started, fair.n_eff, details)
+
+    agreed = group_ranking.consensus(ratings, one_of)
+    consensus = ranking.Ranking(
+        idea_ids=overall.idea_ids,
+        counts=overall.counts,
+        rating_count=overall.rating_count,
+        rating_mean=overall.rating_mean,
+        posterior_mean=agreed.score,
+        score=agreed.score,
+        ranks=agreed.ranks,
+        order=agreed.order,
+        prior=overall.prior,
+    )
+    present = [group for group in agreed.groups if group != group_ranking.NO_ANSWER]
+    _store(Scope.consensus(conversation_id), consensus, started, details={"groups": present})
+    ranking_store.drop_variants(conversation_id, keep_groups=[group.pk for group in groups])
+
+
+def _store(
+    scope: Scope,
+    result: ranking.Ranking,
+    started: float,
+    effective_size: npt.NDArray[np.float64] | None = None,
+    details: dict[str, Any] | None = None,
+) -> RankingSummary:
+    held = ranking_store.summary(scope)
+    return ranking_store.swap(
+        scope, result, held=held, started=started, effective_size=effective_size, details=details
+    )
+
+
+def roll_up_recompute(*, organisation_id: int) -> RankingSummary:
+    """Recompute an organisation's roll-up: the ideas of the open public conversations of it
+    and its member organisations, ranked together with the same priority score (one prior
+    across them all). A person rates an idea once, so each person counts once per idea."""
+    scope = Scope.of_organisation(organisation_id)
     with ranking_store.running(scope) as held:
         started = time.perf_counter()
         idea_ids, counts = ranking_store.counts(scope)
         result = ranking.rank_arrays(idea_ids, counts)
         return ranking_store.swap(scope, result, held=held, started=started)
+
+
+def recompute(scope: Scope) -> RankingSummary:
+    """The periodic run's step for one scope from ``ranking_store.scopes_due``."""
+    if scope.kind == "organisation":
+        return roll_up_recompute(organisation_id=scope.pk)
+    return ranking_recompute(conversation_id=scope.pk)

@@ -55,38 +55,84 @@ from django.db.models import Count, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from . import ranking
+from . import group_ranking, ranking
 from .models import Conversation, Idea, IdeaQuerySet, IdeaRanking, RankingQueue, RankingSummary, Rating
 
 logger = logging.getLogger(__name__)
 
 
+ScopeKind = Literal["conversation", "group", "representative", "consensus", "organisation"]
+# The kinds that are another order of one conversation's ideas (``RankingSummary.variant_of``).
+VARIANTS: tuple[ScopeKind, ...] = ("group", "representative", "consensus")
+
+
 @dataclass(frozen=True)
 class Scope:
-    """Which ideas a stored ranking ranks and which ratings it counts."""
+    """Which ideas a stored ranking ranks and which ratings it counts.
 
-    kind: Literal["conversation"]
+    ``pk`` is the conversation's id, or for an organisation's roll-up the organisation's;
+    ``group`` is the target group of a ``"group"`` scope."""
+
+    kind: ScopeKind
     pk: int
+    group: int | None = None
 
     @classmethod
     def of_conversation(cls, conversation_id: int) -> Scope:
         return cls("conversation", conversation_id)
 
+    @classmethod
+    def of_group(cls, conversation_id: int, group_id: int) -> Scope:
+        """The priority ranking among one target group's members."""
+        return cls("group", conversation_id, group_id)
+
+    @classmethod
+    def representative(cls, conversation_id: int) -> Scope:
+        return cls("representative", conversation_id)
+
+    @classmethod
+    def consensus(cls, conversation_id: int) -> Scope:
+        return cls("consensus", conversation_id)
+
+    @classmethod
+    def of_organisation(cls, organisation_id: int) -> Scope:
+        """The roll-up: the open public conversations of the organisation and its members."""
+        return cls("organisation", organisation_id)
+
     @property
     def _summary_key(self) -> dict[str, Any]:
-        """The ``RankingSummary`` column naming this scope, and its value."""
-        return {"conversation_id": self.pk}
+        """The ``RankingSummary`` columns naming this scope, and their values."""
+        if self.kind == "conversation":
+            return {"conversation_id": self.pk}
+        if self.kind == "organisation":
+            return {"organisation_id": self.pk}
+        return {"variant_of_id": self.pk, "order": self.kind, "target_group_id": self.group}
 
     @property
     def is_home(self) -> bool:
         """Whether its idea rows are the ideas' own (``idea.ranking``): a conversation's are."""
         return self.kind == "conversation"
 
+    def conversations(self) -> QuerySet[Conversation]:
+        """The conversations whose ideas it ranks."""
+        if self.kind != "organisation":
+            return Conversation.objects.filter(pk=self.pk)
+        from vocaleyes.models import Organisation
+
+        members = Organisation(pk=self.pk).with_members_ids()
+        return Conversation.objects.open().filter(
+            organisation_id__in=members, visibility=Conversation.Visibility.PUBLIC
+        )
+
     def ideas(self) -> IdeaQuerySet:
         """The ideas it ranks: those shown (``visible()``), ratings of the rest drop out."""
+        if self.kind == "organisation":
+            return Idea.objects.visible().filter(conversation__in=self.conversations())
         return Idea.objects.visible().filter(conversation_id=self.pk)
 
     def ratings(self) -> QuerySet[Rating]:
+        if self.kind == "organisation":
+            return Rating.objects.filter(conversation__in=self.conversations())
         return Rating.objects.filter(conversation_id=self.pk)
 
 
@@ -152,7 +198,7 @@ def _queue_key(scope: Scope) -> dict[str, Any]:
 
 def scopes_due() -> list[Scope]:
     """What the periodic run recomputes: every open conversation, and any other with a run
-    still queued."""
+    still queued; then the roll-up of every organisation with members."""
     ids = (
         Conversation.objects.filter(
             Q(status=Conversation.Status.OPEN) | Q(ranking__queue__queued_at__isnull=False)
@@ -160,7 +206,26 @@ def scopes_due() -> list[Scope]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return [Scope.of_conversation(pk) for pk in ids]
+    from vocaleyes.models import Organisation
+
+    roll_ups = (
+        Organisation.objects.filter(members__isnull=False)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [Scope.of_conversation(pk) for pk in ids] + [Scope.of_organisation(pk) for pk in roll_ups]
+
+
+def drop_variants(conversation_id: int, *, keep_groups: list[int]) -> None:
+    """Delete the conversation's stored fair orders: those of groups no longer among
+    ``keep_groups``, and with no groups at all the representative and consensus orders too."""
+    stale = RankingSummary.objects.filter(variant_of_id=conversation_id).exclude(
+        target_group_id__in=keep_groups
+    )
+    if keep_groups:
+        stale = stale.filter(order=RankingSummary.Order.GROUP)
+    stale.delete()
 
 
 # Advisory lock keys are two 32-bit numbers: this one says "a ranking run", the other is the
@@ -252,6 +317,29 @@ def counts(scope: Scope) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     return idea_ids, matrix
 
 
+def person_ratings(scope: Scope) -> tuple[group_ranking.Ratings, npt.NDArray[np.int64]]:
+    """The scope's ratings one by one, who rated which shown idea how, for the fair orders; and
+    the people's ids, ascending (person p of the ratings is ``person_ids[p]``). Read in
+    autocommit, holding no lock. Ratings of ideas no longer shown drop out, as in ``counts``."""
+    idea_ids = np.sort(_fetch_ints(scope.ideas().order_by().values_list("pk"), 1)[:, 0])
+    rows = _fetch_ints(scope.ratings().order_by().values_list("idea_id", "user_id", "value"), 3)
+    if len(idea_ids):
+        where = np.minimum(np.searchsorted(idea_ids, rows[:, 0]), len(idea_ids) - 1)
+        shown = idea_ids[where] == rows[:, 0]
+    else:
+        where, shown = np.zeros(len(rows), dtype=np.int64), np.zeros(len(rows), dtype=bool)
+    rows, where = rows[shown], where[shown]
+    person_ids, person = np.unique(rows[:, 1], return_inverse=True)
+    ratings = group_ranking.Ratings(
+        idea_ids=idea_ids,
+        idea=where.astype(np.int64),
+        person=person.astype(np.int64),
+        value=rows[:, 2],
+        people=len(person_ids),
+    )
+    return ratings, person_ids
+
+
 # --- The stored order ----------------------------------------------------------------------
 
 # Idea ids as big-endian 64-bit integers, best first: ranks r to s are bytes 8(r-1) to 8s.
@@ -301,11 +389,21 @@ def ranks_of(ranking: RankingSummary, *idea_ids: QuerySet[Any, Any]) -> list[tup
 # --- Swapping in a new snapshot ------------------------------------------------------------
 
 
-def swap(scope: Scope, result: ranking.Ranking, *, held: RankingSummary, started: float) -> RankingSummary:
+def swap(
+    scope: Scope,
+    result: ranking.Ranking,
+    *,
+    held: RankingSummary,
+    started: float,
+    effective_size: npt.NDArray[np.float64] | None = None,
+    details: dict[str, Any] | None = None,
+) -> RankingSummary:
     """Store a run's result (computed while holding ``running(scope)``, which gave ``held``) in
     one short transaction: the idea rows whose figures changed, the rank taken away from ideas
     ranked last time and not now, and the summary with the new order. ``started`` is when the
-    run began (``time.perf_counter()``), for its duration."""
+    run began (``time.perf_counter()``), for its duration. ``effective_size`` (per idea, the
+    representative order's) and ``details`` (what the page says beside the order) are stored
+    with it."""
     computed_at = timezone.now()
     dropped = np.setdiff1d(_unpack(held.ranked_ideas), result.idea_ids, assume_unique=True)
     checked_up_to = held.last_idea_id  # ideas up to here were checked for a row by earlier runs
@@ -315,20 +413,21 @@ def swap(scope: Scope, result: ranking.Ranking, *, held: RankingSummary, started
     held.idea_count = len(result)
     held.rating_count = int(result.rating_count.sum())
     held.prior_mean = result.prior.mean
+    held.details = details or {}
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # The snapshot is derived data, recomputed every few minutes at worst: no need to
             # wait for its commit to reach the disk.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-        _write_rows(scope, held.pk, result, computed_at, dropped, checked_up_to)
+        _write_rows(scope, held.pk, _columns(result, effective_size), computed_at, dropped, checked_up_to)
         held.duration_ms = round((time.perf_counter() - started) * 1000)
         held.save(update_fields=_SUMMARY_FIELDS)
     return held
 
 
 _SUMMARY_FIELDS = ["ranked_ideas", "last_idea_id", "computed_at", "idea_count", "rating_count"]
-_SUMMARY_FIELDS += ["prior_mean", "duration_ms"]
+_SUMMARY_FIELDS += ["prior_mean", "duration_ms", "details"]
 
 
 # Scores are stored to 6 decimals: far finer than anything shown or any real difference
@@ -346,15 +445,22 @@ _COPY_COLUMNS = (
     ("count_3", ">i4"),
     ("count_4", ">i4"),
     ("count_5", ">i4"),
+    ("effective_size", ">f8"),
     ("score", ">f8"),
     ("rank", ">i4"),
 )
 _FIGURES = tuple(name for name, _ in _COPY_COLUMNS[1:])
 
 
-def _columns(result: ranking.Ranking) -> dict[str, npt.NDArray[Any]]:
-    """The ranked ideas' figures, by column (the mean is NaN when an idea has no ratings)."""
+def _columns(
+    result: ranking.Ranking, effective_size: npt.NDArray[np.float64] | None = None
+) -> dict[str, npt.NDArray[Any]]:
+    """The ranked ideas' figures, by column (the mean is NaN when an idea has no ratings, the
+    effective size NaN outside the representative order)."""
+    if effective_size is None:
+        effective_size = np.full(len(result), np.nan)
     return {
+        "effective_size": np.round(effective_size, _SCORE_DECIMALS),
         "idea_id": result.idea_ids,
         "rating_count": result.rating_count,
         "rating_mean": np.round(result.rating_mean, _SCORE_DECIMALS),
@@ -383,7 +489,7 @@ def _binary_copy(columns: dict[str, npt.NDArray[Any]]) -> bytes:
 def _write_rows(
     scope: Scope,
     ranking_id: int,
-    result: ranking.Ranking,
+    columns: dict[str, npt.NDArray[Any]],
     computed_at: datetime,
     dropped: npt.NDArray[np.int64],
     checked_up_to: int,
@@ -392,13 +498,14 @@ def _write_rows(
     rank away from the ``dropped`` ideas. Inside ``swap``'s transaction."""
     table = IdeaRanking._meta.db_table
     if connection.vendor != "postgresql":
-        _write_rows_through_the_orm(scope, ranking_id, result, computed_at)
+        _write_rows_through_the_orm(scope, ranking_id, columns, computed_at)
         return
 
     # A row never computed is always written, so a first run stamps every row. The mean
     # travels as NaN for "no ratings" (binary COPY has fixed-width rows) and becomes NULL.
     incoming = {column: f"new.{column}" for column in _FIGURES}
     incoming["rating_mean"] = "NULLIF(new.rating_mean, 'NaN')"
+    incoming["effective_size"] = "NULLIF(new.effective_size, 'NaN')"
     assignments = ", ".join(f"{column} = {value}" for column, value in incoming.items())
     changed = " OR ".join(f"old.{column} IS DISTINCT FROM {value}" for column, value in incoming.items())
     names = ", ".join(name for name, _ in _COPY_COLUMNS)
@@ -410,7 +517,7 @@ def _write_rows(
             f"SELECT {names} FROM {table} WITH NO DATA"
         )
         with cursor.copy(f"COPY ranking_new ({names}) FROM STDIN WITH (FORMAT BINARY)") as copy:
-            copy.write(_binary_copy(_columns(result)))
+            copy.write(_binary_copy(columns))
         cursor.execute(
             f"UPDATE {table} AS old SET {assignments}, computed_at = %s FROM ranking_new AS new "  # noqa: S608
             f"WHERE old.ranking_id = %s AND old.idea_id = new.idea_id "
@@ -420,7 +527,7 @@ def _write_rows(
         # Every idea gets its row when it is posted; this repairs one that did not, among the
         # ideas posted since the last run (older ones were checked then). When the UPDATE
         # rewrote every incoming row, each has its row already: nothing to repair.
-        if cursor.rowcount != len(result):
+        if cursor.rowcount != len(columns["idea_id"]):
             figures = ", ".join(_FIGURES)
             cursor.execute(
                 f"INSERT INTO {table} (ranking_id, idea_id, home_of_id, {figures}, computed_at) "  # noqa: S608
@@ -440,18 +547,18 @@ def _write_rows(
 
 
 def _write_rows_through_the_orm(
-    scope: Scope, ranking_id: int, result: ranking.Ranking, computed_at: datetime
+    scope: Scope, ranking_id: int, columns: dict[str, npt.NDArray[Any]], computed_at: datetime
 ) -> None:
     """The same elsewhere (SQLite: development and the tests), through the ORM: rows whose
     figures changed (or never computed) updated, missing ones made, and the rank taken away
     from the rows of ideas not ranked now."""
-    columns = _columns(result)
     existing = {row.idea_id: row for row in IdeaRanking.objects.filter(ranking_id=ranking_id)}
     changed, missing = [], []
     for idea_id, *values in zip(*(columns[name].tolist() for name, _ in _COPY_COLUMNS), strict=True):
         figures = dict(zip(_FIGURES, values, strict=True))
-        if math.isnan(figures["rating_mean"]):
-            figures["rating_mean"] = None
+        for nullable in ("rating_mean", "effective_size"):
+            if math.isnan(figures[nullable]):
+                figures[nullable] = None
         row = existing.get(idea_id)
         if row is None:
             home_of = idea_id if scope.is_home else None

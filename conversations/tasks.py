@@ -25,15 +25,18 @@ def recompute_ranking(conversation_id: int) -> dict[str, object]:
 
 @shared_task(name="conversations.tasks.recompute_rankings")
 def recompute_rankings() -> list[int]:
-    """The periodic run (beat): every open conversation, and any other with a run still queued.
+    """The periodic run (beat): every open conversation, and any other with a run still queued,
+    then every organisation's roll-up. Returns the conversations' ids.
 
     It refreshes rankings even if a queued task was lost, and picks up changes that did not
     come through a rating (an idea hidden by moderation, say).
     """
-    ids = [scope.pk for scope in ranking_store.scopes_due()]
-    for conversation_id in ids:
-        ranking_runs.ranking_recompute(conversation_id=conversation_id)
-    return ids
+    done = []
+    for scope in ranking_store.scopes_due():
+        ranking_runs.recompute(scope)
+        if scope.kind == "conversation":
+            done.append(scope.pk)
+    return done
 
 
 @shared_task(name="conversations.tasks.notify_moderation_decision")

@@ -34,9 +34,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -186,11 +186,9 @@ class Organisation(models.Model):
         """A parent is one level up or more (local, then regional, then national): so the
         tree has at most three floors and never loops."""
         super().clean()
-        if self.parent_id is not None and self.parent is not None:
-            if self._LEVELS.index(self.parent.level) <= self._LEVELS.index(self.level):
-                raise ValidationError(
-                    {"parent": _("An organisation can only be part of one at a higher level.")}
-                )
+        parent = self.parent if self.parent_id is not None else None
+        if parent is not None and self._LEVELS.index(parent.level) <= self._LEVELS.index(self.level):
+            raise ValidationError({"parent": _("An organisation can only be part of one at a higher level.")})
 
     def with_members_ids(self) -> list[int]:
         """This organisation's id and those of its members, their members and so on."""

@@ -79,6 +79,9 @@ class RankingSummary(models.Model):
     ranked_ideas = models.BinaryField(_("ideas in priority order"), default=b"", editable=False)
     # The highest idea id the run saw; ideas after it were posted since and are not ranked yet.
     last_idea_id = models.BigIntegerField(_("last idea counted"), default=0)
+    # What the page says beside the order: for the representative order the weighting (method,
+    # effective sample size, groups with no one); for all fair orders the raters counted.
+    details = models.JSONField(_("details of the run"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ranking")
