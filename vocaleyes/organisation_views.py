@@ -12,7 +12,6 @@ a conversation closed or made invitation-only since then leaves a gap until the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -37,17 +36,16 @@ from .models import Organisation
 IDEAS_PER_PAGE = 20
 
 
-def _in_roll_up(organisation_ids: Iterable[int]) -> list[Conversation]:
-    """The conversations a roll-up counts: public and open (never invitation-only or draft)."""
-    return list(
-        Conversation.objects.filter(
-            organisation_id__in=list(organisation_ids),
-            visibility=Conversation.Visibility.PUBLIC,
-            status=Conversation.Status.OPEN,
+def _open_conversations(organisation: Organisation, *, with_members: bool) -> list[Conversation]:
+    """The organisation's public, open conversations (never invitation-only or draft ones);
+    ``with_members``, its members' too: the conversations its roll-up counts."""
+    if with_members:
+        conversations = ranking_store.Scope.of_organisation(organisation.pk).conversations()
+    else:
+        conversations = Conversation.objects.open().filter(
+            organisation=organisation, visibility=Conversation.Visibility.PUBLIC
         )
-        .select_related("organisation")
-        .order_by("-created", "pk")
-    )
+    return list(conversations.select_related("organisation").order_by("-created", "pk"))
 
 
 def _participant_count(conversation_ids: list[int]) -> int:
@@ -135,10 +133,10 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     members = list(organisation.members.order_by("name_en", "name_cy", "pk"))
     context: dict[str, object] = {"organisation": organisation, "members": members}
     if not members:
-        context["conversations"] = _in_roll_up([organisation.pk])
+        context["conversations"] = _open_conversations(organisation, with_members=False)
         return render(request, "organisations/organisation_detail.html", context)
 
-    conversations = _in_roll_up(organisation.with_members_ids())
+    conversations = _open_conversations(organisation, with_members=True)
     summary = (
         RankingSummary.objects.filter(organisation=organisation).defer("ranked_ideas").first()
     )  # read, never made, by a page: the run makes it

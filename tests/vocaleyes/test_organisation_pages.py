@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from conversations import ranking_store, services
+from conversations import ranking, ranking_runs, services
 from conversations.models import Conversation, Idea, IdeaRanking, RankingSummary
 from tests.conftest import make_conversation
 from tests.conversations.conftest import make_idea, make_people
@@ -66,23 +64,6 @@ def neath(region: Organisation) -> Organisation:
         Organisation.Level.LOCAL,
         region,
     )
-
-
-def store_roll_up(organisation: Organisation, ideas: list[Idea]) -> RankingSummary:
-    """A computed roll-up ranking these ideas in this order, written as a run stores it (the
-    packed order and each idea's figures), for the page tests that are about the page."""
-    summary = RankingSummary.objects.create(
-        organisation=organisation,
-        computed_at=timezone.now(),
-        idea_count=len(ideas),
-        ranked_ideas=ranking_store._pack(np.array([idea.pk for idea in ideas], dtype=np.int64)),
-        last_idea_id=max((idea.pk for idea in ideas), default=0),
-    )
-    IdeaRanking.objects.bulk_create(
-        IdeaRanking(ranking=summary, idea=idea, rank=rank, score=round(4.5 - rank / 1000, 6), rating_count=0)
-        for rank, idea in enumerate(ideas, start=1)
-    )
-    return summary
 
 
 # --- The parent: one level up ------------------------------------------------------------
@@ -209,7 +190,7 @@ def test_a_region_not_ranked_yet_says_so(
     assert RankingSummary.objects.filter(organisation=region).count() == 0  # a page never makes one
 
 
-def test_a_region_lists_the_stored_roll_up_with_each_ideas_conversation_and_organisation(
+def test_a_region_lists_its_roll_up_with_each_ideas_conversation_and_organisation(
     client: Client,
     swansea: Organisation,
     neath: Organisation,
@@ -220,14 +201,59 @@ def test_a_region_lists_the_stored_roll_up_with_each_ideas_conversation_and_orga
     neath_talk = make_conversation(neath, slug="neath-talk", title_en="Neath's conversation")
     benches = make_idea(conversation, alice, title="More benches")
     buses = make_idea(neath_talk, alice, title="Later buses")
-    store_roll_up(region, [buses, benches])
+    for person in make_people(3, "rater"):
+        services.rating_set(idea=benches, user=person, value=2)
+        services.rating_set(idea=buses, user=person, value=5)
+    ranking_runs.roll_up_recompute(organisation_id=region.pk)
     page = client.get("/organisations/swansea-bay/").content.decode()
     assert titles(page) == ["Later buses", "More benches"]
     assert "Priority rank 1" in page and "Priority rank 2" in page
-    assert "Neath&#x27;s conversation" in page or "Neath's conversation" in page
+    assert "3 ratings, average 5.0 out of 5" in page
+    assert "Neath&#x27;s conversation" in page
     assert 'href="/organisations/neath-port-talbot/"' in page
     assert f'href="/conversations/neath-talk/ideas/{buses.pk}/"' in page
     assert "Priority ranking last updated on" in page
+
+
+def test_two_councils_ideas_are_ranked_together_with_the_same_scores(
+    client: Client,
+    swansea: Organisation,
+    neath: Organisation,
+    region: Organisation,
+    conversation: Conversation,
+    alice: User,
+) -> None:
+    neath_talk = make_conversation(neath, slug="neath-talk")
+    raters = make_people(4, "rater")
+    # The same people rate in both councils' conversations.
+    pattern = {"best": [5, 5, 5, 4], "middling": [3, 4, 3], "weak": [1, 2], "loved": [5, 5, 5, 5]}
+    tallies = []
+    for place, talk in (("Swansea", conversation), ("Neath", neath_talk)):
+        for name, values in pattern.items():
+            if (place, name) == ("Neath", "loved"):
+                continue  # only Swansea has the loved idea
+            idea = make_idea(talk, alice, title=f"{place} {name}")
+            for person, value in zip(raters, values, strict=False):
+                services.rating_set(idea=idea, user=person, value=value)
+            tallies.append((idea.pk, [values.count(value) for value in range(1, 6)]))
+    summary = ranking_runs.roll_up_recompute(organisation_id=region.pk)
+    assert (summary.idea_count, summary.rating_count) == (7, 22)  # each person once per idea
+
+    # The same priority score as every conversation's, with one prior across both councils.
+    expected = {score.idea_id: score for score in ranking.rank(tallies).scores()}
+    for row in IdeaRanking.objects.filter(ranking=summary):
+        assert row.score == pytest.approx(expected[row.idea_id].score, abs=1e-6)
+        assert row.rank == expected[row.idea_id].rank
+        assert row.rating_count == expected[row.idea_id].rating_count
+    page = client.get("/organisations/swansea-bay/").content.decode()
+    order = titles(page)
+    assert order[0] == "Swansea loved"
+    assert [set(order[1:3]), set(order[3:5]), set(order[5:7])] == [
+        {"Swansea best", "Neath best"},
+        {"Swansea middling", "Neath middling"},
+        {"Swansea weak", "Neath weak"},
+    ]
+    assert "Priority rank 1" in page and "Priority rank 7" in page
 
 
 def test_the_roll_up_never_shows_invitation_only_draft_or_hidden_ideas(
@@ -243,18 +269,24 @@ def test_the_roll_up_never_shows_invitation_only_draft_or_hidden_ideas(
         neath, slug="panel", title_en="Panel", visibility=Conversation.Visibility.INVITATION
     )
     draft = make_conversation(neath, slug="draft", title_en="Draft", status=Conversation.Status.DRAFT)
+    neath_talk = make_conversation(neath, slug="neath-talk", title_en="Neath talk")
     shown = make_idea(conversation, alice, title="Shown idea")
     hidden = make_idea(conversation, alice, title="Hidden idea")
-    secret = Idea.objects.create(conversation=panel, author=alice, title="Panel idea", body="x")
-    drafted = Idea.objects.create(conversation=draft, author=alice, title="Draft idea", body="x")
+    later = make_idea(neath_talk, alice, title="Made private later")
+    Idea.objects.create(conversation=panel, author=alice, title="Panel idea", body="x")
+    Idea.objects.create(conversation=draft, author=alice, title="Draft idea", body="x")
     services.content_hide(item=hidden, officer=olwen, reason="Abusive language")
-    # Even a stored order that still names them (the run predates the change) shows none of them.
-    store_roll_up(region, [secret, hidden, drafted, shown])
+    summary = ranking_runs.roll_up_recompute(organisation_id=region.pk)
+    assert set(IdeaRanking.objects.filter(ranking=summary).values_list("idea_id", flat=True)) == {
+        shown.pk,
+        later.pk,
+    }
+    # A conversation made invitation-only after the run drops out at once, before the next run.
+    Conversation.objects.filter(pk=neath_talk.pk).update(visibility=Conversation.Visibility.INVITATION)
     page = client.get("/organisations/swansea-bay/").content.decode()
     assert titles(page) == ["Shown idea"]
-    for title in ("Hidden idea", "Panel idea", "Draft idea", "Panel", "Draft"):
+    for title in ("Hidden idea", "Panel idea", "Draft idea", "Made private later", "Panel", "Draft"):
         assert f">{title}<" not in page
-    assert "took part across 1 open conversation" not in page
     assert "1 person took part in 1 open conversation." in page
 
 
@@ -292,17 +324,17 @@ def test_page_1_and_page_100_take_the_same_number_of_queries(
     conversation: Conversation,
     alice: User,
 ) -> None:
-    ideas = Idea.objects.bulk_create(
+    Idea.objects.bulk_create(
         Idea(conversation=conversation, author=alice, title=f"Idea {n}", body="x") for n in range(2010)
     )
-    store_roll_up(region, ideas)
+    ranking_runs.roll_up_recompute(organisation_id=region.pk)
     queries = []
     for number in (1, 100):
         with CaptureQueriesContext(connection) as captured:
             page = client.get(f"/organisations/swansea-bay/?page={number}").content.decode()
         queries.append(len(captured))
         assert len(titles(page)) == 20
-    assert titles(page)[0] == "Idea 1980"  # rank 1,981
+    assert titles(page)[0] == "Idea 1980"  # rank 1,981: unrated ideas by age
     assert queries[0] == queries[1]
     # The organisation, its members (three levels), conversations, summary, order, ideas, figures, people.
     assert queries[0] <= 10, queries

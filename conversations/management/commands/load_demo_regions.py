@@ -83,14 +83,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with _quiet_task_log():
             created = self._load()
-        recompute = getattr(ranking_runs, "roll_up_recompute", None)
-        if recompute is None:
-            # TODO(rollup): ranking_runs.roll_up_recompute is not on this branch yet; the
-            # periodic run computes the roll-ups once it is.
-            self.stdout.write("The roll-ups are not computed: ranking_runs.roll_up_recompute is missing.")
-        else:
-            for slug in (REGION["slug"], NATION["slug"]):
-                recompute(organisation_id=Organisation.objects.get(slug=slug).pk)
+        for slug in (REGION["slug"], NATION["slug"]):
+            ranking_runs.roll_up_recompute(organisation_id=Organisation.objects.get(slug=slug).pk)
         self.stdout.write(f"Demo region and nation loaded ({created} records created).")
 
     @transaction.atomic
