@@ -173,23 +173,6 @@ class OrganisationRoleInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
-class MemberInline(admin.TabularInline):
-    """The organisations that are part of this one, read-only: a member joins by choosing its
-    parent on its own page, where the level rule is checked."""
-
-    model = Organisation
-    fk_name = "parent"
-    fields = readonly_fields = ("name_en", "name_cy", "kind", "level")
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    verbose_name = _("member organisation")
-    verbose_name_plural = _("Member organisations")
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 PARENT_HELP = _(
     "For roll-up rankings: the regional or national organisation this one is part of, one level up "
     "or more (a local organisation in a regional or national one, a regional one in a national one). "
@@ -205,11 +188,19 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     search_fields = ["name_en", "name_cy", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
-    fields = ["name_en", "name_cy", "slug", "kind", "level", "parent"]
-    inlines = [OrganisationRoleInline, MemberInline]
+    fields = ["name_en", "name_cy", "slug", "kind", "level", "parent", "member_list"]
+    readonly_fields = ["member_list"]
+    inlines = [OrganisationRoleInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
         return super().get_queryset(request).annotate(conversation_count=Count("conversations"))
+
+    @admin.display(description=_("Member organisations"))
+    def member_list(self, obj: Organisation) -> str:
+        """The organisations that are part of this one, read-only: a member joins by choosing
+        its parent on its own page, where the level rule is checked."""
+        members = obj.members.order_by("name_en", "name_cy", "pk") if obj.pk else []
+        return render_to_string("admin/vocaleyes/organisation/_members.html", {"members": members})
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         """Only regional and national organisations can hold others (``Organisation.clean``
