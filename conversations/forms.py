@@ -92,6 +92,8 @@ class RatingForm(forms.Form):
 
 SORTS = {
     "priority": _("Priority"),
+    "representative": _("Representative of the area"),
+    "consensus": _("Most agreed across groups"),
     "newest": _("Newest"),
     "discussed": _("Most discussed"),
     "unrated": _("Not yet rated by me"),
@@ -101,6 +103,8 @@ SORTS = {
 class IdeaFilterForm(forms.Form):
     q = forms.CharField(label=_("Search ideas"), required=False, max_length=100)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORTS.items()))
+    # Facilitators only: the priority order among one target group's members.
+    group = forms.IntegerField(required=False, min_value=1)
 
 
 class ReportForm(forms.Form):

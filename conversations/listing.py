@@ -23,10 +23,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, overload
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from . import ranking_store
-from .models import Conversation, Idea, IdeaQuerySet, RankingSummary, Rating
+from .models import Conversation, Idea, IdeaQuerySet, IdeaRanking, RankingSummary, Rating
+
+# Orders read from a stored ranking other than the conversation's own: the representative and
+# consensus orders, and a target group's priority order (``"group"``, facilitators only).
+FAIR_ORDERS = frozenset({"representative", "consensus", "group"})
+STORED_ORDERS = FAIR_ORDERS | {"priority"}
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -168,7 +173,8 @@ def idea_window(
 ) -> IdeaWindow:
     """The conversation's visible ideas in ``sort`` order, searched for ``query``; for
     ``"unrated"``, those the ``viewer`` has neither rated nor written. Each idea comes with the
-    viewer's own rating of it (``my_rating``)."""
+    viewer's own rating of it (``my_rating``). ``summary`` is the stored ranking of the order:
+    the conversation's own, or for a fair order (``FAIR_ORDERS``) that order's."""
     ideas = Idea.objects.visible().filter(conversation=conversation)
     filtered = bool(query) or sort == "unrated"
     if query:
@@ -178,7 +184,7 @@ def idea_window(
         mine = Rating.objects.filter(user_id=user_id, idea_id=OuterRef("pk"))
         ideas = ideas.exclude(author_id=user_id).exclude(Exists(mine))
 
-    if sort == "priority" and not query:
+    if sort in STORED_ORDERS and not query:
         return _priority_window(conversation, summary, viewer)
     if sort == "unrated" and not query:
         return _priority_window(conversation, summary, viewer, unrated=True)
@@ -188,6 +194,9 @@ def idea_window(
         ideas = ideas.order_by("-created", "-pk")
     elif sort == "discussed":
         ideas = ideas.order_by("-comment_count", "-pk")
+    elif sort in FAIR_ORDERS:  # filtered: ranked ideas by their rank in that order, then by age
+        rank = IdeaRanking.objects.filter(ranking=summary, idea_id=OuterRef("pk")).values("rank")[:1]
+        ideas = ideas.annotate(order_rank=Subquery(rank)).order_by(F("order_rank").asc(nulls_last=True), "pk")
     else:  # priority order, filtered: ranked ideas by rank, then unranked ones by age
         ideas = ideas.in_priority_order()
     return _ordered_window(conversation, ideas, count, viewer)

@@ -80,13 +80,19 @@ def _fair_orders(
     """Compute and store the per-group, representative and consensus orders (inside the
     conversation's run, under its lock)."""
     started = time.perf_counter()
+    # Names go with the ids into the summaries' details, so a page shows them without a query.
+    names = {group.pk: {"id": group.pk, "en": group.name_en, "cy": group.name_cy} for group in groups}
     dimensions = audience.dimensions(groups, person_ids, *audience.memberships(groups))
     one_of = [dimension for dimension in dimensions if dimension.name in audience.ONE_OF_KINDS]
     raters = ratings.raters()
 
+    rated: dict[int, int] = {}  # per group, how many of its members rated
     for group_id, result in group_ranking.per_group(ratings, dimensions).items():
-        members = sum(int((raters & (d.groups == group_id)).sum()) for d in dimensions if group_id in d.sizes)
-        _store(Scope.of_group(conversation_id, group_id), result, started, details={"raters": members})
+        rated[group_id] = sum(
+            int((raters & (d.groups == group_id)).sum()) for d in dimensions if group_id in d.sizes
+        )
+        details = {"raters": rated[group_id], "group": names[group_id]}
+        _store(Scope.of_group(conversation_id, group_id), result, started, details=details)
 
     fair = group_ranking.representative(ratings, one_of)
     weights = fair.weights
@@ -106,7 +112,9 @@ def _fair_orders(
         "dimensions": list(weights.dimensions),
         "effective_size": round(weights.n_eff, 1),
         "raters": weights.sample_size,
-        "missing_groups": [missing.group for missing in weights.missing],
+        # Every group nobody from has rated (those of one-of kinds with a size cannot be
+        # weighted up; the page names them all).
+        "missing_groups": [names[group.pk] for group in groups if rated.get(group.pk, 0) == 0],
         "converged": weights.converged,
     }
     _store(Scope.representative(conversation_id), representative, started, fair.n_eff, details)
@@ -124,7 +132,9 @@ def _fair_orders(
         prior=overall.prior,
     )
     present = [group for group in agreed.groups if group != group_ranking.NO_ANSWER]
-    _store(Scope.consensus(conversation_id), consensus, started, details={"groups": present})
+    _store(
+        Scope.consensus(conversation_id), consensus, started, details={"groups": [names[g] for g in present]}
+    )
     ranking_store.drop_variants(conversation_id, keep_groups=[group.pk for group in groups])
 
 

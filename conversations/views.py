@@ -25,9 +25,11 @@ from django.views.decorators.http import require_POST
 from vocaleyes.db import CompiledQuery
 from vocaleyes.errors import Refusal
 from vocaleyes.http import HtmxHttpRequest
+from vocaleyes.i18n import content_language, in_language
+from vocaleyes.models import TargetGroup
 from vocaleyes.permissions import facilitator_roles, is_suspended, remember_facilitator, suspension_message
 
-from . import listing, permissions, services
+from . import audience, listing, permissions, services
 from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, SeedIdeaForm
 from .models import (
     Comment,
@@ -44,10 +46,15 @@ IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 25
 
 
-def _get_conversation_for_user(request: HttpRequest, slug: str) -> Conversation:
+def _get_conversation_for_user(request: HttpRequest, slug: str, *, with_ranking: bool = True) -> Conversation:
     """The conversation, or 404 for anyone who may not see it (``check_can_see``): a 404 rather
-    than a 403, so that drafts do not leak; invitation-only ones say how to join (403)."""
-    conversations = Conversation.objects.with_ranking()
+    than a 403, so that drafts do not leak; invitation-only ones say how to join (403). With
+    its ranking's summary unless ``with_ranking`` is False."""
+    conversations = (
+        Conversation.objects.with_ranking()
+        if with_ranking
+        else Conversation.objects.select_related("organisation")
+    )
     user = request.user
     if user.is_authenticated:
         # Whether the viewer facilitates here comes in the same query (permissions remembers it).
@@ -96,19 +103,50 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "conversations/conversation_list.html", {"page": page})
 
 
+def _order_summary(
+    conversation: Conversation, order: str, group: TargetGroup | None
+) -> RankingSummary | None:
+    """The stored ranking of the order shown (the conversation's own, a fair order's, or a
+    group's), in one query whichever it is, so every order costs the page the same."""
+    rankings = RankingSummary.objects.defer("ranked_ideas").select_related("queue")
+    if group is not None:
+        return rankings.filter(variant_of=conversation, target_group=group).first()
+    if order in ("representative", "consensus"):
+        return rankings.filter(variant_of=conversation, order=order).first()
+    return rankings.filter(conversation=conversation).first()
+
+
+def _in_language(names: dict[str, Any]) -> str:
+    """A group's name as a fair order's details store it, in the page's language."""
+    return in_language(names.get("en"), names.get("cy"), content_language())
+
+
 def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The conversation and its ideas: sorted, searched and paged."""
-    conversation = _get_conversation_for_user(request, slug)
+    """The conversation and its ideas: sorted, searched and paged.
+
+    The orders: priority (everyone's ratings), representative and consensus (the fair orders,
+    ``conversations.group_ranking``), newest, most discussed, and not yet rated by me. A
+    facilitator may also choose a target group (``?group=<id>``): the priority order among its
+    members.
+    """
+    conversation = _get_conversation_for_user(request, slug, with_ranking=False)
     user = request.user
     filters = IdeaFilterForm(request.GET)
-    filters.is_valid()  # both fields are optional; anything invalid is simply ignored
+    filters.is_valid()  # all fields are optional; anything invalid is simply ignored
     query = filters.cleaned_data.get("q", "").strip()
     sort = filters.cleaned_data.get("sort") or "priority"
     if sort == "unrated" and not user.is_authenticated:
         sort = "priority"
+    can_facilitate = permissions.can_facilitate(user, conversation)
+    groups = audience.groups_of(conversation) if can_facilitate else []
+    group = next((g for g in groups if g.pk == filters.cleaned_data.get("group")), None)
+    if group is not None:
+        sort = "priority"  # the group's priority order
 
-    summary = _ranking_summary(conversation)
-    window = listing.idea_window(conversation, summary, sort=sort, query=query, viewer=user)
+    summary = _order_summary(conversation, sort, group)
+    order = "group" if group is not None else sort
+    details = summary.details if summary is not None else {}
+    window = listing.idea_window(conversation, summary, sort=order, query=query, viewer=user)
     page: Page[Idea] = Paginator(window, IDEAS_PER_PAGE).get_page(request.GET.get("page"))
     count = window.count()
 
@@ -116,7 +154,8 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     idea_url_prefix = reverse("conversations:idea", kwargs={"slug": conversation.slug, "pk": 0}).removesuffix(
         "0/"
     )
-    query_string = urlencode({key: value for key, value in (("q", query), ("sort", sort)) if value})
+    chosen = (("q", query), ("sort", sort), ("group", group.pk if group else ""))
+    query_string = urlencode({key: value for key, value in chosen if value})
     return render(
         request,
         "conversations/conversation_detail.html",
@@ -128,6 +167,14 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "query": query,
             "sort": sort,
+            "order": order,
+            "group": group,
+            "groups": groups,
+            "order_details": {
+                **details,
+                "group_names": [_in_language(names) for names in details.get("groups", [])],
+                "missing_names": [_in_language(names) for names in details.get("missing_groups", [])],
+            },
             "sorts": [
                 (key, label) for key, label in SORTS.items() if key != "unrated" or user.is_authenticated
             ],
@@ -135,7 +182,7 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "idea_url_prefix": idea_url_prefix,
             "can_post": permissions.can_post_idea(user, conversation),
             "can_seed": permissions.can_seed_idea(user, conversation),
-            "can_facilitate": permissions.can_facilitate(user, conversation),
+            "can_facilitate": can_facilitate,
             "suspension": _suspension(request),
         },
     )

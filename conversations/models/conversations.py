@@ -27,7 +27,7 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
     def with_ranking(self) -> ConversationQuerySet:
         """With its organisation and its ranking's summary in the same query; the stored order
         itself (up to 400 kB) stays in the database, where pages read slices of it."""
-        return self.select_related("organisation", "ranking").defer("ranking__ranked_ideas")
+        return self.select_related("organisation", "ranking__queue").defer("ranking__ranked_ideas")
 
 
 class Conversation(models.Model):

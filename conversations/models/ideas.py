@@ -70,7 +70,7 @@ class IdeaQuerySet(ActivityQuerySet["Idea"]):
     def with_conversation(self) -> IdeaQuerySet:
         """With its conversation, organisation and ranking summary in the same query (the
         stored order itself left in the database, as ``Conversation.objects.with_ranking()``)."""
-        return self.select_related("conversation__organisation", "conversation__ranking").defer(
+        return self.select_related("conversation__organisation", "conversation__ranking__queue").defer(
             "conversation__ranking__ranked_ideas"
         )
 

@@ -82,7 +82,7 @@ def test_each_group_gets_its_own_priority_ranking(worked_example) -> None:
     assert _order(Scope.of_group(conversation.pk, young_band.pk)) == [x.pk, y.pk]
     assert _order(Scope.of_group(conversation.pk, older_band.pk)) == [y.pk, x.pk]
     young = RankingSummary.objects.get(variant_of=conversation, target_group=young_band)
-    assert young.details == {"raters": 2}
+    assert young.details == {"raters": 2, "group": {"id": young_band.pk, "en": "16 to 24", "cy": ""}}
     assert young.rating_count == 4
     row = IdeaRanking.objects.get(ranking=young, idea=x)
     assert (row.rating_count, row.count_5, row.rating_mean) == (2, 2, 5.0)
@@ -113,7 +113,7 @@ def test_an_idea_loved_by_one_group_and_rejected_by_another_scores_low_on_consen
     assert _order(Scope.of_conversation(conversation.pk)) == [p.pk, q.pk]
     assert _order(Scope.consensus(conversation.pk)) == [q.pk, p.pk]
     summary = RankingSummary.objects.get(variant_of=conversation, order="consensus")
-    assert sorted(summary.details["groups"]) == sorted([a_band.pk, b_band.pk])
+    assert sorted(group["id"] for group in summary.details["groups"]) == sorted([a_band.pk, b_band.pk])
     scores = dict(IdeaRanking.objects.filter(ranking=summary).values_list("idea_id", "score"))
     assert scores[p.pk] == pytest.approx((20.5 / 21 * 0.5 / 5) ** 0.5, abs=1e-6)
     assert scores[q.pk] == pytest.approx((15.5 / 21 * 3.5 / 5) ** 0.5, abs=1e-6)
@@ -124,9 +124,9 @@ def test_a_group_with_no_participants_is_named_in_the_representative_details(wor
     nobody = _group(conversation.organisation, "65 and over", 300)
     ranking_runs.ranking_recompute(conversation_id=conversation.pk)
     summary = RankingSummary.objects.get(variant_of=conversation, order="representative")
-    assert summary.details["missing_groups"] == [nobody.pk]
+    assert summary.details["missing_groups"] == [{"id": nobody.pk, "en": "65 and over", "cy": ""}]
     empty = RankingSummary.objects.get(variant_of=conversation, target_group=nobody)
-    assert (empty.details, empty.rating_count, empty.idea_count) == ({"raters": 0}, 0, 2)
+    assert (empty.details["raters"], empty.rating_count, empty.idea_count) == (0, 0, 2)
 
 
 def test_hidden_ideas_drop_out_of_every_order(worked_example) -> None:
