@@ -185,10 +185,12 @@ def delete_bench_data() -> None:
         # Bulk load and unload skip the foreign-key triggers (the data is generated consistent).
         cursor.execute("SET LOCAL session_replication_role = replica")
         if conversation is not None:
-            rankings = RankingSummary.objects.filter(conversation=conversation).values("pk")
+            # Its own ranking and its fair orders (bench/fair_rankings.py).
+            mine = Q(conversation=conversation) | Q(variant_of=conversation)
+            rankings = RankingSummary.objects.filter(mine).values("pk")
             IdeaRanking.objects.filter(ranking__in=rankings).delete()
             RankingQueue.objects.filter(ranking__in=rankings).delete()
-            RankingSummary.objects.filter(conversation=conversation).delete()
+            RankingSummary.objects.filter(mine).delete()
             ideas = f"SELECT id FROM {Idea._meta.db_table} WHERE conversation_id = %s"  # noqa: S608
             for model, where in (
                 (Rating, "conversation_id = %s"),
@@ -198,6 +200,12 @@ def delete_bench_data() -> None:
             ):
                 cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {where}", [conversation.pk])  # noqa: S608
         cursor.execute("DELETE FROM django_session")
+        # The target groups bench/fair_rankings.py gave the bench people.
+        cursor.execute(
+            "DELETE FROM vocaleyes_groupmembership WHERE user_id IN "
+            "(SELECT id FROM vocaleyes_user WHERE email LIKE %s)",
+            [f"%@{EMAIL_DOMAIN}"],
+        )
         cursor.execute("DELETE FROM vocaleyes_user WHERE email LIKE %s", [f"%@{EMAIL_DOMAIN}"])
 
 

@@ -13,9 +13,12 @@ such as "Seeded: …" are worked out by the database (``_author_label``), so eac
 picked in one C call. ``action_list_columns`` lists them in order. Later parts of the platform
 extend the list in two places and nowhere else: they annotate what they need in
 ``action_list_queryset`` and append their ``Column``s (each naming its field) in
-``action_list_columns``, beside the comment that names it. Planned there: support per target
-group (one column per group of the conversation), pledges (hours and people pledged), the action
-group an idea became, and its participatory-budgeting status.
+``action_list_columns``, beside the comment that names it. The fair orders are there (the
+representative and consensus ranks and scores, and per target group its members' ratings,
+average and rank: ``_fair_columns``, joined from their stored rankings); planned: pledges (hours
+and people pledged), the action group an idea became, and its participatory-budgeting status.
+A target group's figures are counts and averages only, never who rated, and a group's average
+is left out where fewer than ``GROUP_MEAN_FROM`` of its members rated the idea.
 
 Text a person typed is written as text and never as a formula: XLSX cells holding it are typed
 as strings, and in CSV a value that a spreadsheet would read as a formula (starting ``=``,
@@ -35,7 +38,7 @@ from operator import itemgetter
 from typing import IO, Any
 
 from django.conf import settings
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, FilteredRelation, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.http import HttpRequest
 from django.template.loader import get_template, render_to_string
@@ -48,7 +51,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from .models import Conversation, Idea, RatingValue
+from .models import Conversation, Idea, RankingSummary, RatingValue
 
 Row = tuple[Any, ...]
 Progress = Callable[[int], None]
@@ -75,6 +78,9 @@ class Column:
     numeric: bool = True
     # Decimal places on the printable page (files keep the stored precision: six places).
     digits: int | None = None
+    # For a column of another stored ranking (a fair order): the alias it is joined as and
+    # that ranking's id (``_fair_columns``).
+    join: tuple[str, int] | None = None
 
 
 def _author_label() -> Case:
@@ -85,7 +91,7 @@ def _author_label() -> Case:
     return Case(When(is_seeded=True, then=seeded), default=name, output_field=CharField())
 
 
-def action_list_columns() -> list[Column]:
+def action_list_columns(conversation: Conversation) -> list[Column]:
     """The columns, in order, with headers in the active language."""
     columns = [
         Column("rank", _("Rank"), "ranking__rank", width=8),
@@ -106,12 +112,116 @@ def action_list_columns() -> list[Column]:
         for value, label in RatingValue.choices
     ]
     columns.append(Column("comment_count", _("Comments"), "comment_count", width=11))
-    # Support per target group: one column per target group of the conversation, appended here
-    # (each an annotation of action_list_queryset).
+    # The fair orders (representative, consensus) and support per target group.
+    columns += _fair_columns(conversation)
     # Pledges: hours and people pledged to the idea, appended here.
     # Action group: the action group the idea became, appended here.
     # Budget status: the idea's participatory-budgeting project and its outcome, appended here.
     return columns
+
+
+# A group's average is left out where fewer of its members rated the idea, so that no one's
+# rating can be read off the file.
+GROUP_MEAN_FROM = 3
+
+
+def _fair_columns(conversation: Conversation) -> list[Column]:
+    """Columns from the conversation's fair orders (``conversations.group_ranking``), where the
+    background run has stored them: the representative order's rank, score, weighted average
+    and effective number of ratings; the consensus order's rank and score; and per target
+    group, its members' ratings, their average (from ``GROUP_MEAN_FROM`` ratings) and the
+    idea's rank among them. One query for the rankings; the rows join their figures."""
+    rankings = (
+        RankingSummary.objects.filter(variant_of=conversation, computed_at__isnull=False)
+        .select_related("target_group")
+        .defer("ranked_ideas")
+        .order_by("order", "target_group__kind", "target_group__name_en", "pk")
+    )
+    columns: list[Column] = []
+    for summary in rankings:
+        alias = f"fair_{summary.pk}"
+        join = (alias, summary.pk)
+        if summary.order == RankingSummary.Order.REPRESENTATIVE:
+            columns += [
+                Column(
+                    "representative_rank", _("Representative rank"), f"{alias}__rank", width=14, join=join
+                ),
+                Column(
+                    "representative_score",
+                    _("Representative score"),
+                    f"{alias}__score",
+                    width=14,
+                    digits=2,
+                    join=join,
+                ),
+                Column(
+                    "representative_mean",
+                    _("Weighted average rating"),
+                    f"{alias}__rating_mean",
+                    width=14,
+                    digits=1,
+                    join=join,
+                ),
+                Column(
+                    "representative_size",
+                    _("Effective number of ratings"),
+                    f"{alias}__effective_size",
+                    width=14,
+                    digits=1,
+                    join=join,
+                ),
+            ]
+        elif summary.order == RankingSummary.Order.CONSENSUS:
+            columns += [
+                Column("consensus_rank", _("Consensus rank"), f"{alias}__rank", width=14, join=join),
+                Column(
+                    "consensus_score", _("Consensus score"), f"{alias}__score", width=14, digits=2, join=join
+                ),
+            ]
+        elif summary.target_group is not None:
+            name = {"group": summary.target_group.name}
+            columns += [
+                Column(
+                    f"group_{summary.target_group_id}_ratings",
+                    _("Ratings from %(group)s") % name,
+                    f"{alias}__rating_count",
+                    width=14,
+                    join=join,
+                ),
+                Column(
+                    f"group_{summary.target_group_id}_mean",
+                    _("Average from %(group)s") % name,
+                    f"{alias}_mean",
+                    width=14,
+                    digits=1,
+                    join=join,
+                ),
+                Column(
+                    f"group_{summary.target_group_id}_rank",
+                    _("Rank among %(group)s") % name,
+                    f"{alias}__rank",
+                    width=14,
+                    join=join,
+                ),
+            ]
+    return columns
+
+
+def _fair_annotations(columns: list[Column]) -> dict[str, Any]:
+    """The joins the fair columns read: each ranking's row of the idea, and a group's average
+    only where enough of its members rated."""
+    annotations: dict[str, Any] = {}
+    for column in columns:
+        if column.join is None or column.join[0] in annotations:
+            continue
+        alias, ranking_id = column.join
+        annotations[alias] = FilteredRelation("rankings", condition=Q(rankings__ranking_id=ranking_id))
+        annotations[f"{alias}_mean"] = Case(
+            When(**{f"{alias}__rating_count__gte": GROUP_MEAN_FROM}, then=F(f"{alias}__rating_mean")),
+            default=None,
+            output_field=FloatField(),
+        )
+    return annotations
 
 
 # Read with every row besides the columns: the idea's language (the printable page marks a
@@ -139,11 +249,11 @@ def action_list_queryset(
     as tuples of the columns' fields, followed by ``EXTRA_FIELDS`` except ``for_csv``, where
     text a spreadsheet would run as a formula is defused. Build it in the language the labels
     should be in."""
-    columns = action_list_columns() if columns is None else columns
+    columns = action_list_columns(conversation) if columns is None else columns
     queryset = (
         Idea.objects.visible()
         .filter(conversation=conversation)
-        .annotate(author_label=_author_label())
+        .annotate(author_label=_author_label(), **_fair_annotations(columns))
         .in_priority_order()
     )
     if not for_csv:
@@ -191,7 +301,7 @@ def iter_csv(conversation: Conversation, *, progress: Progress | None = None) ->
     Headers and labels are translated now, in the active language, not when the chunks are
     consumed.
     """
-    columns = action_list_columns()
+    columns = action_list_columns(conversation)
     header = [column.header for column in columns]
     # Rows arrive exactly as the file's: the csv module writes each chunk in C.
     rows = _rows(conversation, columns, progress, for_csv=True)
@@ -242,7 +352,7 @@ def write_xlsx(conversation: Conversation, out: IO[bytes], *, progress: Progress
     openpyxl's write-only mode streams rows into the sheet's XML as they are appended, so the
     workbook is never held in memory.
     """
-    columns = action_list_columns()
+    columns = action_list_columns(conversation)
     cells = _cells(columns)
     text_at = [index for index, column in enumerate(columns) if column.text]
     workbook = Workbook(write_only=True)
@@ -283,7 +393,7 @@ def iter_html(
 ) -> Iterator[str]:
     """The printable page, streamed: the page around the table is rendered once (in the active
     language), then the table's rows follow a chunk at a time."""
-    columns = action_list_columns()
+    columns = action_list_columns(conversation)
     page = render_to_string(
         "conversations/action_list_print.html",
         {

@@ -11,49 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from conversations import ranking_runs
 from conversations.models import Conversation, Idea, Rating
 from tests.conversations.conftest import make_idea, make_people
-from vocaleyes.models import GroupMembership, TargetGroup, User
+from vocaleyes.models import User
 
 pytestmark = pytest.mark.django_db
 
 URL = "/conversations/wellbeing/"
-
-
-@pytest.fixture
-def example(conversation: Conversation, alice: User):
-    """Young and older half the population each; 2 young and 8 older raters. X: young 5, older
-    3. Y: young 2, older 4 (``group_ranking.representative``'s worked example)."""
-    organisation = conversation.organisation
-    young_band = TargetGroup.objects.create(
-        organisation=organisation, name_en="16 to 24", name_cy="16 i 24", kind="age_band", population_size=500
-    )
-    older_band = TargetGroup.objects.create(
-        organisation=organisation,
-        name_en="25 and over",
-        name_cy="25 a hŷn",
-        kind="age_band",
-        population_size=500,
-    )
-    TargetGroup.objects.create(
-        organisation=organisation,
-        name_en="Carers",
-        name_cy="Gofalwyr",
-        kind="lived_experience",
-        population_size=90,
-    )
-    young, older = make_people(2, "young"), make_people(8, "older")
-    for people, band in ((young, young_band), (older, older_band)):
-        GroupMembership.objects.bulk_create(
-            GroupMembership(user=person, group=band, how=GroupMembership.How.INVITATION) for person in people
-        )
-    x = make_idea(conversation, alice, "Idea X")
-    y = make_idea(conversation, alice, "Idea Y")
-    for idea, young_value, older_value in ((x, 5, 3), (y, 2, 4)):
-        Rating.objects.bulk_create(
-            [Rating(idea=idea, user=p, conversation=conversation, value=young_value) for p in young]
-            + [Rating(idea=idea, user=p, conversation=conversation, value=older_value) for p in older]
-        )
-    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
-    return young_band, x, y
 
 
 def _first(client: Client, url: str) -> str:
@@ -61,7 +23,7 @@ def _first(client: Client, url: str) -> str:
     return min(("Idea X", "Idea Y"), key=page.index)
 
 
-def test_each_order_lists_the_ideas_its_own_way_and_says_what_it_means(client: Client, example) -> None:
+def test_each_order_lists_the_ideas_its_own_way_and_says_what_it_means(client: Client, age_bands) -> None:
     assert _first(client, URL) == "Idea Y"
     assert _first(client, URL + "?sort=representative") == "Idea X"
 
@@ -78,7 +40,7 @@ def test_each_order_lists_the_ideas_its_own_way_and_says_what_it_means(client: C
     assert "Order: representative" not in plain and "Whose priorities" not in plain
 
 
-def test_the_orders_read_in_welsh(client: Client, example) -> None:
+def test_the_orders_read_in_welsh(client: Client, age_bands) -> None:
     page = client.get("/cy" + URL + "?sort=representative").content.decode()
     assert "Trefn: yn cynrychioli'r ardal" in page.replace("&#x27;", "'")
     assert "Maint sampl effeithiol" in page
@@ -88,9 +50,9 @@ def test_the_orders_read_in_welsh(client: Client, example) -> None:
 
 
 def test_a_facilitator_sees_a_groups_priorities_and_residents_do_not(
-    client: Client, example, fran: User, bob: User
+    client: Client, age_bands, fran: User, bob: User
 ) -> None:
-    young_band, _x, _y = example
+    young_band, _x, _y = age_bands
     client.force_login(fran)
     page = client.get(URL + f"?group={young_band.pk}").content.decode()
     assert "Whose priorities (facilitators only)" in page
@@ -105,13 +67,13 @@ def test_a_facilitator_sees_a_groups_priorities_and_residents_do_not(
     assert _first(client, URL + f"?group={young_band.pk}") == "Idea Y"  # plain priority
 
 
-def test_a_search_keeps_the_fair_order(client: Client, example) -> None:
+def test_a_search_keeps_the_fair_order(client: Client, age_bands) -> None:
     assert _first(client, URL + "?sort=representative&q=Idea") == "Idea X"
     assert _first(client, URL + "?sort=priority&q=Idea") == "Idea Y"
 
 
-def test_a_hidden_idea_is_in_no_order(client: Client, example) -> None:
-    _young, x, _y = example
+def test_a_hidden_idea_is_in_no_order(client: Client, age_bands) -> None:
+    _young, x, _y = age_bands
     Idea.objects.filter(pk=x.pk).update(status="hidden")
     for sort in ("representative", "consensus", "priority"):
         assert "Idea X" not in client.get(URL + f"?sort={sort}").content.decode()
@@ -132,9 +94,9 @@ def _count(client: Client, url: str) -> int:
 
 @pytest.mark.parametrize("signed_in", ["anonymous", "resident", "facilitator"])
 def test_every_order_runs_the_same_queries_however_big(
-    client: Client, example, conversation: Conversation, alice: User, bob: User, fran: User, signed_in: str
+    client: Client, age_bands, conversation: Conversation, alice: User, bob: User, fran: User, signed_in: str
 ) -> None:
-    young_band, _x, _y = example
+    young_band, _x, _y = age_bands
     if signed_in != "anonymous":
         client.force_login(fran if signed_in == "facilitator" else bob)
     orders = ["", "?sort=representative", "?sort=consensus", "?sort=newest", "?sort=representative&page=2"]
