@@ -27,6 +27,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py load_demo && \
 	$(BIN)/python manage.py load_demo_groups --base-url http://$(HOST):$(PORT) && \
+	$(BIN)/python manage.py load_demo_regions && \
 	$(BIN)/python manage.py load_demo_credits && \
 	$(BIN)/python manage.py load_demo_budget && \
 	echo "" && \

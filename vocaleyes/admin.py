@@ -173,16 +173,42 @@ class OrganisationRoleInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+PARENT_HELP = _(
+    "For roll-up rankings: the regional or national organisation this one is part of, one level up "
+    "or more (a local organisation in a regional or national one, a regional one in a national one). "
+    "Its open, public conversations' ideas are then ranked together on that organisation's page. "
+    "Leave empty for a national organisation."
+)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name_en", "name_cy", "kind", "level", "conversation_count", "created"]
-    list_filter = ["kind", "level"]
+    list_display = ["name_en", "name_cy", "kind", "level", "parent", "conversation_count", "created"]
+    list_filter = ["level", "kind"]
+    list_select_related = ["parent"]
     search_fields = ["name_en", "name_cy", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+    fields = ["name_en", "name_cy", "slug", "kind", "level", "parent", "member_list"]
+    readonly_fields = ["member_list"]
     inlines = [OrganisationRoleInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
         return super().get_queryset(request).annotate(conversation_count=Count("conversations"))
+
+    @admin.display(description=_("Member organisations"))
+    def member_list(self, obj: Organisation) -> str:
+        """The organisations that are part of this one, read-only: a member joins by choosing
+        its parent on its own page, where the level rule is checked."""
+        members = obj.members.order_by("name_en", "name_cy", "pk") if obj.pk else []
+        return render_to_string("admin/vocaleyes/organisation/_members.html", {"members": members})
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Only regional and national organisations can hold others (``Organisation.clean``
+        still checks that the parent is above this one's level)."""
+        if db_field.name == "parent":
+            kwargs["queryset"] = Organisation.objects.exclude(level=Organisation.Level.LOCAL)
+            kwargs["help_text"] = PARENT_HELP
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("conversations"), ordering="conversation_count")
     def conversation_count(self, obj: Organisation) -> int:
