@@ -29,7 +29,7 @@ IMPORTANT_FROM = 4  # "Very important" and "Essential"
 @dataclass(frozen=True)
 class Figures:
     """How one set of people rated a copy: how many, their average, and the share who rated it
-    "very important" or "essential" (4–5). ``mean`` and ``important_share`` are None when the
+    "very important" or "essential" (4 or 5). ``mean`` and ``important_share`` are None when the
     figures are withheld (fewer than ``MINIMUM_COUNT`` ratings)."""
 
     count: int
@@ -131,7 +131,7 @@ def _groups(conversations: list[Conversation]) -> list[TargetGroup]:
 
 
 def _group_tallies(ideas: list[int], groups: list[int]) -> dict[tuple[int, int], tuple[int, int, int]]:
-    """(idea, group) → (ratings, their sum, how many 4–5) of the group's members, in one query."""
+    """(idea, group) → (ratings, their sum, how many 4 or 5) of the group's members, in one query."""
     if not ideas or not groups:
         return {}
     rows = (
