@@ -332,6 +332,7 @@ def test_the_comparison_page_runs_the_same_queries_however_many_conversations_an
             rate(copy_in(larger, conversation), people, [4, 5, 3])
     large = _count_queries(client, f"/conversations/seeds/{larger.pk}/")
     assert small == large
+    assert large <= 8  # session, person, seed, facilitator role, copies, links, groups, tallies
     comparison = seed_comparison(larger)
     assert len(comparison.copies) == 4
     assert sum(len(kind.rows) for kind in comparison.kinds) == 5
