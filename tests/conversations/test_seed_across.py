@@ -3,6 +3,7 @@ conversation and per target group (issue 11, "seeding across groups")."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -14,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from conversations import ranking_store, services
 from conversations.models import ContentStatus, Conversation, Idea, IdeaRanking, SharedSeed
-from conversations.seed_comparison import Figures, seed_comparison
+from conversations.seed_comparison import Figures, cells_to_withhold, seed_comparison
 from tests.conftest import make_conversation, make_user
 from tests.conversations.conftest import make_people
 from tests.conversations.moderation import other_facilitator, suspended
@@ -192,17 +193,17 @@ def test_an_officer_seeds_into_one_organisations_conversations_at_a_time(
 
 @pytest.fixture
 def worked_example(conversation: Conversation, transport: Conversation, fran: User) -> SharedSeed:
-    """Two conversations, two age bands. In "wellbeing" the young rate 5, 5, 2 and the older
-    4, 2, 1, 1, and one person in no group 4; in "transport" two young people rate 1, 1 and the
-    older 5, 5, 4, 2."""
+    """Two conversations, two age bands. In "wellbeing" the young rate 5, 5, 2, the older
+    4, 2, 1, 1, and three people in no group 4, 4, 1; in "transport" two young people rate 1, 1
+    and the older 5, 5, 4, 2."""
     organisation = conversation.organisation
     young, older = group(organisation, "Young people"), group(organisation, "Older people")
     conversation.target_groups.set([young, older])
     transport.target_groups.set([young, older])
     shared = seed(fran, [conversation, transport])
     youth, elders = members(young, 3, "young"), members(older, 4, "older")
-    nobody = make_people(1, "ungrouped")
-    rate(copy_in(shared, conversation), youth + elders + nobody, [5, 5, 2, 4, 2, 1, 1, 4])
+    nobody = make_people(3, "ungrouped")
+    rate(copy_in(shared, conversation), youth + elders + nobody, [5, 5, 2, 4, 2, 1, 1, 4, 4, 1])
     rate(copy_in(shared, transport), youth[:2] + elders, [1, 1, 5, 5, 4, 2])
     return shared
 
@@ -212,32 +213,53 @@ def test_the_side_by_side_figures_worked_by_hand(worked_example: SharedSeed) -> 
     # Columns by conversation title: "Getting around" (transport), then "What would make life better?".
     assert [copy.conversation.slug for copy in comparison.copies] == ["transport", "wellbeing"]
     transport, wellbeing = (copy.figures for copy in comparison.copies)
-    # Wellbeing: 8 ratings summing to 24, four of them 4 or 5. Transport: 6 summing to 18, three.
-    assert wellbeing == Figures(count=8, mean=3.0, important_share=0.5)
+    # Wellbeing: 10 ratings summing to 29, five of them 4 or 5. Transport: 6 summing to 18, three.
+    assert wellbeing == Figures(count=10, mean=2.9, important_share=0.5)
     assert transport == Figures(count=6, mean=3.0, important_share=0.5)
     [age_bands] = comparison.kinds
     assert age_bands.label == "Age band"
     rows = {row.group.name_en: row.cells for row in age_bands.rows}
     assert list(rows) == ["Older people", "Young people"]
-    # Older people: transport 5, 5, 4, 2 (16 / 4 = 4.0, three of four important);
-    # wellbeing 4, 2, 1, 1 (8 / 4 = 2.0, one of four).
-    assert rows["Older people"] == [
-        Figures(count=4, mean=4.0, important_share=0.75),
-        Figures(count=4, mean=2.0, important_share=0.25),
-    ]
-    # Young people: transport only two ratings, withheld; wellbeing 5, 5, 2 (12 / 3 = 4.0, two of three).
+    # Young people: in transport only two ratings, withheld; in wellbeing 5, 5, 2 (12 / 3 = 4.0,
+    # two of three important).
     assert rows["Young people"] == [
         Figures(count=2, mean=None, important_share=None),
         Figures(count=3, mean=4.0, important_share=2 / 3),
     ]
-    assert rows["Young people"][0].withheld
+    assert rows["Young people"][0].too_few
+    # Older people: in wellbeing 4, 2, 1, 1 (8 / 4 = 2.0, one of four). In transport they are
+    # withheld although four rated: everyone (6 ratings, 18) less the older (4 ratings, 16)
+    # would tell that the two young people both rated 1.
+    assert rows["Older people"] == [
+        Figures(count=4, mean=None, important_share=None),
+        Figures(count=4, mean=2.0, important_share=0.25),
+    ]
+    assert rows["Older people"][0].withheld and not rows["Older people"][0].too_few
+
+
+@pytest.mark.parametrize(
+    ("everyone", "counts", "withheld"),
+    [
+        (10, [3, 4], [False, False]),  # three ratings left over: nobody singled out
+        (6, [2, 4], [True, True]),  # 6 - 4 would give away the group of two
+        (8, [3, 4], [True, False]),  # one person in no group: the smaller group goes too
+        (9, [3, 4, 1], [True, False, True]),  # 9 - 4 leaves 5 once the group of 3 is withheld
+        (5, [5], [False]),  # everyone is in the group: nothing is left to work out
+        (4, [3], [True]),  # a group alone (a kind whose groups overlap): 4 - 3 gives one rating
+        (2, [0, 2], [True, True]),
+    ],
+)
+def test_cells_are_withheld_so_that_subtraction_singles_out_nobody(
+    everyone: int, counts: list[int], withheld: list[bool]
+) -> None:
+    assert cells_to_withhold(everyone, counts) == withheld
 
 
 def cells(page: str) -> list[list[str]]:
     table = page.split('id="comparison"', 1)[1].split("</table>", 1)[0]
     return [
         [
-            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            html.unescape(" ".join(re.sub(r"<[^>]+>", " ", cell).split()))
             for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
         ]
         for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
@@ -251,9 +273,9 @@ def test_the_comparison_page_shows_the_figures_and_withholds_small_counts(
     page = client.get(f"/conversations/seeds/{worked_example.pk}/").content.decode()
     assert cells(page) == [
         ["Who rated", "Getting around", "What would make life better?"],
-        ["Everyone", "6 ratings average 3.0 50% important", "8 ratings average 3.0 50% important"],
+        ["Everyone", "6 ratings average 3.0 50% important", "10 ratings average 2.9 50% important"],
         ["Age band"],
-        ["Older people", "4 ratings average 4.0 75% important", "4 ratings average 2.0 25% important"],
+        ["Older people", "withheld", "4 ratings average 2.0 25% important"],
         ["Young people", "fewer than 3 ratings", "3 ratings average 4.0 67% important"],
     ]
     assert "Where fewer than 3 people rated, the figures are withheld" in page
@@ -268,11 +290,12 @@ def test_the_comparison_page_in_welsh(client: Client, worked_example: SharedSeed
     page = client.get(f"/cy/conversations/seeds/{worked_example.pk}/").content.decode()
     rows = cells(page)
     # In Welsh the columns follow the Welsh titles: "Beth fyddai'n…" (wellbeing), then "Teithio".
-    assert rows[0][1:] == ["Beth fyddai&#x27;n gwneud bywyd yn well?", "Teithio"]
+    assert rows[0][1:] == ["Beth fyddai'n gwneud bywyd yn well?", "Teithio"]
     assert rows[1][1:] == [
-        "8 sgôr cyfartaledd 3.0 50% yn bwysig",
+        "10 sgôr cyfartaledd 2.9 50% yn bwysig",
         "6 sgôr cyfartaledd 3.0 50% yn bwysig",
     ]
+    assert rows[3][2] == "wedi'u dal yn ôl"
     assert rows[4][2] == "llai na 3 sgôr"
     assert rows[3][0] == "Older people (cy)"
 
