@@ -39,6 +39,7 @@ from .models import (
     RankingSummary,
     Rating,
     Report,
+    SharedSeed,
 )
 
 
@@ -235,6 +236,7 @@ class IdeaAdmin(_ModeratorsSee, _ModerationActions, _ReadOnlyAdmin):
         "status",
         "is_seeded",
         "source_note",
+        "seed",
         "title",
         "body",
         "language",
@@ -280,6 +282,39 @@ class RatingAdmin(_ReadOnlyAdmin):
     search_fields = ["idea__title", "user__email", "user__display_name"]
     show_full_result_count = False
     fields = ["conversation", "idea", "user", "value", "created", "updated"]
+
+
+class SeedCopyInline(admin.TabularInline):
+    """A shared seed's copies: one seeded idea per conversation."""
+
+    model = Idea
+    fk_name = "seed"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = readonly_fields = ("conversation", "title", "status", "created")
+    ordering = ["conversation__title_en", "pk"]
+    verbose_name = _("copy")
+    verbose_name_plural = _("copies in conversations")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(SharedSeed)
+class SharedSeedAdmin(_ReadOnlyAdmin):
+    """Ideas seeded into several conversations at once (``services.seed_across``), read only."""
+
+    list_display = ["title", "organisation", "created_by", "created"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation", "created_by"]
+    search_fields = ["title", "body", "source_note"]
+    date_hierarchy = "created"
+    fields = ["organisation", "title", "body", "language", "source_note", "created_by", "created"]
+    inlines = [SeedCopyInline]
 
 
 @admin.register(RankingSummary)

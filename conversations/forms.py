@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import RatingValue, Report
+from .models import Conversation, RatingValue, Report
 
 LANGUAGE_CHOICES = [("en", _("English")), ("cy", _("Welsh"))]
 
@@ -60,6 +63,31 @@ class SeedIdeaForm(IdeaForm):
             "max_length": _("Keep the note to %(limit_value)d characters or fewer (it has %(show_value)d)."),
         },
     )
+
+
+class SeedAcrossForm(SeedIdeaForm):
+    """One idea for several conversations: which ones (the open conversations the person may
+    seed into, ``conversations`` given by the view), then the idea as for one conversation."""
+
+    conversations = forms.ModelMultipleChoiceField(
+        label=_("Which conversations should it go into?"),
+        queryset=Conversation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one conversation to seed the idea into."),
+            "invalid_choice": _("Choose conversations from the list."),
+            "invalid_pk_value": _("Choose conversations from the list."),
+            "invalid_list": _("Choose conversations from the list."),
+        },
+    )
+
+    field_order = ["conversations", "title", "body", "language", "source_note"]
+
+    def __init__(self, *args: Any, conversations: QuerySet[Conversation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["conversations"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = conversations
 
 
 class CommentForm(forms.Form):

@@ -38,7 +38,7 @@ from vocaleyes.permissions import (
     suspension_message,
 )
 
-from .models import Comment, ContentStatus, Conversation, ExportJob, Idea
+from .models import Comment, ContentStatus, Conversation, ExportJob, Idea, SharedSeed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -137,6 +137,12 @@ def can_post_idea(user: Person, conversation: Conversation) -> bool:
 def can_seed_idea(user: Person, conversation: Conversation) -> bool:
     """Facilitators of the organisation (and council officers) bring in ideas from elsewhere."""
     return can_post_idea(user, conversation) and can_facilitate(user, conversation)
+
+
+def can_see_seed(user: Person, seed: SharedSeed) -> bool:
+    """A shared seed and the side-by-side comparison of its copies' ratings: for the
+    facilitators of its organisation, and officers."""
+    return is_officer(user) or is_facilitator(user, seed.organisation_id)
 
 
 def can_comment(user: Person, idea: Idea) -> bool:

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import facilitator_views, invitation_views, participation_views, report_views, views
+from . import facilitator_views, invitation_views, participation_views, report_views, seed_views, views
 
 app_name = "conversations"
 
 urlpatterns = [
     path("", views.conversation_list, name="list"),
+    # Before the conversation patterns, so "seeds" is not taken for a conversation's slug.
+    path("seeds/", seed_views.seed_list, name="seed_list"),
+    path("seeds/new/", seed_views.seed_new, name="seed_new"),
+    path("seeds/<int:pk>/", seed_views.seed_detail, name="seed_detail"),
     path("<slug:slug>/", views.conversation_detail, name="detail"),
     path("<slug:slug>/ideas/new/", views.idea_create, name="idea_create"),
     path("<slug:slug>/ideas/seed/", views.idea_seed, name="idea_seed"),

@@ -5,10 +5,12 @@ continuous, not one-off consultations. Titles and descriptions are stored in Eng
 ``Bilingual`` shows the active language and falls back to the other when one is empty.
 
 Inside a conversation residents post ``Idea``s (or facilitators *seed* them, with a note of where
-the idea comes from), discuss them in ``Comment``s (one level of replies) and give each idea one
-``Rating`` from 1 to 5 on an importance scale. Ideas and comments are plain text written in one
-language, kept exactly as typed and made safe when shown (``conversations.text``). Every public
-surface reads them through ``visible()``, the one place moderation decides what may be shown.
+the idea comes from; one idea seeded into several conversations at once is a ``SharedSeed``,
+whose copies are ideas like any other), discuss them in ``Comment``s (one level of replies) and
+give each idea one ``Rating`` from 1 to 5 on an importance scale. Ideas and comments are plain
+text written in one language, kept exactly as typed and made safe when shown
+(``conversations.text``). Every public surface reads them through ``visible()``, the one place
+moderation decides what may be shown.
 
 The priority ranking is a stored snapshot, never computed by a page: ``IdeaRanking`` holds each
 idea's tally and score, ``RankingSummary`` the ranking-wide figures and the order, and
@@ -53,6 +55,7 @@ from .ideas import (
 )
 from .moderation import CommentToReview, IdeaToReview, ModerationDecision, Report
 from .rankings import IdeaRanking, RankingQueue, RankingSummary
+from .seeds import SharedSeed
 
 __all__ = [
     "ActivityQuerySet",
@@ -74,4 +77,5 @@ __all__ = [
     "RatingQuerySet",
     "RatingValue",
     "Report",
+    "SharedSeed",
 ]

@@ -116,6 +116,17 @@ class Idea(models.Model):
         blank=True,
         help_text=_("For seeded ideas, for example “best practice from Cardiff”."),
     )
+    # The shared seed this idea is a copy of, when it was seeded into several conversations at
+    # once (``services.seed_across``); the copies' ratings are compared side by side.
+    seed = models.ForeignKey(
+        "conversations.SharedSeed",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ideas",
+        verbose_name=_("shared seed"),
+        db_index=False,  # idea_one_copy_of_a_seed_per_conversation starts with the seed
+    )
     title = models.CharField(_("title"), max_length=150)
     body = models.TextField(_("description"))
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, default="en")
@@ -147,6 +158,14 @@ class Idea(models.Model):
                 ),
             ),
             models.CheckConstraint(condition=~Q(title=""), name="idea_has_a_title"),
+            models.CheckConstraint(
+                condition=Q(seed__isnull=True) | Q(is_seeded=True), name="idea_copies_of_a_seed_are_seeded"
+            ),
+            models.UniqueConstraint(
+                fields=["seed", "conversation"],
+                condition=Q(seed__isnull=False),
+                name="idea_one_copy_of_a_seed_per_conversation",
+            ),
             models.CheckConstraint(condition=Q(status__in=ContentStatus.values), name="idea_status_valid"),
         ]
 

@@ -23,6 +23,8 @@ from .ideas import (
     idea_update,
     idea_update_refusal,
     rating_set,
+    seed_across,
+    seed_across_refusal,
 )
 from .moderation import (
     Item,
@@ -51,6 +53,8 @@ __all__ = [
     "rating_set",
     "report_create",
     "report_create_refusal",
+    "seed_across",
+    "seed_across_refusal",
     "user_suspend",
     "user_unsuspend",
 ]

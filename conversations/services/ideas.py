@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vocaleyes.errors import Refusal
+from vocaleyes.permissions import is_suspended, suspension_message
 
 from .. import permissions, ranking_store, rating_store
 from ..models import (
@@ -20,6 +22,7 @@ from ..models import (
     Idea,
     Rating,
     RatingValue,
+    SharedSeed,
 )
 from ..ranking_runs import ranking_schedule
 
@@ -45,6 +48,7 @@ def idea_create(
     body: str,
     language: str,
     source_note: str = "",
+    seed: SharedSeed | None = None,
 ) -> Idea:
     """Post an idea (or, with a ``source_note``, seed one: only facilitators may).
 
@@ -70,6 +74,7 @@ def idea_create(
             language=language,
             is_seeded=bool(source_note),
             source_note=source_note,
+            seed=seed,
             status=ContentStatus.PENDING if held else ContentStatus.PUBLISHED,
         )
         # The snapshot row exists from the start (unranked), so the idea is listed at once, and
@@ -77,6 +82,78 @@ def idea_create(
         ranking_store.add_idea(idea)
         transaction.on_commit(partial(ranking_schedule, conversation_id=conversation.pk))
     return idea
+
+
+def seed_across_refusal(*, user: User, conversations: Iterable[Conversation]) -> Refusal | None:
+    """Why ``user`` may not seed one idea into these conversations (None when they may)."""
+    if is_suspended(user):
+        return Refusal(suspension_message(user), forbidden=True)
+    chosen = list(conversations)
+    if not chosen:
+        return Refusal(_("Choose at least one conversation to seed the idea into."), field="conversations")
+    for conversation in chosen:
+        if not permissions.can_facilitate(user, conversation):
+            message = _("You can only seed ideas into the conversations of organisations you facilitate.")
+            return Refusal(message, field="conversations", forbidden=True)
+    for conversation in chosen:
+        if not permissions.can_seed_idea(user, conversation):
+            reason = permissions.refusal_message(user, conversation, "post")
+            message = _("“%(conversation)s”: %(reason)s") % {
+                "conversation": conversation.title,
+                "reason": reason,
+            }
+            return Refusal(message, field="conversations", forbidden=True)
+    if len({conversation.organisation_id for conversation in chosen}) > 1:
+        return Refusal(
+            _(
+                "Choose conversations of one organisation: its facilitators compare the ratings "
+                "of the idea's copies."
+            ),
+            field="conversations",
+        )
+    return None
+
+
+def seed_across(
+    *,
+    user: User,
+    conversations: Iterable[Conversation],
+    title: str,
+    body: str,
+    source_note: str,
+    language: str = "en",
+) -> SharedSeed:
+    """Seed one idea into several conversations at once: a ``SharedSeed`` and one seeded idea
+    per conversation, each posted through ``idea_create`` (so each gets its ranking row and its
+    conversation's recompute is queued, as for any new idea). All or nothing: one refusal and
+    no seed nor idea is written."""
+    chosen = list({conversation.pk: conversation for conversation in conversations}.values())
+    if refusal := seed_across_refusal(user=user, conversations=chosen):
+        raise refusal
+    source_note = source_note.strip()
+    if not source_note:
+        message = _("Say where this idea comes from, for example “Best practice from Cardiff”.")
+        raise Refusal(message, field="source_note")
+    with transaction.atomic():
+        seed = SharedSeed.objects.create(
+            organisation_id=chosen[0].organisation_id,
+            title=title.strip(),
+            body=body.strip(),
+            language=language,
+            source_note=source_note,
+            created_by=user,
+        )
+        for conversation in chosen:
+            idea_create(
+                conversation=conversation,
+                author=user,
+                title=title,
+                body=body,
+                language=language,
+                source_note=source_note,
+                seed=seed,
+            )
+    return seed
 
 
 def idea_update_refusal(*, idea: Idea, editor: User, has_ratings: bool) -> Refusal | None:
