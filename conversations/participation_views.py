@@ -9,26 +9,18 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from vocaleyes import services
 
-from . import permissions
 from .facilitator_views import _get_conversation_to_facilitate
-from .models import Conversation
 from .participation import group_participation
 
 
-def seed_url(conversation: Conversation, group_id: int, *, can_seed_here: bool) -> str:
-    """Where to seed ideas for a group: the seeding page for a group (``seed_new``, which decides
-    who may seed where) when there is one, otherwise this conversation's own seeding page when
-    this person may seed here now; "" when neither."""
-    try:
-        return reverse("conversations:seed_new") + f"?group={group_id}"
-    except NoReverseMatch:
-        if not can_seed_here:
-            return ""
-        return reverse("conversations:idea_seed", kwargs={"slug": conversation.slug})
+def seed_url(group_id: int) -> str:
+    """The page for seeding ideas into the conversations that target a group (``seed_new``,
+    which decides who may seed where)."""
+    return reverse("conversations:seed_new") + f"?group={group_id}"
 
 
 @login_required
@@ -42,12 +34,11 @@ def participation_groups(request: HttpRequest, slug: str) -> HttpResponse:
         for item in report.missing
         if item.row.invitation is not None
     }
-    can_seed_here = permissions.can_seed_idea(request.user, conversation)
     missing = [
         {
             "item": item,
             "link": links.get(item.row.group.pk, ""),
-            "seed_url": seed_url(conversation, item.row.group.pk, can_seed_here=can_seed_here),
+            "seed_url": seed_url(item.row.group.pk),
         }
         for item in report.missing
     ]

@@ -4,6 +4,7 @@ and an organisation's roll-up, through the ranking store (worked examples by han
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -40,15 +41,15 @@ def _order(scope: Scope) -> list[int]:
     return ranking_store.order(scope)
 
 
-def _figures(summary: RankingSummary, *ideas: Idea) -> list[dict[str, float | int | None] | None]:
-    """A fair order's figures of these ideas (None for one it does not rank)."""
+def _figures(summary: RankingSummary, *ideas: Idea) -> list[dict[str, Any]]:
+    """A fair order's figures of these ideas (an empty dict for one it does not rank)."""
     found = ranking_store.figures(summary)
-    rows: list[dict[str, float | int | None] | None] = []
+    rows: list[dict[str, Any]] = []
     for at in found.positions(np.array([idea.pk for idea in ideas], dtype=np.int64)).tolist():
         if at < 0:
-            rows.append(None)
+            rows.append({})
             continue
-        row: dict[str, float | int | None] = {
+        row: dict[str, Any] = {
             "rank": int(found.rank[at]),
             "rating_count": int(found.rating_count[at]),
         }
@@ -168,7 +169,7 @@ def test_hidden_ideas_drop_out_of_every_order(worked_example) -> None:
         if scope.kind == "conversation":
             assert not IdeaRanking.objects.filter(ranking=held, idea=x, rank__isnull=False).exists()
         else:
-            assert _figures(held, x) == [None]
+            assert _figures(held, x) == [{}]
 
 
 def test_orders_of_groups_no_longer_targeted_are_dropped(worked_example) -> None:

@@ -296,8 +296,8 @@ def test_who_is_missing_offers_the_newest_working_invitation_and_seeding(
     assert 'aria-label="Invitation link for Village"' in cards[0]
     assert "Nobody yet" in cards[0] and "Nobody yet" in cards[1]
     assert 'href="/conversations/wellbeing/facilitate/invitations/">Make an invitation link' in cards[1]
-    # Until the seeding page for a group lands, seeding goes to the conversation's own page.
-    assert 'href="/conversations/wellbeing/ideas/seed/">Seed ideas for this group' in cards[0]
+    # Seeding for a group: the page that seeds one idea into the conversations targeting it.
+    assert f'href="/conversations/seeds/new/?group={village.pk}">Seed ideas for this group' in cards[0]
 
 
 @pytest.mark.django_db
