@@ -138,7 +138,7 @@ def measure_task(conversation: Conversation, rounds: int) -> list[tuple[str, str
         ratings, person_ids = ranking_store.person_ratings(scope)
         read_at = time.perf_counter()
         found = audience.groups_of(conversation)
-        dimensions = audience.dimensions(found, person_ids, *audience.memberships(found))
+        dimensions = audience.dimensions(found, person_ids, *ranking_store.memberships(found))
         one_of = [d for d in dimensions if d.name in audience.ONE_OF_KINDS]
         ratings.overall()
         group_ranking.per_group(ratings, dimensions)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from vocaleyes.models import GroupMembership, TargetGroup
+from vocaleyes.models import TargetGroup
 
 from .group_weights import NO_ANSWER, Dimension
 from .models import Conversation
@@ -42,15 +42,6 @@ def groups_of(conversation: Conversation) -> list[TargetGroup]:
     )
 
 
-def memberships(groups: Sequence[TargetGroup]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Every membership of these groups, as parallel arrays (person id, group id)."""
-    rows = GroupMembership.objects.filter(group__in=[group.pk for group in groups]).values_list(
-        "user_id", "group_id"
-    )
-    pairs = np.array(list(rows), dtype=np.int64).reshape(-1, 2)
-    return pairs[:, 0], pairs[:, 1]
-
-
 def dimensions(
     groups: Sequence[TargetGroup],
     person_ids: npt.NDArray[np.int64],
@@ -58,7 +49,8 @@ def dimensions(
     member_groups: npt.NDArray[np.int64],
 ) -> list[Dimension]:
     """The dimensions over the people ``person_ids`` (sorted, unique): person p's entry is for
-    ``person_ids[p]``. ``member_ids``/``member_groups`` are ``memberships(groups)``; members who
+    ``person_ids[p]``. ``member_ids``/``member_groups`` are the groups' memberships
+    (``ranking_store.memberships``); members who
     are not among ``person_ids`` are left out. One dimension per one-of kind, then one per group
     of the other kinds, in the order the groups are listed."""
     position = np.searchsorted(person_ids, member_ids).clip(0, max(len(person_ids) - 1, 0))

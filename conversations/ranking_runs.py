@@ -82,7 +82,7 @@ def _fair_orders(
     started = time.perf_counter()
     # Names go with the ids into the summaries' details, so a page shows them without a query.
     names = {group.pk: {"id": group.pk, "en": group.name_en, "cy": group.name_cy} for group in groups}
-    dimensions = audience.dimensions(groups, person_ids, *audience.memberships(groups))
+    dimensions = audience.dimensions(groups, person_ids, *ranking_store.memberships(groups))
     one_of = [dimension for dimension in dimensions if dimension.name in audience.ONE_OF_KINDS]
     raters = ratings.raters()
 
@@ -145,7 +145,7 @@ def _store(
     effective_size: npt.NDArray[np.float64] | None = None,
     details: dict[str, Any] | None = None,
 ) -> RankingSummary:
-    held = ranking_store.summary(scope)
+    held = ranking_store.fair_summary(scope)
     return ranking_store.swap(
         scope, result, held=held, started=started, effective_size=effective_size, details=details
     )
