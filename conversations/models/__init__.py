@@ -38,8 +38,24 @@ Facilitators switch a conversation's ``posting_open`` (new ideas and comments) a
 ``rating_open`` independently of its status; both only matter while it is open. They export the
 prioritised action list; a large export runs in the background as an ``ExportJob`` whose file is
 kept under ``MEDIA_ROOT`` (never served directly: a view checks who may download it).
+
+From priority to action (``conversations.models.action``): ``ActionGroup``s act on ideas,
+people ``Pledge`` time, skills or resources to them (conditionally, PledgeBank style), the
+``HoursGiven`` are credited through the time-credit ledger, the organisation gives an idea an
+``IdeaResponse``, and people ``Follow`` ideas and groups for a daily digest.
 """
 
+from .action import (
+    ActionGroup,
+    ActionGroupCoordinator,
+    ActionGroupUpdate,
+    DigestSent,
+    Follow,
+    FollowEvent,
+    HoursGiven,
+    IdeaResponse,
+    Pledge,
+)
 from .conversations import Conversation, ConversationQuerySet
 from .exports import ExportJob
 from .ideas import (
@@ -58,6 +74,9 @@ from .rankings import IdeaRanking, RankingQueue, RankingSummary
 from .seeds import SharedSeed
 
 __all__ = [
+    "ActionGroup",
+    "ActionGroupCoordinator",
+    "ActionGroupUpdate",
     "ActivityQuerySet",
     "Comment",
     "CommentQuerySet",
@@ -65,12 +84,18 @@ __all__ = [
     "ContentStatus",
     "Conversation",
     "ConversationQuerySet",
+    "DigestSent",
     "ExportJob",
+    "Follow",
+    "FollowEvent",
+    "HoursGiven",
     "Idea",
     "IdeaQuerySet",
     "IdeaRanking",
+    "IdeaResponse",
     "IdeaToReview",
     "ModerationDecision",
+    "Pledge",
     "RankingQueue",
     "RankingSummary",
     "Rating",
