@@ -9,7 +9,9 @@ from django.db.models import Avg
 from django.test import Client
 from django.urls import reverse
 
-from conversations.models import Conversation, Rating
+from conversations import ranking_store
+from conversations.models import Conversation, Idea, Rating
+from conversations.ranking_store import Scope
 from vocaleyes.models import DemographicConsent, GroupInvitation, GroupMembership, TargetGroup, User
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +130,35 @@ def test_the_groups_favour_different_ideas(demo: str) -> None:
     adults = top_idea("Adults aged 25 to 64")
     older = top_idea("People aged 65 and over")
     assert len({young, adults, older}) == 3
+
+
+def test_the_three_fair_orders_put_different_ideas_first(demo: str) -> None:
+    conversation = Conversation.objects.get(slug="swansea-wellbeing")
+    ideas = dict(Idea.objects.filter(conversation=conversation).values_list("title", "pk"))
+    # Priority (every rating counts once): young people and people over 65 are 18 of the 30
+    # demo residents and both rate the warm libraries highly; adults rate them 3.
+    assert (
+        ranking_store.order(Scope.of_conversation(conversation.pk))[0]
+        == ideas["Warm, welcoming libraries in winter"]
+    )
+    # Representative: adults are 61% of Swansea (119,000 of 195,000) but 12 of the 30 raters,
+    # so their unanimous 5s for the swimming lessons count for more.
+    assert (
+        ranking_store.order(Scope.representative(conversation.pk))[0]
+        == ideas["Gwersi nofio am ddim i blant ysgol gynradd"]
+    )
+    # Consensus: every age band rates the hospital bus 4 or 5 at least half the time, while the
+    # libraries get no 4 or 5 from adults and the swimming lessons none from the other bands.
+    assert (
+        ranking_store.order(Scope.consensus(conversation.pk))[0]
+        == ideas["A bus that links the hill estates to Morriston Hospital"]
+    )
+
+
+def test_a_second_run_corrects_ratings_an_older_demo_gave(demo: str) -> None:
+    alys = User.objects.get(email="alys.morgan@example.org")
+    rating = Rating.objects.get(user=alys, idea__title="Warm, welcoming libraries in winter")
+    Rating.objects.filter(pk=rating.pk).update(value=1)
+    assert "(1 records created)" in load()
+    rating.refresh_from_db()
+    assert rating.value == 5
