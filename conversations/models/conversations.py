@@ -72,6 +72,13 @@ class Conversation(models.Model):
         default=True,
         help_text=_("Facilitators can pause rating while the conversation stays open."),
     )
+    authors_start_action_groups = models.BooleanField(
+        _("authors may start action groups"),
+        default=False,
+        help_text=_(
+            "Whether the author of a published idea may turn it into an action group, as facilitators can."
+        ),
+    )
     premoderation = models.BooleanField(
         _("review new ideas before they appear"),
         default=False,
