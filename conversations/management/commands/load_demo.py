@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from conversations import ranking_runs, services
-from conversations.models import Comment, Conversation, Idea, Rating
+from conversations.management.demo import ideas_posted, ratings_given
+from conversations.models import Comment, Conversation
 from vocaleyes.models import Organisation, OrganisationRole, User
 
 DEMO_PASSWORD = "vocaleyes-demo-2026"  # noqa: S105 - demo data only, printed for the newcomer
@@ -211,29 +212,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name:<24} {email}")
 
     def _load_ideas(self, people: dict[str, User]) -> int:
-        created = 0
         conversation = Conversation.objects.get(slug="swansea-wellbeing")
-        ideas = []
-        for author, title, body, language, source_note in DEMO_IDEAS:
-            idea = Idea.objects.filter(conversation=conversation, title=title).first()
-            if idea is None:
-                idea = services.idea_create(
-                    conversation=conversation,
-                    author=people[author],
-                    title=title,
-                    body=body,
-                    language=language,
-                    source_note=source_note,
-                )
-                created += 1
-            ideas.append(idea)
-
-        for email, values in DEMO_RATINGS.items():
-            for idea, value in zip(ideas, values, strict=True):
-                if value is None or Rating.objects.filter(idea=idea, user=people[email]).exists():
-                    continue
-                services.rating_set(idea=idea, user=people[email], value=value)
-                created += 1
+        rows = [
+            (people[author], title, body, language, note)
+            for author, title, body, language, note in DEMO_IDEAS
+        ]
+        ideas, created = ideas_posted(conversation, rows)
+        created += ratings_given(ideas, {people[email]: values for email, values in DEMO_RATINGS.items()})
 
         for number, email, body in DEMO_COMMENTS:
             if not Comment.objects.filter(idea=ideas[number], author=people[email], body=body).exists():

@@ -17,10 +17,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from conversations import ranking_runs, services
+from conversations import ranking_runs
 from conversations.management.commands.load_demo import FACILITATOR, OFFICER, RESIDENT
 from conversations.management.commands.load_demo_groups import _quiet_task_log
-from conversations.models import Conversation, Idea, Rating
+from conversations.management.demo import ideas_posted, ratings_given
+from conversations.models import Conversation
 from vocaleyes.models import Organisation, User
 
 # The kinds are council, third sector and community group: a regional partnership and the
@@ -112,24 +113,10 @@ class Command(BaseCommand):
         return created
 
     def _load_townhill(self, conversation: Conversation, people: dict[str, User]) -> int:
-        created = 0
-        ideas = []
-        for author, title, body, language in TOWNHILL_IDEAS:
-            idea = Idea.objects.filter(conversation=conversation, title=title).first()
-            if idea is None:
-                idea = services.idea_create(
-                    conversation=conversation,
-                    author=people[author],
-                    title=title,
-                    body=body,
-                    language=language,
-                )
-                created += 1
-            ideas.append(idea)
-        for email, values in TOWNHILL_RATINGS.items():
-            for idea, value in zip(ideas, values, strict=True):
-                if value is not None and not Rating.objects.filter(idea=idea, user=people[email]).exists():
-                    services.rating_set(idea=idea, user=people[email], value=value)
-                    created += 1
+        rows = [
+            (people[author], title, body, language, "") for author, title, body, language in TOWNHILL_IDEAS
+        ]
+        ideas, created = ideas_posted(conversation, rows)
+        created += ratings_given(ideas, {people[email]: values for email, values in TOWNHILL_RATINGS.items()})
         ranking_runs.ranking_recompute(conversation_id=conversation.pk)
         return created
