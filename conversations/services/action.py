@@ -48,7 +48,9 @@ def _refuse_if_suspended(person: User) -> None:
         raise Refusal(suspension_message(person), forbidden=True)
 
 
-def _clean_texts(*, name_en: str, name_cy: str, purpose_en: str, purpose_cy: str) -> tuple[str, str, str, str]:
+def _clean_texts(
+    *, name_en: str, name_cy: str, purpose_en: str, purpose_cy: str
+) -> tuple[str, str, str, str]:
     """The name and purpose, trimmed: each in English or Welsh at least, and not too long."""
     name_en, name_cy = name_en.strip(), name_cy.strip()
     purpose_en, purpose_cy = purpose_en.strip(), purpose_cy.strip()
@@ -110,7 +112,10 @@ def action_group_create(
         raise Refusal(_("Choose ideas of one conversation."), field="ideas")
     if not any(permissions.can_start_action_group(by, idea) for idea in shown):
         raise Refusal(
-            _("Only the conversation's facilitators (or, where it allows them, the idea's author) can start an action group."),
+            _(
+                "Only the conversation's facilitators (or, where it allows them, the idea's "
+                "author) can start an action group."
+            ),
             forbidden=True,
         )
     conversation = shown[0].conversation
