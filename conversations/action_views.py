@@ -22,7 +22,7 @@ from django.db.models import F, Func, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -110,6 +110,14 @@ def _get_group_to_coordinate(request: HttpRequest, pk: int) -> ActionGroup | Non
     return group
 
 
+def _hours_url(group: ActionGroup) -> str:
+    """The coordinators' hours page, once the pledges part provides it ("" until then)."""
+    try:
+        return reverse("conversations:hours_confirm", kwargs={"pk": group.pk})
+    except NoReverseMatch:
+        return ""
+
+
 def action_group(request: HttpRequest, pk: int) -> HttpResponse:
     """A group's public page: what it is for, the ideas it acts on, who coordinates it, its
     pledges (``pledge_panel``) and its timeline of updates."""
@@ -126,6 +134,7 @@ def action_group(request: HttpRequest, pk: int) -> HttpResponse:
     updates = Paginator(
         ActionGroupUpdate.objects.filter(group=group).select_related("author"), UPDATES_PER_PAGE
     ).get_page(request.GET.get("page"))
+    can_coordinate = permissions.can_coordinate(request.user, group)
     idea_url_prefix = reverse("conversations:idea", kwargs={"slug": conversation.slug, "pk": 0}).removesuffix(
         "0/"
     )
@@ -139,7 +148,8 @@ def action_group(request: HttpRequest, pk: int) -> HttpResponse:
             "idea_url_prefix": idea_url_prefix,
             "coordinators": coordinators,
             "updates": updates,
-            "can_coordinate": permissions.can_coordinate(request.user, group),
+            "can_coordinate": can_coordinate,
+            "hours_url": _hours_url(group) if can_coordinate else "",
             **panel(group, request.user),
         },
     )
