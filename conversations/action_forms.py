@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from budgeting.models import BudgetProject
+
 from .forms import LANGUAGE_CHOICES
 from .models import ActionGroup
 
@@ -76,7 +78,14 @@ class ActionGroupCreateForm(ActionGroupForm):
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ideas"].choices = choices
+        field = self.fields["ideas"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = choices
+
+
+class ProjectChoiceField(forms.ModelChoiceField[BudgetProject]):
+    def label_from_instance(self, obj: BudgetProject) -> str:
+        return str(obj.title)
 
 
 class ActionGroupEditForm(ActionGroupForm):
@@ -89,21 +98,20 @@ class ActionGroupEditForm(ActionGroupForm):
             "invalid_choice": _("Choose one of the statuses listed."),
         },
     )
-    budget_project = forms.ModelChoiceField(
+    budget_project: forms.ModelChoiceField[BudgetProject] = ProjectChoiceField(
         label=_("Budget project (optional)"),
-        queryset=None,
+        queryset=BudgetProject.objects.none(),
         required=False,
         help_text=_("A project of the organisation's participatory budgeting that this group works on."),
         error_messages={"invalid_choice": _("Choose a budget project from the list.")},
     )
 
-    def __init__(self, *args: Any, projects: QuerySet[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, projects: QuerySet[BudgetProject], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["budget_project"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = projects
         field.empty_label = _("None")
-        field.label_from_instance = lambda project: str(project.title)  # type: ignore[method-assign]
 
 
 class CoordinatorAddForm(forms.Form):
