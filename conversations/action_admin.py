@@ -109,22 +109,18 @@ class ActionGroupAdmin(admin.ModelAdmin):
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
     ) -> None:
+        """Coordinators through the services; nothing is saved from the read-only updates."""
+        # Not committed: this only sorts the rows into new and deleted (as the change message needs).
+        formset.save(commit=False)
         if formset.model is not ActionGroupCoordinator:
-            return  # updates are read-only here
+            return
         group = form.instance
+        by = request.user
         try:
-            for inline in formset.forms:
-                if not inline.has_changed() or inline.instance.pk:
-                    continue
-                if user := inline.cleaned_data.get("user"):
-                    services.action_group_add_coordinator(by=request.user, group=group, person=user)  # type: ignore[arg-type]
-            for inline in formset.deleted_forms:
-                if inline.instance.pk:
-                    services.action_group_remove_coordinator(
-                        by=request.user,  # type: ignore[arg-type]
-                        group=group,
-                        person=inline.instance.user,
-                    )
+            for role in formset.new_objects:
+                services.action_group_add_coordinator(by=by, group=group, person=role.user)  # type: ignore[arg-type]
+            for role in formset.deleted_objects:
+                services.action_group_remove_coordinator(by=by, group=group, person=role.user)  # type: ignore[arg-type]
         except Refusal as refusal:
             self.message_user(request, refusal.message, messages.ERROR)
 

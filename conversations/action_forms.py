@@ -3,7 +3,7 @@ what was typed; the rules (who, which ideas, which budget project) are the servi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -83,7 +83,15 @@ class ActionGroupCreateForm(ActionGroupForm):
         field.choices = choices
 
 
-class ProjectChoiceField(forms.ModelChoiceField[BudgetProject]):
+if TYPE_CHECKING:
+    _ProjectField = forms.ModelChoiceField[BudgetProject]
+else:
+    _ProjectField = forms.ModelChoiceField  # not subscriptable at run time
+
+
+class ProjectChoiceField(_ProjectField):
+    """Budget projects by title, in the page's language."""
+
     def label_from_instance(self, obj: BudgetProject) -> str:
         return str(obj.title)
 
