@@ -615,3 +615,20 @@ def test_budget_projects_offered_on_the_edit_page_are_the_organisations(
     )
     assert response.status_code == 400
     assert BudgetProject.objects.filter(action_groups=group).count() == 0
+
+
+def test_get_involved_and_the_start_forms_errors_speak_welsh(client: Client, idea: Idea, fran: User) -> None:
+    start(fran, [idea])
+    content = page(client, f"/cy{GET_INVOLVED}")
+    assert "Cyfeillion y maes chwarae" in content
+    assert "1 syniad · 0 o bobl wedi addo · 0 diweddariad" in content
+    client.force_login(fran)
+    response = client.post(
+        f"/cy/conversations/wellbeing/ideas/{idea.pk}/act/",
+        {"name_en": "", "name_cy": "", "purpose_en": "", "purpose_cy": ""},
+    )
+    assert response.status_code == 400
+    welsh = html.unescape(response.content.decode())
+    assert "Rhowch enw i'r grŵp gweithredu yn Saesneg neu yn Gymraeg." in welsh
+    assert "Dywedwch beth fydd y grŵp gweithredu yn ei wneud" in welsh
+    assert ActionGroup.objects.count() == 1
