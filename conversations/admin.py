@@ -498,3 +498,7 @@ class ExportJobAdmin(_ModeratorsSee, _ReadOnlyAdmin):
     @admin.display(description=_("progress"))
     def progress(self, obj: ExportJob) -> str:
         return f"{obj.percent}%"
+
+
+# Action groups (issue 12) have their own module; importing it registers them.
+from . import action_admin  # noqa: E402, F401

@@ -38,7 +38,16 @@ from vocaleyes.permissions import (
     suspension_message,
 )
 
-from .models import Comment, ContentStatus, Conversation, ExportJob, Idea, SharedSeed
+from .models import (
+    ActionGroup,
+    ActionGroupCoordinator,
+    Comment,
+    ContentStatus,
+    Conversation,
+    ExportJob,
+    Idea,
+    SharedSeed,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -222,3 +231,58 @@ def refusal_message(user: Person, conversation: Conversation, activity: Activity
     if activity == "rate" and not conversation.rating_open:
         return _("This conversation is not taking ratings at the moment.")
     return _("This conversation is not taking new ideas, comments or ratings.")
+
+
+# --- Action groups (issue 12) ----------------------------------------------------------------
+
+
+def can_see_action_group(user: Person, group: ActionGroup) -> bool:
+    """An action group is as visible as its conversation."""
+    return can_see_conversation(user, group.conversation)
+
+
+def can_start_action_group(user: Person, idea: Idea) -> bool:
+    """Turn a shown idea into an action group: the organisation's facilitators and officers, and
+    the idea's author where the conversation allows authors to (never while suspended)."""
+    if not (user.is_authenticated and user.is_active) or is_suspended(user):
+        return False
+    if idea.status != ContentStatus.PUBLISHED:
+        return False
+    conversation = idea.conversation
+    if not can_see_conversation(user, conversation):
+        return False
+    if conversation.authors_start_action_groups and idea.author_id == user.pk:
+        return True
+    return can_facilitate(user, conversation)
+
+
+def is_coordinator(user: Person, group: ActionGroup) -> bool:
+    """One of the group's own coordinators (one query, remembered for the request)."""
+    if not user.is_authenticated:
+        return False
+    known: dict[int, bool] = user.__dict__.setdefault("_coordinates", {})
+    if group.pk not in known:
+        known[group.pk] = ActionGroupCoordinator.objects.filter(group_id=group.pk, user_id=user.pk).exists()
+    return known[group.pk]
+
+
+def can_coordinate(user: Person, group: ActionGroup) -> bool:
+    """Edit the group, post its updates and confirm hours: its coordinators, the organisation's
+    facilitators and officers; none of them while suspended."""
+    if not (user.is_authenticated and user.is_active) or is_suspended(user):
+        return False
+    return (
+        is_officer(user)
+        or is_facilitator(user, group.conversation.organisation_id)
+        or is_coordinator(user, group)
+    )
+
+
+def can_manage_coordinators(user: Person, group: ActionGroup) -> bool:
+    """Choose who coordinates: the organisation's facilitators and officers (a coordinator who
+    is a resident runs the group but does not hand it on)."""
+    return (
+        bool(user.is_authenticated and user.is_active)
+        and not is_suspended(user)
+        and can_facilitate(user, group.conversation)
+    )

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import facilitator_views, invitation_views, participation_views, report_views, seed_views, views
+from . import (
+    action_views,
+    facilitator_views,
+    invitation_views,
+    participation_views,
+    report_views,
+    seed_views,
+    views,
+)
 
 app_name = "conversations"
 
@@ -12,11 +20,24 @@ urlpatterns = [
     path("seeds/", seed_views.seed_list, name="seed_list"),
     path("seeds/new/", seed_views.seed_new, name="seed_new"),
     path("seeds/<int:pk>/", seed_views.seed_detail, name="seed_detail"),
+    # Action groups (conversations/action_views.py), also before the conversation patterns.
+    path("action/", action_views.get_involved, name="get_involved"),
+    path("action/<int:pk>/", action_views.action_group, name="action_group"),
+    path("action/<int:pk>/edit/", action_views.action_group_edit, name="action_group_edit"),
+    path(
+        "action/<int:pk>/coordinators/",
+        action_views.action_group_coordinators,
+        name="action_group_coordinators",
+    ),
+    path(
+        "action/<int:pk>/updates/new/", action_views.action_group_update_new, name="action_group_update_new"
+    ),
     path("<slug:slug>/", views.conversation_detail, name="detail"),
     path("<slug:slug>/ideas/new/", views.idea_create, name="idea_create"),
     path("<slug:slug>/ideas/seed/", views.idea_seed, name="idea_seed"),
     path("<slug:slug>/ideas/<int:pk>/", views.idea_detail, name="idea"),
     path("<slug:slug>/ideas/<int:pk>/edit/", views.idea_edit, name="idea_edit"),
+    path("<slug:slug>/ideas/<int:pk>/act/", action_views.action_group_new, name="action_group_new"),
     path("<slug:slug>/ideas/<int:pk>/rate/", views.idea_rate, name="idea_rate"),
     path("<slug:slug>/ideas/<int:pk>/comments/", views.comment_create, name="comment_create"),
     path("<slug:slug>/ideas/<int:pk>/report/", report_views.idea_report, name="idea_report"),

@@ -15,6 +15,14 @@ Whether someone may *see* a conversation is the caller's business
 (``views._get_conversation_for_user``).
 """
 
+from .action import (
+    action_group_add_coordinator,
+    action_group_create,
+    action_group_edit,
+    action_group_post_update,
+    action_group_remove_coordinator,
+    action_group_set_status,
+)
 from .ideas import (
     comment_create,
     conversation_set_participation,
@@ -40,6 +48,12 @@ from .moderation import (
 
 __all__ = [
     "Item",
+    "action_group_add_coordinator",
+    "action_group_create",
+    "action_group_edit",
+    "action_group_post_update",
+    "action_group_remove_coordinator",
+    "action_group_set_status",
     "comment_create",
     "content_approve",
     "content_hide",
