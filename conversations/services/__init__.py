@@ -37,6 +37,15 @@ from .moderation import (
     user_suspend,
     user_unsuspend,
 )
+from .responses import (
+    digests_send,
+    follow,
+    follow_event_record,
+    idea_respond,
+    idea_response_notify,
+    unfollow,
+    unsubscribe,
+)
 
 __all__ = [
     "Item",
@@ -46,7 +55,12 @@ __all__ = [
     "content_restore",
     "conversation_set_participation",
     "decision_notify",
+    "digests_send",
+    "follow",
+    "follow_event_record",
     "idea_create",
+    "idea_respond",
+    "idea_response_notify",
     "idea_create_refusal",
     "idea_update",
     "idea_update_refusal",
@@ -55,6 +69,8 @@ __all__ = [
     "report_create_refusal",
     "seed_across",
     "seed_across_refusal",
+    "unfollow",
+    "unsubscribe",
     "user_suspend",
     "user_unsuspend",
 ]
