@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import facilitator_views, invitation_views, participation_views, report_views, seed_views, views
+from . import (
+    facilitator_views,
+    invitation_views,
+    participation_views,
+    report_views,
+    response_views,
+    seed_views,
+    views,
+)
 
 app_name = "conversations"
 
@@ -12,7 +20,12 @@ urlpatterns = [
     path("seeds/", seed_views.seed_list, name="seed_list"),
     path("seeds/new/", seed_views.seed_new, name="seed_new"),
     path("seeds/<int:pk>/", seed_views.seed_detail, name="seed_detail"),
+    # You said, we did: following, the digest's unsubscribe link (response_views).
+    path("follow/", response_views.follow, name="follow"),
+    path("unsubscribe/<str:token>/", response_views.unsubscribe, name="unsubscribe"),
     path("<slug:slug>/", views.conversation_detail, name="detail"),
+    path("<slug:slug>/outcome/", response_views.outcome, name="outcome"),
+    path("<slug:slug>/ideas/<int:pk>/respond/", response_views.idea_respond, name="idea_respond"),
     path("<slug:slug>/ideas/new/", views.idea_create, name="idea_create"),
     path("<slug:slug>/ideas/seed/", views.idea_seed, name="idea_seed"),
     path("<slug:slug>/ideas/<int:pk>/", views.idea_detail, name="idea"),

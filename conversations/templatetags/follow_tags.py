@@ -1,0 +1,20 @@
+"""Whether the viewer follows an idea or an action group (for ``action/_follow_button.html``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from ..models import Follow
+
+register = template.Library()
+
+
+@register.simple_tag
+def is_following(user: Any, idea: Any = None, group: Any = None) -> bool:
+    """One query, for someone signed in; False for everyone else."""
+    if not getattr(user, "is_authenticated", False) or (idea is None and group is None):
+        return False
+    target = {"idea_id": idea.pk} if idea is not None else {"group_id": group.pk}
+    return Follow.objects.filter(person_id=user.pk, **target).exists()
