@@ -26,7 +26,9 @@ class ResponseForm(forms.Form):
         widget=forms.Textarea,
         help_text=_("Write it in English, Welsh or both. If the idea is not taken forward, say why."),
     )
-    text_cy = forms.CharField(label=_("Response in Welsh"), required=False, max_length=5000, widget=forms.Textarea)
+    text_cy = forms.CharField(
+        label=_("Response in Welsh"), required=False, max_length=5000, widget=forms.Textarea
+    )
     action_group = forms.ModelChoiceField(
         label=_("Taken forward by an action group (optional)"),
         queryset=ActionGroup.objects.none(),

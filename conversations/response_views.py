@@ -77,7 +77,9 @@ def idea_respond(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _back(request: HttpRequest, fallback: str) -> str:
     """Where to go after following: the page the button was on, if it is ours."""
     back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+    if back and url_has_allowed_host_and_scheme(
+        back, {request.get_host()}, require_https=request.is_secure()
+    ):
         return back
     return fallback
 
@@ -93,7 +95,9 @@ def follow(request: HttpRequest) -> HttpResponse:
         idea = get_object_or_404(Idea.objects.visible().with_conversation(), pk=int(idea_id))
         conversation, fallback = idea.conversation, idea.get_absolute_url()
     else:
-        group = get_object_or_404(ActionGroup.objects.select_related("conversation__organisation"), pk=int(group_id))
+        group = get_object_or_404(
+            ActionGroup.objects.select_related("conversation__organisation"), pk=int(group_id)
+        )
         conversation, fallback = group.conversation, group.conversation.get_absolute_url()
     back = _back(request, fallback)
     if not request.user.is_authenticated:

@@ -67,7 +67,8 @@ def idea_respond(
         raise Refusal(_("Choose the idea's status."), field="status")
     if not permissions.can_respond(by, idea):
         raise Refusal(
-            _("Only the organisation's facilitators and council officers can respond to ideas."), forbidden=True
+            _("Only the organisation's facilitators and council officers can respond to ideas."),
+            forbidden=True,
         )
     if not text_en and not text_cy:
         if status == IdeaResponse.Status.NOT_TAKEN:
@@ -133,7 +134,9 @@ def idea_response_notify(*, response_id: int) -> bool:
     """Email the idea's author its response (new, or with a new status) in their language.
     Returns whether an email went."""
     response = (
-        IdeaResponse.objects.select_related("idea__author", "idea__conversation__organisation", "action_group")
+        IdeaResponse.objects.select_related(
+            "idea__author", "idea__conversation__organisation", "action_group"
+        )
         .filter(pk=response_id, idea__status="published")
         .first()
     )
@@ -176,7 +179,9 @@ def follow(*, person: User, idea: Idea | None = None, group: ActionGroup | None 
     if not person.is_authenticated or not person.is_active:
         raise Refusal(_("Sign in to follow ideas and action groups."), forbidden=True)
     if is_suspended(person):
-        raise Refusal(_("Your account is suspended, so you cannot follow ideas or action groups."), forbidden=True)
+        raise Refusal(
+            _("Your account is suspended, so you cannot follow ideas or action groups."), forbidden=True
+        )
     conversation = idea.conversation if idea is not None else group.conversation  # type: ignore[union-attr]
     if not permissions.can_see_conversation(person, conversation):
         raise Refusal(_("You cannot follow this."), forbidden=True)
@@ -197,7 +202,9 @@ def unfollow(*, person: User, idea: Idea | None = None, group: ActionGroup | Non
     return deleted
 
 
-def follow_event_record(*, kind: str, idea: Idea | None = None, group: ActionGroup | None = None) -> FollowEvent:
+def follow_event_record(
+    *, kind: str, idea: Idea | None = None, group: ActionGroup | None = None
+) -> FollowEvent:
     """Something followers of this idea or action group hear of in their next digest."""
     return FollowEvent.objects.create(kind=kind, **_target(idea, group))
 
@@ -300,7 +307,10 @@ def _send_digest(person: User, events: list[FollowEvent]) -> None:
         text,
         settings.DEFAULT_FROM_EMAIL,
         [person.email],
-        headers={"List-Unsubscribe": f"<{unsubscribe_link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
     message.attach_alternative(html, "text/html")
     message.send()
@@ -323,7 +333,12 @@ def digests_send(*, now: datetime | None = None) -> int:
     )
     sent = 0
     for person in people:
-        last = DigestSent.objects.filter(person=person).order_by("-up_to").values_list("up_to", flat=True).first()
+        last = (
+            DigestSent.objects.filter(person=person)
+            .order_by("-up_to")
+            .values_list("up_to", flat=True)
+            .first()
+        )
         events = _events_for(person, last, now)
         if not events:
             continue
