@@ -498,3 +498,7 @@ class ExportJobAdmin(_ModeratorsSee, _ReadOnlyAdmin):
     @admin.display(description=_("progress"))
     def progress(self, obj: ExportJob) -> str:
         return f"{obj.percent}%"
+
+
+# Responses to ideas: their own module, registered with the rest.
+from . import response_admin  # noqa: E402, F401

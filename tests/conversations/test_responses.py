@@ -25,10 +25,11 @@ from conversations.models import (
     IdeaResponse,
     Pledge,
 )
+from tests.conftest import make_conversation
 from tests.conversations.conftest import make_idea
 from tests.conversations.moderation import other_facilitator, streamed, suspended
 from vocaleyes.errors import Refusal
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
 
@@ -145,8 +146,6 @@ def test_residents_and_other_organisations_facilitators_may_not_respond(
 def test_an_action_group_of_another_conversation_is_refused(
     conversation: Conversation, alice: User, fran: User
 ) -> None:
-    from tests.conftest import make_conversation
-
     idea = make_idea(conversation, alice)
     elsewhere = make_conversation(conversation.organisation, slug="elsewhere")
     group = _group(elsewhere, make_idea(elsewhere, alice), fran)
@@ -330,3 +329,30 @@ def test_the_export_has_the_response_and_the_action_groups_figures(
     rows = list(csv.reader(io.StringIO(streamed(welsh).decode("utf-8-sig"))))
     by_title = {row[1]: row[-7:] for row in rows[1:]}
     assert by_title["Benches"][:4] == ["Derbyniwyd", "Fe wnawn ni.", "Adeiladwyr meinciau", "Gweithredol"]
+
+
+# --- The admin -----------------------------------------------------------------------------
+
+
+def test_officers_list_responses_by_status_and_organisation(
+    client: Client, conversation: Conversation, alice: User, fran: User, olwen: User
+) -> None:
+    accepted = make_idea(conversation, alice, title="Benches")
+    refused = make_idea(conversation, alice, title="Fountains")
+    services.idea_respond(idea=accepted, by=fran, status="accepted", text_en="Yes.")
+    services.idea_respond(idea=refused, by=fran, status="not_taken", text_en="No water supply.")
+    client.force_login(olwen)
+    everything = client.get("/admin/conversations/idearesponse/").content.decode()
+    assert "Benches" in everything and "Fountains" in everything
+    only_accepted = client.get("/admin/conversations/idearesponse/?status__exact=accepted").content.decode()
+    assert "Benches" in only_accepted and "Fountains" not in only_accepted
+    cardiff = Organisation.objects.create(slug="cardiff", name_en="Cardiff Council", kind="local_authority")
+    theirs = make_idea(make_conversation(cardiff, slug="cardiff-parks"), alice, title="Parks")
+    services.idea_respond(idea=theirs, by=olwen, status="accepted", text_en="Yes.")
+    by_organisation = client.get(
+        f"/admin/conversations/idearesponse/?idea__conversation__organisation__id__exact={cardiff.pk}"
+    ).content.decode()
+    assert "Parks" in by_organisation and "Benches" not in by_organisation
+    client.force_login(fran)
+    # Not staff: sent to the admin's sign-in.
+    assert client.get("/admin/conversations/idearesponse/").status_code == 302
