@@ -166,7 +166,7 @@ def _in_language_of(prefix: str, path: str = "") -> Coalesce:
     )
 
 
-def _labels(field: str, choices: Iterable[tuple[str, str]]) -> Case:
+def _labels(field: str, choices: Iterable[tuple[str, Any]]) -> Case:
     """A choice field's label in the active language, by the database ("" when there is none)."""
     return Case(
         *(When(**{field: value}, then=Value(str(label))) for value, label in choices),

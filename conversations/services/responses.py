@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
@@ -167,10 +167,10 @@ def idea_response_notify(*, response_id: int) -> bool:
 # --- Following -----------------------------------------------------------------------------
 
 
-def _target(idea: Idea | None, group: ActionGroup | None) -> dict[str, Idea | ActionGroup]:
+def _target(idea: Idea | None, group: ActionGroup | None) -> dict[str, Any]:
     if (idea is None) == (group is None):
         raise ValueError("Follow an idea or an action group: one of the two.")
-    return {"idea": idea} if idea is not None else {"group": group}  # type: ignore[dict-item]
+    return {"idea": idea} if idea is not None else {"group": group}
 
 
 def follow(*, person: User, idea: Idea | None = None, group: ActionGroup | None = None) -> Follow:
@@ -357,4 +357,4 @@ def digests_send(*, now: datetime | None = None) -> int:
 def type_of_user() -> type[User]:
     from django.contrib.auth import get_user_model
 
-    return get_user_model()  # type: ignore[return-value]
+    return get_user_model()
