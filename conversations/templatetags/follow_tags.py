@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from vocaleyes.permissions import is_suspended
+
 from ..models import Follow
 
 register = template.Library()
@@ -18,3 +20,9 @@ def is_following(user: Any, idea: Any = None, group: Any = None) -> bool:
         return False
     target = {"idea_id": idea.pk} if idea is not None else {"group_id": group.pk}
     return Follow.objects.filter(person_id=user.pk, **target).exists()
+
+
+@register.filter
+def can_follow(user: Any) -> bool:
+    """Signed in and not suspended (a suspended person reads, and does nothing else)."""
+    return bool(getattr(user, "is_authenticated", False)) and not is_suspended(user)

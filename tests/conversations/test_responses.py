@@ -10,10 +10,12 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conversations import services
+from conversations import ranking_runs, services
 from conversations.models import (
     ActionGroup,
     ContentStatus,
@@ -281,6 +283,38 @@ def test_a_closed_conversation_shows_what_happened_to_its_top_ideas(
     assert "Hidden one" not in page
     welsh = client.get("/cy/conversations/wellbeing/outcome/").content.decode()
     assert "Adeiladwyr meinciau" in welsh
+
+
+def test_responses_on_the_cards_cost_the_conversation_page_no_queries(
+    client: Client, conversation: Conversation, alice: User, fran: User
+) -> None:
+    ideas = [make_idea(conversation, alice, title=f"Idea {number}") for number in range(6)]
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
+    url = "/conversations/wellbeing/"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    without = count()
+    group = _group(conversation, ideas[0], fran)
+    for idea, status in zip(
+        ideas, ["accepted", "done", "not_taken", "considering", "done", "accepted"], strict=True
+    ):
+        services.idea_respond(idea=idea, by=fran, status=status, text_en="Because.", action_group=group)
+    assert count() == without
+    assert client.get(url).content.decode().count('<strong class="govuk-tag govuk-tag--') == 6
+
+
+def test_a_suspended_person_sees_no_follow_button(
+    client: Client, conversation: Conversation, alice: User
+) -> None:
+    idea = make_idea(conversation, alice)
+    client.force_login(suspended())
+    page = client.get(f"/conversations/wellbeing/ideas/{idea.pk}/").content.decode()
+    assert ">Follow</button>" not in page
+    assert "Sign in to follow this" not in page
 
 
 # --- The export ----------------------------------------------------------------------------
