@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -137,6 +138,7 @@ def outcome(request: HttpRequest, slug: str) -> HttpResponse:
         Idea.objects.visible()
         .filter(conversation=conversation)
         .select_related("ranking", "response__action_group", "response__budget_project")
+        .prefetch_related(Prefetch("action_groups", queryset=ActionGroup.objects.order_by("created", "pk")))
         .in_priority_order()[:OUTCOME_TOP_IDEAS]
     )
     groups = list(ActionGroup.objects.filter(conversation=conversation).order_by("created", "pk"))

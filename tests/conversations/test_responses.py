@@ -280,6 +280,10 @@ def test_a_closed_conversation_shows_what_happened_to_its_top_ideas(
     assert "Twelve benches installed." in page
     assert "Bench builders" in page
     assert waiting.title in page and "No response yet." in page
+    # The ideas an action group acts on say so, with its status, even without a response.
+    _group(conversation, waiting, fran, name="Bin crew")
+    page = client.get("/conversations/wellbeing/outcome/").content.decode()
+    assert "Action groups working on it:" in page and "Bin crew" in page and "(Forming)" in page
     assert "Hidden one" not in page
     welsh = client.get("/cy/conversations/wellbeing/outcome/").content.decode()
     assert "Adeiladwyr meinciau" in welsh
