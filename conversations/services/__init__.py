@@ -1,6 +1,8 @@
 """Every write to ideas, comments, ratings and moderation goes through one function in this package:
-``services.ideas`` (ideas, comments, ratings, participation) and ``services.moderation``
-(reports, decisions, suspensions, notices); import them from ``conversations.services``.
+``services.ideas`` (ideas, comments, ratings, participation), ``services.moderation``
+(reports, decisions, suspensions, notices) and ``services.responses`` (official responses to
+ideas, following, events for followers and their daily digest); import them from
+``conversations.services``.
 
 The ranking they queue is ``ranking_runs``' (stored by ``ranking_store``), export jobs are
 ``export_jobs``', and the rating upsert itself is ``rating_store``'s.
