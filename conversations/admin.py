@@ -500,5 +500,6 @@ class ExportJobAdmin(_ModeratorsSee, _ReadOnlyAdmin):
         return f"{obj.percent}%"
 
 
-# Action groups (issue 12) have their own module; importing it registers them.
-from . import action_admin  # noqa: E402, F401
+# Action groups and responses to ideas (issue 12) have modules of their own; importing them
+# registers them with the rest.
+from . import action_admin, response_admin  # noqa: E402, F401

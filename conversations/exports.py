@@ -15,8 +15,10 @@ extend the list in two places and nowhere else: they annotate what they need in
 ``action_list_queryset`` and append their ``Column``s (each naming its field) in
 ``action_list_columns``, beside the comment that names it. The fair orders are there (the
 representative and consensus ranks and scores, and per target group its members' ratings,
-average and rank: ``_fair_columns``, filled in from their stored figures); planned: pledges (hours
-and people pledged), the action group an idea became, and its participatory-budgeting status.
+average and rank: ``_fair_columns``, filled in from their stored figures), and "you said, we
+did" (``_action_columns``: the official response's status and text, the action group the idea
+became (the first one started from it), its status, its pledges and the hours pledged and
+given, worked out by the database); planned: the idea's participatory-budgeting status.
 A target group's figures are counts and averages only, never who rated, and a group's average
 is left out where fewer than ``GROUP_MEAN_FROM`` of its members rated the idea.
 
@@ -40,8 +42,22 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 from django.conf import settings
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Concat, NullIf
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.http import HttpRequest
 from django.template.loader import get_template, render_to_string
 from django.utils.text import slugify
@@ -117,10 +133,90 @@ def action_list_columns(conversation: Conversation) -> list[Column]:
     columns.append(Column("comment_count", _("Comments"), "comment_count", width=11))
     # The fair orders (representative, consensus) and support per target group.
     columns += _fair_columns(conversation)
-    # Pledges: hours and people pledged to the idea, appended here.
-    # Action group: the action group the idea became, appended here.
+    # You said, we did: the response, the action group the idea became, its pledges and hours.
+    columns += _action_columns()
     # Budget status: the idea's participatory-budgeting project and its outcome, appended here.
     return columns
+
+
+def _action_columns() -> list[Column]:
+    """The official response and what became of the idea (annotated by ``_action_annotations``)."""
+    return [
+        Column("response_status", _("Response status"), "response_status", width=20, numeric=False),
+        Column("response_text", _("Response"), "response_text", text=True, width=50, numeric=False),
+        Column("action_group", _("Action group"), "action_group_name", text=True, width=30, numeric=False),
+        Column(
+            "action_group_status", _("Action group status"), "action_group_status", width=16, numeric=False
+        ),
+        Column("pledges", _("Pledges"), "action_pledges", width=10),
+        Column("hours_pledged", _("Hours pledged"), "action_hours_pledged", width=12, digits=1),
+        Column("hours_given", _("Hours given"), "action_hours_given", width=12, digits=1),
+    ]
+
+
+def _in_language_of(prefix: str, path: str = "") -> Coalesce:
+    """A bilingual field in the active language, else in the other one."""
+    language = (get_language() or "en")[:2]
+    first, second = ("cy", "en") if language == "cy" else ("en", "cy")
+    return Coalesce(
+        NullIf(F(f"{path}{prefix}_{first}"), Value("")),
+        F(f"{path}{prefix}_{second}"),
+        Value(""),
+        output_field=CharField(),
+    )
+
+
+def _labels(field: str, choices: Iterable[tuple[str, Any]]) -> Case:
+    """A choice field's label in the active language, by the database ("" when there is none)."""
+    return Case(
+        *(When(**{field: value}, then=Value(str(label))) for value, label in choices),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def _action_annotations() -> dict[str, Any]:
+    """What ``_action_columns`` show, in the active language. An idea's action group is the
+    first one started from it; pledges count those open or bound (not lapsed or withdrawn)."""
+    from .models import ActionGroup, HoursGiven, IdeaResponse, Pledge
+
+    groups = ActionGroup.objects.filter(ideas=OuterRef("pk")).order_by("created", "pk")
+    counting = Pledge.objects.filter(
+        group_id=OuterRef("action_group_ref"), status__in=[Pledge.Status.OPEN, Pledge.Status.BOUND]
+    ).order_by()
+
+    def per_group(queryset: QuerySet[Any], total: Any, output: Any) -> Case:
+        # One figure per group (grouped by it), 0 where it has nothing yet, empty with no group.
+        figure = Subquery(
+            queryset.values("group_id" if queryset.model is Pledge else "pledge__group_id")
+            .annotate(figure=total)
+            .values("figure")[:1]
+        )
+        return Case(
+            When(action_group_ref__isnull=True, then=Value(None)),
+            default=Coalesce(figure, Value(0), output_field=output),
+            output_field=output,
+        )
+
+    return {
+        "response_status": _labels("response__status", IdeaResponse.Status.choices),
+        "response_text": _in_language_of("text", "response__"),
+        "action_group_ref": Subquery(groups.values("pk")[:1]),
+        "action_group_name": Subquery(groups.annotate(shown=_in_language_of("name")).values("shown")[:1]),
+        "action_group_code": Subquery(groups.values("status")[:1]),
+        "action_group_status": _labels("action_group_code", ActionGroup.Status.choices),
+        "action_pledges": per_group(counting, Count("pk"), IntegerField()),
+        "action_hours_pledged": per_group(
+            counting.filter(kind=Pledge.Kind.HOURS),
+            Cast(Sum("minutes"), FloatField()) / Value(60.0),
+            FloatField(),
+        ),
+        "action_hours_given": per_group(
+            HoursGiven.objects.filter(pledge__group_id=OuterRef("action_group_ref")).order_by(),
+            Cast(Sum("minutes"), FloatField()) / Value(60.0),
+            FloatField(),
+        ),
+    }
 
 
 # A group's average is left out where fewer of its members rated the idea, so that no one's
@@ -240,6 +336,7 @@ def action_list_queryset(
         Idea.objects.visible()
         .filter(conversation=conversation)
         .annotate(author_label=_author_label())
+        .annotate(**_action_annotations())
         .in_priority_order()
     )
     if not for_csv:

@@ -207,6 +207,16 @@ def can_suspend(officer: Person, person: User) -> bool:
     return is_officer(officer) and person.pk != officer.pk and not person.is_staff
 
 
+def can_respond(user: Person, idea: Idea) -> bool:
+    """The official response to an idea ("you said, we did"): the organisation's facilitators
+    and officers, not suspended, for a visible idea."""
+    return (
+        can_facilitate(user, idea.conversation)
+        and not is_suspended(user)
+        and idea.status == ContentStatus.PUBLISHED
+    )
+
+
 def can_download_export(user: Person, job: ExportJob) -> bool:
     """The person who asked for an export (while they may still export that conversation), and
     officers."""

@@ -57,3 +57,15 @@ def expire_exports() -> int:
     """The daily run (beat): delete export files kept longer than ``EXPORT_KEEP_DAYS``."""
     older_than = timezone.now() - timedelta(days=settings.EXPORT_KEEP_DAYS)
     return export_jobs.export_jobs_expire(older_than=older_than)
+
+
+@shared_task(name="conversations.tasks.notify_idea_response")
+def notify_idea_response(response_id: int) -> bool:
+    """Email an idea's author its official response (queued by ``idea_respond``)."""
+    return services.idea_response_notify(response_id=response_id)
+
+
+@shared_task(name="conversations.tasks.send_follow_digests")
+def send_follow_digests() -> int:
+    """The daily run (beat): each follower's digest of what happened to what they follow."""
+    return services.digests_send(now=timezone.now())

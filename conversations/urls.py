@@ -8,6 +8,7 @@ from . import (
     invitation_views,
     participation_views,
     report_views,
+    response_views,
     seed_views,
     views,
 )
@@ -32,7 +33,12 @@ urlpatterns = [
     path(
         "action/<int:pk>/updates/new/", action_views.action_group_update_new, name="action_group_update_new"
     ),
+    # You said, we did: following, the digest's unsubscribe link (response_views).
+    path("follow/", response_views.follow, name="follow"),
+    path("unsubscribe/<str:token>/", response_views.unsubscribe, name="unsubscribe"),
     path("<slug:slug>/", views.conversation_detail, name="detail"),
+    path("<slug:slug>/outcome/", response_views.outcome, name="outcome"),
+    path("<slug:slug>/ideas/<int:pk>/respond/", response_views.idea_respond, name="idea_respond"),
     path("<slug:slug>/ideas/new/", views.idea_create, name="idea_create"),
     path("<slug:slug>/ideas/seed/", views.idea_seed, name="idea_seed"),
     path("<slug:slug>/ideas/<int:pk>/", views.idea_detail, name="idea"),

@@ -243,6 +243,7 @@ def _idea_page(
             "can_comment": permissions.can_comment(user, idea),
             "can_edit": permissions.can_edit_idea(user, idea, has_ratings=getattr(idea, "has_ratings", True)),
             "can_report": permissions.can_report(user, idea),
+            "can_respond": permissions.can_respond(user, idea),
             # Copies of a shared seed link facilitators to the side-by-side comparison.
             "can_compare_seed": idea.seed_id is not None and permissions.can_facilitate(user, conversation),
             # Comment "Report" links: for people signed in and not suspended.

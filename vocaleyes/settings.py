@@ -209,6 +209,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "VocalEyes <noreply@vocaleyes.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where links in emails sent by background tasks (no request to build them from) point.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
 # --- Celery -------------------------------------------------------------------------------
 # With REDIS_URL set, tasks go to Redis and a worker runs them. Without it (the embedded default)
@@ -230,6 +232,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": float(os.environ.get("RANKING_BEAT_SECONDS", "600")),
     },
     "exports": {"task": "conversations.tasks.expire_exports", "schedule": 24 * 3600.0},
+    # Followers' digests: at most one email per person per day, however often this runs.
+    "follow-digests": {
+        "task": "conversations.tasks.send_follow_digests",
+        "schedule": float(os.environ.get("DIGEST_BEAT_SECONDS", str(24 * 3600))),
+    },
     # Participatory budgeting: count each round soon after its voting closes.
     "budget-tallies": {
         "task": "budgeting.tasks.tally_closed_rounds",

@@ -64,8 +64,9 @@ class IdeaQuerySet(ActivityQuerySet["Idea"]):
         return self.filter(status=ContentStatus.PUBLISHED)
 
     def with_listing(self) -> IdeaQuerySet:
-        """What an idea card needs, in the same query: its author and its ranking snapshot."""
-        return self.select_related("author", "ranking")
+        """What an idea card needs, in the same query: its author, its ranking snapshot and its
+        official response (the card's status tag)."""
+        return self.select_related("author", "ranking", "response")
 
     def with_conversation(self) -> IdeaQuerySet:
         """With its conversation, organisation and ranking summary in the same query (the

@@ -1,6 +1,8 @@
 """Every write to ideas, comments, ratings and moderation goes through one function in this package:
-``services.ideas`` (ideas, comments, ratings, participation) and ``services.moderation``
-(reports, decisions, suspensions, notices); import them from ``conversations.services``.
+``services.ideas`` (ideas, comments, ratings, participation), ``services.moderation``
+(reports, decisions, suspensions, notices) and ``services.responses`` (official responses to
+ideas, following, events for followers and their daily digest); import them from
+``conversations.services``.
 
 The ranking they queue is ``ranking_runs``' (stored by ``ranking_store``), export jobs are
 ``export_jobs``', and the rating upsert itself is ``rating_store``'s.
@@ -45,6 +47,15 @@ from .moderation import (
     user_suspend,
     user_unsuspend,
 )
+from .responses import (
+    digests_send,
+    follow,
+    follow_event_record,
+    idea_respond,
+    idea_response_notify,
+    unfollow,
+    unsubscribe,
+)
 
 __all__ = [
     "Item",
@@ -60,8 +71,13 @@ __all__ = [
     "content_restore",
     "conversation_set_participation",
     "decision_notify",
+    "digests_send",
+    "follow",
+    "follow_event_record",
     "idea_create",
     "idea_create_refusal",
+    "idea_respond",
+    "idea_response_notify",
     "idea_update",
     "idea_update_refusal",
     "rating_set",
@@ -69,6 +85,8 @@ __all__ = [
     "report_create_refusal",
     "seed_across",
     "seed_across_refusal",
+    "unfollow",
+    "unsubscribe",
     "user_suspend",
     "user_unsuspend",
 ]

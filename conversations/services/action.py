@@ -4,7 +4,7 @@ the updates on its timeline.
 Who may do each is a predicate in ``conversations.permissions`` (``can_start_action_group``,
 ``can_coordinate``, ``can_manage_coordinators``); the functions here check it again, so the
 admin, a task or a test cannot go round it. A change of status and a new update are told to the
-group's followers as a ``FollowEvent`` (``_follow_event``).
+group's followers as a ``FollowEvent`` (``responses.follow_event_record``).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ..models import (
     FollowEvent,
     Idea,
 )
+from .responses import follow_event_record
 
 if TYPE_CHECKING:
     from budgeting.models import BudgetProject
@@ -34,13 +35,6 @@ if TYPE_CHECKING:
 NAME_MAX = 200
 PURPOSE_MAX = 5000
 UPDATE_MAX = 5000
-
-
-def _follow_event(*, kind: str, group: ActionGroup) -> None:
-    """Something for the group's followers' next digest. The same as
-    ``services.responses.follow_event_record`` (one ``FollowEvent``), written here until that
-    module is merged, when this calls it instead."""
-    FollowEvent.objects.create(kind=kind, group=group)
 
 
 def _refuse_if_suspended(person: User) -> None:
@@ -191,7 +185,7 @@ def action_group_set_status(*, by: User, group: ActionGroup, status: str) -> Act
         if current == status:
             return group
         ActionGroup.objects.filter(pk=group.pk).update(status=status)
-        _follow_event(kind=FollowEvent.Kind.STATUS, group=group)
+        follow_event_record(kind=FollowEvent.Kind.STATUS, group=group)
     return group
 
 
@@ -209,7 +203,7 @@ def action_group_post_update(*, by: User, group: ActionGroup, body: str, languag
         raise Refusal(_("Say which language you are writing in."), field="language")
     with transaction.atomic():
         update = ActionGroupUpdate.objects.create(group=group, author=by, body=body, language=language)
-        _follow_event(kind=FollowEvent.Kind.UPDATE, group=group)
+        follow_event_record(kind=FollowEvent.Kind.UPDATE, group=group)
     return update
 
 

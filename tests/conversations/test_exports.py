@@ -37,6 +37,13 @@ HEADER = [
     "Rated 4: Very important",
     "Rated 5: Essential",
     "Comments",
+    "Response status",
+    "Response",
+    "Action group",
+    "Action group status",
+    "Pledges",
+    "Hours pledged",
+    "Hours given",
 ]
 
 
@@ -85,7 +92,8 @@ def test_the_csv_is_streamed_in_priority_order_with_every_column(
     assert 0 < float(top[3]) < 5
     # A title that a spreadsheet would run as a formula is written as text.
     assert rows[3][1] == '\'=HYPERLINK("http://evil.example")'
-    assert rows[4][1:] == ["Posted since", "Alice", "", "0", "", "0", "0", "0", "0", "0", "0"]
+    assert rows[4][1:12] == ["Posted since", "Alice", "", "0", "", "0", "0", "0", "0", "0", "0"]
+    assert rows[4][12:] == ["", "", "", "", "", "", ""]  # no response, no action group
 
 
 def test_the_xlsx_holds_the_same_rows_with_numbers_as_numbers(
