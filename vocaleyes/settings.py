@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": float(os.environ.get("RANKING_BEAT_SECONDS", "600")),
     },
     "exports": {"task": "conversations.tasks.expire_exports", "schedule": 24 * 3600.0},
+    # Action groups: conditional pledges whose deadline passed lapse (and their pledgers are told).
+    "pledge-lapses": {
+        "task": "conversations.tasks.lapse_due_pledges",
+        "schedule": float(os.environ.get("PLEDGE_LAPSE_BEAT_SECONDS", "300")),
+    },
     # Participatory budgeting: count each round soon after its voting closes.
     "budget-tallies": {
         "task": "budgeting.tasks.tally_closed_rounds",
