@@ -37,6 +37,15 @@ from .moderation import (
     user_suspend,
     user_unsuspend,
 )
+from .pledges import (
+    pledge_create,
+    pledge_create_refusal,
+    pledge_hours_confirm,
+    pledge_outcome_send,
+    pledge_withdraw,
+    pledge_withdraw_refusal,
+    pledges_lapse_due,
+)
 
 __all__ = [
     "Item",
@@ -50,6 +59,13 @@ __all__ = [
     "idea_create_refusal",
     "idea_update",
     "idea_update_refusal",
+    "pledge_create",
+    "pledge_create_refusal",
+    "pledge_hours_confirm",
+    "pledge_outcome_send",
+    "pledge_withdraw",
+    "pledge_withdraw_refusal",
+    "pledges_lapse_due",
     "rating_set",
     "report_create",
     "report_create_refusal",
