@@ -168,9 +168,7 @@ def _check_threshold(group: ActionGroup, *, now: datetime) -> list[int]:
     pledgers = set(
         Pledge.objects.filter(group=group, status__in=COUNTING).values_list("person_id", flat=True).distinct()
     )
-    bound = [
-        pk for pk, person_id, threshold in waiting if len(pledgers - {person_id}) >= (threshold or 0)
-    ]
+    bound = [pk for pk, person_id, threshold in waiting if len(pledgers - {person_id}) >= (threshold or 0)]
     if bound:
         # ``status=OPEN`` again in the UPDATE: only a pledge still waiting binds.
         Pledge.objects.filter(pk__in=bound, status=Pledge.Status.OPEN).update(
@@ -347,7 +345,9 @@ def _credit(*, group: ActionGroup, person: User, minutes: int, by: User, key: st
     place of ``credits_earn``'s "organisers only"; the ledger's own rules (balanced legs, locked
     accounts in order, the unique key) are the same as for every earn."""
     if not person.is_active:
-        raise Refusal(_("%(name)s cannot receive credits: their account is closed.") % {"name": person.public_name})
+        raise Refusal(
+            _("%(name)s cannot receive credits: their account is closed.") % {"name": person.public_name}
+        )
     conversation = group.conversation
     organisation_id = conversation.organisation_id
     issuing_key = (organisation_id, Account.Kind.ISSUING)
