@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import facilitator_views, invitation_views, participation_views, report_views, seed_views, views
+from . import (
+    facilitator_views,
+    invitation_views,
+    participation_views,
+    pledge_views,
+    report_views,
+    seed_views,
+    views,
+)
 
 app_name = "conversations"
 
@@ -12,6 +20,10 @@ urlpatterns = [
     path("seeds/", seed_views.seed_list, name="seed_list"),
     path("seeds/new/", seed_views.seed_new, name="seed_new"),
     path("seeds/<int:pk>/", seed_views.seed_detail, name="seed_detail"),
+    # Pledges to action groups (conversations/pledge_views.py).
+    path("action/<int:pk>/pledge/", pledge_views.pledge_new, name="pledge_new"),
+    path("action/pledges/<int:pk>/withdraw/", pledge_views.pledge_withdraw, name="pledge_withdraw"),
+    path("action/<int:pk>/hours/", pledge_views.hours_confirm, name="hours_confirm"),
     path("<slug:slug>/", views.conversation_detail, name="detail"),
     path("<slug:slug>/ideas/new/", views.idea_create, name="idea_create"),
     path("<slug:slug>/ideas/seed/", views.idea_seed, name="idea_seed"),
