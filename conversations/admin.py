@@ -498,3 +498,7 @@ class ExportJobAdmin(_ModeratorsSee, _ReadOnlyAdmin):
     @admin.display(description=_("progress"))
     def progress(self, obj: ExportJob) -> str:
         return f"{obj.percent}%"
+
+
+# Pledges and hours given have their own module; importing it registers them.
+from . import pledge_admin  # noqa: E402, F401
