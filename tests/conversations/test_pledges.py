@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from conversations import services
@@ -154,6 +155,7 @@ def test_a_conditional_pledge_lapses_at_its_deadline_and_is_told_once(
     group: ActionGroup, alice: User
 ) -> None:
     pledge = conditional(alice, group, threshold=5)
+    assert pledge.deadline is not None
     assert services.pledges_lapse_due(now=pledge.deadline - timedelta(seconds=1)) == 0
     assert status(pledge) == Pledge.Status.OPEN
     with committed():
@@ -168,6 +170,7 @@ def test_a_pledge_made_after_the_deadline_does_not_bind_a_lapsing_one(
     group: ActionGroup, alice: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pledge = conditional(alice, group, threshold=1)
+    assert pledge.deadline is not None
     later = pledge.deadline + timedelta(minutes=1)
     monkeypatch.setattr(pledges.timezone, "now", lambda: later)
     plain(make_people(1)[0], group)  # the beat has not run yet
@@ -422,3 +425,133 @@ def test_a_double_click_on_confirm_credits_once(
     assert HoursGiven.objects.count() == 1 and Transfer.objects.count() == 1
     assert Account.objects.get(user=alice).balance == 60
     assert ledger_reconcile().ok
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+def test_the_pledge_form_records_a_conditional_pledge(client: Any, group: ActionGroup, alice: User) -> None:
+    client.force_login(alice)
+    url = reverse("conversations:pledge_new", args=[group.pk])
+    page = client.get(url).content.decode()
+    assert "Make a pledge" in page and 'name="threshold"' in page
+    day = timezone.localdate() + timedelta(days=10)
+    response = client.post(
+        url,
+        {
+            "kind": "hours",
+            "hours": "2",
+            "minutes": "30",
+            "description": "Litter picking",
+            "threshold": "4",
+            "deadline": day.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    pledge = Pledge.objects.get()
+    assert (pledge.person, pledge.minutes, pledge.threshold, pledge.status) == (alice, 150, 4, "open")
+    assert pledge.deadline is not None and timezone.localtime(pledge.deadline).date() == day
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"kind": "hours", "hours": "", "minutes": ""}, "hours"),
+        ({"kind": "skill", "description": ""}, "description"),
+        ({"kind": "hours", "hours": "1", "threshold": "3"}, "deadline"),
+        ({"kind": "hours", "hours": "1", "threshold": "3", "deadline": "2020-01-01"}, "deadline"),
+        ({"hours": "1"}, "kind"),
+    ],
+)
+def test_bad_input_is_explained_and_changes_nothing(
+    client: Any, group: ActionGroup, alice: User, data: dict[str, str], field: str
+) -> None:
+    client.force_login(alice)
+    response = client.post(reverse("conversations:pledge_new", args=[group.pk]), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
+    assert "There is a problem" in response.content.decode()
+    assert not Pledge.objects.exists()
+
+
+def test_the_pledge_form_refuses_a_stopped_group_and_strangers_see_nothing(
+    client: Any, group: ActionGroup, alice: User
+) -> None:
+    client.force_login(alice)
+    ActionGroup.objects.filter(pk=group.pk).update(status=ActionGroup.Status.STOPPED)
+    response = client.post(
+        reverse("conversations:pledge_new", args=[group.pk]), {"kind": "hours", "hours": "1"}
+    )
+    assert response.status_code == 302 and not Pledge.objects.exists()
+    group.ideas.update(status="hidden")
+    assert client.get(reverse("conversations:pledge_new", args=[group.pk])).status_code == 404
+
+
+def test_withdrawing_asks_first_and_only_the_pledger_can(
+    client: Any, group: ActionGroup, alice: User, bob: User
+) -> None:
+    pledge = conditional(alice, group, threshold=3)
+    url = reverse("conversations:pledge_withdraw", args=[pledge.pk])
+    client.force_login(bob)
+    assert client.post(url).status_code == 404
+    client.force_login(alice)
+    assert "Withdraw the pledge" in client.get(url).content.decode()
+    assert status(pledge) == Pledge.Status.OPEN
+    assert client.post(url).status_code == 302
+    assert status(pledge) == Pledge.Status.WITHDRAWN
+
+
+def test_the_hours_page_is_for_coordinators_and_credits_once(
+    client: Any, group: ActionGroup, alice: User, bob: User, coordinator: User, issuing: Account
+) -> None:
+    pledge = plain(alice, group)
+    url = reverse("conversations:hours_confirm", args=[group.pk])
+    client.force_login(bob)
+    assert client.get(url).status_code == 403
+    client.force_login(coordinator)
+    page = client.get(url)
+    assert "Confirm hours for Alice" in page.content.decode()
+    key = page.context["rows"][0]["form"].initial["idempotency_key"]
+    data = {
+        "pledge": str(pledge.pk),
+        f"p{pledge.pk}-hours": "1",
+        f"p{pledge.pk}-minutes": "15",
+        f"p{pledge.pk}-given_on": timezone.localdate().isoformat(),
+        f"p{pledge.pk}-idempotency_key": key,
+    }
+    with committed():
+        assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # the same form sent again
+    assert HoursGiven.objects.count() == 1 and Account.objects.get(user=alice).balance == 75
+    assert ledger_reconcile().ok
+    bad = {
+        **data,
+        f"p{pledge.pk}-hours": "",
+        f"p{pledge.pk}-minutes": "",
+        f"p{pledge.pk}-idempotency_key": "0" * 32,
+    }
+    assert client.post(url, bad).status_code == 400
+    assert HoursGiven.objects.count() == 1
+
+
+def test_the_panel_shows_progress_members_and_my_pledges(
+    rf: Any, group: ActionGroup, alice: User, bob: User, fran: User
+) -> None:
+    from django.template.loader import render_to_string
+
+    from conversations.pledge_panel import panel
+
+    mine = conditional(alice, group, threshold=3)
+    plain(bob, group)
+    request = rf.get("/")
+    request.user = alice
+    context = panel(group, alice)
+    html = render_to_string("conversations/action/_pledge_panel.html", {**context, "group": group}, request)
+    assert "1 of 3 so far" in html
+    assert "Alice, Bob" in html
+    assert "Make a pledge" in html
+    assert reverse("conversations:pledge_withdraw", args=[mine.pk]) in html
+    assert context["time_pledged"] == "4 hours"
+    assert not context["can_confirm_hours"] and panel(group, fran)["can_confirm_hours"]
+    # Nobody's demographic groups, nor email addresses, appear.
+    assert "@" not in html
