@@ -13,7 +13,7 @@ from django.core import mail
 from django.db import connection
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conversations import services
 from conversations.models import ActionGroup, ActionGroupCoordinator, Conversation, HoursGiven, Pledge
@@ -111,6 +111,7 @@ def test_the_outcome_email_is_in_the_pledgers_language(group: ActionGroup, bob: 
     assert message.to == ["bob@example.org"]
     assert "Glanhawyr y traeth" in message.subject
     assert "Helo Bob" in message.body
+    assert "Gwnaethoch addo i'r grŵp gweithredu “Glanhawyr y traeth”" in message.body
 
 
 def test_withdrawn_pledges_do_not_count(group: ActionGroup, alice: User) -> None:
@@ -555,3 +556,13 @@ def test_the_panel_shows_progress_members_and_my_pledges(
     assert not context["can_confirm_hours"] and panel(group, fran)["can_confirm_hours"]
     # Nobody's demographic groups, nor email addresses, appear.
     assert "@" not in html
+
+
+def test_the_pledge_form_is_in_welsh(client: Any, group: ActionGroup, bob: User) -> None:
+    client.force_login(bob)
+    with translation.override("cy"):
+        url = reverse("conversations:pledge_new", args=[group.pk])
+    assert url.startswith("/cy/")
+    page = client.get(url).content.decode()
+    assert "Beth ydych chi&#x27;n ei addo?" in page
+    assert "Gwneud yr addewid" in page and "Glanhawyr y traeth" in page
