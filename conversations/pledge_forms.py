@@ -84,7 +84,8 @@ class HoursGivenForm(IdempotentForm, DurationMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("given_on", timezone.localdate())
+            # As the date input sends it (the template would print a date object localised).
+            self.initial.setdefault("given_on", timezone.localdate().isoformat())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
