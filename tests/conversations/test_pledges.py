@@ -566,3 +566,45 @@ def test_the_pledge_form_is_in_welsh(client: Any, group: ActionGroup, bob: User)
     page = client.get(url).content.decode()
     assert "Beth ydych chi&#x27;n ei addo?" in page
     assert "Gwneud yr addewid" in page and "Glanhawyr y traeth" in page
+
+
+# --- admin and the panel's cost -------------------------------------------------------------------
+
+
+def test_officers_see_pledges_and_hours_in_the_admin_read_only(
+    client: Any, group: ActionGroup, alice: User, bob: User, olwen: User, coordinator: User, issuing: Account
+) -> None:
+    plain(alice, group)
+    waiting = conditional(bob, group, threshold=5)
+    hours = services.pledge_hours_confirm(
+        pledge=Pledge.objects.get(person=alice),
+        minutes=60,
+        given_on=timezone.localdate(),
+        by=coordinator,
+        idempotency_key="k",
+    )
+    client.force_login(olwen)
+    listing = client.get("/admin/conversations/pledge/?status__exact=open").content.decode()
+    assert "Bob" in listing and "Alice" not in listing.split("result_list")[-1]
+    assert client.get("/admin/conversations/pledge/?kind__exact=hours").status_code == 200
+    assert client.get(f"/admin/conversations/pledge/?group__id__exact={group.pk}").status_code == 200
+    detail = client.get(f"/admin/conversations/pledge/{waiting.pk}/change/")
+    assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
+    assert hours.transfer is not None
+    credited = client.get("/admin/conversations/hoursgiven/").content.decode()
+    assert f"/admin/timecredits/transfer/{hours.transfer.pk}/change/" in credited
+    client.force_login(alice)
+    assert client.get("/admin/conversations/pledge/").status_code == 302  # not staff: to sign in
+
+
+def test_the_panel_costs_the_same_few_queries_however_many_pledge(
+    group: ActionGroup, alice: User, django_assert_max_num_queries: Any
+) -> None:
+    from conversations.pledge_panel import panel
+
+    for person in make_people(12):
+        conditional(person, group, threshold=20)
+        plain(person, group)
+    with django_assert_max_num_queries(6):
+        context = panel(group, alice)
+    assert len(context["pledge_conditions"]) == 12 and len(context["pledge_members"]) == 12
