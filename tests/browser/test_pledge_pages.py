@@ -96,6 +96,57 @@ def test_pledging_withdrawing_and_confirming_hours(
 
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto(f"{site}/cy/conversations/action/{group.pk}/hours/")
-    assert page.get_by_role("heading", name="Cadarnhau oriau a roddwyd").is_visible()
+    assert page.get_by_role("heading", name="Cadarnhau'r oriau a roddwyd").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)
+
+
+def _group_page_exists() -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("conversations:action_group", kwargs={"pk": 1})
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _group_page_exists(), reason="the action group page comes with the groups branch")
+def test_the_pledge_panel_on_the_group_page(
+    page: Any,
+    site: str,
+    assert_accessible: Callable[[Any], None],
+    sign_in: Callable[[Any, str, str], None],
+    alice: User,
+    fran: User,
+    conversation: Any,
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.conversations.conftest import make_people
+
+    group = ActionGroup.objects.create(
+        conversation=conversation, name_en="Beach cleaners", name_cy="Glanhawyr y traeth", created_by=fran
+    )
+    group.ideas.add(make_idea(conversation, fran, "Clean the beach"))
+    deadline = timezone.now() + timedelta(days=5)
+    services.pledge_create(
+        person=alice, group=group, kind=Pledge.Kind.HOURS, minutes=180, threshold=3, deadline=deadline
+    )
+    for person in make_people(2):
+        services.pledge_create(person=person, group=group, kind=Pledge.Kind.SKILL, description="Carpentry")
+
+    sign_in(page, alice.email, PASSWORD)
+    page.goto(f"{site}/conversations/action/{group.pk}/")
+    panel = page.locator("#pledges")
+    assert "2 of 3 so far" in panel.inner_text()
+    assert "Alice, Person 0, Person 1" in panel.inner_text()
+    assert panel.get_by_role("link", name="Withdraw this pledge").is_visible()
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{site}/cy/conversations/action/{group.pk}/")
+    assert "2 o 3 hyd yma" in page.locator("#pledges").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)
