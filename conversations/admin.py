@@ -500,6 +500,6 @@ class ExportJobAdmin(_ModeratorsSee, _ReadOnlyAdmin):
         return f"{obj.percent}%"
 
 
-# Action groups and responses to ideas (issue 12) have modules of their own; importing them
-# registers them with the rest.
-from . import action_admin, response_admin  # noqa: E402, F401
+# Action groups, pledges and hours, and responses to ideas (issue 12) have modules of their
+# own; importing them registers them with the rest.
+from . import action_admin, pledge_admin, response_admin  # noqa: E402, F401

@@ -225,6 +225,20 @@ def can_download_export(user: Person, job: ExportJob) -> bool:
     return job.requested_by_id == user.pk and can_export(user, job.conversation)
 
 
+def can_pledge(user: Person, group: ActionGroup) -> bool:
+    """Anyone signed in and not suspended pledges to an action group that is forming or active,
+    in a conversation they may see, while it acts on at least one idea that is shown (a group
+    whose ideas were all hidden or are waiting for review takes no pledges). One query for the
+    ideas, one more for an unlisted conversation."""
+    return (
+        bool(user.is_authenticated and user.is_active)
+        and not is_suspended(user)
+        and group.status in (ActionGroup.Status.FORMING, ActionGroup.Status.ACTIVE)
+        and can_see_conversation(user, group.conversation)
+        and group.ideas.visible().exists()
+    )
+
+
 Activity = Literal["post", "comment", "rate", "report"]
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import export_jobs, ranking_runs, ranking_store, services
+from .services import pledges
 
 
 @shared_task(name="conversations.tasks.recompute_ranking")
@@ -69,3 +70,15 @@ def notify_idea_response(response_id: int) -> bool:
 def send_follow_digests() -> int:
     """The daily run (beat): each follower's digest of what happened to what they follow."""
     return services.digests_send(now=timezone.now())
+
+
+@shared_task(name="conversations.tasks.lapse_due_pledges")
+def lapse_due_pledges() -> int:
+    """The periodic run (beat): conditional pledges whose deadline passed first lapse."""
+    return pledges.pledges_lapse_due()
+
+
+@shared_task(name="conversations.tasks.send_pledge_outcome")
+def send_pledge_outcome(pledge_id: int) -> bool:
+    """Tell a pledger that their conditional pledge bound or lapsed (queued on commit)."""
+    return pledges.pledge_outcome_send(pledge_id=pledge_id)

@@ -7,6 +7,7 @@ from . import (
     facilitator_views,
     invitation_views,
     participation_views,
+    pledge_views,
     report_views,
     response_views,
     seed_views,
@@ -36,6 +37,10 @@ urlpatterns = [
     # You said, we did: following, the digest's unsubscribe link (response_views).
     path("follow/", response_views.follow, name="follow"),
     path("unsubscribe/<str:token>/", response_views.unsubscribe, name="unsubscribe"),
+    # Pledges to action groups (conversations/pledge_views.py).
+    path("action/<int:pk>/pledge/", pledge_views.pledge_new, name="pledge_new"),
+    path("action/pledges/<int:pk>/withdraw/", pledge_views.pledge_withdraw, name="pledge_withdraw"),
+    path("action/<int:pk>/hours/", pledge_views.hours_confirm, name="hours_confirm"),
     path("<slug:slug>/", views.conversation_detail, name="detail"),
     path("<slug:slug>/outcome/", response_views.outcome, name="outcome"),
     path("<slug:slug>/ideas/<int:pk>/respond/", response_views.idea_respond, name="idea_respond"),

@@ -237,6 +237,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "conversations.tasks.send_follow_digests",
         "schedule": float(os.environ.get("DIGEST_BEAT_SECONDS", str(24 * 3600))),
     },
+    # Action groups: conditional pledges whose deadline passed lapse (and their pledgers are told).
+    "pledge-lapses": {
+        "task": "conversations.tasks.lapse_due_pledges",
+        "schedule": float(os.environ.get("PLEDGE_LAPSE_BEAT_SECONDS", "300")),
+    },
     # Participatory budgeting: count each round soon after its voting closes.
     "budget-tallies": {
         "task": "budgeting.tasks.tally_closed_rounds",

@@ -47,6 +47,15 @@ from .moderation import (
     user_suspend,
     user_unsuspend,
 )
+from .pledges import (
+    pledge_create,
+    pledge_create_refusal,
+    pledge_hours_confirm,
+    pledge_outcome_send,
+    pledge_withdraw,
+    pledge_withdraw_refusal,
+    pledges_lapse_due,
+)
 from .responses import (
     digests_send,
     follow,
@@ -80,6 +89,13 @@ __all__ = [
     "idea_response_notify",
     "idea_update",
     "idea_update_refusal",
+    "pledge_create",
+    "pledge_create_refusal",
+    "pledge_hours_confirm",
+    "pledge_outcome_send",
+    "pledge_withdraw",
+    "pledge_withdraw_refusal",
+    "pledges_lapse_due",
     "rating_set",
     "report_create",
     "report_create_refusal",
