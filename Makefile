@@ -30,6 +30,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_demo_regions && \
 	$(BIN)/python manage.py load_demo_credits && \
 	$(BIN)/python manage.py load_demo_budget && \
+	$(BIN)/python manage.py load_demo_action && \
 	echo "" && \
 	echo "VocalEyes is running at http://$(HOST):$(PORT)/ (Cymraeg: http://$(HOST):$(PORT)/cy/)" && \
 	echo "Council admin: http://$(HOST):$(PORT)/admin/ (sign in as the council officer). Stop with Ctrl+C." && \

@@ -138,7 +138,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Quiet around the transaction: the ratings' queued recomputes run when it commits.
-        with _quiet_task_log():
+        with quiet_task_log():
             self._load(base_url=options["base_url"])
 
     @transaction.atomic
@@ -231,7 +231,7 @@ class Command(BaseCommand):
 
 
 @contextmanager
-def _quiet_task_log() -> Iterator[None]:
+def quiet_task_log() -> Iterator[None]:
     """Without Redis every demo rating runs its queued recompute in-process, and Celery logs a
     line for each (about 120): the newcomer's terminal should show the sign-ins and the link."""
     trace = logging.getLogger("celery.app.trace")

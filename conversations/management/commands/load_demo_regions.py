@@ -19,7 +19,7 @@ from django.db import transaction
 
 from conversations import ranking_runs
 from conversations.management.commands.load_demo import FACILITATOR, OFFICER, RESIDENT
-from conversations.management.commands.load_demo_groups import _quiet_task_log
+from conversations.management.commands.load_demo_groups import quiet_task_log
 from conversations.management.demo import ideas_posted, ratings_given
 from conversations.models import Conversation
 from vocaleyes.models import Organisation, User
@@ -82,7 +82,7 @@ class Command(BaseCommand):
     help = "Load a demo region and nation whose pages rank their members' ideas together (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with _quiet_task_log():
+        with quiet_task_log():
             created = self._load()
         for slug in (REGION["slug"], NATION["slug"]):
             ranking_runs.roll_up_recompute(organisation_id=Organisation.objects.get(slug=slug).pk)
