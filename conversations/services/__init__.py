@@ -25,6 +25,16 @@ from .action import (
     action_group_remove_coordinator,
     action_group_set_status,
 )
+from .claims import (
+    ClaimRefusal,
+    hours_claim_accept,
+    hours_claim_create,
+    hours_claim_from_token,
+    hours_claim_problem,
+    hours_claim_send,
+    hours_claim_status,
+    hours_claim_token,
+)
 from .ideas import (
     comment_create,
     conversation_set_participation,
@@ -96,6 +106,14 @@ __all__ = [
     "pledge_withdraw",
     "pledge_withdraw_refusal",
     "pledges_lapse_due",
+    "ClaimRefusal",
+    "hours_claim_accept",
+    "hours_claim_create",
+    "hours_claim_from_token",
+    "hours_claim_problem",
+    "hours_claim_send",
+    "hours_claim_status",
+    "hours_claim_token",
     "rating_set",
     "report_create",
     "report_create_refusal",
