@@ -88,7 +88,9 @@ def _refused(request: HttpRequest, refusal: services.ClaimRefusal) -> HttpRespon
     claim = refusal.claim
     context = {"message": str(refusal), "claim": claim}
     # A link that is not one of ours is not found; a real one that no longer works is refused.
-    return render(request, "conversations/action/hours_claim_refused.html", context, status=403 if claim else 404)
+    return render(
+        request, "conversations/action/hours_claim_refused.html", context, status=403 if claim else 404
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -137,7 +137,7 @@ def hours_claim_from_token(token: str) -> HoursClaim:
         raise ClaimRefusal(
             _(
                 "This link is not valid. Check that you copied the whole link from the email, "
-                "or ask the action group’s coordinator to record your hours again."
+                "or ask the action group's coordinator to record your hours again."
             )
         )
     return claim
@@ -150,7 +150,7 @@ def hours_claim_problem(claim: HoursClaim, *, now: datetime | None = None) -> st
     if claim.expires_at <= (now or timezone.now()):
         return _(
             "This link has expired: hours must be claimed within %(days)s days. "
-            "Ask the action group’s coordinator to record your hours again."
+            "Ask the action group's coordinator to record your hours again."
         ) % {"days": CLAIM_DAYS}
     return ""
 
@@ -178,7 +178,11 @@ def hours_claim_accept(*, token: str, user: User) -> HoursClaim:
         if problem := hours_claim_problem(claim):
             raise ClaimRefusal(problem, claim=claim)
         transfer = _credit(
-            group=claim.group, person=user, minutes=claim.minutes, by=claim.recorded_by, key=f"claim:{claim.pk}"
+            group=claim.group,
+            person=user,
+            minutes=claim.minutes,
+            by=claim.recorded_by,
+            key=f"claim:{claim.pk}",
         )
         claim.claimed_by = user
         claim.claimed_at = timezone.now()
