@@ -68,10 +68,10 @@ def hours_claim_create(
 ) -> HoursClaim:
     """A coordinator records ``minutes`` given on ``given_on`` by someone without an account;
     they are emailed a link to claim them (on commit, in ``language``)."""
-    if not permissions.can_coordinate(by, group):
-        raise Refusal(_("Only a coordinator of this action group can record hours."), forbidden=True)
     if is_suspended(by):
         raise Refusal(suspension_message(by), forbidden=True)
+    if not permissions.can_coordinate(by, group):
+        raise Refusal(_("Only a coordinator of this action group can record hours."), forbidden=True)
     email = email.strip()
     try:
         validate_email(email)
