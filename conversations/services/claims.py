@@ -26,7 +26,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from timecredits.amounts import format_minutes
 from timecredits.services.checks import check_minutes
@@ -158,10 +157,10 @@ def hours_claim_problem(claim: HoursClaim, *, now: datetime | None = None) -> st
 def hours_claim_status(claim: HoursClaim, *, now: datetime | None = None) -> str:
     """In a word, for the coordinators' page and the admin."""
     if claim.claimed_at is not None:
-        return pgettext("hours claim", "Claimed")
+        return _("Claimed")
     if claim.expires_at <= (now or timezone.now()):
-        return pgettext("hours claim", "Expired")
-    return pgettext("hours claim", "Waiting")
+        return _("Expired")
+    return _("Waiting to be claimed")
 
 
 def hours_claim_accept(*, token: str, user: User) -> HoursClaim:
