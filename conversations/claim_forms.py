@@ -36,6 +36,9 @@ class HoursClaimForm(DurationMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.order_fields(["email", "name", "language", "hours", "minutes", "given_on"])
+        # Labelled apart from the pledges' forms above them on the same page.
+        self.fields["hours"].label = _("Their hours")
+        self.fields["minutes"].label = _("Their minutes")
         if not self.is_bound:
             self.initial.setdefault("given_on", timezone.localdate().isoformat())
 
