@@ -80,12 +80,13 @@ def test_bad_input_is_refused_and_changes_nothing(group: ActionGroup, coordinato
         "given_on": today,
         "by": coordinator,
     }
-    for change, field in [
+    changes: list[tuple[dict[str, Any], str]] = [
         ({"email": "not an address"}, "email"),
         ({"language": "fr"}, "language"),
         ({"minutes": 0}, "hours"),
         ({"given_on": today + timedelta(days=1)}, "given_on"),
-    ]:
+    ]
+    for change, field in changes:
         with pytest.raises(Refusal) as refused:
             services.hours_claim_create(**{**values, **change})
         assert refused.value.field == field
