@@ -16,7 +16,7 @@ from django.utils import timezone
 from conversations import services
 from conversations.models import ActionGroup, ActionGroupCoordinator, Conversation, HoursClaim
 from tests.conftest import make_user
-from tests.conversations.test_pledges import committed, make_group
+from tests.conversations.test_pledges import _at_once, committed, make_group, postgres_only
 from timecredits.models import Account, Transfer
 from timecredits.selectors import ledger_reconcile
 from timecredits.services import account_open_for_organisation
@@ -237,3 +237,17 @@ def test_officers_see_claims_in_the_admin_read_only(
     page = client.get(reverse("admin:conversations_hoursclaim_changelist"))
     assert page.status_code == 200 and "dewi@example.org" in page.content.decode()
     assert client.get(reverse("admin:conversations_hoursclaim_add")).status_code == 403
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_accepted_at_the_same_moment_credits_once(
+    organisation: Organisation, conversation: Conversation, fran: User, alice: User
+) -> None:
+    account_open_for_organisation(organisation=organisation, kind=Account.Kind.ISSUING)
+    claim = record(make_group(conversation, fran), fran)
+    token = services.hours_claim_token(claim)
+    errors = _at_once([lambda: services.hours_claim_accept(token=token, user=alice)] * 3)
+    assert len(errors) == 2 and all("already been claimed" in str(error) for error in errors)
+    assert Transfer.objects.count() == 1 and Account.objects.get(user=alice).balance == 150
+    assert ledger_reconcile().ok
