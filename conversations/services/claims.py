@@ -176,6 +176,12 @@ def hours_claim_accept(*, token: str, user: User) -> HoursClaim:
         )
         if problem := hours_claim_problem(claim):
             raise ClaimRefusal(problem, claim=claim)
+        if claim.recorded_by_id == user.pk:
+            # As with pledges: nobody credits their own hours.
+            raise ClaimRefusal(
+                _("You cannot claim hours you recorded yourself. Ask another coordinator to record them."),
+                claim=claim,
+            )
         transfer = _credit(
             group=claim.group,
             person=user,

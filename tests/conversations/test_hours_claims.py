@@ -130,6 +130,16 @@ def test_accepting_credits_once_and_the_ledger_reconciles(
     assert ledger_reconcile().ok
 
 
+def test_nobody_claims_hours_they_recorded_themselves(
+    group: ActionGroup, coordinator: User, issuing: Account
+) -> None:
+    claim = record(group, coordinator)
+    with pytest.raises(Refusal, match="recorded yourself"):
+        services.hours_claim_accept(token=services.hours_claim_token(claim), user=coordinator)
+    claim.refresh_from_db()
+    assert claim.claimed_by is None and not Transfer.objects.exists()
+
+
 def test_the_memo_is_in_the_claimants_language(
     group: ActionGroup, coordinator: User, bob: User, issuing: Account
 ) -> None:
