@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from timecredits.amounts import format_minutes
 from vocaleyes.permissions import is_officer
 
-from .models import HoursGiven, Pledge
+from . import services
+from .models import HoursClaim, HoursGiven, Pledge
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -82,3 +83,23 @@ class HoursGivenAdmin(_ReadOnly):
             return "—"
         url = reverse("admin:timecredits_transfer_change", args=[obj.transfer_id])
         return format_html('<a href="{}">{}</a>', url, obj.transfer)
+
+
+@admin.register(HoursClaim)
+class HoursClaimAdmin(_ReadOnly):
+    """Hours recorded for someone without an account: claimed through their link, never here."""
+
+    list_display = ("email", "group", "time", "given_on", "recorded_by", "created", "state", "claimed_by")
+    list_filter = ("group",)
+    list_select_related = ("group", "recorded_by", "claimed_by")
+    search_fields = ("email", "name", "claimed_by__display_name", "claimed_by__email")
+    date_hierarchy = "given_on"
+    exclude = ("secret",)
+
+    @admin.display(description=_("time given"), ordering="minutes")
+    def time(self, obj: HoursClaim) -> str:
+        return format_minutes(obj.minutes)
+
+    @admin.display(description=_("status"))
+    def state(self, obj: HoursClaim) -> str:
+        return services.hours_claim_status(obj)

@@ -163,9 +163,17 @@ def hours_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 "given": format_minutes(pledge.given or 0),
             }
         )
+    from . import claim_views  # it imports this module
+
     return render(
         request,
         "conversations/action/hours_confirm.html",
-        {"group": group, "rows": rows, "back": group_url(group), "failed": failed},
+        {
+            "group": group,
+            "rows": rows,
+            "back": group_url(group),
+            "failed": failed,
+            **claim_views.hours_page_context(group),
+        },
         status=400 if failed else 200,
     )

@@ -82,3 +82,9 @@ def lapse_due_pledges() -> int:
 def send_pledge_outcome(pledge_id: int) -> bool:
     """Tell a pledger that their conditional pledge bound or lapsed (queued on commit)."""
     return pledges.pledge_outcome_send(pledge_id=pledge_id)
+
+
+@shared_task(name="conversations.tasks.send_hours_claim")
+def send_hours_claim(claim_id: int) -> bool:
+    """Email someone without an account the link to claim their hours (queued on commit)."""
+    return services.hours_claim_send(claim_id=claim_id)

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import (
     action_views,
+    claim_views,
     facilitator_views,
     invitation_views,
     participation_views,
@@ -41,6 +42,8 @@ urlpatterns = [
     path("action/<int:pk>/pledge/", pledge_views.pledge_new, name="pledge_new"),
     path("action/pledges/<int:pk>/withdraw/", pledge_views.pledge_withdraw, name="pledge_withdraw"),
     path("action/<int:pk>/hours/", pledge_views.hours_confirm, name="hours_confirm"),
+    path("action/<int:pk>/hours/claims/", claim_views.hours_claim_new, name="hours_claim_new"),
+    path("action/claim/<str:token>/", claim_views.hours_claim, name="hours_claim"),
     path("<slug:slug>/", views.conversation_detail, name="detail"),
     path("<slug:slug>/outcome/", response_views.outcome, name="outcome"),
     path("<slug:slug>/ideas/<int:pk>/respond/", response_views.idea_respond, name="idea_respond"),

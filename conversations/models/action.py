@@ -244,6 +244,61 @@ class HoursGiven(models.Model):
         return f"{self.minutes} min on {self.given_on} ({self.pledge})"
 
 
+class HoursClaim(models.Model):
+    """Hours given by someone without an account yet: a coordinator records them with the
+    person's email address, and the person claims them through a link (a signed token of the
+    claim's id and ``secret``) once they have an account. Claiming credits their time-credit
+    account through the ledger once (``transfer``)."""
+
+    group = models.ForeignKey(
+        ActionGroup, on_delete=models.PROTECT, related_name="hours_claims", verbose_name=_("action group")
+    )
+    email = models.EmailField(_("email address"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    minutes = models.PositiveIntegerField(_("time given (minutes)"))
+    given_on = models.DateField(_("given on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created = models.DateTimeField(_("recorded"), auto_now_add=True)
+    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hours_claims",
+        verbose_name=_("claimed by"),
+    )
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    transfer = models.OneToOneField(
+        "timecredits.Transfer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hours_claim",
+        verbose_name=_("credited by"),
+    )
+
+    class Meta:
+        verbose_name = _("hours to claim")
+        verbose_name_plural = _("hours to claim")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(minutes__gte=1), name="hours_claimed_are_some_time"),
+            models.CheckConstraint(
+                condition=Q(claimed_by__isnull=True, claimed_at__isnull=True, transfer__isnull=True)
+                | Q(claimed_by__isnull=False, claimed_at__isnull=False, transfer__isnull=False),
+                name="an_hours_claim_is_claimed_all_at_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} min on {self.given_on} for {self.email} ({self.group})"
+
+
 class IdeaResponse(models.Model):
     """The organisation's official answer to an idea ("you said, we did")."""
 

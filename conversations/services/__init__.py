@@ -25,6 +25,16 @@ from .action import (
     action_group_remove_coordinator,
     action_group_set_status,
 )
+from .claims import (
+    ClaimRefusal,
+    hours_claim_accept,
+    hours_claim_create,
+    hours_claim_from_token,
+    hours_claim_problem,
+    hours_claim_send,
+    hours_claim_status,
+    hours_claim_token,
+)
 from .ideas import (
     comment_create,
     conversation_set_participation,
@@ -67,6 +77,7 @@ from .responses import (
 )
 
 __all__ = [
+    "ClaimRefusal",
     "Item",
     "action_group_add_coordinator",
     "action_group_create",
@@ -83,6 +94,13 @@ __all__ = [
     "digests_send",
     "follow",
     "follow_event_record",
+    "hours_claim_accept",
+    "hours_claim_create",
+    "hours_claim_from_token",
+    "hours_claim_problem",
+    "hours_claim_send",
+    "hours_claim_status",
+    "hours_claim_token",
     "idea_create",
     "idea_create_refusal",
     "idea_respond",
