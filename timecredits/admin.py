@@ -57,6 +57,18 @@ class AccountAdmin(admin.ModelAdmin):
             return ["organisation", "kind"]
         return ["number", "kind", "user", "organisation", "balance_shown", "created"]
 
+    def get_form(
+        self, request: HttpRequest, obj: Account | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and "organisation" in form.base_fields:
+            # The model allows no organisation (a person's account has none), but an account an
+            # officer opens here is always an organisation's: say so on the form, not with a 500.
+            field = form.base_fields["organisation"]
+            field.required = True
+            field.error_messages["required"] = gettext_lazy("Choose the organisation the account is for.")
+        return form
+
     def get_readonly_fields(self, request: HttpRequest, obj: Account | None = None) -> Any:
         if obj is None:
             return []

@@ -93,3 +93,19 @@ def test_an_officer_opens_an_issuing_account_for_an_organisation(
     assert account.kind == Account.Kind.ISSUING and account.balance == 0 and len(account.number) == 9
     listing = client.get(reverse("admin:timecredits_account_changelist")).content.decode()
     assert account.number in listing
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_opening_an_account_with_no_organisation_is_a_form_error_not_a_crash(
+    client: Client, olwen: User, language: str
+) -> None:
+    client.force_login(olwen)
+    url = ("/cy" if language == "cy" else "") + reverse("admin:timecredits_account_add")
+    response = client.post(url, {"organisation": "", "kind": "issuing"})
+    assert response.status_code == 200
+    message = {
+        "en": "Choose the organisation the account is for.",
+        "cy": "Dewiswch y sefydliad y mae'r cyfrif ar ei gyfer.",
+    }
+    assert message[language] in response.content.decode().replace("&#x27;", "'")
+    assert not Account.objects.exists()
