@@ -26,15 +26,12 @@ run: $(STAMP)
 	@export DEBUG=true; \
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py load_demo && \
-	$(BIN)/python manage.py load_demo_groups --base-url http://$(HOST):$(PORT) && \
+	$(BIN)/python manage.py load_demo_groups --base-url http://$(HOST):$(PORT) > /dev/null && \
 	$(BIN)/python manage.py load_demo_regions && \
 	$(BIN)/python manage.py load_demo_credits && \
 	$(BIN)/python manage.py load_demo_budget && \
 	$(BIN)/python manage.py load_demo_action && \
-	echo "" && \
-	echo "VocalEyes is running at http://$(HOST):$(PORT)/ (Cymraeg: http://$(HOST):$(PORT)/cy/)" && \
-	echo "Council admin: http://$(HOST):$(PORT)/admin/ (sign in as the council officer). Stop with Ctrl+C." && \
-	echo "" && \
+	$(BIN)/python manage.py demo_sign_ins --base-url http://$(HOST):$(PORT) && \
 	exec $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite (unit, integration, browser with axe) on SQLite unless DATABASE_URL is set

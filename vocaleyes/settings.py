@@ -312,7 +312,17 @@ if TESTING:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "not_a_static_file": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": "ext://vocaleyes.log_filters.not_a_static_file",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        # runserver's request lines (``make run``), without the static files'.
+        "django.server": {"handlers": ["console"], "filters": ["not_a_static_file"], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

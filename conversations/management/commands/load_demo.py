@@ -207,9 +207,6 @@ class Command(BaseCommand):
         created += self._load_ideas(users)
 
         self.stdout.write(f"Demo data loaded ({created} records created).")
-        self.stdout.write(f"Demo sign-ins (password for all three: {DEMO_PASSWORD}):")
-        for email, name, *_ in DEMO_USERS:
-            self.stdout.write(f"  {name:<24} {email}")
 
     def _load_ideas(self, people: dict[str, User]) -> int:
         conversation = Conversation.objects.get(slug="swansea-wellbeing")

@@ -8,6 +8,7 @@ guarantee, used as designed).
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 from django.core.management import call_command
@@ -86,7 +87,7 @@ class Command(BaseCommand):
     help = "Load demo time credits: accounts, partner offers and a few transfers (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("load_demo", stdout=self.stdout)
+        call_command("load_demo", stdout=StringIO())  # make run printed its line already
         board = Organisation.objects.get(slug="swansea-bay-wellbeing-board")
         garden = Organisation.objects.get(slug="townhill-community-garden")
         for issuer in (board, garden):
