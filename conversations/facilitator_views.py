@@ -26,9 +26,10 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from vocaleyes.errors import Refusal
 from vocaleyes.http import HtmxHttpRequest
@@ -150,10 +151,15 @@ def _status_counts(conversation: Conversation) -> dict[str, int]:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def participation(request: HttpRequest, slug: str) -> HttpResponse:
-    """Open or pause new ideas and comments, and rating."""
+    """Open or pause new ideas and comments, and rating (the form is on the dashboard: someone
+    who opens this address goes there, rather than to a blank "method not allowed")."""
     conversation = _get_conversation_to_facilitate(request, slug)
+    if request.method == "GET":
+        return redirect(
+            reverse("conversations:facilitate", kwargs={"slug": conversation.slug}) + "#taking-part-heading"
+        )
     form = ParticipationForm(request.POST)
     form.is_valid()  # two optional ticks: always valid
     try:

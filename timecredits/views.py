@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -318,7 +319,13 @@ def check_reference(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     organised = selectors.accounts_organised_by(user).filter(kind=Account.Kind.RECEIVING)
     if not organised.exists():
-        raise Http404
+        # Said, not a bare 404: a facilitator who is not a partner's staff may well try it.
+        raise PermissionDenied(
+            _(
+                "Only staff of a partner organisation that takes time credits can check a reference "
+                "shown at the door. If you work for one, ask a council officer to add you as its organiser."
+            )
+        )
     form = ReferenceCheckForm(request.GET or None)
     transfer = reversal = None
     searched = False

@@ -181,3 +181,12 @@ def test_a_bar_chart_is_an_image_described_in_words() -> None:
     assert svg.count("<rect ") == 3
     heights = [float(h) for h in re.findall(r'height="([\d.]+)"/>', svg)]
     assert heights[1] == max(heights)  # the axis tops at 5: the busiest week fills it
+
+
+def test_opening_the_participation_switch_address_goes_to_the_dashboard_form(
+    client: Client, conversation: Conversation, fran: User
+) -> None:
+    client.force_login(fran)
+    response = client.get(f"/conversations/{conversation.slug}/facilitate/taking-part/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/conversations/{conversation.slug}/facilitate/#taking-part-heading"

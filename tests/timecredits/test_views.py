@@ -325,7 +325,7 @@ def test_a_partner_checks_a_reference_at_the_door(
     assert transfer.reference is not None
     door = make_user("door@leisure.example.org", "Dylan")
     url = reverse("timecredits:check_reference")
-    assert signed_in(client, door).get(url).status_code == 404  # not yet one of the partner's organisers
+    assert signed_in(client, door).get(url).status_code == 403  # not one of its organisers yet: told why
     OrganisationRole.objects.create(organisation=partner, user=door)
     page = client.get(url, {"reference": transfer.reference.replace("-", "").lower()}).content.decode()
     assert "Valid reference" in page and "Alice" in page
@@ -427,3 +427,12 @@ def test_entries_survive_on_the_page_after_a_reversal(
     assert "Reversal of a transfer of" in page and "Recorded twice" in page
     assert 'data-testid="balance">0 hours<' in page
     assert Entry.objects.filter(account=alice_with_three_hours).count() == 2
+
+
+def test_a_reference_check_by_someone_who_is_not_partner_staff_says_why(client: Client, fran: User) -> None:
+    client.force_login(fran)
+    response = client.get("/time-credits/check-reference/")
+    assert response.status_code == 403
+    assert "Only staff of a partner organisation that takes time credits" in response.content.decode()
+    welsh = client.get("/cy/time-credits/check-reference/").content.decode()
+    assert "Dim ond staff sefydliad partner" in welsh
