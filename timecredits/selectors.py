@@ -94,8 +94,8 @@ def describe(line: StatementLine) -> str:
         return _("Credits issued to %(name)s") % {"name": other}
     if transfer.kind == Transfer.Kind.GIFT:
         if paid_in:
-            return _("Gift from %(name)s") % {"name": other}
-        return _("Gift to %(name)s") % {"name": other}
+            return _("From %(name)s") % {"name": other}  # beside the "Gift" tag: not "Gift Gift from"
+        return _("To %(name)s") % {"name": other}
     if transfer.kind == Transfer.Kind.SPEND:
         if paid_in:
             return _("%(offer)s, bought by %(name)s (reference %(reference)s)") % {

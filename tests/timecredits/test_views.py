@@ -54,9 +54,9 @@ def test_the_statement_shows_balance_running_balances_and_who_from(
     assert alice_with_three_hours.number in page
     assert "Volunteering confirmed by Swansea Council" in page
     assert "Citizen panel on buses" in page
-    assert "Gift to Bob" in page and "Diolch!" in page
+    assert "To Bob" in page and "Gift to Bob" not in page and "Diolch!" in page
     # Newest first: the gift (balance 2 hours) above the earn (balance 3 hours).
-    assert page.index("Gift to Bob") < page.index("Volunteering confirmed")
+    assert page.index("To Bob") < page.index("Volunteering confirmed")
     assert page.count("3 hours") >= 2  # paid in and running balance of the earn line
 
 
@@ -133,7 +133,7 @@ def test_the_statement_downloads_as_csv_with_running_balance(
     assert (
         ",Earned,Volunteering confirmed by Swansea Council,Citizen panel on buses,180,,180,3:00," in rows[1]
     )
-    assert ",Gift,Gift to Bob,'=HYPERLINK(evil),,45,135,2:15," in rows[2]  # formula defused
+    assert ",Gift,To Bob,'=HYPERLINK(evil),,45,135,2:15," in rows[2]  # formula defused
     filtered = signed_in(client, alice).get(reverse("timecredits:statement_csv"), {"kind": "earn"}).getvalue()
     assert len(filtered.decode().splitlines()) == 2
 
