@@ -13,7 +13,7 @@ from budgeting.models import Tally
 from budgeting.services import ballot_submit, tally_request, tally_run
 from conversations.models import Conversation
 from tests.budgeting.conftest import make_projects, make_round, set_phase
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 from tests.conversations.conftest import make_idea
 from tests.timecredits.conftest import issuer, ledger_cleanup  # noqa: F401 - fixtures
 from timecredits import services as credits
@@ -23,6 +23,7 @@ from vocaleyes.models import Organisation, User
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 320, "height": 640}
+LONG_EMAIL = "rhiannon.llewellyn-williams@cyngorsirabertawe.example.org"
 
 
 def check_reflow(page: Any, site: str, path: str, assert_accessible: Callable[[Any], None]) -> None:
@@ -122,7 +123,8 @@ def test_signed_in_account_pages_reflow(
     site: str,
     assert_accessible: Callable[[Any], None],
     sign_in: Callable[[Any, str, str], None],
-    alice: User,
 ) -> None:
-    sign_in(page, alice.email, PASSWORD)
+    # A long address and name, as real people have, must wrap rather than widen the page.
+    person = make_user(LONG_EMAIL, "Rhiannon Llewellyn-Williams-Pritchard")
+    sign_in(page, person.email, PASSWORD)
     check_reflow(page, site, path, assert_accessible)
