@@ -16,7 +16,7 @@ from tests.budgeting.conftest import make_projects, make_round, set_phase
 from tests.conftest import PASSWORD, make_user
 from tests.conversations.conftest import make_idea
 from tests.timecredits.conftest import issuer, ledger_cleanup  # noqa: F401 - fixtures
-from timecredits import services as credits
+from timecredits import services as credit_services
 from timecredits.models import Account
 from vocaleyes.models import Organisation, User
 
@@ -81,15 +81,15 @@ def test_time_credit_statement_reflows(
     organisation: Organisation,
     issuer: Account,  # noqa: F811
 ) -> None:
-    credits.credits_earn(
+    credit_services.credits_earn(
         organisation=organisation,
         person=alice,
         minutes=180,
         recorded_by=fran,
-        memo="Citizen panel on buses and the Swansea–Mumbles coastal cycleway",
+        memo="Citizen panel on buses and the Swansea to Mumbles coastal cycleway",
         idempotency_key="reflow-earn",
     )
-    credits.credits_gift(
+    credit_services.credits_gift(
         sender=alice, recipient=bob, minutes=60, message="Diolch am bopeth", idempotency_key="reflow-gift"
     )
 
@@ -111,9 +111,10 @@ def test_facilitator_dashboard_and_printable_action_list_reflow(
     make_idea(conversation, bob, title="Benches by the sea")
 
     sign_in(page, fran.email, PASSWORD)
-    check_reflow(page, site, f"/conversations/{conversation.slug}/facilitate/", assert_accessible)
+    facilitate = f"/conversations/{conversation.slug}/facilitate/"
+    check_reflow(page, site, facilitate, assert_accessible)
     # The printable list at 200 % zoom is, to the layout, a 320 px-wide screen.
-    check_reflow(page, site, f"/conversations/{conversation.slug}/facilitate/export/print/", assert_accessible)
+    check_reflow(page, site, f"{facilitate}export/print/", assert_accessible)
 
 
 @pytest.mark.parametrize("path", ["/accounts/profile/", "/accounts/email/", "/accounts/password/reset/"])
