@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -27,6 +29,7 @@ from . import services
 from .errors import Refusal
 from .forms import TargetGroupImportForm
 from .models import GroupMembership, Heartbeat, Organisation, OrganisationRole, TargetGroup, User
+from .permission_names import TranslatedPermissionsMixin
 from .permissions import is_officer, is_suspended
 
 
@@ -65,7 +68,7 @@ class SuspendedFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(TranslatedPermissionsMixin, DjangoUserAdmin):
     change_password_form = PasswordChangeForm
     ordering = ["email"]
     list_display = [
@@ -154,6 +157,15 @@ class UserAdmin(DjangoUserAdmin):
             ),
             form_class=ReasonForm,
         )
+
+
+# Django's GroupAdmin, with permission names in the page's language.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(TranslatedPermissionsMixin, DjangoGroupAdmin):
+    pass
 
 
 @admin.register(Heartbeat)

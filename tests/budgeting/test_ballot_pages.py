@@ -110,8 +110,8 @@ def test_review_then_submit_saves_the_ballot_and_emails_a_receipt(
     assert email.to == ["bob@example.org"]
     assert "Playground (cy)" in email.body
     assert f"http://testserver/cy/budgets/{round_.slug}/ballots/{ballot.pk}/" in email.body
-    assert email.subject == "Eich pleidlais yn Cronfa parciau a llwybrau"
-    assert "Mae eich pleidlais yn “Cronfa parciau a llwybrau” wedi'i chadw." in email.body
+    assert email.subject == "Eich pleidlais ar gyfer Cronfa parciau a llwybrau"
+    assert "Mae eich pleidlais ar gyfer “Cronfa parciau a llwybrau” wedi'i chadw." in email.body
 
 
 def test_a_voter_changes_their_ballot_before_the_deadline(

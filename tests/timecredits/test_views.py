@@ -261,7 +261,7 @@ def test_bad_gift_input_is_explained_in_welsh(
     response = signed_in(client, alice).post(
         "/cy/time-credits/give/", {"recipient": "ZZZZ-ZZZZ", "hours": "1", "idempotency_key": KEY}
     )
-    assert "Does dim cyfrif gyda&#x27;r rhif hwnnw." in response.content.decode()
+    assert "Nid oes cyfrif â&#x27;r rhif hwnnw." in response.content.decode()
 
 
 # --- offers ---------------------------------------------------------------------------------------

@@ -682,7 +682,7 @@ def test_council_admin_calendar_speaks_welsh(client: Client, olwen: User) -> Non
     for english, welsh in [
         ("January", "Ionawr"),
         ("Choose a Date", "Dewiswch ddyddiad"),
-        ("Choose all %s", "Dewis pob %s"),
+        ("Choose all %s", "Dewis yr holl %s"),
         ("Sunday", "Dydd Sul"),
     ]:
         assert f'"{english}": "{welsh}"' in catalog
