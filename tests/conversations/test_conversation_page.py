@@ -270,3 +270,18 @@ def test_not_yet_rated_pages_step_over_what_i_rated_in_priority_order(
     assert titles(first) + titles(second) == expected
     assert len(titles(first)) == 20
     assert f"{len(expected)} ideas" in first
+
+
+def test_the_conversation_list_goes_from_its_heading_to_the_conversations_without_a_gap(
+    client: Client, conversation: Conversation
+) -> None:
+    """axe's heading-order: under the page's h1 the conversations are h2s (h3 under an h2
+    elsewhere, as on the home page)."""
+    page = client.get("/conversations/").content.decode()
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", page)]
+    assert levels[0] == 1 and 3 not in levels and 2 in levels
+    home = client.get("/").content.decode()
+    assert (
+        '<h3 class="govuk-heading-m govuk-!-margin-bottom-2"><a class="govuk-link" href="/conversations/'
+        in home
+    )
