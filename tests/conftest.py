@@ -15,6 +15,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.utils import translation
 
 from conversations.models import Conversation
 from vocaleyes import celery_app
@@ -90,6 +91,16 @@ def make_conversation(organisation: Organisation, slug: str = "wellbeing", **ext
 @pytest.fixture
 def conversation(organisation: Organisation) -> Conversation:
     return make_conversation(organisation)
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default() -> Iterator[None]:
+    """Each test starts in English: a request to /cy/ leaves Welsh active in the thread, and
+    ``reverse()`` in the next test would then build /cy/ URLs (tests that ran after a Welsh
+    one in the same process failed only in some orders)."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

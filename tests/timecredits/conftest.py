@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import connection
-from django.utils import translation
 
 from tests.conftest import make_user
 from timecredits import services
@@ -20,15 +19,6 @@ from timecredits.models import Account, PartnerOffer
 from vocaleyes.models import Organisation, User
 
 triggers = importlib.import_module("timecredits.migrations.0002_ledger_triggers")
-
-
-@pytest.fixture(autouse=True)
-def _english_by_default() -> Iterator[None]:
-    """Each test starts in English: a request to /cy/ leaves Welsh active in the thread, and
-    ``reverse()`` in the next test would then build /cy/ URLs."""
-    translation.activate("en")
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
