@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -286,3 +288,14 @@ def test_an_idea_is_only_found_in_its_own_conversation(
     make_conversation(organisation, slug="other")
     idea = make_idea(conversation, alice)
     assert client.get(f"/conversations/other/ideas/{idea.pk}/").status_code == 404
+
+
+def test_the_back_link_sits_in_a_navigation_landmark(
+    client: Client, conversation: Conversation, alice: User
+) -> None:
+    """axe's region rule: the back link before <main> is inside a landmark, not loose on the page."""
+    client.force_login(alice)
+    page = client.get(f"/conversations/{conversation.slug}/ideas/new/").content.decode()
+    assert re.search(r'<nav aria-label="Back"><a [^>]*class="govuk-back-link">Back</a></nav>', page)
+    welsh = client.get(f"/cy/conversations/{conversation.slug}/ideas/new/").content.decode()
+    assert re.search(r'<nav aria-label="Yn ôl"><a [^>]*class="govuk-back-link">Yn ôl</a></nav>', welsh)
