@@ -17,8 +17,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from vocaleyes.errors import Refusal
@@ -81,12 +80,7 @@ class ActionGroupAdmin(admin.ModelAdmin):
     @admin.display(description=_("ideas it acts on"))
     def idea_links(self, group: ActionGroup) -> str:
         ideas = group.ideas.order_by("pk")
-        links = format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            ((reverse("admin:conversations_idea_change", args=[idea.pk]), idea.title) for idea in ideas),
-        )
-        return links or format_html("{}", "-")
+        return render_to_string("admin/conversations/_idea_links.html", {"ideas": ideas})
 
     def save_model(self, request: HttpRequest, obj: ActionGroup, form: ModelForm, change: bool) -> None:
         """Through the services, so the rules and the followers' events are the site's."""

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from timecredits.amounts import format_minutes
@@ -81,8 +80,7 @@ class HoursGivenAdmin(_ReadOnly):
     def credited(self, obj: HoursGiven) -> str:
         if obj.transfer_id is None:
             return "—"
-        url = reverse("admin:timecredits_transfer_change", args=[obj.transfer_id])
-        return format_html('<a href="{}">{}</a>', url, obj.transfer)
+        return render_to_string("admin/timecredits/transfer/_link.html", {"transfer": obj.transfer})
 
 
 @admin.register(HoursClaim)

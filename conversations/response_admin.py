@@ -6,9 +6,7 @@ followers are told; each row links there."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from .admin import _ModeratorsSee, _ReadOnlyAdmin
@@ -47,8 +45,5 @@ class IdeaResponseAdmin(_ModeratorsSee, _ReadOnlyAdmin):
         return str(obj.idea.conversation)
 
     @admin.display(description=_("change it"))
-    def on_the_site(self, obj: IdeaResponse) -> SafeString:
-        url = reverse(
-            "conversations:idea_respond", kwargs={"slug": obj.idea.conversation.slug, "pk": obj.idea_id}
-        )
-        return format_html('<a href="{}">{}</a>', url, _("Change the response"))
+    def on_the_site(self, obj: IdeaResponse) -> str:
+        return render_to_string("admin/conversations/_response_link.html", {"response": obj})

@@ -101,17 +101,6 @@ def test_pledging_withdrawing_and_confirming_hours(
     assert_accessible(page)
 
 
-def _group_page_exists() -> bool:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse("conversations:action_group", kwargs={"pk": 1})
-    except NoReverseMatch:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _group_page_exists(), reason="the action group page comes with the groups branch")
 def test_the_pledge_panel_on_the_group_page(
     page: Any,
     site: str,
