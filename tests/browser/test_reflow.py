@@ -12,6 +12,7 @@ import pytest
 from budgeting.models import Tally
 from budgeting.services import ballot_submit, tally_request, tally_run
 from conversations.models import Conversation
+from tests.browser.reflow import LONG_EMAIL, check_reflow
 from tests.budgeting.conftest import make_projects, make_round, set_phase
 from tests.conftest import PASSWORD, make_user
 from tests.conversations.conftest import make_idea
@@ -21,25 +22,6 @@ from timecredits.models import Account
 from vocaleyes.models import Organisation, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 320, "height": 640}
-LONG_EMAIL = "rhiannon.llewellyn-williams@cyngorsirabertawe.example.org"
-
-
-def check_reflow(page: Any, site: str, path: str, assert_accessible: Callable[[Any], None]) -> None:
-    """Visit ``path`` in English and Welsh at 320 px: nothing wider than the screen, and axe passes."""
-    page.set_viewport_size(PHONE)
-    for prefix in ("", "/cy"):
-        response = page.goto(f"{site}{prefix}{path}")
-        assert response is not None and response.status == 200, f"{prefix}{path}"
-        page.wait_for_load_state()
-        widths = page.evaluate(
-            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-        )
-        assert widths[0] <= widths[1] == PHONE["width"], (
-            f"{prefix}{path} is {widths[0]} px wide at {PHONE['width']} px: it scrolls sideways"
-        )
-        assert_accessible(page)
 
 
 def test_budget_results_reflow(
