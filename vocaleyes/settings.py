@@ -209,6 +209,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "VocalEyes <noreply@vocaleyes.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where residents write about the service itself (accessibility, moderation questions) when the
+# organisation running a conversation has given no contact of its own.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "help@vocaleyes.localhost")
 # Where links in emails sent by background tasks (no request to build them from) point.
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
