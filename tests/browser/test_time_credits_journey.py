@@ -65,7 +65,7 @@ def test_a_resident_earns_gives_and_spends_time_credits(
     page.get_by_role("button", name="Give credits").click()
     page.wait_for_load_state()
     assert page.title().startswith("Error:")
-    assert "Enter how much time, in hours and minutes." in page.locator(".govuk-error-summary").inner_text()
+    assert "Enter an amount of more than 0 minutes" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
     page.get_by_label("Hours").fill("1")
     page.get_by_label("Message (optional)").fill("Diolch am y lifft!")
