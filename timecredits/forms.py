@@ -161,6 +161,13 @@ class GiftForm(IdempotentForm):
         return cleaned
 
 
+class GiftConfirmForm(forms.Form):
+    """The check page's confirm button: which waiting gift, and the balance the page showed."""
+
+    key = forms.RegexField(regex=r"^[0-9a-f]{32}-[0-9a-f]{16}$", widget=forms.HiddenInput)
+    balance = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class SpendForm(IdempotentForm):
     pass
 

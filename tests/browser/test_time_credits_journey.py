@@ -71,9 +71,15 @@ def test_a_resident_earns_gives_and_spends_time_credits(
     page.get_by_label("Message (optional)").fill("Diolch am y lifft!")
     page.get_by_role("button", name="Give credits").click()
     page.wait_for_load_state()
-    assert "You gave 1 hour to Bob." in page.locator(".govuk-notification-banner").inner_text()
-    assert balance(page) == "2 hours"
+    assert page.get_by_test_id("recipient-name").inner_text() == "Bob"  # checked before it moves
     assert_accessible(page)
+    page.get_by_role("button", name="Confirm and give").click()
+    page.wait_for_load_state()
+    assert "You gave 1 hour to Bob." in page.get_by_test_id("gift-given").inner_text()
+    assert page.get_by_test_id("balance-after").inner_text() == "2 hours"
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to your time credits").click()
+    assert balance(page) == "2 hours"
 
     # And spends an hour on a swim at the leisure centre.
     page.get_by_role("link", name="Spend time credits").click()

@@ -190,12 +190,16 @@ def test_a_resident_gives_an_hour_by_account_number(
         "message": "Diolch",
         "idempotency_key": key.group(1),
     }
+    check = client.post(reverse("timecredits:gift"), data, follow=True).content.decode()
+    assert "Check your answers before giving time credits" in check and "Bob" in check
+    assert not Transfer.objects.filter(kind=Transfer.Kind.GIFT).exists()  # nothing moves yet
+    confirm = dict(re.findall(r'<input type="hidden" name="(key|balance)" value="([^"]*)"', check))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("timecredits:gift"), data, follow=True)
+        response = client.post(reverse("timecredits:gift_check"), confirm, follow=True)
     assert "You gave 1 hour to Bob." in response.content.decode()
     # Pressing the button again (same key) records nothing more.
-    response = client.post(reverse("timecredits:gift"), data, follow=True)
-    assert "This gift was already sent" in response.content.decode()
+    response = client.post(reverse("timecredits:gift_check"), confirm, follow=True)
+    assert "This gift was already given" in response.content.decode()
     assert Transfer.objects.filter(kind=Transfer.Kind.GIFT).count() == 1
     bob_account.refresh_from_db()
     assert bob_account.balance == 60

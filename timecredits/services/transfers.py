@@ -1,5 +1,6 @@
 """Earning, spending and giving credits: ``credits_earn`` / ``credits_earn_many``, ``credits_spend``,
-``credits_gift``. Each checks its input, then writes through :func:`.once.written_once`."""
+``credits_gift`` (and ``credits_gift_check``, for the page that asks before giving). Each checks
+its input, then writes through :func:`.once.written_once`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from vocaleyes.models import Organisation, User
 from .. import ledger, permissions
 from ..amounts import format_minutes
 from ..models import Account, PartnerOffer, Transfer
-from .accounts import new_door_reference
+from .accounts import account_for_person, new_door_reference
 from .checks import (
     InsufficientCredits,
     check_key,
@@ -191,10 +192,17 @@ def credits_spend(*, person: User, offer: PartnerOffer, idempotency_key: str) ->
 # --- gift ----------------------------------------------------------------------------------------
 
 
-def credits_gift(
-    *, sender: User, recipient: User, minutes: int, message: str, idempotency_key: str
-) -> Transfer:
-    """``sender`` gives ``minutes`` of their credits to ``recipient``, with a message."""
+def credits_gift_check(*, sender: User, recipient: User, minutes: int, message: str) -> None:
+    """Whether ``sender`` could give this now: the same checks as :func:`credits_gift`, and their
+    balance as it stands (read, not locked). For the check-your-answers step, which moves nothing;
+    the gift itself decides again under the locks."""
+    _check_gift(sender=sender, recipient=recipient, minutes=minutes, message=message)
+    balance = account_for_person(user=sender).balance
+    if balance < minutes:
+        raise _too_few(balance, minutes)
+
+
+def _check_gift(*, sender: User, recipient: User, minutes: int, message: str) -> str:
     if not permissions.can_use_credits(sender):
         raise may_not_use_credits()
     if sender.pk == recipient.pk:
@@ -202,7 +210,32 @@ def credits_gift(
     if not recipient.is_active:
         raise Refusal(_("That account is closed, so it cannot receive credits."), field="recipient")
     check_minutes(minutes)
-    message = clean_memo(message, field="message")
+    return clean_memo(message, field="message")
+
+
+def _too_few(balance: int, minutes: int) -> InsufficientCredits:
+    return InsufficientCredits(
+        _("You have %(balance)s, so you cannot give %(amount)s. Nothing has been taken from your account.")
+        % {"balance": format_minutes(balance), "amount": format_minutes(minutes)}
+    )
+
+
+def credits_gift(
+    *,
+    sender: User,
+    recipient: User,
+    minutes: int,
+    message: str,
+    idempotency_key: str,
+    expected_balance: int | None = None,
+) -> Transfer:
+    """``sender`` gives ``minutes`` of their credits to ``recipient``, with a message.
+
+    ``expected_balance`` is the sender's balance shown on the page they confirmed on: when it has
+    changed since (another gift, a spend, credits earned), the gift is refused and nothing moves,
+    so nobody confirms a gift against figures that are no longer true.
+    """
+    message = _check_gift(sender=sender, recipient=recipient, minutes=minutes, message=message)
     check_key(idempotency_key)
     expected = Expected(
         key=idempotency_key,
@@ -213,6 +246,15 @@ def credits_gift(
 
     def write() -> list[Transfer]:
         locked = lock(people=[sender, recipient])
+        balance = locked.person(sender.pk).balance
+        if expected_balance is not None and balance != expected_balance:
+            raise Refusal(
+                _(
+                    "Your balance has changed since you checked this gift: you now have %(balance)s. "
+                    "Check the gift again. Nothing has been given."
+                )
+                % {"balance": format_minutes(balance)}
+            )
         try:
             transfer = record(
                 kind=Transfer.Kind.GIFT,
@@ -222,13 +264,7 @@ def credits_gift(
                 memo=message,
             )
         except ledger.Overdrawn as overdrawn:
-            raise InsufficientCredits(
-                _(
-                    "You have %(balance)s, so you cannot give %(amount)s. "
-                    "Nothing has been taken from your account."
-                )
-                % {"balance": format_minutes(overdrawn.balance), "amount": format_minutes(minutes)}
-            ) from None
+            raise _too_few(overdrawn.balance, minutes) from None
         enqueue_receipts(transfer)
         return [transfer]
 
