@@ -31,6 +31,8 @@ class PendingGift:
     hours: int
     minutes: int
     message: str
+    # The page's language when the message was typed: what the message is taken to be written in.
+    language: str
 
     @property
     def amount(self) -> int:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vocaleyes.errors import Refusal
+from vocaleyes.i18n import content_language
 from vocaleyes.models import User
 
 from . import pending, permissions, selectors, services
@@ -215,6 +216,7 @@ def gift(request: HttpRequest) -> HttpResponse:
                     hours=form.cleaned_data["hours"] or 0,
                     minutes=form.cleaned_data["minutes"] or 0,
                     message=form.cleaned_data["message"].strip(),
+                    language=content_language(),
                 ),
             )
             return redirect("timecredits:gift_check")
@@ -267,6 +269,7 @@ def gift_check(request: HttpRequest) -> HttpResponse:
                 message=waiting.message,
                 idempotency_key=pending.transfer_key(user.pk, waiting.key),
                 expected_balance=form.cleaned_data["balance"],
+                message_language=waiting.language,
             )
         except Refusal as refusal:
             form.add_error(None, refusal.message)

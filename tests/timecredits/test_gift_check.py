@@ -350,3 +350,75 @@ def test_a_repeat_refused_for_the_changed_balance_is_answered_with_its_twin(
     )
     assert second.replayed and second.pk == first.pk
     assert gifts() == 1 and balances(alice, bob) == [120, 60]
+
+
+# --- the language of a gift message ---------------------------------------------------------------
+
+
+def give_and_confirm(client: Client, prefix: str, number: str, message: str) -> Transfer:
+    response = client.post(
+        f"{prefix}/time-credits/give/",
+        {"recipient": number, "hours": "1", "message": message, "idempotency_key": KEY},
+    )
+    assert response.status_code == 302
+    check = client.get(f"{prefix}/time-credits/give/check/").content.decode()
+    client.post(f"{prefix}/time-credits/give/check/", confirm_data(check))
+    return Transfer.objects.get(kind=Transfer.Kind.GIFT)
+
+
+def message_tag(page: str, message: str) -> str:
+    """The opening tag of the element that holds ``message``."""
+    found = re.search(rf"<(?:dd|span)([^>]*)>“?{re.escape(message)}", page)
+    assert found is not None, f"{message!r} not on the page"
+    return found.group(1)
+
+
+def test_a_message_written_on_a_welsh_page_is_marked_welsh_on_english_pages(
+    client: Client, alice: User, bob: User, alice_with_three_hours: Account
+) -> None:
+    client.force_login(alice)
+    gift = give_and_confirm(client, "/cy", services.account_for_person(user=bob).number, "Diolch am y lifft")
+    assert gift.memo_language == "cy"
+    receipt = f"/time-credits/give/{gift.pk}/"  # not reverse(): Welsh is still active after a /cy/ request
+    assert 'lang="cy"' in message_tag(client.get(receipt).content.decode(), "Diolch am y lifft")
+    assert "lang=" not in message_tag(client.get(f"/cy{receipt}").content.decode(), "Diolch am y lifft")
+    client.force_login(bob)
+    assert 'lang="cy"' in message_tag(client.get("/time-credits/").content.decode(), "Diolch am y lifft")
+    assert "lang=" not in message_tag(client.get("/cy/time-credits/").content.decode(), "Diolch am y lifft")
+
+
+def test_a_message_written_on_an_english_page_is_marked_english_on_welsh_pages(
+    client: Client, alice: User, bob: User, alice_with_three_hours: Account
+) -> None:
+    client.force_login(alice)
+    number = services.account_for_person(user=bob).number
+    client.post(
+        reverse("timecredits:gift"),
+        {"recipient": number, "hours": "1", "message": "Thanks!", "idempotency_key": KEY},
+    )
+    # The check page seen in Welsh (the person switched language) marks the English message.
+    assert 'lang="en"' in message_tag(client.get("/cy/time-credits/give/check/").content.decode(), "Thanks!")
+    assert "lang=" not in message_tag(client.get("/time-credits/give/check/").content.decode(), "Thanks!")
+    client.post(
+        reverse("timecredits:gift_check"),
+        confirm_data(client.get("/time-credits/give/check/").content.decode()),
+    )
+    gift = Transfer.objects.get(kind=Transfer.Kind.GIFT)
+    assert gift.memo_language == "en"
+    assert 'lang="en"' in message_tag(client.get("/cy/time-credits/").content.decode(), "Thanks!")
+    assert 'lang="en"' in message_tag(
+        client.get(f"/cy/time-credits/give/{gift.pk}/").content.decode(), "Thanks!"
+    )
+
+
+def test_a_gift_without_a_message_records_no_language(
+    alice: User, bob: User, alice_with_three_hours: Account
+) -> None:
+    gift = services.credits_gift(
+        sender=alice, recipient=bob, minutes=30, message="  ", idempotency_key="g2", message_language="cy"
+    )
+    assert gift.memo_language == ""
+    with pytest.raises(ValueError, match="Not one of the site's languages"):
+        services.credits_gift(
+            sender=alice, recipient=bob, minutes=30, message="Hi", idempotency_key="g3", message_language="fr"
+        )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from conversations.models import Conversation
@@ -228,15 +229,20 @@ def credits_gift(
     message: str,
     idempotency_key: str,
     expected_balance: int | None = None,
+    message_language: str = "",
 ) -> Transfer:
     """``sender`` gives ``minutes`` of their credits to ``recipient``, with a message.
 
     ``expected_balance`` is the sender's balance shown on the page they confirmed on: when it has
     changed since (another gift, a spend, credits earned), the gift is refused and nothing moves,
-    so nobody confirms a gift against figures that are no longer true.
+    so nobody confirms a gift against figures that are no longer true. ``message_language`` is
+    the language the message was written in ("en" or "cy"; "" when not known): pages in the other
+    language mark the message with it.
     """
     message = _check_gift(sender=sender, recipient=recipient, minutes=minutes, message=message)
     check_key(idempotency_key)
+    if message_language not in {"", *dict(settings.LANGUAGES)}:
+        raise ValueError(f"Not one of the site's languages: {message_language!r}")
     expected = Expected(
         key=idempotency_key,
         kind=Transfer.Kind.GIFT,
@@ -262,6 +268,7 @@ def credits_gift(
                 idempotency_key=idempotency_key,
                 recorded_by=sender,
                 memo=message,
+                memo_language=message_language if message else "",
             )
         except ledger.Overdrawn as overdrawn:
             raise _too_few(overdrawn.balance, minutes) from None
