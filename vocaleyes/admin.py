@@ -200,7 +200,18 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     search_fields = ["name_en", "name_cy", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
-    fields = ["name_en", "name_cy", "slug", "kind", "level", "parent", "member_list"]
+    fields = [
+        "name_en",
+        "name_cy",
+        "slug",
+        "kind",
+        "level",
+        "parent",
+        "contact_email",
+        "contact_phone",
+        "contact_url",
+        "member_list",
+    ]
     readonly_fields = ["member_list"]
     inlines = [OrganisationRoleInline]
 

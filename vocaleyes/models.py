@@ -154,6 +154,15 @@ class Organisation(models.Model):
         verbose_name=_("part of"),
         help_text=_("The regional or national organisation this one belongs to, for roll-up rankings."),
     )
+    # How residents reach the organisation (a moderation email tells them where to write);
+    # without any, ``contact`` falls back to the service's own CONTACT_EMAIL.
+    contact_email = models.EmailField(_("contact email address"), blank=True)
+    contact_phone = models.CharField(_("contact telephone number"), max_length=30, blank=True)
+    contact_url = models.URLField(
+        _("contact web page"),
+        blank=True,
+        help_text=_("A page of the organisation's website with a contact form."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     name = Bilingual("name")
@@ -179,6 +188,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return str(self.name)
+
+    @property
+    def contact(self) -> list[str]:
+        """Where residents can reach the organisation: its email, phone and web page, as given;
+        an empty list when it has given none (callers then offer ``settings.CONTACT_EMAIL``)."""
+        return [value for value in (self.contact_email, self.contact_phone, self.contact_url) if value]
 
     _LEVELS: ClassVar[tuple[str, ...]] = (Level.LOCAL, Level.REGIONAL, Level.NATIONAL)
 

@@ -35,6 +35,8 @@ ORGANISATIONS = [
         "name_cy": "Bwrdd Gwasanaethau Cyhoeddus Bae Abertawe (demo)",
         "kind": Organisation.Kind.LOCAL_AUTHORITY,
         "level": Organisation.Level.REGIONAL,
+        "contact_email": "moderation@swansea-bay-psb.example.gov.uk",
+        "contact_phone": "01792 636000",
     },
     {
         "slug": "swansea-voluntary-action",
@@ -42,6 +44,8 @@ ORGANISATIONS = [
         "name_cy": "Gweithredu Gwirfoddol Abertawe (demo)",
         "kind": Organisation.Kind.THIRD_SECTOR,
         "level": Organisation.Level.LOCAL,
+        "contact_email": "hello@swansea-voluntary-action.example.org",
+        "contact_url": "https://swansea-voluntary-action.example.org/contact",
     },
     {
         "slug": "townhill-community-garden",
@@ -49,6 +53,7 @@ ORGANISATIONS = [
         "name_cy": "Gardd Gymunedol Townhill (demo)",
         "kind": Organisation.Kind.COMMUNITY_GROUP,
         "level": Organisation.Level.LOCAL,
+        "contact_email": "townhill-garden@example.org",
     },
 ]
 
@@ -188,6 +193,9 @@ class Command(BaseCommand):
         organisations = {}
         for data in ORGANISATIONS:
             organisation, made = Organisation.objects.get_or_create(slug=data["slug"], defaults=data)
+            if not made and not organisation.contact:  # loaded before organisations had contacts
+                contact = {key: value for key, value in data.items() if key.startswith("contact_")}
+                Organisation.objects.filter(pk=organisation.pk).update(**contact)
             organisations[data["slug"]] = organisation
             created += made
 
