@@ -7,6 +7,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import filter_users_by_email
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
 
@@ -32,6 +33,20 @@ class AccountAdapter(DefaultAccountAdapter):
         brand = {"current_site": SimpleNamespace(name="VocalEyes", domain=site.domain)}
         with translation.override(language):
             super().send_mail(template_prefix, email, {**context, **links, **brand})
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        """Send the person on to the next page (``?next=``, else home) in their preferred
+        language: someone who reads Welsh and signs in from an English page lands on the Welsh
+        one. The language switch stays on every page and changes only that page (GOV.UK's
+        pattern): switching to read one page is not a decision about every page and email, which
+        the profile's setting is."""
+        response = super().post_login(request, user, **kwargs)
+        language = getattr(user, "language", "")
+        if isinstance(response, HttpResponseRedirect) and language:
+            # translate_url resolves the path in the active language (the sign-in page's), so
+            # this runs before anything else changes it; a URL it cannot resolve is kept.
+            response["Location"] = translate_url(response["Location"], language)
+        return response
 
     def recipient_language(self, email: str, user: User | None = None) -> str:
         """The recipient's preferred language; for mail without a user in its context (someone

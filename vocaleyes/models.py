@@ -2,7 +2,8 @@
 
 ``User`` signs in with an email address (no username): residents know their email, not a
 handle. ``display_name`` is what other people see; the email is never shown publicly.
-``language`` is the person's preferred language, used for email they receive.
+``language`` is the person's preferred language: the pages they land on when they sign in
+(``adapters.AccountAdapter.post_login``) and the email they receive.
 
 A council officer may *suspend* a person (``suspended_at``, with a reason, either until
 ``suspended_until`` or, when that is empty, until lifted): a suspended person can still read and
