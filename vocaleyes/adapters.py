@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -8,8 +9,11 @@ from allauth.account.utils import filter_users_by_email
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.functional import lazy
 
 if TYPE_CHECKING:
     from .models import User
@@ -47,6 +51,33 @@ class AccountAdapter(DefaultAccountAdapter):
             # this runs before anything else changes it; a URL it cannot resolve is kept.
             response["Location"] = translate_url(response["Location"], language)
         return response
+
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        """allauth's messages ("You have signed in …") as lazy text, which ``vocaleyes.flash``
+        keeps in each language: the page after signing in may not be in the sign-in page's."""
+        if message is None and message_template:
+            try:
+                get_template(message_template)
+            except TemplateDoesNotExist:
+                return
+            context = message_context or {}
+
+            def render() -> str:
+                text = render_to_string(message_template, context, allauth_context.request)
+                return html.unescape(text.strip())
+
+            if not render():  # allauth's templates say nothing in some cases
+                return
+            message = lazy(render, str)()
+        super().add_message(request, level, extra_tags=extra_tags, message=message)
 
     def recipient_language(self, email: str, user: User | None = None) -> str:
         """The recipient's preferred language; for mail without a user in its context (someone

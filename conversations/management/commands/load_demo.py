@@ -159,9 +159,9 @@ DEMO_RATINGS = {
 }
 
 DEMO_COMMENTS = [
-    (0, FACILITATOR, "Could it stop at the Singleton campus too?"),
-    (1, OFFICER, "Byddai hyn yn help mawr i deuluoedd sy'n methu talu am wersi preifat."),
-    (2, RESIDENT, "The one in Sketty was full every afternoon last winter."),
+    (0, FACILITATOR, "Could it stop at the Singleton campus too?", "en"),
+    (1, OFFICER, "Byddai hyn yn help mawr i deuluoedd sy'n methu talu am wersi preifat.", "cy"),
+    (2, RESIDENT, "The one in Sketty was full every afternoon last winter.", "en"),
 ]
 
 
@@ -225,9 +225,11 @@ class Command(BaseCommand):
         ideas, created = ideas_posted(conversation, rows)
         created += ratings_given(ideas, {people[email]: values for email, values in DEMO_RATINGS.items()})
 
-        for number, email, body in DEMO_COMMENTS:
+        for number, email, body, language in DEMO_COMMENTS:
             if not Comment.objects.filter(idea=ideas[number], author=people[email], body=body).exists():
-                services.comment_create(idea=ideas[number], author=people[email], body=body)
+                services.comment_create(
+                    idea=ideas[number], author=people[email], body=body, language=language
+                )
                 created += 1
 
         ranking_runs.ranking_recompute(conversation_id=conversation.pk)
