@@ -24,19 +24,35 @@ EMAIL_LINK_KEYS = ("activate_url", "password_reset_url", "signup_url")
 
 class AccountAdapter(DefaultAccountAdapter):
     """Send account emails in the recipient's language, whatever page triggered them, with
-    links to the pages in that language (a Welsh email should not open an English page)."""
+    links to the pages in that language (a Welsh email should not open an English page).
+
+    The emails' words are ours (``templates/account/email/``): a greeting by name when we know
+    the recipient, sentence case, and no host name ("on 127.0.0.1:8000") in the subject or body,
+    only in the links."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        language = self.recipient_language(email, context.get("user"))
+        user = context.get("user") or self.address_owner(email)
+        language = self.recipient_language(email, user)
         # allauth built the links in the language of the request; translate_url needs that
         # language still active to resolve them, so this happens before the override.
         links = {key: translate_url(context[key], language) for key in EMAIL_LINK_KEYS if context.get(key)}
-        # Emails greet people from "VocalEyes", not from the server's host name (we do not use
-        # django.contrib.sites, so allauth would fall back to the request's host).
+        # Anything still reading the site (a template we have not replaced) says "VocalEyes",
+        # not the server's host name (we do not use django.contrib.sites).
         site = get_current_site(allauth_context.request)
         brand = {"current_site": SimpleNamespace(name="VocalEyes", domain=site.domain)}
         with translation.override(language):
-            super().send_mail(template_prefix, email, {**context, **links, **brand})
+            super().send_mail(template_prefix, email, {**context, "user": user, **links, **brand})
+
+    def format_email_subject(self, subject: str) -> str:
+        """The subject as our templates write it: a sentence naming VocalEyes, with no
+        "[site]" prefix."""
+        return str(subject)
+
+    def address_owner(self, email: str) -> User | None:
+        """The account an address belongs to, for mail whose context has no user (someone
+        tried to sign up with an address that already has an account)."""
+        owners = filter_users_by_email(email)
+        return owners[0] if owners else None
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
         """Send the person on to the next page (``?next=``, else home) in their preferred
@@ -83,8 +99,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """The recipient's preferred language; for mail without a user in its context (someone
         tried to sign up with an address that already has an account) the address's owner's;
         the page's language for addresses nobody owns."""
+        if user is None:
+            user = self.address_owner(email)
         language = user.language if user is not None else None
-        if not language:
-            owners = filter_users_by_email(email)
-            language = getattr(owners[0], "language", None) if owners else None
         return language or translation.get_language() or "en"
