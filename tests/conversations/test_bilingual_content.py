@@ -51,6 +51,16 @@ def test_a_comment_in_the_other_language_carries_lang(
     assert 'lang="en"' in comment_div(welsh, "A fine idea")
 
 
+def test_the_report_form_shows_a_welsh_comment_with_lang(
+    client: Client, conversation: Conversation, alice: User, bob: User
+) -> None:
+    idea = make_idea(conversation, alice)
+    comment = services.comment_create(idea=idea, author=bob, body="Syniad da iawn", language="cy")
+    client.force_login(alice)
+    page = client.get(f"{idea.get_absolute_url()}comments/{comment.pk}/report/").content.decode()
+    assert 'lang="cy"' in comment_div(page, "Syniad da iawn")
+
+
 def test_a_seeded_ideas_source_note_carries_the_ideas_language(
     client: Client, conversation: Conversation, fran: User
 ) -> None:
