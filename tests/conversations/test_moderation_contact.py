@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from conversations import services
 from conversations.models import Comment, Conversation, Idea
@@ -108,3 +108,26 @@ def test_the_demo_organisations_have_contacts() -> None:
     call_command("load_demo", stdout=StringIO())  # a database loaded before contacts existed
     board.refresh_from_db()
     assert board.contact == ["moderation@swansea-bay-psb.example.gov.uk", "01792 636000"]
+
+
+def test_an_officer_gives_an_organisations_contact_in_the_admin(client: Client, olwen: User) -> None:
+    client.force_login(olwen)
+    welsh_form = client.get("/cy/admin/vocaleyes/organisation/add/").content.decode()
+    assert "Cyfeiriad e-bost cyswllt" in welsh_form
+    assert "Rhif ffôn cyswllt" in welsh_form
+    response = client.post(
+        "/admin/vocaleyes/organisation/add/",
+        {
+            "name_en": "Gwynedd Council",
+            "slug": "gwynedd",
+            "kind": Organisation.Kind.LOCAL_AUTHORITY,
+            "level": Organisation.Level.LOCAL,
+            "contact_email": "cymedroli@gwynedd.example.gov.uk",
+            "contact_url": "https://gwynedd.example.gov.uk/cysylltu",
+            "roles-TOTAL_FORMS": "0",
+            "roles-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    gwynedd = Organisation.objects.get(slug="gwynedd")
+    assert gwynedd.contact == ["cymedroli@gwynedd.example.gov.uk", "https://gwynedd.example.gov.uk/cysylltu"]
