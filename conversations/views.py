@@ -468,6 +468,8 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 author=request.user,
                 body=form.cleaned_data["body"],
                 parent=parent,
+                # Comments have no language question: people write in the page's language.
+                language=content_language(),
             )
         except Refusal as refusal:
             if refusal.forbidden:  # not something the comment's words can put right

@@ -270,6 +270,12 @@ class Comment(models.Model):
         verbose_name=_("in reply to"),
     )
     body = models.TextField(_("comment"))
+    # The language of the page the author wrote on, so a Welsh comment on an English page carries
+    # lang="cy" (WCAG 3.1.2). Empty for comments written before this was kept: unknown, so no
+    # attribute rather than a guess that would make a screen reader mispronounce them.
+    language = models.CharField(
+        _("language"), max_length=2, choices=settings.LANGUAGES, blank=True, default="", db_default=""
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ContentStatus.choices, default=ContentStatus.PUBLISHED
     )

@@ -310,6 +310,9 @@ def decision_notify(*, decision_id: int) -> bool:
             "is_idea": decision.idea_id is not None,
             "idea": decision.idea or (decision.comment.idea if decision.comment else None),
             "conversation": decision.conversation,
+            # Where to write about the decision: the organisation's contact, else the service's.
+            "organisation": decision.conversation.organisation if decision.conversation else None,
+            "service_contact": settings.CONTACT_EMAIL,
         }
         subject = render_to_string(f"conversations/email/{notice}_subject.txt", context)
         body = render_to_string(f"conversations/email/{notice}_message.txt", context)
