@@ -247,7 +247,7 @@ def _results_context(request: HttpRequest, budget_round: BudgetRound) -> dict[st
     }
 
 
-def _outcome_view(outcome: Outcome, budget_round: BudgetRound) -> dict[str, Any]:
+def _outcome_view(outcome: Outcome, budget_round: BudgetRound, *, voters: int) -> dict[str, Any]:
     points = budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE
     lines = list(outcome.lines.all())
     for line in lines:
@@ -271,6 +271,9 @@ def _outcome_view(outcome: Outcome, budget_round: BudgetRound) -> dict[str, Any]
         "left": outcome.budget - outcome.spent,
         "losers": explain.popular_losers(lines, currency=budget_round.currency, points=points),
         "by_project": {line.project_id: line for line in lines},
+        "share_raised": explain.share_was_raised(outcome, voters=voters),
+        "equal_split": explain.equal_split(outcome, voters=voters),
+        "voters": voters,
     }
 
 
@@ -283,8 +286,8 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     tally = context["tally"]
     if tally is not None:
         outcomes = {o.is_primary: o for o in tally.outcomes.all()}
-        primary = _outcome_view(outcomes[True], budget_round)
-        other = _outcome_view(outcomes[False], budget_round)
+        primary = _outcome_view(outcomes[True], budget_round, voters=tally.ballots)
+        other = _outcome_view(outcomes[False], budget_round, voters=tally.ballots)
         comparison = [
             {
                 "project": row["line"].project,
