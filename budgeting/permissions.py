@@ -31,6 +31,12 @@ def can_manage(user: Person, budget_round: BudgetRound) -> bool:
     return is_officer(user) or is_facilitator(user, budget_round.conversation.organisation_id)
 
 
+def can_change_round(user: Person, budget_round: BudgetRound) -> bool:
+    """The facilitator pages' forms: managers who are not suspended (suspended: read-only).
+    What may still change once voting starts is the services' rule, whoever asks."""
+    return can_manage(user, budget_round) and not is_suspended(user)
+
+
 def can_view_round(user: Person, budget_round: BudgetRound) -> bool:
     """A round is as visible as its conversation."""
     return can_see_conversation(user, budget_round.conversation)

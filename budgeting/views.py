@@ -91,6 +91,7 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "own_ballot": own,
         "can_vote": permissions.can_vote(request.user, budget_round),
         "can_view_results": permissions.can_view_results(request.user, budget_round),
+        "can_manage": permissions.can_manage(request.user, budget_round),
     }
     return render(request, "budgeting/round_detail.html", context)
 
