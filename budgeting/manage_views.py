@@ -27,7 +27,7 @@ from vocaleyes.permissions import is_suspended, suspension_message
 
 from . import permissions, services
 from .manage_forms import ProjectForm, RoundForm
-from .models import BudgetProject, BudgetRound
+from .models import BudgetProject, BudgetRound, Proposal
 from .services.rounds import OUTCOME_FIELDS, PROJECT_OUTCOME_FIELDS, PROJECT_TEXT_FIELDS, TEXT_FIELDS
 
 ROUND_FIELDS = TEXT_FIELDS + [name for name in OUTCOME_FIELDS if name != "currency"]
@@ -112,8 +112,12 @@ def round_manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _proposals_context(request: HttpRequest, budget_round: BudgetRound) -> dict[str, Any]:
-    """Filled in by the proposals review (``proposal_views``) once it exists."""
-    return {}
+    """Residents' proposals for the review (hidden ones never appear), waiting ones first."""
+    proposals = list(
+        Proposal.objects.visible().filter(round=budget_round).select_related("proposer", "project")
+    )
+    proposals.sort(key=lambda p: (p.decision != Proposal.Decision.PENDING, p.created))
+    return {"proposals": proposals}
 
 
 @login_required

@@ -52,6 +52,17 @@ def can_vote(user: Person, budget_round: BudgetRound, now: datetime | None = Non
     )
 
 
+def can_propose(user: Person, budget_round: BudgetRound, now: datetime | None = None) -> bool:
+    """Residents propose projects during the proposals phase (not while suspended)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and not is_suspended(user)
+        and budget_round.phase_at(now) == Phase.PROPOSALS
+        and can_view_round(user, budget_round)
+    )
+
+
 def can_enter_paper_ballots(user: Person, budget_round: BudgetRound, now: datetime | None = None) -> bool:
     return is_officer(user) and budget_round.phase_at(now) in (Phase.VOTING, Phase.RESULTS)
 

@@ -27,7 +27,7 @@ from vocaleyes.models import User
 from . import explain, permissions, services
 from .exports import round_pb_text
 from .forms import BallotForm, make_basket
-from .models import Ballot, BudgetProject, BudgetRound, Outcome, OutcomeProject, Tally
+from .models import Ballot, BudgetProject, BudgetRound, Outcome, OutcomeProject, Proposal, Tally
 
 
 def _get_round_for_user(request: HttpRequest, slug: str) -> BudgetRound:
@@ -92,6 +92,15 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_vote": permissions.can_vote(request.user, budget_round),
         "can_view_results": permissions.can_view_results(request.user, budget_round),
         "can_manage": permissions.can_manage(request.user, budget_round),
+        "can_propose": permissions.can_propose(request.user, budget_round),
+        # The person's own proposals, with the decision and its reason: for their eyes only.
+        "own_proposals": list(
+            Proposal.objects.visible()
+            .filter(round=budget_round, proposer_id=request.user.pk)
+            .select_related("project")
+        )
+        if request.user.is_authenticated
+        else [],
     }
     return render(request, "budgeting/round_detail.html", context)
 

@@ -6,6 +6,8 @@
 - :mod:`.rounds`: ``round_create``, ``project_create``, and for the facilitator pages
   ``round_edit``, ``project_add``, ``project_edit``, ``project_remove`` (refused with
   ``outcome_fixed_refusal`` once voting has started);
+- :mod:`.proposals`: ``proposal_submit`` (residents, proposals phase only), ``proposal_review``
+  (facilitators, until voting opens: feasible puts it on the ballot, not feasible needs a reason);
 - :mod:`.tallies`: ``tally_request``, ``tally_run``;
 - :mod:`.imports`: ``round_import_pabulib``.
 
@@ -29,6 +31,7 @@ from .ballots import (
     voting_check,
 )
 from .imports import round_import_pabulib
+from .proposals import proposal_review, proposal_submit, proposal_submit_refusal
 from .rounds import (
     outcome_fixed_refusal,
     project_add,
@@ -53,6 +56,9 @@ __all__ = [
     "project_create",
     "project_edit",
     "project_remove",
+    "proposal_review",
+    "proposal_submit",
+    "proposal_submit_refusal",
     "round_create",
     "round_edit",
     "round_import_pabulib",
