@@ -32,6 +32,7 @@ from .services.rounds import OUTCOME_FIELDS, PROJECT_OUTCOME_FIELDS, PROJECT_TEX
 
 ROUND_FIELDS = TEXT_FIELDS + [name for name in OUTCOME_FIELDS if name != "currency"]
 PROJECT_FIELDS = PROJECT_TEXT_FIELDS + PROJECT_OUTCOME_FIELDS
+DATE_FIELDS = ["proposals_open", "review_opens", "voting_opens", "voting_closes"]
 
 
 def _user(request: HttpRequest) -> User:
@@ -128,10 +129,15 @@ def round_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and suspension is None:
         form = RoundForm(request.POST)
         if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in ROUND_FIELDS}
+            for name in DATE_FIELDS:
+                # The form shows times to the minute: a time sent back unchanged is not a change,
+                # even when the stored one has seconds (rounds made in the admin or imported).
+                stored = getattr(budget_round, name)
+                if values[name] == stored.replace(second=0, microsecond=0):
+                    values[name] = stored
             try:
-                services.round_edit(
-                    budget_round=budget_round, **{name: form.cleaned_data[name] for name in ROUND_FIELDS}
-                )
+                services.round_edit(budget_round=budget_round, **values)
             except Refusal as refusal:
                 refusal.add_to(form)
             else:

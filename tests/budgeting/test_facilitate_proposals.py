@@ -9,10 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.utils import timezone
 
-from budgeting import services
+from budgeting import permissions, services
 from budgeting.models import BudgetProject, BudgetRound, Proposal
 from conversations.models import Conversation
 from tests.budgeting.conftest import make_round, set_phase
@@ -229,3 +230,34 @@ def test_hidden_proposals_appear_nowhere(alice: User, fran: User, open_round: Bu
     assert "Rude words" not in text(signed_in(alice).get(f"/budgets/{open_round.slug}/"))
     review = f"/budgets/{open_round.slug}/manage/proposals/{proposal.pk}/"
     assert signed_in(fran).get(review).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("phase", "resident", "suspended", "facilitator"),
+    [
+        ("upcoming", False, False, True),
+        ("proposals", True, False, True),
+        ("review", False, False, True),
+        ("voting", False, False, True),
+        ("results", False, False, True),
+    ],
+)
+def test_who_may_propose_and_change_a_round_by_phase(
+    conversation: Conversation,
+    alice: User,
+    fran: User,
+    phase: str,
+    resident: bool,
+    suspended: bool,
+    facilitator: bool,
+) -> None:
+    """can_propose: residents, proposals phase only; can_change_round: facilitators in every
+    phase (the services decide what may still change), never anonymous people or residents."""
+    budget_round = make_round(conversation, phase=phase)
+    assert permissions.can_propose(alice, budget_round) is resident
+    assert permissions.can_propose(AnonymousUser(), budget_round) is False
+    assert permissions.can_change_round(fran, budget_round) is facilitator
+    assert permissions.can_change_round(alice, budget_round) is False
+    alice.suspended_at = fran.suspended_at = timezone.now()
+    assert permissions.can_propose(alice, budget_round) is suspended
+    assert permissions.can_change_round(fran, budget_round) is False

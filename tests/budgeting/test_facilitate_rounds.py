@@ -219,6 +219,24 @@ def test_once_voting_has_started_nothing_that_changes_the_outcome_can_change(
     assert project.cost == Decimal("4500") and BudgetProject.objects.count() == 1
 
 
+def test_once_voting_has_started_the_title_is_corrected_on_the_page(
+    fran: User, conversation: Conversation
+) -> None:
+    budget_round = make_round(conversation, phase="voting")  # dates with seconds, as the admin makes
+    client = signed_in(fran)
+    settings_page = f"/budgets/{budget_round.slug}/manage/settings/"
+    form = client.get(settings_page).context["form"]
+    post = {name: form[name].value() for name in form.fields}
+    post = {name: ("" if value is None else value) for name, value in post.items()}
+    post["title_en"] = "Parks and paths fund 2027"
+    response = client.post(settings_page, post)
+    assert response.status_code == 302, text(response)
+    before = (budget_round.voting_opens, budget_round.voting_closes)
+    budget_round.refresh_from_db()
+    assert budget_round.title_en == "Parks and paths fund 2027"
+    assert (budget_round.voting_opens, budget_round.voting_closes) == before
+
+
 def test_once_voting_has_started_the_text_can_still_be_corrected(conversation: Conversation) -> None:
     budget_round = make_round(conversation, phase="voting")
     (project,) = make_projects(budget_round, ("Benches", 4500))
