@@ -35,8 +35,17 @@ class LocalDateTimeField(forms.DateTimeField):
         return value
 
 
+class MoneyField(forms.DecimalField):
+    """Pounds, shown back as people type them: 25000 rather than 25000.00."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal) and value == value.to_integral_value():
+            return str(int(value))
+        return value
+
+
 def money_field(label: Any, **kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(
+    return MoneyField(
         label=label,
         max_digits=14,
         decimal_places=2,

@@ -123,6 +123,7 @@ def test_a_facilitator_changes_the_settings_before_voting(fran: User, conversati
     client = signed_in(fran)
     form = text(client.get(f"/budgets/{budget_round.slug}/manage/settings/"))
     assert 'value="Parks and paths fund"' in form and 'type="datetime-local"' in form
+    assert 'value="100000"' in form  # pounds as people type them, not 100000.00
     response = client.post(f"/budgets/{budget_round.slug}/manage/settings/", ROUND_POST)
     assert response.status_code == 302
     budget_round.refresh_from_db()
