@@ -12,6 +12,7 @@ from . import (
     report_views,
     response_views,
     seed_views,
+    setup_views,
     views,
 )
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", views.conversation_list, name="list"),
     # Before the conversation patterns, so "seeds" is not taken for a conversation's slug.
     path("seeds/", seed_views.seed_list, name="seed_list"),
+    path("new/", setup_views.conversation_new, name="conversation_new"),
     path("seeds/new/", seed_views.seed_new, name="seed_new"),
     path("seeds/<int:pk>/", seed_views.seed_detail, name="seed_detail"),
     # Action groups (conversations/action_views.py), also before the conversation patterns.
@@ -62,6 +64,7 @@ urlpatterns = [
     ),
     # Facilitator pages (conversations/facilitator_views.py).
     path("<slug:slug>/facilitate/", facilitator_views.dashboard, name="facilitate"),
+    path("<slug:slug>/facilitate/edit/", setup_views.conversation_edit, name="conversation_edit"),
     path("<slug:slug>/facilitate/taking-part/", facilitator_views.participation, name="participation"),
     path("<slug:slug>/facilitate/export/", facilitator_views.export_page, name="export"),
     path("<slug:slug>/facilitate/invitations/", invitation_views.invitations, name="invitations"),

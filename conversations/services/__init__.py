@@ -75,6 +75,7 @@ from .responses import (
     unfollow,
     unsubscribe,
 )
+from .setup import conversation_create, conversation_edit
 
 __all__ = [
     "ClaimRefusal",
@@ -89,6 +90,8 @@ __all__ = [
     "content_approve",
     "content_hide",
     "content_restore",
+    "conversation_create",
+    "conversation_edit",
     "conversation_set_participation",
     "decision_notify",
     "digests_send",
