@@ -35,6 +35,8 @@ urlpatterns = [
     path(
         "action/<int:pk>/updates/new/", action_views.action_group_update_new, name="action_group_update_new"
     ),
+    # "Your conversations": a facilitator's list (facilitator_views), before the conversation patterns.
+    path("facilitating/", facilitator_views.facilitating, name="facilitating"),
     # You said, we did: following, the digest's unsubscribe link (response_views).
     path("follow/", response_views.follow, name="follow"),
     path("unsubscribe/<str:token>/", response_views.unsubscribe, name="unsubscribe"),
