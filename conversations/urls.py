@@ -11,6 +11,7 @@ from . import (
     pledge_views,
     report_views,
     response_views,
+    review_views,
     seed_views,
     views,
 )
@@ -62,6 +63,8 @@ urlpatterns = [
         report_views.comment_report,
         name="comment_report",
     ),
+    # Authors ask for a review of their hidden idea or comment (conversations/review_views.py).
+    path("<slug:slug>/ideas/<int:pk>/review/", review_views.idea_review_request, name="idea_review_request"),
     # Facilitator pages (conversations/facilitator_views.py).
     path("<slug:slug>/facilitate/", facilitator_views.dashboard, name="facilitate"),
     path("<slug:slug>/facilitate/taking-part/", facilitator_views.participation, name="participation"),
