@@ -65,6 +65,11 @@ urlpatterns = [
     ),
     # Authors ask for a review of their hidden idea or comment (conversations/review_views.py).
     path("<slug:slug>/ideas/<int:pk>/review/", review_views.idea_review_request, name="idea_review_request"),
+    path(
+        "<slug:slug>/ideas/<int:pk>/comments/<int:comment_pk>/review/",
+        review_views.comment_review_request,
+        name="comment_review_request",
+    ),
     # Facilitator pages (conversations/facilitator_views.py).
     path("<slug:slug>/facilitate/", facilitator_views.dashboard, name="facilitate"),
     path("<slug:slug>/facilitate/taking-part/", facilitator_views.participation, name="participation"),
