@@ -58,7 +58,7 @@ def test_the_home_page_has_a_way_in_to_each_part_of_the_service(client: Client, 
     assert "Time credits" in signed_out and 'href="/time-credits/"' not in signed_out
     client.force_login(alice)
     signed_in = main(client.get("/").content.decode())
-    assert 'href="/time-credits/">Time credits</a>' in signed_in
+    assert 'href="/time-credits/">Your time credits</a>' in signed_in
 
 
 def test_the_home_page_ways_in_are_in_welsh(client: Client) -> None:
