@@ -50,6 +50,7 @@ def test_the_author_sees_that_their_idea_was_hidden_and_why(
     assert "A council officer hid your idea on" in page
     assert REASON in page and "The pier needs mending near number 12." in page
     assert f'action="{url(hidden_idea, "review/")}"' in page
+    assert 'href="/accounts/activity/">All your ideas, comments and what happened to them</a>' in page
 
 
 def test_the_page_is_in_welsh_for_a_welsh_page(client: Client, alice: User, hidden_idea: Idea) -> None:
