@@ -174,3 +174,19 @@ def test_officers_see_review_requests_in_the_admin(
     assert "Please look again" in item
     listing = client.get("/admin/conversations/reviewrequest/").content.decode()
     assert "Fix the pier" in listing
+
+
+def test_the_hiding_email_says_how_to_ask_for_a_review(
+    conversation: Conversation,
+    alice: User,
+    bob: User,
+    olwen: User,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.content_hide(item=make_idea(conversation, alice, "One"), officer=olwen, reason=REASON)
+        services.content_hide(item=make_idea(conversation, bob, "Two"), officer=olwen, reason=REASON)
+    english, welsh = mailoutbox
+    assert "open “Your activity” and choose “Ask for a review”" in english.body
+    assert "“Eich gweithgarwch”" in welsh.body and "“Gofyn am adolygiad”" in welsh.body
