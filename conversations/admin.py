@@ -39,6 +39,7 @@ from .models import (
     RankingSummary,
     Rating,
     Report,
+    ReviewRequest,
     SharedSeed,
 )
 
@@ -157,6 +158,33 @@ class IdeaReportInline(ReportInline):
 
 
 class CommentReportInline(ReportInline):
+    fk_name = "comment"
+
+
+class ReviewRequestInline(admin.TabularInline):
+    """The author's request to look again at their hidden item (read-only, like reports)."""
+
+    model = ReviewRequest
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("created", "author", "message", "decision")
+    ordering = ["created"]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return permissions.can_moderate(request.user)
+
+
+class IdeaReviewRequestInline(ReviewRequestInline):
+    fk_name = "idea"
+
+
+class CommentReviewRequestInline(ReviewRequestInline):
     fk_name = "comment"
 
 
@@ -373,6 +401,10 @@ class _QueueAdmin(_ModeratorsSee, _ModerationActions, _ReadOnlyAdmin):
     def open_reports(self, obj: Any) -> int:
         return int(obj.open_reports)
 
+    @admin.display(description=_("review asked for"), boolean=True, ordering="review_asked")
+    def review_asked(self, obj: Any) -> bool:
+        return bool(obj.review_asked)
+
     @admin.display(description=_("waiting since"), ordering="created")
     def waiting_since(self, obj: Any) -> Any:
         return obj.created
@@ -380,13 +412,22 @@ class _QueueAdmin(_ModeratorsSee, _ModerationActions, _ReadOnlyAdmin):
 
 @admin.register(IdeaToReview)
 class IdeaToReviewAdmin(_QueueAdmin):
-    list_display = ["title", "excerpt", "status", "open_reports", "conversation", "author", "waiting_since"]
+    list_display = [
+        "title",
+        "excerpt",
+        "status",
+        "open_reports",
+        "review_asked",
+        "conversation",
+        "author",
+        "waiting_since",
+    ]
     list_display_links = ["title"]
     list_filter = ["status", "conversation"]
     list_select_related = ["conversation", "author"]
     search_fields = ["title", "body", "author__email", "author__display_name"]
     fields = ["conversation", "author", "status", "is_seeded", "source_note", "title", "body", "created"]
-    inlines = [IdeaReportInline, IdeaDecisionInline]
+    inlines = [IdeaReportInline, IdeaReviewRequestInline, IdeaDecisionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return IdeaToReview.objects.for_review()
@@ -398,13 +439,21 @@ class IdeaToReviewAdmin(_QueueAdmin):
 
 @admin.register(CommentToReview)
 class CommentToReviewAdmin(_QueueAdmin):
-    list_display = ["short_body", "status", "open_reports", "on_idea", "author", "waiting_since"]
+    list_display = [
+        "short_body",
+        "status",
+        "open_reports",
+        "review_asked",
+        "on_idea",
+        "author",
+        "waiting_since",
+    ]
     list_display_links = ["short_body"]
     list_filter = ["status", "idea__conversation"]
     list_select_related = ["idea", "author"]
     search_fields = ["body", "author__email", "author__display_name"]
     fields = ["idea", "parent", "author", "status", "body", "created"]
-    inlines = [CommentReportInline, CommentDecisionInline]
+    inlines = [CommentReportInline, CommentReviewRequestInline, CommentDecisionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return CommentToReview.objects.for_review()
@@ -416,6 +465,22 @@ class CommentToReviewAdmin(_QueueAdmin):
     @admin.display(description=_("on the idea"))
     def on_idea(self, obj: Comment) -> str:
         return obj.idea.title
+
+
+@admin.register(ReviewRequest)
+class ReviewRequestAdmin(_ModeratorsSee, _ReadOnlyAdmin):
+    """Authors' requests to look again at hidden items, read-only: officers answer them from the
+    review queues (restore, or hide again with a new reason), which closes the request."""
+
+    list_display = ["created", "author", "about", "conversation", "decision"]
+    list_filter = [("decision", admin.EmptyFieldListFilter), "conversation"]
+    list_select_related = ["author", "idea", "comment", "conversation", "decision"]
+    fields = ["created", "author", "conversation", "idea", "comment", "message", "decision"]
+    actions = None
+
+    @admin.display(description=_("about"))
+    def about(self, obj: ReviewRequest) -> str:
+        return str(obj.item)
 
 
 @admin.register(ModerationDecision)

@@ -11,6 +11,7 @@ from . import (
     pledge_views,
     report_views,
     response_views,
+    review_views,
     seed_views,
     setup_views,
     views,
@@ -37,6 +38,8 @@ urlpatterns = [
     path(
         "action/<int:pk>/updates/new/", action_views.action_group_update_new, name="action_group_update_new"
     ),
+    # "Your conversations": a facilitator's list (facilitator_views), before the conversation patterns.
+    path("facilitating/", facilitator_views.facilitating, name="facilitating"),
     # You said, we did: following, the digest's unsubscribe link (response_views).
     path("follow/", response_views.follow, name="follow"),
     path("unsubscribe/<str:token>/", response_views.unsubscribe, name="unsubscribe"),
@@ -61,6 +64,13 @@ urlpatterns = [
         "<slug:slug>/ideas/<int:pk>/comments/<int:comment_pk>/report/",
         report_views.comment_report,
         name="comment_report",
+    ),
+    # Authors ask for a review of their hidden idea or comment (conversations/review_views.py).
+    path("<slug:slug>/ideas/<int:pk>/review/", review_views.idea_review_request, name="idea_review_request"),
+    path(
+        "<slug:slug>/ideas/<int:pk>/comments/<int:comment_pk>/review/",
+        review_views.comment_review_request,
+        name="comment_review_request",
     ),
     # Facilitator pages (conversations/facilitator_views.py).
     path("<slug:slug>/facilitate/", facilitator_views.dashboard, name="facilitate"),

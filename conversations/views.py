@@ -41,6 +41,7 @@ from .models import (
     Rating,
     RatingValue,
 )
+from .review_views import own_held_idea_page
 
 IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 25
@@ -281,7 +282,13 @@ def _rating_control(
 
 
 def idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _idea_page(request, slug, pk)
+    try:
+        return _idea_page(request, slug, pk)
+    except Http404:
+        # Not shown: its author still learns what happened to it (review_views); nobody else.
+        if (held := own_held_idea_page(request, slug, pk)) is not None:
+            return held
+        raise
 
 
 def _idea_form_page(

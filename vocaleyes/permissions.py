@@ -64,6 +64,19 @@ def facilitator_roles(user_id: int) -> QuerySet[OrganisationRole]:
     return OrganisationRole.objects.filter(user_id=user_id, role=OrganisationRole.Role.FACILITATOR)
 
 
+def facilitates_any(user: Person) -> bool:
+    """Has facilitator pages to go to: an officer, or a facilitator of at least one organisation
+    (one query at most, remembered on the user object for the request). The header's "Your
+    conversations" link asks it."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_officer(user):
+        return True
+    if "_facilitates_any" not in user.__dict__:
+        user.__dict__["_facilitates_any"] = facilitator_roles(user.pk).exists()
+    return bool(user.__dict__["_facilitates_any"])
+
+
 def remember_facilitator(user: Person, organisation_id: int, facilitates: bool) -> None:
     """Record what a query already found out, so ``is_facilitator`` need not ask again."""
     if user.is_authenticated:

@@ -54,6 +54,8 @@ from .moderation import (
     decision_notify,
     report_create,
     report_create_refusal,
+    review_request_create,
+    review_request_refusal,
     user_suspend,
     user_unsuspend,
 )
@@ -120,6 +122,8 @@ __all__ = [
     "rating_set",
     "report_create",
     "report_create_refusal",
+    "review_request_create",
+    "review_request_refusal",
     "seed_across",
     "seed_across_refusal",
     "unfollow",

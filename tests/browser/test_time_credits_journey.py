@@ -51,7 +51,7 @@ def test_a_resident_earns_gives_and_spends_time_credits(
 
     # Alice sees the credits she earned.
     sign_in(page, alice.email, PASSWORD)
-    page.get_by_role("link", name="Time credits").click()
+    page.get_by_role("link", name="Time credits", exact=True).click()  # the header's, not the home card
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Your time credits"
     assert balance(page) == "3 hours"
