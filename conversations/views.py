@@ -58,15 +58,22 @@ def _get_conversation_for_user(request: HttpRequest, slug: str, *, with_ranking:
     )
     user = request.user
     if user.is_authenticated:
-        # Whether the viewer facilitates here comes in the same query (permissions remembers it).
+        # Whether the viewer facilitates here, and anywhere (the header's "Your conversations"),
+        # comes in the same query (permissions remembers it).
         conversations = conversations.annotate(
             viewer_facilitates=Exists(
                 facilitator_roles(user.pk).filter(organisation_id=OuterRef("organisation_id"))
-            )
+            ),
+            viewer_facilitates_anywhere=Exists(facilitator_roles(user.pk)),
         )
     conversation = get_object_or_404(conversations, slug=slug)
     if user.is_authenticated:
-        remember_facilitator(user, conversation.organisation_id, conversation.viewer_facilitates)  # type: ignore[attr-defined]
+        remember_facilitator(
+            user,
+            conversation.organisation_id,
+            conversation.viewer_facilitates,  # type: ignore[attr-defined]
+            anywhere=conversation.viewer_facilitates_anywhere,  # type: ignore[attr-defined]
+        )
     permissions.check_can_see(request.user, conversation)
     return conversation
 

@@ -31,7 +31,9 @@ def test_a_facilitator_sees_their_organisations_conversations_with_their_pages(
     assert "Parks for all" in page and "Not yet out" in page
     assert "Cardiff&#x27;s own" not in page
     assert "1 idea shown · 1 idea waiting for review · 0 comments waiting for review" in page
-    for href in ("facilitate/", "facilitate/groups/", "facilitate/export/", "facilitate/invitations/"):
+    assert 'href="/conversations/new/"' in page  # start one without the admin
+    pages = ("facilitate/", "facilitate/edit/", "facilitate/groups/", "facilitate/export/")
+    for href in (*pages, "facilitate/invitations/"):
         assert f'href="/conversations/parks/{href}"' in page
     assert "/admin/" not in page.split('id="main-content"')[1]  # officers' links only
 
