@@ -1,0 +1,131 @@
+"""Issue 13, "consistency and trust": the figures beside a rating agree with it, the score is
+explained where it is shown, unrated ideas sit where the page says, and a closed conversation
+shows what it was and what came of it."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.test import Client
+
+from conversations import ranking_runs, services
+from conversations.models import Conversation, Idea
+from tests.conversations.conftest import make_idea, make_people
+from vocaleyes.models import Organisation, User
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(page: str) -> list[str]:
+    """Idea titles in the order the conversation's list shows them."""
+    return re.findall(
+        r'<h3 class="govuk-heading-m[^"]*"><a class="govuk-link" href="[^"]+"[^>]*>([^<]+)</a>', page
+    )
+
+
+def text_of(page: str) -> str:
+    """The page's text with entities decoded and white space collapsed, to search in."""
+    return " ".join(html.unescape(page).split())
+
+
+def rate_all(idea: Idea, people: list[User], value: int) -> None:
+    for person in people:
+        services.rating_set(idea=idea, user=person, value=value)
+
+
+# --- The score, explained where it is shown; unrated ideas where the page says ---------------
+
+
+@pytest.fixture
+def rated_and_new(conversation: Conversation, bob: User) -> dict[str, Idea]:
+    """Real ratings through the service: ten people rate one idea Essential (so the
+    conversation's average is high), three rate one Very important and three rate one
+    Important; one idea is new and unrated."""
+    ideas = {
+        title: make_idea(conversation, bob, title=title)
+        for title in ("Loved by ten", "Three say very important", "Three say important", "Brand new")
+    }
+    people = make_people(10, "rater")
+    rate_all(ideas["Loved by ten"], people, 5)
+    rate_all(ideas["Three say very important"], people[:3], 4)
+    rate_all(ideas["Three say important"], people[3:6], 3)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
+    return ideas
+
+
+def test_a_new_idea_comes_after_ideas_rated_above_average_and_before_those_rated_well_below(
+    client: Client, rated_and_new: dict[str, Idea]
+) -> None:
+    page = client.get("/conversations/wellbeing/").content.decode()
+    # The conversation's average is 4.1: three ratings of 3 are well below it, and the new
+    # idea (scored as five ratings like the conversation's, made cautious) comes before them.
+    assert titles(page) == ["Loved by ten", "Three say very important", "Brand new", "Three say important"]
+    text = text_of(page)
+    assert (
+        "ideas that several people rated above the conversation's average come before it, and ideas "
+        "that several people rated well below that average come after it, even if only three people "
+        "rated them" in text
+    )
+    assert "An idea posted since the last update is listed after the ranked ideas" in text
+    welsh = text_of(client.get("/cy/conversations/wellbeing/").content.decode())
+    assert "Felly nid yw syniad newydd ar y brig nac ar y gwaelod" in welsh
+    assert "hyd yn oed os mai dim ond tri pherson a'u sgoriodd" in welsh
+
+
+def test_the_idea_page_explains_the_score_beside_it_not_only_in_the_collapsed_section(
+    client: Client, conversation: Conversation, bob: User
+) -> None:
+    idea = make_idea(conversation, bob)
+    other = make_idea(conversation, bob, title="Another idea")
+    services.rating_set(idea=idea, user=make_people(1, "fan")[0], value=5)
+    rate_all(other, make_people(3, "neighbour"), 3)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
+    page = client.get(f"/conversations/wellbeing/ideas/{idea.pk}/").content.decode()
+    # A single 5 among three 3s: "average 5.0" beside a much lower score, and the sentence
+    # beside them says why (the conversation's smoothed average: (1+2+3·4+4+5·2)/9 = 3.22).
+    assert "1 rating, average 5.0" in page
+    assert "Priority score 2.71 out of 5" in page
+    explained = re.search(r'<p class="govuk-body-s" id="score-explained">(.*?)</p>', page, re.S)
+    assert explained is not None
+    before_details = page.index('id="score-explained"') < page.index('class="govuk-details"')
+    assert before_details
+    assert text_of(explained.group(1)) == (
+        "The priority score is not the average rating: it is a cautious estimate that counts the "
+        "idea's ratings together with five imaginary ratings at the conversation's average (3.22 out "
+        "of 5). So with few ratings it stays nearer that average, below the idea's own average when "
+        "that is high, and it comes closer to the idea's own average as more people rate it."
+    )
+    welsh = client.get(f"/cy/conversations/wellbeing/ideas/{idea.pk}/").content.decode()
+    assert "Nid y sgôr gyfartalog yw'r sgôr blaenoriaeth" in text_of(welsh)
+    assert "(3.22 allan o 5)" in text_of(welsh)
+
+
+def test_a_roll_up_explains_its_scores_beside_the_list(
+    client: Client, organisation: Organisation, conversation: Conversation, alice: User
+) -> None:
+    region = Organisation.objects.create(
+        slug="swansea-bay",
+        name_en="Swansea Bay region",
+        name_cy="Rhanbarth Bae Abertawe",
+        kind=Organisation.Kind.LOCAL_AUTHORITY,
+        level=Organisation.Level.REGIONAL,
+    )
+    organisation.parent = region
+    organisation.save()
+    benches, buses = make_idea(conversation, alice), make_idea(conversation, alice, title="Later buses")
+    for person in make_people(3, "rater"):
+        services.rating_set(idea=benches, user=person, value=2)
+        services.rating_set(idea=buses, user=person, value=5)
+    ranking_runs.roll_up_recompute(organisation_id=region.pk)
+    page = text_of(client.get("/organisations/swansea-bay/").content.decode())
+    # Outside the collapsed "How this list is worked out", with the roll-up's own average:
+    # (1 + 2·4 + 3 + 4 + 5·4) / 11 = 3.27.
+    assert (
+        "The priority score is not the average rating: it is a cautious estimate that counts the "
+        "idea's ratings together with five imaginary ratings at the average across these "
+        "conversations (3.27 out of 5)." in page
+    )
+    welsh = text_of(client.get("/cy/organisations/swansea-bay/").content.decode())
+    assert "ar y cyfartaledd ar draws y sgyrsiau hyn (3.27 allan o 5)" in welsh
