@@ -26,8 +26,8 @@ def titles(page: str) -> list[str]:
 
 
 def text_of(page: str) -> str:
-    """The page's text with entities decoded and white space collapsed, to search in."""
-    return " ".join(html.unescape(page).split())
+    """The page's words without tags, entities decoded and white space collapsed, to search in."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def rate_all(idea: Idea, people: list[User], value: int) -> None:
@@ -129,3 +129,125 @@ def test_a_roll_up_explains_its_scores_beside_the_list(
     )
     welsh = text_of(client.get("/cy/organisations/swansea-bay/").content.decode())
     assert "ar y cyfartaledd ar draws y sgyrsiau hyn (3.27 allan o 5)" in welsh
+
+
+# --- The figures beside the rating form agree with the rating just given ---------------------
+
+
+def idea_url(idea: Idea, language: str = "en") -> str:
+    prefix = "/cy" if language == "cy" else ""
+    return f"{prefix}/conversations/wellbeing/ideas/{idea.pk}/"
+
+
+@pytest.fixture
+def rated_once(conversation: Conversation, bob: User) -> Idea:
+    """An idea one neighbour rated Important, counted in the stored ranking."""
+    idea = make_idea(conversation, bob)
+    services.rating_set(idea=idea, user=make_people(1, "neighbour")[0], value=3)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
+    return idea
+
+
+@pytest.mark.parametrize(
+    ("language", "included", "figures"),
+    [
+        ("en", "These figures include your rating: Essential.", "2 ratings, average 4.0"),
+        ("cy", "Mae'r ffigurau hyn yn cynnwys eich sgôr: Hanfodol.", "2 sgôr, cyfartaledd 4.0"),
+    ],
+)
+def test_after_the_ranking_runs_the_panel_counts_the_rating_and_says_so(
+    client: Client,
+    rated_once: Idea,
+    alice: User,
+    django_capture_on_commit_callbacks,
+    language: str,
+    included: str,
+    figures: str,
+) -> None:
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):  # the recompute runs after the rating
+        client.post(f"{idea_url(rated_once, language)}rate/", {"value": "5"})
+    page = text_of(client.get(idea_url(rated_once, language)).content.decode())
+    assert included in page
+    assert figures in page
+    assert "not in these figures yet" not in page and "yn y ffigurau hyn eto" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "pending", "figures"),
+    [
+        (
+            "en",
+            "Your rating (Essential) is not in these figures yet: the ranking is updated within about "
+            "7 seconds of a rating. Show the latest figures",
+            "1 rating, average 3.0",
+        ),
+        (
+            "cy",
+            "Nid yw eich sgôr (Hanfodol) yn y ffigurau hyn eto: caiff y drefn ei diweddaru o fewn tua "
+            "7 eiliad i sgôr. Dangos y ffigurau diweddaraf",
+            "1 sgôr, cyfartaledd 3.0",
+        ),
+    ],
+)
+def test_before_the_ranking_runs_the_panel_says_the_rating_is_not_counted_yet(
+    client: Client, rated_once: Idea, alice: User, language: str, pending: str, figures: str
+) -> None:
+    client.force_login(alice)
+    # Without the on-commit recompute, as when the worker has not run yet.
+    response = client.post(f"{idea_url(rated_once, language)}rate/", {"value": "5"})
+    assert response.status_code == 302
+    page = text_of(client.get(idea_url(rated_once, language)).content.decode())
+    assert figures in page  # the stored figures, as of the last update …
+    assert pending in page  # … and a plain sentence that they do not count the rating yet
+    assert "Figures as of the last update" in page or "Ffigurau'r diweddariad diwethaf" in page
+
+
+def test_an_idea_whose_only_rating_is_not_counted_yet_does_not_say_nobody_rated_it(
+    client: Client, conversation: Conversation, alice: User, bob: User
+) -> None:
+    idea = make_idea(conversation, bob)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
+    client.force_login(alice)
+    client.post(f"{idea_url(idea)}rate/", {"value": "4"})
+    page = text_of(client.get(idea_url(idea)).content.decode())
+    assert "No ratings counted yet." in page
+    assert "Nobody has rated this idea yet" not in page
+    assert "Your rating (Very important) is not in these figures yet" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "pending"),
+    [
+        ("en", "Your rating (Essential) is not in these figures yet"),
+        ("cy", "Nid yw eich sgôr (Hanfodol) yn y ffigurau hyn eto"),
+    ],
+)
+def test_with_htmx_the_panel_note_is_swapped_in_beside_the_figures_on_the_page(
+    client: Client,
+    rated_once: Idea,
+    alice: User,
+    django_capture_on_commit_callbacks,
+    language: str,
+    pending: str,
+) -> None:
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{idea_url(rated_once, language)}rate/", {"value": "5"}, headers={"HX-Request": "true"}
+        )
+    body = response.content.decode()
+    # The figures on the page were rendered before this rating, so the note beside them says
+    # they do not count it yet and links to the page with the latest figures.
+    note = re.search(r'<p id="priority-yours" hx-swap-oob="innerHTML">(.*?)</p>', body, re.S)
+    assert note is not None
+    assert pending in text_of(note.group(1))
+    assert f'href="{idea_url(rated_once, language)}#priority-heading"' in note.group(1)
+
+
+def test_with_htmx_an_invalid_rating_leaves_the_panel_note_alone(
+    client: Client, rated_once: Idea, alice: User
+) -> None:
+    client.force_login(alice)
+    response = client.post(f"{idea_url(rated_once)}rate/", {}, headers={"HX-Request": "true"})
+    assert "priority-yours" not in response.content.decode()
