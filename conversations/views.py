@@ -447,7 +447,7 @@ def idea_rate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         return HttpResponse(
             render_to_string(
                 "conversations/_rating_control.html",
-                {**control, "csrf_token": get_token(request), "oob": True},
+                {**control, "csrf_token": get_token(request), "oob": True, "rating_form": form},
             )
         )
     if form.errors:

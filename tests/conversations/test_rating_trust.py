@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from conversations import ranking_runs, services
-from conversations.models import Conversation, Idea
+from conversations.models import Conversation, Idea, Rating
 from tests.conversations.conftest import make_idea, make_people
 from vocaleyes.models import Organisation, User
 
@@ -251,3 +251,66 @@ def test_with_htmx_an_invalid_rating_leaves_the_panel_note_alone(
     client.force_login(alice)
     response = client.post(f"{idea_url(rated_once)}rate/", {}, headers={"HX-Request": "true"})
     assert "priority-yours" not in response.content.decode()
+
+
+# --- Rating with htmx: a live region already in the page, the same error summary ----------------
+
+
+def test_the_idea_page_has_the_rating_live_region_outside_the_form_that_htmx_replaces(
+    client: Client, rated_once: Idea, alice: User
+) -> None:
+    client.force_login(alice)
+    page = client.get(idea_url(rated_once)).content.decode()
+    status = re.search(r'<div ([^>]*id="rating-status"[^>]*)>', page)
+    assert status is not None
+    for attribute in ('role="status"', 'aria-live="polite"', 'tabindex="-1"'):
+        assert attribute in status.group(1)
+    assert page.index('id="rating-status"') < page.index('id="rating-form"')  # not inside it
+    assert '<script src="/static/js/rating.js" type="module"></script>' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "saved"),
+    [
+        ("en", "Saved. You rated this idea: Essential."),
+        ("cy", "Wedi'i gadw. Eich sgôr i'r syniad hwn: Hanfodol."),
+    ],
+)
+def test_with_htmx_the_message_goes_into_the_live_region_already_in_the_page(
+    client: Client, rated_once: Idea, alice: User, language: str, saved: str
+) -> None:
+    client.force_login(alice)
+    body = client.post(
+        f"{idea_url(rated_once, language)}rate/", {"value": "5"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    # Only the words, swapped into the existing region (innerHTML), so it is announced.
+    status = re.search(r'<div id="rating-status" hx-swap-oob="innerHTML">(.*?)</div>', body, re.S)
+    assert status is not None
+    assert text_of(status.group(1)) == saved
+    assert 'role="status"' not in body  # no second live region inserted with the response
+    assert "govuk-error-summary" not in body
+
+
+@pytest.mark.parametrize(
+    ("language", "problem", "required"),
+    [
+        ("en", "There is a problem", "Choose how important this idea is to you."),
+        ("cy", "Mae problem", "Dewiswch pa mor bwysig yw'r syniad hwn i chi."),
+    ],
+)
+def test_with_htmx_an_unchosen_rating_comes_back_with_the_same_error_summary_as_without(
+    client: Client, rated_once: Idea, alice: User, language: str, problem: str, required: str
+) -> None:
+    client.force_login(alice)
+    url = f"{idea_url(rated_once, language)}rate/"
+    body = client.post(url, {}, headers={"HX-Request": "true"}).content.decode()
+    plain = client.post(url, {}).content.decode()
+    summary_markup = re.compile(r'<div class="govuk-error-summary".*?</ul>', re.S)
+    with_htmx, without = summary_markup.search(body), summary_markup.search(plain)
+    assert with_htmx is not None and without is not None
+    assert with_htmx.group(0) == without.group(0)
+    assert problem in with_htmx.group(0)
+    assert f'<a href="#id_value_0">{required}</a>' in html.unescape(with_htmx.group(0))
+    assert body.lstrip().startswith("<form")  # the summary is in the swapped form
+    assert 'id="id_value-error"' in body
+    assert Rating.objects.filter(user=alice).count() == 0
