@@ -44,6 +44,10 @@ from .models import (
 
 IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 25
+# A closed conversation's outcome: its top ideas by priority (the outcome page lists them all
+# with their responses; the conversation's page shows the first few).
+OUTCOME_TOP_IDEAS = 20
+CLOSED_PAGE_TOP_IDEAS = 5
 
 
 def _get_conversation_for_user(request: HttpRequest, slug: str, *, with_ranking: bool = True) -> Conversation:
@@ -130,6 +134,8 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     members.
     """
     conversation = _get_conversation_for_user(request, slug, with_ranking=False)
+    if conversation.status == Conversation.Status.CLOSED:
+        return _closed_conversation_page(request, conversation)
     user = request.user
     filters = IdeaFilterForm(request.GET)
     filters.is_valid()  # all fields are optional; anything invalid is simply ignored
@@ -184,6 +190,33 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_seed": permissions.can_seed_idea(user, conversation),
             "can_facilitate": can_facilitate,
             "suspension": _suspension(request),
+        },
+    )
+
+
+def _closed_conversation_page(request: HttpRequest, conversation: Conversation) -> HttpResponse:
+    """A closed conversation: what it was about, when it ran, what came of it (a summary of the
+    outcome page, "you said, we did") and its top ideas, read only. No search, sort or ranking
+    explainer over ideas nobody can add to or rate any more."""
+    ideas = list(
+        Idea.objects.visible()
+        .filter(conversation=conversation)
+        .with_listing()
+        .with_rating_by(request.user)
+        .in_priority_order()[:OUTCOME_TOP_IDEAS]
+    )
+    return render(
+        request,
+        "conversations/conversation_closed.html",
+        {
+            "conversation": conversation,
+            "top_ideas": ideas[:CLOSED_PAGE_TOP_IDEAS],
+            "outcome_count": len(ideas),
+            "responded": sum(1 for idea in ideas if getattr(idea, "response", None) is not None),
+            "idea_url_prefix": reverse(
+                "conversations:idea", kwargs={"slug": conversation.slug, "pk": 0}
+            ).removesuffix("0/"),
+            "can_facilitate": permissions.can_facilitate(request.user, conversation),
         },
     )
 

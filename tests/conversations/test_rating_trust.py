@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 
 import pytest
-from django.test import Client
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from conversations import ranking_runs, services
-from conversations.models import Conversation, Idea, Rating
+from conversations.admin import ConversationAdmin
+from conversations.models import Conversation, Idea, IdeaResponse, Rating
 from tests.conversations.conftest import make_idea, make_people
 from vocaleyes.models import Organisation, User
 
@@ -314,3 +320,125 @@ def test_with_htmx_an_unchosen_rating_comes_back_with_the_same_error_summary_as_
     assert body.lstrip().startswith("<form")  # the summary is in the swapped form
     assert 'id="id_value-error"' in body
     assert Rating.objects.filter(user=alice).count() == 0
+
+
+# --- A closed conversation: what it was, when it ran, what came of it ------------------------
+
+
+@pytest.fixture
+def closed(conversation: Conversation, bob: User, fran: User) -> Conversation:
+    """A conversation that ran from 3 March to 27 June 2025, with three rated ideas (the best
+    one answered) and one nobody rated."""
+    titles_and_values = (("Respite breaks", 5), ("Peer support groups", 4), ("A carers' card", 2))
+    people = make_people(3, "carer")
+    for title, value in titles_and_values:
+        rate_all(make_idea(conversation, bob, title=title), people, value)
+    make_idea(conversation, bob, title="Nobody rated this")
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
+    services.idea_respond(
+        idea=Idea.objects.get(title="Respite breaks"),
+        by=fran,
+        status=IdeaResponse.Status.ACCEPTED,
+        text_en="We fund two respite weeks a year.",
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=Conversation.Status.CLOSED, opened_on=date(2025, 3, 3), closed_on=date(2025, 6, 27)
+    )
+    conversation.refresh_from_db()
+    return conversation
+
+
+@pytest.mark.parametrize(
+    ("language", "ran", "responded", "outcome_link", "no_working_page"),
+    [
+        (
+            "en",
+            "It ran from 3 March 2025 to 27 June 2025.",
+            "Swansea Council has responded to 1 of the 4 ideas people rated highest.",
+            "See what happened to the top ideas",
+            ("Search ideas", "Sort by", "How the priority ranking works", "Save rating"),
+        ),
+        (
+            "cy",
+            "Fe'i cynhaliwyd o 3 Mawrth 2025 i 27 Mehefin 2025.",
+            "Mae Cyngor Abertawe wedi ymateb i 1 o'r 4 syniad a gafodd y sgôr uchaf gan bobl.",
+            "Gweld beth ddigwyddodd i'r prif syniadau",
+            ("Chwilio syniadau", "Sut mae'r drefn blaenoriaeth yn gweithio", "Cadw'r sgôr"),
+        ),
+    ],
+)
+def test_a_closed_conversation_shows_what_it_was_when_it_ran_and_what_came_of_it(
+    client: Client,
+    closed: Conversation,
+    alice: User,
+    language: str,
+    ran: str,
+    responded: str,
+    outcome_link: str,
+    no_working_page: tuple[str, ...],
+) -> None:
+    client.force_login(alice)
+    prefix = "/cy" if language == "cy" else ""
+    raw = client.get(f"{prefix}/conversations/wellbeing/").content.decode()
+    page = text_of(raw)
+    assert "Tell us your ideas." in page or "Rhannwch eich syniadau." in page  # what it was about
+    assert ran in page
+    assert responded in page
+    assert outcome_link in page
+    assert f'href="{prefix}/conversations/wellbeing/outcome/"' in raw
+    # Its top ideas, in priority order, read only.
+    # (The unrated idea comes before the one three people rated well below the average.)
+    assert titles(raw) == [
+        "Respite breaks",
+        "Peer support groups",
+        "Nobody rated this",
+        "A carers&#x27; card",
+    ]
+    assert "<form" not in raw.split('id="outcome"')[1].split("</main>")[0]
+    for working in no_working_page:
+        assert working not in page
+    # Its real dates, not the day it was set up.
+    assert "Started" not in page and "Dechreuwyd" not in page
+    assert ("Closed on 27 June 2025" in page) or ("Caewyd ar 27 Mehefin 2025" in page)
+
+
+def test_a_closed_conversation_without_ideas_says_so_and_nothing_else(
+    client: Client, conversation: Conversation
+) -> None:
+    Conversation.objects.filter(pk=conversation.pk).update(status=Conversation.Status.CLOSED)
+    page = text_of(client.get("/conversations/wellbeing/").content.decode())
+    assert "This conversation had no ideas." in page
+    assert "0 ideas" not in page and "Search ideas" not in page
+    assert "Started" not in page  # no dates known: none shown, rather than the day it was set up
+    welsh = text_of(client.get("/cy/conversations/wellbeing/").content.decode())
+    assert "Ni chafwyd unrhyw syniadau yn y sgwrs hon." in welsh
+
+
+def test_an_open_conversation_keeps_its_working_page(client: Client, rated_and_new: dict[str, Idea]) -> None:
+    page = text_of(client.get("/conversations/wellbeing/").content.decode())
+    assert "Search ideas" in page and "How the priority ranking works" in page
+    assert "What came of it" not in page
+
+
+def test_closing_a_conversation_in_the_admin_records_the_day_it_closed(
+    rf: RequestFactory, conversation: Conversation, olwen: User
+) -> None:
+    conversation.opened_on = date(2026, 1, 5)
+    conversation.status = Conversation.Status.CLOSED
+
+    class Form:
+        changed_data = ["status"]
+
+    request = rf.post("/admin/")
+    request.user = olwen
+    ConversationAdmin(Conversation, admin.site).save_model(request, conversation, Form(), True)
+    conversation.refresh_from_db()
+    assert (conversation.opened_on, conversation.closed_on) == (date(2026, 1, 5), timezone.localdate())
+
+
+def test_a_conversation_cannot_close_before_it_opens(conversation: Conversation) -> None:
+    conversation.opened_on, conversation.closed_on = date(2026, 5, 1), date(2026, 4, 30)
+    with pytest.raises(ValidationError, match="A conversation cannot close before it opens"):
+        conversation.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        conversation.save()
