@@ -6,6 +6,7 @@ with the rating. In English and Welsh, with axe, and the pages at 320 px."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -115,3 +116,41 @@ def test_rating_with_javascript_keeps_focus_and_announces_the_result(
     assert_accessible(page)
 
     check_reflow(page, site, path, assert_accessible)
+
+
+def test_a_closed_conversation_page_is_read_only_and_passes_axe_at_320_px(
+    page: Any,
+    site: str,
+    assert_accessible: Callable[[Any], None],
+    conversation: Conversation,
+    bob: User,
+    fran: User,
+) -> None:
+    people = [make_user(f"carer{n}@example.org", f"Carer {n}") for n in range(3)]
+    respite = services.idea_create(
+        conversation=conversation, author=bob, title="Respite breaks", body="Two weeks a year.", language="en"
+    )
+    for person in people:
+        services.rating_set(idea=respite, user=person, value=5)
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
+    services.idea_respond(
+        idea=respite, by=fran, status="accepted", text_en="We fund two respite weeks a year."
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=Conversation.Status.CLOSED, opened_on=date(2025, 3, 3), closed_on=date(2025, 6, 27)
+    )
+
+    for prefix, ran, came_of_it in (
+        ("", "It ran from 3 March 2025 to 27 June 2025.", "What came of it"),
+        ("/cy", "Fe'i cynhaliwyd o 3 Mawrth 2025 i 27 Mehefin 2025.", "Beth a ddaeth ohoni"),
+    ):
+        page.goto(f"{site}{prefix}/conversations/wellbeing/")
+        main = page.locator("main").inner_text()
+        assert ran in main
+        assert page.get_by_role("heading", name=came_of_it).is_visible()
+        assert page.locator("#ideas li h3").all_inner_texts() == ["Respite breaks"]
+        assert page.locator("main form").count() == 0  # no search, sort or rating
+        assert_accessible(page)
+
+    check_reflow(page, site, "/conversations/wellbeing/", assert_accessible)
+    check_reflow(page, site, f"/conversations/wellbeing/ideas/{respite.pk}/", assert_accessible)
