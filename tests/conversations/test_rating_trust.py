@@ -442,3 +442,31 @@ def test_a_conversation_cannot_close_before_it_opens(conversation: Conversation)
         conversation.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         conversation.save()
+
+
+@pytest.mark.parametrize(
+    ("language", "pending", "rated"),
+    [
+        ("en", "You rated it: Essential (not in these figures yet)", "You rated it: Essential"),
+        ("cy", "(nid yw yn y ffigurau hyn eto)", "Hanfodol"),
+    ],
+)
+def test_the_idea_card_says_when_its_figures_do_not_count_my_rating_yet(
+    client: Client,
+    rated_once: Idea,
+    alice: User,
+    django_capture_on_commit_callbacks,
+    language: str,
+    pending: str,
+    rated: str,
+) -> None:
+    client.force_login(alice)
+    list_url = f"{'/cy' if language == 'cy' else ''}/conversations/wellbeing/"
+    client.post(f"{idea_url(rated_once)}rate/", {"value": "5"})  # the ranking has not run yet
+    page = text_of(client.get(list_url).content.decode())
+    assert pending in page
+    with django_capture_on_commit_callbacks(execute=True):  # now it runs after the change
+        client.post(f"{idea_url(rated_once)}rate/", {"value": "5"})
+    page = text_of(client.get(list_url).content.decode())
+    assert rated in page
+    assert "not in these figures yet" not in page and "nid yw yn y ffigurau hyn eto" not in page
