@@ -25,6 +25,7 @@ TEXTS = {
         "save": "Save rating",
         "choice": "5 \u2013 Essential",
         "problem": "There is a problem",
+        "error": "Error: ",
         "required": "Choose how important this idea is to you.",
         "saved": "Saved. You rated this idea: Essential.",
         "pending": "Your rating (Essential) is not in these figures yet",
@@ -37,6 +38,7 @@ TEXTS = {
         "save": "Cadw'r sgôr",
         "choice": "5 \u2013 Hanfodol",
         "problem": "Mae problem",
+        "error": "Gwall: ",
         "required": "Dewiswch pa mor bwysig yw'r syniad hwn i chi.",
         "saved": "Wedi'i gadw. Eich sgôr i'r syniad hwn: Hanfodol.",
         "pending": "Nid yw eich sgôr (Hanfodol) yn y ffigurau hyn eto",
@@ -90,6 +92,8 @@ def test_rating_with_javascript_keeps_focus_and_announces_the_result(
     assert summary.get_by_role("link", name=texts["required"]).get_attribute("href") == "#id_value_0"
     assert page.locator("#id_value-error").inner_text().endswith(texts["required"])
     page.wait_for_function("() => document.activeElement.classList.contains('govuk-error-summary')")
+    title = page.title()
+    assert title.startswith(texts["error"] + "More park benches")  # as the page without JavaScript
     assert page.url.endswith(path)
     assert_accessible(page)
 
@@ -103,6 +107,7 @@ def test_rating_with_javascript_keeps_focus_and_announces_the_result(
     assert active["text"] == texts["saved"]
     assert page.evaluate("() => document.getElementById('rating-status').dataset.beforeSwap") == "yes"
     assert page.locator("#rating-form .govuk-error-summary").count() == 0
+    assert page.title() == title.removeprefix(texts["error"])
     # The figures beside it are those of the last update, and say they do not count it yet.
     assert texts["pending"] in page.locator("#priority-yours").inner_text()
     assert texts["figures_before"] in page.locator("aside").first.inner_text()
