@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -56,12 +57,23 @@ class ConversationAdmin(admin.ModelAdmin):
     readonly_fields = ["created", "updated"]
     fieldsets = [
         (None, {"fields": ["organisation", "slug", "status", "visibility", "target_groups"]}),
+        (_("When it ran"), {"fields": ["opened_on", "closed_on"]}),
         (_("English"), {"fields": ["title_en", "description_en"]}),
         (_("Welsh"), {"fields": ["title_cy", "description_cy"]}),
         (_("Taking part"), {"fields": ["posting_open", "rating_open"]}),
         (_("Moderation"), {"fields": ["premoderation", "report_threshold"]}),
         (_("History"), {"fields": ["created", "updated"]}),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Conversation, form: Any, change: bool) -> None:
+        # Its page says when it ran: an officer who opens or closes it without giving the date
+        # means today, rather than leaving the page to fall back on the day it was set up.
+        if "status" in form.changed_data:
+            if obj.status == Conversation.Status.OPEN and obj.opened_on is None:
+                obj.opened_on = timezone.localdate()
+            if obj.status == Conversation.Status.CLOSED and obj.closed_on is None:
+                obj.closed_on = timezone.localdate()
+        super().save_model(request, obj, form, change)
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):

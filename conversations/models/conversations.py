@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -121,6 +121,20 @@ class Conversation(models.Model):
             "it is hidden until an officer reviews it."
         ),
     )
+    # When it ran, as its page says ("3 March 2025 to 27 June 2025"): not ``created``, which is
+    # when it was set up (a conversation may be drafted weeks before, or loaded long after).
+    opened_on = models.DateField(
+        _("opened on"),
+        null=True,
+        blank=True,
+        help_text=_("When residents could first take part. Left empty, it is set to the day it is opened."),
+    )
+    closed_on = models.DateField(
+        _("closed on"),
+        null=True,
+        blank=True,
+        help_text=_("When it stopped taking part. Left empty, it is set to the day it is closed."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -144,6 +158,13 @@ class Conversation(models.Model):
                 condition=Q(report_threshold__gte=1),
                 name="conversation_report_threshold_at_least_1",
                 violation_error_message=_("At least one report is needed to hold an item for review."),
+            ),
+            models.CheckConstraint(
+                condition=Q(opened_on__isnull=True)
+                | Q(closed_on__isnull=True)
+                | Q(closed_on__gte=F("opened_on")),
+                name="conversation_closes_after_it_opens",
+                violation_error_message=_("A conversation cannot close before it opens."),
             ),
         ]
 

@@ -8,6 +8,7 @@ through the services like any other; the ranking is recomputed at the end.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -57,7 +58,7 @@ ORGANISATIONS = [
     },
 ]
 
-CONVERSATIONS = [
+CONVERSATIONS: list[dict[str, Any]] = [
     {
         "slug": "swansea-wellbeing",
         "organisation": "swansea-bay-wellbeing-board",
@@ -99,6 +100,8 @@ CONVERSATIONS = [
         "slug": "carers-support-2025",
         "organisation": "swansea-voluntary-action",
         "status": Conversation.Status.CLOSED,
+        "opened_on": date(2025, 3, 3),
+        "closed_on": date(2025, 6, 27),
         "title_en": "Support for unpaid carers (2025)",
         "title_cy": "Cymorth i ofalwyr di-dâl (2025)",
         "description_en": (
