@@ -1,5 +1,5 @@
 """Selectors for "Your activity" (issue 13): one person's ideas, comments, ratings, budget
-ballots and pledges, each with what became of it.
+ballots, budget project proposals and pledges, each with what became of it.
 
 One query per section whatever its length: what happened to each row (the reason it was
 hidden, whether a review was asked for and answered, the idea's rank, whether a round has been
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from budgeting.models import Ballot, Tally
+from budgeting.models import Ballot, Proposal, Tally
 from conversations.models import (
     Comment,
     ContentStatus,
@@ -106,6 +106,17 @@ def ballots(user: User) -> Section[Ballot]:
         Ballot.objects.filter(voter=user)
         .select_related("round")
         .annotate(counted=Exists(counted))
+        .order_by("-created", "-pk")
+    )
+
+
+def proposals(user: User) -> Section[Proposal]:
+    """Their budget project proposals, newest first, with the facilitators' decision and reason
+    (hidden ones are not shown, as nowhere else)."""
+    return _section(
+        Proposal.objects.visible()
+        .filter(proposer=user)
+        .select_related("round", "project")
         .order_by("-created", "-pk")
     )
 

@@ -26,6 +26,7 @@ def activity_page(request: HttpRequest) -> HttpResponse:
         "comments": activity.comments(person),
         "ratings": activity.ratings(person),
         "ballots": activity.ballots(person),
+        "proposals": activity.proposals(person),
         "pledges": activity.pledges(person),
         "limit": activity.LIMIT,
         "review_form": ReviewRequestForm(),

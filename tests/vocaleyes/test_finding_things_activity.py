@@ -4,6 +4,7 @@ much there is."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -200,3 +201,39 @@ def test_each_section_costs_the_same_queries_however_long(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(URL).content.decode()
     assert "More words 4" in page and "Bob&#x27;s more 4" in page
+
+
+def test_project_proposals_show_the_decision_and_reason_but_not_hidden_ones(
+    client: Client, alice: User, fran: User, conversation: Conversation
+) -> None:
+    budget_round = set_phase(make_round(conversation, slug="ideas-fund"), "proposals")
+    turned_down = budget_services.proposal_submit(
+        budget_round=budget_round,
+        proposer=alice,
+        title="A skate park",
+        description="Ramps by the river",
+        estimated_cost=Decimal("90000"),
+        language="en",
+    )
+    hidden = budget_services.proposal_submit(
+        budget_round=budget_round,
+        proposer=alice,
+        title="Something rude",
+        description="Rude words",
+        estimated_cost=Decimal("10"),
+        language="en",
+    )
+    set_phase(budget_round, "review")
+    budget_services.proposal_review(
+        proposal=turned_down, reviewer=fran, feasible=False, reason="The land floods every winter."
+    )
+    hidden.moderation = "hidden"
+    hidden.save(update_fields=["moderation"])
+    client.force_login(alice)
+    page = client.get(URL).content.decode()
+    section = page.split('id="proposals"')[1].split('id="pledges"')[0]
+    assert "A skate park" in section and "Not feasible" in section
+    assert "The land floods every winter." in section
+    assert "Something rude" not in page
+    welsh = client.get("/cy" + URL).content.decode()
+    assert "Eich cynigion am brosiectau" in welsh and "Rheswm yr hwyluswyr:" in welsh
