@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.reflow import VisitedPages, sideways_pages
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -60,12 +62,24 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh page. When the test used the live server, every page it opened is opened again
+    afterwards at 320 px in English and Welsh, and the test fails if any scrolls sideways
+    (WCAG 1.4.10 reflow on every page a journey visits)."""
     context = browser.new_context(viewport={"width": 1024, "height": 800})
     context.set_default_timeout(15_000)
     page = context.new_page()
+    visited = VisitedPages()
+    visited.watch(page)
     yield page
-    context.close()
+    try:
+        if "site" in request.fixturenames:
+            # The live server lasts the session ("site" may be torn down already).
+            site = str(request.getfixturevalue("live_server").url)
+            wide = sideways_pages(context, site, visited.urls)
+            assert not wide, "these pages scroll sideways at 320 px: " + ", ".join(wide)
+    finally:
+        context.close()
 
 
 @pytest.fixture
