@@ -1,6 +1,6 @@
 """The Django admin at WCAG 2.2 AA (issue 13): axe on every admin page an officer's moderation
-day visits, in English and Welsh, and the review queue readable at 1024 px without the page
-scrolling sideways."""
+day visits, in English and Welsh, at 1024 and 320 px, and the review queues readable at 1024 px
+without the page scrolling sideways."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 from conversations import services
 from conversations.models import Conversation
+from tests.browser.reflow import check_reflow
 from tests.budgeting.conftest import make_projects, make_round
 from tests.conftest import PASSWORD
 from tests.conversations.conftest import make_idea
@@ -41,6 +42,24 @@ def officer_day(
     return {"idea": idea, "round": budget_round, "account": account, "resident": bob}
 
 
+def officer_paths(day: dict[str, Any]) -> list[str]:
+    idea = day["idea"]
+    return [
+        "/admin/",
+        "/admin/conversations/ideatoreview/",
+        "/admin/conversations/ideatoreview/?status__exact=published",
+        f"/admin/conversations/ideatoreview/{idea.pk}/change/",
+        f"/admin/conversations/idea/{idea.pk}/change/",
+        "/admin/conversations/commenttoreview/",
+        "/admin/conversations/report/",
+        "/admin/conversations/report/?decision__isempty=1",
+        f"/admin/budgeting/budgetround/{day['round'].pk}/change/",
+        "/admin/timecredits/account/add/",
+        f"/admin/timecredits/account/{day['account'].pk}/change/",
+        f"/admin/vocaleyes/user/{day['resident'].pk}/change/",
+    ]
+
+
 @pytest.mark.parametrize("prefix", ["", "/cy"])
 def test_the_admin_pages_an_officer_visits_pass_axe(
     page: Any,
@@ -52,22 +71,7 @@ def test_the_admin_pages_an_officer_visits_pass_axe(
     officer_day: dict[str, Any],
 ) -> None:
     sign_in(page, olwen.email, PASSWORD)
-    idea = officer_day["idea"]
-    paths = [
-        "/admin/",
-        "/admin/conversations/ideatoreview/",
-        "/admin/conversations/ideatoreview/?status__exact=published",
-        f"/admin/conversations/ideatoreview/{idea.pk}/change/",
-        f"/admin/conversations/idea/{idea.pk}/change/",
-        "/admin/conversations/commenttoreview/",
-        "/admin/conversations/report/",
-        "/admin/conversations/report/?decision__isempty=1",
-        f"/admin/budgeting/budgetround/{officer_day['round'].pk}/change/",
-        "/admin/timecredits/account/add/",
-        f"/admin/timecredits/account/{officer_day['account'].pk}/change/",
-        f"/admin/vocaleyes/user/{officer_day['resident'].pk}/change/",
-    ]
-    for path in paths:
+    for path in officer_paths(officer_day):
         response = page.goto(f"{site}{prefix}{path}")
         assert response is not None and response.status == 200, path
         page.wait_for_load_state("load")
@@ -111,3 +115,16 @@ def test_the_review_queue_fits_1024_px_without_sideways_scroll(
             assert widths[0] <= widths[1], f"{prefix} {queue} is {widths[0]} px wide at 1024 px"
         row = page.locator("#result_list tbody tr").first
         assert row.is_visible()
+
+
+def test_the_admin_pages_an_officer_visits_reflow_at_320_px(
+    page: Any,
+    site: str,
+    assert_accessible: Callable[[Any], None],
+    sign_in: Callable[[Any, str, str], None],
+    olwen: User,
+    officer_day: dict[str, Any],
+) -> None:
+    sign_in(page, olwen.email, PASSWORD)
+    for path in officer_paths(officer_day):
+        check_reflow(page, site, path, assert_accessible)
