@@ -51,3 +51,12 @@ def test_every_admin_page_loads_the_accessibility_overrides(client: Client, olwe
 
     assert "admin-overrides/admin-overrides.css" in html
     assert "admin-overrides/admin-accessibility.js" in html
+
+
+def test_the_search_box_is_labelled_in_the_pages_language(client: Client, olwen: User) -> None:
+    client.force_login(olwen)
+
+    html = client.get("/cy/admin/conversations/idea/").content.decode()
+
+    assert re.search(r'<label for="searchbar"><img [^>]*alt="Chwilio"></label>', html)
+    assert 'alt="Search"' not in html
