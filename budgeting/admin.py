@@ -20,7 +20,7 @@ from vocaleyes.models import User
 
 from . import permissions, services
 from .forms import PaperBallotForm
-from .models import Ballot, BudgetProject, BudgetRound, PaperBallot, Tally
+from .models import Ballot, BudgetProject, BudgetRound, PaperBallot, Proposal, Tally
 
 
 def _officer(request: HttpRequest) -> User:
@@ -183,4 +183,41 @@ class TallyAdmin(admin.ModelAdmin):
         return False  # counts start from the round (admin action or results page)
 
     def has_change_permission(self, request: HttpRequest, obj: Tally | None = None) -> bool:
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    """Residents' proposals, for moderation: an officer hides one (it then appears nowhere) or
+    restores it. Decisions on feasibility are the facilitators', on their own pages."""
+
+    list_display = ["title", "round", "proposer", "decision", "moderation", "created"]
+    list_filter = ["moderation", "decision", "round"]
+    list_select_related = ["round", "proposer"]
+    search_fields = ["title", "description"]
+    fields = [
+        "round",
+        "proposer",
+        "language",
+        "title",
+        "description",
+        "estimated_cost",
+        "decision",
+        "reason",
+        "project",
+        "moderation",
+    ]
+    readonly_fields = [
+        "round",
+        "proposer",
+        "language",
+        "title",
+        "description",
+        "estimated_cost",
+        "decision",
+        "reason",
+        "project",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

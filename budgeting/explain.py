@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .formatting import format_money
-from .models import OutcomeProject
+from .models import Outcome, OutcomeProject
 
 
 def votes_text(count: int, *, points: bool) -> str:
@@ -72,14 +73,25 @@ def lost_text(line: OutcomeProject, *, currency: str) -> str:
         return _("It costs nothing, and Equal Shares weighs support in money, so it was not considered.")
     if line.reason == OutcomeProject.Reason.DID_NOT_FIT:
         if money is None:
+            if not line.budget_left:
+                return _(
+                    "When its turn came, in order of votes, nothing was left of the budget to pay "
+                    "its cost of %(cost)s."
+                ) % {"cost": cost}
             return _(
                 "When its turn came, in order of votes, only %(left)s of the budget was left: less "
                 "than its cost of %(cost)s."
             ) % {"left": left, "cost": cost}
+        if not line.budget_left:
+            return _(
+                "Its supporters had only %(money)s left of their equal shares, less than its cost "
+                "of %(cost)s. The money left over was then given out in order of votes, and nothing "
+                "was left by its turn."
+            ) % {"money": money, "cost": cost}
         return _(
             "Its supporters had only %(money)s left of their equal shares, less than its cost of "
-            "%(cost)s. When the money left over was then given out in order of votes, only "
-            "%(left)s remained by its turn."
+            "%(cost)s. The money left over was then given out in order of votes, and only "
+            "%(left)s was left when its turn came."
         ) % {"money": money, "cost": cost, "left": left}
     if money is None:
         return _("Its supporters' equal shares were not enough to pay its cost of %(cost)s.") % {"cost": cost}
@@ -88,6 +100,23 @@ def lost_text(line: OutcomeProject, *, currency: str) -> str:
         "less than its cost of %(cost)s: they had already spent their shares on other projects "
         "they voted for."
     ) % {"money": money, "cost": cost}
+
+
+def share_was_raised(outcome: Outcome, *, voters: int) -> bool:
+    """Whether Equal Shares ended with each voter's share above the budget divided by the voters:
+    its completion (add1) ran the count again with every share raised while the result still
+    fitted, and the share shown is the last run's. Then the page says why."""
+    if not voters or outcome.per_voter_budget is None or outcome.completion == "none":
+        return False
+    equal_split = float(outcome.budget) / voters
+    return outcome.per_voter_budget > equal_split * (1 + 1e-9)
+
+
+def equal_split(outcome: Outcome, *, voters: int) -> Decimal | None:
+    """The budget divided by the voters, to the penny: the share before any completion."""
+    if not voters:
+        return None
+    return (outcome.budget / voters).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,12 @@ def can_manage(user: Person, budget_round: BudgetRound) -> bool:
     return is_officer(user) or is_facilitator(user, budget_round.conversation.organisation_id)
 
 
+def can_change_round(user: Person, budget_round: BudgetRound) -> bool:
+    """The facilitator pages' forms: managers who are not suspended (suspended: read-only).
+    What may still change once voting starts is the services' rule, whoever asks."""
+    return can_manage(user, budget_round) and not is_suspended(user)
+
+
 def can_view_round(user: Person, budget_round: BudgetRound) -> bool:
     """A round is as visible as its conversation."""
     return can_see_conversation(user, budget_round.conversation)
@@ -42,6 +48,17 @@ def can_vote(user: Person, budget_round: BudgetRound, now: datetime | None = Non
         and user.is_active
         and not is_suspended(user)  # an officer's suspension stops voting too
         and budget_round.phase_at(now) == Phase.VOTING
+        and can_view_round(user, budget_round)
+    )
+
+
+def can_propose(user: Person, budget_round: BudgetRound, now: datetime | None = None) -> bool:
+    """Residents propose projects during the proposals phase (not while suspended)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and not is_suspended(user)
+        and budget_round.phase_at(now) == Phase.PROPOSALS
         and can_view_round(user, budget_round)
     )
 

@@ -27,7 +27,7 @@ from vocaleyes.models import User
 from . import explain, permissions, services
 from .exports import round_pb_text
 from .forms import BallotForm, make_basket
-from .models import Ballot, BudgetProject, BudgetRound, Outcome, OutcomeProject, Tally
+from .models import Ballot, BudgetProject, BudgetRound, Outcome, OutcomeProject, Proposal, Tally
 
 
 def _get_round_for_user(request: HttpRequest, slug: str) -> BudgetRound:
@@ -91,6 +91,16 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "own_ballot": own,
         "can_vote": permissions.can_vote(request.user, budget_round),
         "can_view_results": permissions.can_view_results(request.user, budget_round),
+        "can_manage": permissions.can_manage(request.user, budget_round),
+        "can_propose": permissions.can_propose(request.user, budget_round),
+        # The person's own proposals, with the decision and its reason: for their eyes only.
+        "own_proposals": list(
+            Proposal.objects.visible()
+            .filter(round=budget_round, proposer_id=request.user.pk)
+            .select_related("project")
+        )
+        if request.user.is_authenticated
+        else [],
     }
     return render(request, "budgeting/round_detail.html", context)
 
@@ -247,7 +257,7 @@ def _results_context(request: HttpRequest, budget_round: BudgetRound) -> dict[st
     }
 
 
-def _outcome_view(outcome: Outcome, budget_round: BudgetRound) -> dict[str, Any]:
+def _outcome_view(outcome: Outcome, budget_round: BudgetRound, *, voters: int) -> dict[str, Any]:
     points = budget_round.ballot_type == BudgetRound.BallotType.CUMULATIVE
     lines = list(outcome.lines.all())
     for line in lines:
@@ -271,6 +281,9 @@ def _outcome_view(outcome: Outcome, budget_round: BudgetRound) -> dict[str, Any]
         "left": outcome.budget - outcome.spent,
         "losers": explain.popular_losers(lines, currency=budget_round.currency, points=points),
         "by_project": {line.project_id: line for line in lines},
+        "share_raised": explain.share_was_raised(outcome, voters=voters),
+        "equal_split": explain.equal_split(outcome, voters=voters),
+        "voters": voters,
     }
 
 
@@ -283,8 +296,8 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     tally = context["tally"]
     if tally is not None:
         outcomes = {o.is_primary: o for o in tally.outcomes.all()}
-        primary = _outcome_view(outcomes[True], budget_round)
-        other = _outcome_view(outcomes[False], budget_round)
+        primary = _outcome_view(outcomes[True], budget_round, voters=tally.ballots)
+        other = _outcome_view(outcomes[False], budget_round, voters=tally.ballots)
         comparison = [
             {
                 "project": row["line"].project,

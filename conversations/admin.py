@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,7 @@ from .models import (
     RankingSummary,
     Rating,
     Report,
+    ReviewRequest,
     SharedSeed,
 )
 
@@ -61,12 +63,23 @@ class ConversationAdmin(admin.ModelAdmin):
     readonly_fields = ["created", "updated"]
     fieldsets = [
         (None, {"fields": ["organisation", "slug", "status", "visibility", "target_groups"]}),
+        (_("When it ran"), {"fields": ["opened_on", "closed_on"]}),
         (_("English"), {"fields": ["title_en", "description_en"]}),
         (_("Welsh"), {"fields": ["title_cy", "description_cy"]}),
         (_("Taking part"), {"fields": ["posting_open", "rating_open"]}),
         (_("Moderation"), {"fields": ["premoderation", "report_threshold"]}),
         (_("History"), {"fields": ["created", "updated"]}),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Conversation, form: Any, change: bool) -> None:
+        # Its page says when it ran: an officer who opens or closes it without giving the date
+        # means today, rather than leaving the page to fall back on the day it was set up.
+        if "status" in form.changed_data:
+            if obj.status == Conversation.Status.OPEN and obj.opened_on is None:
+                obj.opened_on = timezone.localdate()
+            if obj.status == Conversation.Status.CLOSED and obj.closed_on is None:
+                obj.closed_on = timezone.localdate()
+        super().save_model(request, obj, form, change)
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):
@@ -122,7 +135,12 @@ class _ModerationActions:
         self, request: HttpRequest, context: dict[str, Any], *args: Any, obj: Any = None, **kwargs: Any
     ) -> Any:
         if obj is not None and obj.pk:
-            decisions = ["restore"] if obj.status == ContentStatus.HIDDEN else ["approve", "hide"]
+            if obj.status != ContentStatus.HIDDEN:
+                decisions = ["approve", "hide"]
+            elif obj.review_requests.filter(decision__isnull=True).exists():
+                decisions = ["restore", "hide"]  # hiding again, with a new reason, answers the request
+            else:
+                decisions = ["restore"]
             context["moderation_form"] = ReasonForm(auto_id="id_moderation_%s")
             context["moderation_decisions"] = [(name, self.DECISIONS[name][0]) for name in decisions]
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)  # type: ignore[misc]
@@ -230,6 +248,33 @@ class IdeaReportInline(ReportInline):
 
 
 class CommentReportInline(ReportInline):
+    fk_name = "comment"
+
+
+class ReviewRequestInline(admin.TabularInline):
+    """The author's request to look again at their hidden item (read-only, like reports)."""
+
+    model = ReviewRequest
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("created", "author", "message", "decision")
+    ordering = ["created"]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return permissions.can_moderate(request.user)
+
+
+class IdeaReviewRequestInline(ReviewRequestInline):
+    fk_name = "idea"
+
+
+class CommentReviewRequestInline(ReviewRequestInline):
     fk_name = "comment"
 
 
@@ -449,6 +494,10 @@ class _QueueAdmin(ReviewQueue, _ModeratorsSee, _ModerationActions, _ReadOnlyAdmi
     def open_reports(self, obj: Any) -> int:
         return int(obj.open_reports)
 
+    @admin.display(description=_("review asked for"), boolean=True, ordering="review_asked")
+    def review_asked(self, obj: Any) -> bool:
+        return bool(obj.review_asked)
+
     @admin.display(description=_("waiting since"), ordering="created")
     def waiting_since(self, obj: Any) -> Any:
         return obj.created
@@ -457,13 +506,22 @@ class _QueueAdmin(ReviewQueue, _ModeratorsSee, _ModerationActions, _ReadOnlyAdmi
 @admin.register(IdeaToReview)
 class IdeaToReviewAdmin(_QueueAdmin):
     review_order = 10
-    list_display = ["title", "excerpt", "status", "open_reports", "conversation", "author", "waiting_since"]
+    list_display = [
+        "title",
+        "excerpt",
+        "status",
+        "open_reports",
+        "review_asked",
+        "conversation",
+        "author",
+        "waiting_since",
+    ]
     list_display_links = ["title"]
     list_filter = ["status", "conversation"]
     list_select_related = ["conversation", "author"]
     search_fields = ["title", "body", "author__email", "author__display_name"]
     fields = ["conversation", "author", "status", "is_seeded", "source_note", "title", "body", "created"]
-    inlines = [IdeaReportInline, IdeaDecisionInline]
+    inlines = [IdeaReportInline, IdeaReviewRequestInline, IdeaDecisionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return IdeaToReview.objects.for_review()
@@ -476,13 +534,21 @@ class IdeaToReviewAdmin(_QueueAdmin):
 @admin.register(CommentToReview)
 class CommentToReviewAdmin(_QueueAdmin):
     review_order = 20
-    list_display = ["short_body", "status", "open_reports", "on_idea", "author", "waiting_since"]
+    list_display = [
+        "short_body",
+        "status",
+        "open_reports",
+        "review_asked",
+        "on_idea",
+        "author",
+        "waiting_since",
+    ]
     list_display_links = ["short_body"]
     list_filter = ["status", "idea__conversation"]
     list_select_related = ["idea", "author"]
     search_fields = ["body", "author__email", "author__display_name"]
     fields = ["idea", "parent", "author", "status", "body", "created"]
-    inlines = [CommentReportInline, CommentDecisionInline]
+    inlines = [CommentReportInline, CommentReviewRequestInline, CommentDecisionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return CommentToReview.objects.for_review()
@@ -494,6 +560,29 @@ class CommentToReviewAdmin(_QueueAdmin):
     @admin.display(description=_("on the idea"))
     def on_idea(self, obj: Comment) -> str:
         return obj.idea.title
+
+
+@admin.register(ReviewRequest)
+class ReviewRequestAdmin(ReviewQueue, _ModeratorsSee, _ReadOnlyAdmin):
+    """Authors' requests to look again at hidden items, read-only: officers answer them from the
+    review queues (restore, or hide again with a new reason), which closes the request. On the
+    index, the open ones wait for review."""
+
+    review_filter = "decision__isempty=1"
+    review_order = 40
+
+    def review_waiting(self, request: HttpRequest) -> int:
+        return ReviewRequest.objects.filter(decision__isnull=True).count()
+
+    list_display = ["created", "author", "about", "conversation", "decision"]
+    list_filter = [("decision", admin.EmptyFieldListFilter), "conversation"]
+    list_select_related = ["author", "idea", "comment", "conversation", "decision"]
+    fields = ["created", "author", "conversation", "idea", "comment", "message", "decision"]
+    actions = None
+
+    @admin.display(description=_("about"))
+    def about(self, obj: ReviewRequest) -> str:
+        return str(obj.item)
 
 
 @admin.register(ModerationDecision)

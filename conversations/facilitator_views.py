@@ -22,7 +22,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +34,7 @@ from django.views.decorators.http import require_http_methods
 
 from vocaleyes.errors import Refusal
 from vocaleyes.http import HtmxHttpRequest
+from vocaleyes.permissions import facilitates_any
 
 from . import charts, export_jobs, exports, permissions, services
 from .forms import ExportForm, ParticipationForm
@@ -114,6 +116,31 @@ def _activity(conversation: Conversation) -> dict[str, Any]:
         ],
         "weekly": weekly,
     }
+
+
+CONVERSATIONS_PER_PAGE = 20
+
+
+@login_required
+def facilitating(request: HttpRequest) -> HttpResponse:
+    """The "Your conversations" page: the conversations whose facilitator pages this person may open,
+    open ones first, with what waits for review; everyone else gets a 404."""
+    person = _person(request)
+    if not facilitates_any(person):
+        raise Http404
+    conversations = (
+        Conversation.objects.facilitated_by(person)
+        .with_moderation_counts()
+        .select_related("organisation")
+        .annotate(open_first=Case(When(status=Conversation.Status.OPEN, then=0), default=1))
+        .order_by("open_first", "-created", "-pk")
+    )
+    page = Paginator(conversations, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "conversations/facilitating.html",
+        {"page": page, "is_moderator": permissions.can_moderate(person)},
+    )
 
 
 @login_required

@@ -77,10 +77,11 @@ def _person_id(viewer: Viewer) -> int:
 
 
 def _load(conversation: Conversation, ids: list[int], viewer: Viewer) -> list[Idea]:
-    """These ideas, with author, snapshot and the viewer's rating, in the order given."""
+    """These ideas, with author, snapshot and the viewer's rating (and when they gave it, so the
+    card can say whether its figures count it yet), in the order given."""
     if not ids:
         return []
-    ideas_found = Idea.objects.visible().with_listing().with_rating_by(viewer).filter(pk__in=ids)
+    ideas_found = Idea.objects.visible().with_listing().with_rating_by(viewer, when=True).filter(pk__in=ids)
     found = {idea.pk: idea for idea in ideas_found}
     ideas = [found[pk] for pk in ids if pk in found]
     for idea in ideas:
@@ -145,7 +146,7 @@ def _priority_window(
             ids = [pk for pk in ranked_ids if pk not in skipped_ids]
             ideas += _load(conversation, ids[:wanted], viewer)
         if stop > shown_ranked:
-            tail = unranked.with_listing().with_rating_by(viewer).order_by("pk")
+            tail = unranked.with_listing().with_rating_by(viewer, when=True).order_by("pk")
             ideas += list(tail[max(0, start - shown_ranked) : stop - shown_ranked])
         for idea in ideas:
             idea.conversation = conversation

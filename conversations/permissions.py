@@ -24,11 +24,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from vocaleyes.models import GroupMembership
+from vocaleyes.models import GroupMembership, Organisation
 from vocaleyes.permissions import (
     facilitator_roles,
     is_facilitator,
@@ -60,6 +60,20 @@ if TYPE_CHECKING:
 def can_facilitate(user: Person, conversation: Conversation) -> bool:
     """The facilitator pages of a conversation: its organisation's facilitators and officers."""
     return is_officer(user) or is_facilitator(user, conversation.organisation_id)
+
+
+def can_start_conversation(user: Person, organisation: Organisation) -> bool:
+    """Facilitators start conversations in their organisations; officers in any."""
+    return is_officer(user) or is_facilitator(user, organisation.pk)
+
+
+def organisations_to_start_in(user: Person) -> QuerySet[Organisation]:
+    """The organisations this person may start a conversation in (one query)."""
+    if is_officer(user):
+        return Organisation.objects.all()
+    if not (user.is_authenticated and user.is_active):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk__in=facilitator_roles(user.pk).values("organisation_id"))
 
 
 def can_export(user: Person, conversation: Conversation) -> bool:

@@ -13,6 +13,7 @@ by one (``ranking_store.person_ratings``) and counts the overall ranking from th
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -23,6 +24,17 @@ from django.conf import settings
 from . import audience, group_ranking, ranking, ranking_store
 from .models import Conversation, RankingSummary
 from .ranking_store import Scope
+
+# The most a recompute should take at national size (the README's benchmark: target 5 s, median
+# 1.7 s for a conversation with fair orders), added to the countdown to say how soon a rating
+# shows in the figures.
+RUN_SECONDS = 5
+
+
+def seconds_until_counted() -> int:
+    """Roughly how long after a rating the ranking's figures include it, as pages tell people:
+    the countdown before the queued run starts, plus the run itself."""
+    return math.ceil(settings.RANKING_DELAY_SECONDS + RUN_SECONDS)
 
 
 def ranking_schedule(*, conversation_id: int) -> bool:

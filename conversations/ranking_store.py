@@ -512,8 +512,12 @@ def swap(
     run began (``time.perf_counter()``), for its duration. ``details`` (what the page says
     beside the order) is stored with it. A fair order (``VARIANTS``) keeps its figures packed
     in the summary (``figures``) instead of idea rows; ``effective_size`` is the representative
-    order's, per idea."""
-    computed_at = timezone.now()
+    order's, per idea.
+
+    ``computed_at`` is when the run began reading (``started`` on the wall clock), not when it
+    finished: every rating committed before it is counted, so a page can tell a person whether
+    their rating is in the figures it shows (``RankingSummary.counts_rating_at``)."""
+    computed_at = timezone.now() - timedelta(seconds=time.perf_counter() - started)
     variant = scope.kind in VARIANTS
     # A fair order has no idea rows to take a rank from (and its summary may come without its
     # stored order: ``fair_summary``).

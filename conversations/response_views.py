@@ -18,9 +18,7 @@ from vocaleyes.errors import Refusal
 from . import permissions, services
 from .models import ActionGroup, Conversation, Idea, IdeaResponse
 from .response_forms import ResponseForm
-from .views import _get_conversation_for_user, _get_idea_for_user
-
-OUTCOME_TOP_IDEAS = 20
+from .views import OUTCOME_TOP_IDEAS, _get_conversation_for_user, _get_idea_for_user
 
 
 def _respond_page(request: HttpRequest, idea: Idea, form: ResponseForm, *, status: int = 200) -> HttpResponse:

@@ -11,7 +11,9 @@ from . import (
     pledge_views,
     report_views,
     response_views,
+    review_views,
     seed_views,
+    setup_views,
     views,
 )
 
@@ -21,6 +23,7 @@ urlpatterns = [
     path("", views.conversation_list, name="list"),
     # Before the conversation patterns, so "seeds" is not taken for a conversation's slug.
     path("seeds/", seed_views.seed_list, name="seed_list"),
+    path("new/", setup_views.conversation_new, name="conversation_new"),
     path("seeds/new/", seed_views.seed_new, name="seed_new"),
     path("seeds/<int:pk>/", seed_views.seed_detail, name="seed_detail"),
     # Action groups (conversations/action_views.py), also before the conversation patterns.
@@ -35,6 +38,8 @@ urlpatterns = [
     path(
         "action/<int:pk>/updates/new/", action_views.action_group_update_new, name="action_group_update_new"
     ),
+    # "Your conversations": a facilitator's list (facilitator_views), before the conversation patterns.
+    path("facilitating/", facilitator_views.facilitating, name="facilitating"),
     # You said, we did: following, the digest's unsubscribe link (response_views).
     path("follow/", response_views.follow, name="follow"),
     path("unsubscribe/<str:token>/", response_views.unsubscribe, name="unsubscribe"),
@@ -60,8 +65,16 @@ urlpatterns = [
         report_views.comment_report,
         name="comment_report",
     ),
+    # Authors ask for a review of their hidden idea or comment (conversations/review_views.py).
+    path("<slug:slug>/ideas/<int:pk>/review/", review_views.idea_review_request, name="idea_review_request"),
+    path(
+        "<slug:slug>/ideas/<int:pk>/comments/<int:comment_pk>/review/",
+        review_views.comment_review_request,
+        name="comment_review_request",
+    ),
     # Facilitator pages (conversations/facilitator_views.py).
     path("<slug:slug>/facilitate/", facilitator_views.dashboard, name="facilitate"),
+    path("<slug:slug>/facilitate/edit/", setup_views.conversation_edit, name="conversation_edit"),
     path("<slug:slug>/facilitate/taking-part/", facilitator_views.participation, name="participation"),
     path("<slug:slug>/facilitate/export/", facilitator_views.export_page, name="export"),
     path("<slug:slug>/facilitate/invitations/", invitation_views.invitations, name="invitations"),

@@ -29,7 +29,7 @@ from vocaleyes.i18n import content_language, in_language
 from vocaleyes.models import TargetGroup
 from vocaleyes.permissions import facilitator_roles, is_suspended, remember_facilitator, suspension_message
 
-from . import audience, listing, permissions, services
+from . import audience, listing, permissions, ranking_runs, services
 from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, SeedIdeaForm
 from .models import (
     Comment,
@@ -41,9 +41,14 @@ from .models import (
     Rating,
     RatingValue,
 )
+from .review_views import own_held_idea_page
 
 IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 25
+# A closed conversation's outcome: its top ideas by priority (the outcome page lists them all
+# with their responses; the conversation's page shows the first few).
+OUTCOME_TOP_IDEAS = 20
+CLOSED_PAGE_TOP_IDEAS = 5
 
 
 def _get_conversation_for_user(request: HttpRequest, slug: str, *, with_ranking: bool = True) -> Conversation:
@@ -57,15 +62,22 @@ def _get_conversation_for_user(request: HttpRequest, slug: str, *, with_ranking:
     )
     user = request.user
     if user.is_authenticated:
-        # Whether the viewer facilitates here comes in the same query (permissions remembers it).
+        # Whether the viewer facilitates here, and anywhere (the header's "Your conversations"),
+        # comes in the same query (permissions remembers it).
         conversations = conversations.annotate(
             viewer_facilitates=Exists(
                 facilitator_roles(user.pk).filter(organisation_id=OuterRef("organisation_id"))
-            )
+            ),
+            viewer_facilitates_anywhere=Exists(facilitator_roles(user.pk)),
         )
     conversation = get_object_or_404(conversations, slug=slug)
     if user.is_authenticated:
-        remember_facilitator(user, conversation.organisation_id, conversation.viewer_facilitates)  # type: ignore[attr-defined]
+        remember_facilitator(
+            user,
+            conversation.organisation_id,
+            conversation.viewer_facilitates,  # type: ignore[attr-defined]
+            anywhere=conversation.viewer_facilitates_anywhere,  # type: ignore[attr-defined]
+        )
     permissions.check_can_see(request.user, conversation)
     return conversation
 
@@ -130,6 +142,8 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     members.
     """
     conversation = _get_conversation_for_user(request, slug, with_ranking=False)
+    if conversation.status == Conversation.Status.CLOSED:
+        return _closed_conversation_page(request, conversation)
     user = request.user
     filters = IdeaFilterForm(request.GET)
     filters.is_valid()  # all fields are optional; anything invalid is simply ignored
@@ -188,6 +202,33 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _closed_conversation_page(request: HttpRequest, conversation: Conversation) -> HttpResponse:
+    """A closed conversation: what it was about, when it ran, what came of it (a summary of the
+    outcome page, "you said, we did") and its top ideas, read only. No search, sort or ranking
+    explainer over ideas nobody can add to or rate any more."""
+    ideas = list(
+        Idea.objects.visible()
+        .filter(conversation=conversation)
+        .with_listing()
+        .with_rating_by(request.user)
+        .in_priority_order()[:OUTCOME_TOP_IDEAS]
+    )
+    return render(
+        request,
+        "conversations/conversation_closed.html",
+        {
+            "conversation": conversation,
+            "top_ideas": ideas[:CLOSED_PAGE_TOP_IDEAS],
+            "outcome_count": len(ideas),
+            "responded": sum(1 for idea in ideas if getattr(idea, "response", None) is not None),
+            "idea_url_prefix": reverse(
+                "conversations:idea", kwargs={"slug": conversation.slug, "pk": 0}
+            ).removesuffix("0/"),
+            "can_facilitate": permissions.can_facilitate(request.user, conversation),
+        },
+    )
+
+
 # --- Ideas ---------------------------------------------------------------------------------
 
 
@@ -201,13 +242,17 @@ def _idea_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    queryset = Idea.objects.with_listing().with_rating_by(user).with_conversation()
+    queryset = Idea.objects.with_listing().with_rating_by(user, when=True).with_conversation()
     if user.is_authenticated:
         # Whether the author may still change it (nobody has rated it), in the same query.
         queryset = queryset.annotate(has_ratings=Exists(Rating.objects.filter(idea_id=OuterRef("pk"))))
     idea = _get_idea_for_user(request, slug, pk, queryset)
     conversation = idea.conversation
     my_rating = getattr(idea, "my_rating", None)
+    summary = _ranking_summary(conversation)
+    # Whether the figures beside the rating form already count this person's rating: the
+    # ranking is recomputed in the background, so a rating just given may not be in them yet.
+    counted = summary is not None and summary.counts_rating_at(getattr(idea, "my_rating_at", None))
 
     top_level = Comment.objects.visible().filter(idea=idea, parent__isnull=True).select_related("author")
     comments = Paginator(top_level, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -229,12 +274,12 @@ def _idea_page(
         "conversations/idea_detail.html",
         {
             "conversation": conversation,
-            "ranking_summary": _ranking_summary(conversation),
+            "ranking_summary": summary,
             "idea": idea,
             "snapshot": idea.ranking,
             "threads": threads,
             "comments": comments,
-            **_rating_control(idea, chosen=my_rating, form=rating_form, just_saved=False),
+            **_rating_control(idea, chosen=my_rating, form=rating_form, just_saved=False, counted=counted),
             "rating_form": rating_form,
             "comment_form": comment_form if comment_form is not None and not replying else CommentForm(),
             "reply_form": comment_form if replying else CommentForm(),
@@ -261,13 +306,17 @@ def _idea_page(
 
 
 def _rating_control(
-    idea: Idea, *, chosen: int | None, form: RatingForm | None, just_saved: bool
+    idea: Idea, *, chosen: int | None, form: RatingForm | None, just_saved: bool, counted: bool
 ) -> dict[str, Any]:
-    """What the rating control (``conversations/_rating_control.html``) shows."""
+    """What the rating control (``conversations/_rating_control.html``) shows, and the note
+    beside the priority figures on whether they count the person's rating yet
+    (``_rating_counted.html``): ``counted`` says they do."""
+    rating_action = reverse("conversations:idea_rate", kwargs={"slug": idea.conversation.slug, "pk": idea.pk})
     return {
-        "rating_action": reverse(
-            "conversations:idea_rate", kwargs={"slug": idea.conversation.slug, "pk": idea.pk}
-        ),
+        "rating_action": rating_action,
+        "idea_url": rating_action.removesuffix("rate/"),
+        "rating_counted": counted,
+        "seconds_until_counted": ranking_runs.seconds_until_counted(),
         "rating_errors": form["value"].errors if form is not None and form.is_bound else [],
         # Numbers as text: the template then shows them without localising each one.
         "rating_choices": [
@@ -281,7 +330,13 @@ def _rating_control(
 
 
 def idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _idea_page(request, slug, pk)
+    try:
+        return _idea_page(request, slug, pk)
+    except Http404:
+        # Not shown: its author still learns what happened to it (review_views); nobody else.
+        if (held := own_held_idea_page(request, slug, pk)) is not None:
+            return held
+        raise
 
 
 def _idea_form_page(
@@ -434,10 +489,12 @@ def idea_rate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.htmx:
         value = None if form.errors else form.cleaned_data["value"]
         # The control alone, without the page-wide context processors: the busiest response.
-        control = _rating_control(idea, chosen=value, form=form, just_saved=value is not None)
+        # The figures beside the control were rendered before this rating: its note says so.
+        control = _rating_control(idea, chosen=value, form=form, just_saved=value is not None, counted=False)
         return HttpResponse(
             render_to_string(
-                "conversations/_rating_control.html", {**control, "csrf_token": get_token(request)}
+                "conversations/_rating_control.html",
+                {**control, "csrf_token": get_token(request), "oob": True, "rating_form": form},
             )
         )
     if form.errors:
@@ -468,6 +525,8 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 author=request.user,
                 body=form.cleaned_data["body"],
                 parent=parent,
+                # Comments have no language question: people write in the page's language.
+                language=content_language(),
             )
         except Refusal as refusal:
             if refusal.forbidden:  # not something the comment's words can put right

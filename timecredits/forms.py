@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vocaleyes.models import Organisation, User
 
-from .amounts import MAX_MINUTES_PER_TRANSFER, to_minutes
+from .amounts import MAX_MINUTES_PER_TRANSFER, MINUTES_PER_HOUR, to_minutes
 from .models import Account, Transfer
 from .services import MAX_MEMO_LENGTH
 
@@ -69,7 +69,13 @@ class DurationMixin(forms.Form):
             self.add_error("hours", _("Enter at most 100 hours at a time."))
 
 
-class GiftForm(IdempotentForm, DurationMixin):
+class GiftForm(IdempotentForm):
+    """Who to give to, how much time (hours and minutes in one fieldset) and a message.
+
+    Each field says what is wrong with it and what to do, in the person's language, rather than
+    Django's generic "This field is required": the error summary links to the field at fault.
+    """
+
     recipient = forms.CharField(
         label=_("Their account number"),
         max_length=12,
@@ -77,6 +83,32 @@ class GiftForm(IdempotentForm, DurationMixin):
             "Ask the person for the account number shown on their time credits page, like 7KQ4-M2XD."
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Enter the account number of the person you are giving to"),
+            "max_length": _("Enter an account number like 7KQ4-M2XD."),
+        },
+    )
+    hours = forms.IntegerField(
+        label=_("Hours"),
+        min_value=0,
+        max_value=MAX_MINUTES_PER_TRANSFER // MINUTES_PER_HOUR,
+        required=False,
+        widget=forms.TextInput(attrs=NUMERIC),
+        error_messages={
+            key: _("Enter the number of hours, from 0 to 100")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    minutes = forms.IntegerField(
+        label=_("Minutes"),
+        min_value=0,
+        max_value=MINUTES_PER_HOUR - 1,
+        required=False,
+        widget=forms.TextInput(attrs=NUMERIC),
+        error_messages={
+            key: _("Enter the number of minutes, from 0 to 59")
+            for key in ("invalid", "min_value", "max_value")
+        },
     )
     message = forms.CharField(
         label=_("Message (optional)"),
@@ -104,17 +136,36 @@ class GiftForm(IdempotentForm, DurationMixin):
             .first()
         )
         if account is None:
-            raise ValidationError(_("There is no account with that number. Check it with the person."))
+            raise ValidationError(
+                _("There is no account with the number %(number)s: check the number with the person"),
+                params={"number": number},
+            )
         if account.user_id == self.sender.pk:
             raise ValidationError(
                 _("That is your own account number. Enter the number of the person you are giving to.")
             )
         return account
 
+    def duration(self) -> int:
+        return to_minutes(self.cleaned_data.get("hours") or 0, self.cleaned_data.get("minutes") or 0)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        self.check_duration()
+        if "hours" in self.errors or "minutes" in self.errors:
+            return cleaned
+        total = self.duration()
+        if total <= 0:
+            self.add_error("hours", _("Enter an amount of more than 0 minutes"))
+        elif total > MAX_MINUTES_PER_TRANSFER:
+            self.add_error("hours", _("Enter at most 100 hours at a time."))
         return cleaned
+
+
+class GiftConfirmForm(forms.Form):
+    """The check page's confirm button: which waiting gift, and the balance the page showed."""
+
+    key = forms.RegexField(regex=r"^[0-9a-f]{32}-[0-9a-f]{16}$", widget=forms.HiddenInput)
+    balance = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class SpendForm(IdempotentForm):

@@ -241,6 +241,12 @@ class Transfer(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     amount = models.PositiveIntegerField(_("amount (minutes)"))
     memo = models.TextField(_("memo"), blank=True)
+    # The language the memo was written in, so pages in the other language mark it (lang, WCAG
+    # 3.1.2). A gift's is the page language its giver wrote it in; "" when not known (transfers
+    # recorded before it was kept, earns, reversals).
+    memo_language = models.CharField(
+        _("language of the memo"), max_length=2, choices=settings.LANGUAGES, blank=True, default=""
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )

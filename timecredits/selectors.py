@@ -58,6 +58,7 @@ class TransferSummary:
 
     kind: str
     memo: str
+    memo_language: str  # "" when not known
     reference: str | None
     offer_title: str  # in the page's language, else the other
     reverses_created: datetime.datetime | None
@@ -132,6 +133,7 @@ def _lines(account: Account, entries: list[Entry]) -> list[StatementLine]:
             "transfer_id",
             "transfer__kind",
             "transfer__memo",
+            "transfer__memo_language",
             "transfer__reference",
             "transfer__offer__title_en",
             "transfer__offer__title_cy",
@@ -148,6 +150,7 @@ def _lines(account: Account, entries: list[Entry]) -> list[StatementLine]:
         transfer_id,
         kind,
         memo,
+        memo_language,
         reference,
         title_en,
         title_cy,
@@ -162,6 +165,7 @@ def _lines(account: Account, entries: list[Entry]) -> list[StatementLine]:
             transfers[transfer_id] = TransferSummary(
                 kind=kind,
                 memo=memo,
+                memo_language=memo_language,
                 reference=reference,
                 offer_title=in_language(title_en, title_cy, language),
                 reverses_created=reverses_created,
@@ -198,6 +202,7 @@ class StatementRow:
     colour: str
     description: str
     note: str
+    note_lang: str  # the note's language when it is not the page's (its lang attribute), else ""
     paid_in: str
     paid_out: str
     balance: str
@@ -208,6 +213,7 @@ TAG_COLOURS = {"earn": "green", "gift": "purple", "spend": "turquoise", "reversa
 
 def statement_rows(lines: Iterable[StatementLine]) -> list[StatementRow]:
     kinds = {value: str(label) for value, label in Transfer.Kind.choices}
+    language = content_language()
     dates: dict[datetime.date, str] = {}  # a page's lines share a few days; formatting one is slow
     rows = []
     for line in lines:
@@ -225,6 +231,7 @@ def statement_rows(lines: Iterable[StatementLine]) -> list[StatementRow]:
                 colour=TAG_COLOURS[entry.kind],
                 description=line.description,
                 note=line.note,
+                note_lang=line.transfer.memo_language if line.transfer.memo_language != language else "",
                 paid_in=format_minutes(entry.paid_in) if entry.paid_in else "",
                 paid_out=format_minutes(entry.paid_out) if entry.paid_out else "",
                 balance=format_minutes(entry.balance_after),

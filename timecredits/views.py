@@ -4,6 +4,7 @@ a reference at a partner's door. Thin adapters: forms check input, services writ
 from __future__ import annotations
 
 import csv
+import uuid
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -19,12 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vocaleyes.errors import Refusal
+from vocaleyes.i18n import content_language
 from vocaleyes.models import User
 
-from . import permissions, selectors, services
+from . import pending, permissions, selectors, services
 from .amounts import format_clock, format_minutes
 from .forms import (
     BaseVolunteerFormSet,
+    GiftConfirmForm,
     GiftForm,
     RecordHoursForm,
     ReferenceCheckForm,
@@ -32,7 +35,7 @@ from .forms import (
     StatementFilterForm,
     VolunteerFormSet,
 )
-from .models import Account, PartnerOffer, Transfer
+from .models import Account, Entry, PartnerOffer, Transfer
 
 MAX_ROWS = 50
 
@@ -183,31 +186,133 @@ def account_statement_csv(request: HttpRequest, number: str) -> StreamingHttpRes
 @login_required
 @require_http_methods(["GET", "POST"])
 def gift(request: HttpRequest) -> HttpResponse:
+    """The give form. Nothing moves here: valid answers wait in the session for the check page."""
     user = _user(request)
     account = services.account_for_person(user=user)
-    form = GiftForm(request.POST or None, sender=user)
+    waiting = pending.load(request.session)
+    if request.method == "POST":
+        form = GiftForm(request.POST, sender=user)
+    elif "change" in request.GET and waiting is not None:
+        form = GiftForm(initial=waiting.form_initial(), sender=user)
+    else:
+        form = GiftForm(sender=user)
     if request.method == "POST" and form.is_valid():
-        recipient = form.cleaned_data["recipient"].user
+        recipient = form.cleaned_data["recipient"]
         try:
-            transfer = services.credits_gift(
+            services.credits_gift_check(
                 sender=user,
-                recipient=recipient,
+                recipient=recipient.user,
                 minutes=form.duration(),
                 message=form.cleaned_data["message"],
-                idempotency_key=form.key_for("gift", user),
             )
         except Refusal as refusal:
             refusal.add_to(form)
         else:
-            text = _("You gave %(amount)s to %(name)s.") % {
-                "amount": format_minutes(transfer.amount),
-                "name": recipient.public_name,
-            }
-            if transfer.replayed:
-                text = _("This gift was already sent: %(gift)s") % {"gift": text}
-            messages.success(request, text)
-            return redirect("timecredits:statement")
+            pending.save(
+                request.session,
+                pending.PendingGift(
+                    form_key=form.cleaned_data["idempotency_key"],
+                    recipient_number=recipient.number,
+                    hours=form.cleaned_data["hours"] or 0,
+                    minutes=form.cleaned_data["minutes"] or 0,
+                    message=form.cleaned_data["message"].strip(),
+                    language=content_language(),
+                ),
+            )
+            return redirect("timecredits:gift_check")
     return render(request, "timecredits/gift_form.html", {"form": form, "account": account})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gift_check(request: HttpRequest) -> HttpResponse:
+    """Check your answers: the recipient's name before anything moves; the confirm button gives.
+
+    The confirm form names the waiting gift (its key) and the balance the page showed: a key that
+    is no longer the waiting gift's is a repeat (answered with the gift it gave) or a stale page
+    (refused); a balance that has changed since is refused by the service.
+    """
+    user = _user(request)
+    waiting = pending.load(request.session)
+    form = GiftConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        key = pending.transfer_key(user.pk, form.cleaned_data["key"])
+        if waiting is None or waiting.key != form.cleaned_data["key"]:
+            given = Transfer.objects.filter(idempotency_key=key, recorded_by=user).first()
+            if given is not None:
+                messages.info(request, _("This gift was already given. Nothing more has been taken."))
+                return redirect("timecredits:gift_receipt", pk=given.pk)
+            messages.error(
+                request,
+                _(
+                    "The gift you were checking has changed or was not given. "
+                    "Check it again before giving it."
+                ),
+            )
+            return redirect("timecredits:gift_check" if waiting is not None else "timecredits:gift")
+    if waiting is None:
+        return redirect("timecredits:gift")
+    account = services.account_for_person(user=user)
+    recipient = (
+        Account.objects.people().select_related("user").filter(number=waiting.recipient_number).first()
+    )
+    if recipient is None or recipient.user is None:
+        pending.clear(request.session)
+        return redirect("timecredits:gift")
+    refusal_field = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = services.credits_gift(
+                sender=user,
+                recipient=recipient.user,
+                minutes=waiting.amount,
+                message=waiting.message,
+                idempotency_key=pending.transfer_key(user.pk, waiting.key),
+                expected_balance=form.cleaned_data["balance"],
+                message_language=waiting.language,
+            )
+        except Refusal as refusal:
+            form.add_error(None, refusal.message)
+            refusal_field = refusal.field
+            account.refresh_from_db(fields=["balance"])
+        else:
+            pending.clear(request.session)
+            if transfer.replayed:
+                messages.info(request, _("This gift was already given. Nothing more has been taken."))
+            return redirect("timecredits:gift_receipt", pk=transfer.pk)
+    confirm = GiftConfirmForm(initial={"key": waiting.key, "balance": account.balance})
+    return render(
+        request,
+        "timecredits/gift_check.html",
+        {
+            "gift": waiting,
+            "recipient": recipient,
+            "account": account,
+            "amount": format_minutes(waiting.amount),
+            "balance_after": format_minutes(account.balance - waiting.amount),
+            "form": form,
+            "confirm": confirm,
+            # The error summary links to the Change link of the answer at fault.
+            "error_anchor": {"recipient": "change-recipient", "message": "change-message"}.get(
+                refusal_field or "", "change-amount"
+            ),
+        },
+    )
+
+
+@login_required
+def gift_receipt(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """What the giver sees once a gift has gone: to whom, how much, their balance after it."""
+    user = _user(request)
+    transfer = get_object_or_404(Transfer, pk=pk, kind=Transfer.Kind.GIFT, recorded_by=user)
+    legs = list(Entry.objects.filter(transfer=transfer).select_related("account__user"))
+    given = next(leg for leg in legs if leg.amount < 0)
+    received = next(leg for leg in legs if leg.amount > 0)
+    return render(
+        request,
+        "timecredits/gift_receipt.html",
+        {"transfer": transfer, "recipient": received.account, "balance_after": given.balance_after_display},
+    )
 
 
 @login_required

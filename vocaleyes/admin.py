@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -201,9 +202,22 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     search_fields = ["name_en", "name_cy", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
-    fields = ["name_en", "name_cy", "slug", "kind", "level", "parent", "member_list"]
+    fields = [
+        "name_en",
+        "name_cy",
+        "slug",
+        "kind",
+        "level",
+        "parent",
+        "contact_email",
+        "contact_phone",
+        "contact_url",
+        "member_list",
+    ]
     readonly_fields = ["member_list"]
     inlines = [OrganisationRoleInline]
+    # A contact page typed without its scheme is on https, as every council's site is.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
         return super().get_queryset(request).annotate(conversation_count=Count("conversations"))

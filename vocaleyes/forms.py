@@ -37,11 +37,21 @@ class SignupForm(forms.Form):
         user.save(update_fields=["display_name", "language"])
 
 
+class LanguageRadioSelect(forms.RadioSelect):
+    """Radios whose labels are language names each written in that language ("English",
+    "Cymraeg"): ``form_field.html`` gives each label its ``lang`` (WCAG 3.1.2)."""
+
+    endonyms = True
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "language"]
-        widgets: dict[str, Any] = {"language": forms.RadioSelect}
+        widgets: dict[str, Any] = {"language": LanguageRadioSelect}
+        help_texts: dict[str, Any] = {
+            "language": _("We show you pages in this language after you sign in, and send you emails in it.")
+        }
         error_messages: dict[str, Any] = {
             "display_name": {"required": _("Enter a display name.")},
             "language": {"invalid_choice": _("Choose English or Welsh.")},

@@ -2,7 +2,8 @@
 
 ``User`` signs in with an email address (no username): residents know their email, not a
 handle. ``display_name`` is what other people see; the email is never shown publicly.
-``language`` is the person's preferred language, used for email they receive.
+``language`` is the person's preferred language: the pages they land on when they sign in
+(``adapters.AccountAdapter.post_login``) and the email they receive.
 
 A council officer may *suspend* a person (``suspended_at``, with a reason, either until
 ``suspended_until`` or, when that is empty, until lifted): a suspended person can still read and
@@ -154,6 +155,15 @@ class Organisation(models.Model):
         verbose_name=_("part of"),
         help_text=_("The regional or national organisation this one belongs to, for roll-up rankings."),
     )
+    # How residents reach the organisation (a moderation email tells them where to write);
+    # without any, ``contact`` falls back to the service's own CONTACT_EMAIL.
+    contact_email = models.EmailField(_("contact email address"), blank=True)
+    contact_phone = models.CharField(_("contact telephone number"), max_length=30, blank=True)
+    contact_url = models.URLField(
+        _("contact web page"),
+        blank=True,
+        help_text=_("A page of the organisation's website with a contact form."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     name = Bilingual("name")
@@ -179,6 +189,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return str(self.name)
+
+    @property
+    def contact(self) -> list[str]:
+        """Where residents can reach the organisation: its email, phone and web page, as given;
+        an empty list when it has given none (callers then offer ``settings.CONTACT_EMAIL``)."""
+        return [value for value in (self.contact_email, self.contact_phone, self.contact_url) if value]
 
     _LEVELS: ClassVar[tuple[str, ...]] = (Level.LOCAL, Level.REGIONAL, Level.NATIONAL)
 

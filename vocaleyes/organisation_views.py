@@ -30,6 +30,7 @@ from conversations.models import (
     RankingSummary,
     Rating,
 )
+from conversations.permissions import can_start_conversation
 
 from .models import Organisation
 
@@ -131,7 +132,11 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     has members, the roll-up of their ideas."""
     organisation = get_object_or_404(Organisation.objects.select_related("parent"), slug=slug)
     members = list(organisation.members.order_by("name_en", "name_cy", "pk"))
-    context: dict[str, object] = {"organisation": organisation, "members": members}
+    context: dict[str, object] = {
+        "organisation": organisation,
+        "members": members,
+        "can_start_conversation": can_start_conversation(request.user, organisation),
+    }
     if not members:
         context["conversations"] = _open_conversations(organisation, with_members=False)
         return render(request, "organisations/organisation_detail.html", context)

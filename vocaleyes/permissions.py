@@ -47,14 +47,23 @@ def _facilitates(user: User) -> dict[int, bool]:
     return known
 
 
+def _learn_every_role(user: User) -> None:
+    """One query for all the organisations this person facilitates (people facilitate a few at
+    most), so that ``is_facilitator`` for any organisation and ``facilitates_any`` ask no more."""
+    known = _facilitates(user)
+    for organisation_id in facilitator_roles(user.pk).values_list("organisation_id", flat=True):
+        known[organisation_id] = True
+    user.__dict__["_facilitates_all_known"] = True
+
+
 def is_facilitator(user: Person, organisation_id: int) -> bool:
     """Holds the facilitator role in this organisation (and is still active)."""
     if not (user.is_authenticated and user.is_active):
         return False
     known = _facilitates(user)
-    if organisation_id not in known:
-        known[organisation_id] = facilitator_roles(user.pk).filter(organisation_id=organisation_id).exists()
-    return known[organisation_id]
+    if organisation_id not in known and not user.__dict__.get("_facilitates_all_known"):
+        _learn_every_role(user)
+    return known.get(organisation_id, False)
 
 
 def facilitator_roles(user_id: int) -> QuerySet[OrganisationRole]:
@@ -64,10 +73,32 @@ def facilitator_roles(user_id: int) -> QuerySet[OrganisationRole]:
     return OrganisationRole.objects.filter(user_id=user_id, role=OrganisationRole.Role.FACILITATOR)
 
 
-def remember_facilitator(user: Person, organisation_id: int, facilitates: bool) -> None:
-    """Record what a query already found out, so ``is_facilitator`` need not ask again."""
+def facilitates_any(user: Person) -> bool:
+    """Has facilitator pages to go to: an officer, or a facilitator of at least one organisation.
+    The header's "Your conversations" link asks it on every page, so it asks nothing when the
+    page already knows (a role found, or every role read by ``is_facilitator``), and otherwise
+    reads every role once."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_officer(user):
+        return True
+    if "_facilitates_anywhere" in user.__dict__:
+        return bool(user.__dict__["_facilitates_anywhere"])
+    known = _facilitates(user)
+    if not any(known.values()) and not user.__dict__.get("_facilitates_all_known"):
+        _learn_every_role(user)
+    return any(known.values())
+
+
+def remember_facilitator(
+    user: Person, organisation_id: int, facilitates: bool, *, anywhere: bool | None = None
+) -> None:
+    """Record what a query already found out, so ``is_facilitator`` (and, given ``anywhere``,
+    ``facilitates_any``) need not ask again."""
     if user.is_authenticated:
         _facilitates(user)[organisation_id] = facilitates
+        if anywhere is not None:
+            user.__dict__["_facilitates_anywhere"] = anywhere
 
 
 def is_suspended(user: Person, *, now: datetime | None = None) -> bool:

@@ -156,6 +156,8 @@ ACCOUNT_ADAPTER = "vocaleyes.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[VocalEyes] "
 LOGIN_URL = "account_login"
+# Flash messages added as lazy text are shown in the language of the page that shows them.
+MESSAGE_STORAGE = "vocaleyes.flash.PageLanguageStorage"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
 

@@ -9,9 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -70,8 +71,10 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST if action is None and request.method == "POST" else None, instance=user)
     if action is None and request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Your profile has been saved."))
-        return redirect("profile")
+        # Whoever has just chosen a language sees their profile in it; the message is lazy
+        # (vocaleyes.flash) so that it is in that language too.
+        messages.success(request, gettext_lazy("Your profile has been saved."))
+        return redirect(translate_url(reverse("profile"), user.language))
     mine = GroupMembership.objects.filter(user=user, how=GroupMembership.How.SELF_DECLARED)
     consent = DemographicConsent.objects.filter(user=user, given_at__isnull=False).exists()
     initial = {"groups": list(mine.values_list("group_id", flat=True)), "consent": consent}

@@ -1,7 +1,8 @@
 """Participatory budgeting: rounds, projects, ballots and counted outcomes.
 
 One module per concern, all importable from here: :mod:`.rounds` (``Phase``, ``BudgetRound``,
-``BudgetProject``), :mod:`.ballots` (``Ballot``, ``PaperBallot``, ``Vote``) and :mod:`.tallies`
+``BudgetProject``), :mod:`.proposals` (``Proposal``: residents' project proposals and their
+review), :mod:`.ballots` (``Ballot``, ``PaperBallot``, ``Vote``) and :mod:`.tallies`
 (``Tally``, ``Outcome``, ``OutcomeProject``).
 
 A ``BudgetRound`` belongs to a conversation and runs through four phases fixed by dates
@@ -33,6 +34,7 @@ its votes, its place among the winners, how Equal Shares shared its cost, or why
 from __future__ import annotations
 
 from .ballots import Ballot, PaperBallot, Vote
+from .proposals import Proposal, ProposalQuerySet
 from .rounds import BudgetProject, BudgetRound, BudgetRoundQuerySet, Phase
 from .tallies import Outcome, OutcomeProject, Tally, TallyQuerySet
 
@@ -45,6 +47,8 @@ __all__ = [
     "OutcomeProject",
     "PaperBallot",
     "Phase",
+    "Proposal",
+    "ProposalQuerySet",
     "Tally",
     "TallyQuerySet",
     "Vote",

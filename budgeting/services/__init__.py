@@ -3,7 +3,11 @@
 - :mod:`.ballots`: ``ballot_check``, ``voting_check``, ``ballot_submit``, paper ballots
   (``paper_ballot_enter``, ``paper_ballot_change``, ``paper_phase_check``), ``voter_check``
   and ``ballot_send_receipt``;
-- :mod:`.rounds`: ``round_create``, ``project_create``;
+- :mod:`.rounds`: ``round_create``, ``project_create``, and for the facilitator pages
+  ``round_edit``, ``project_add``, ``project_edit``, ``project_remove`` (refused with
+  ``outcome_fixed_refusal`` once voting has started);
+- :mod:`.proposals`: ``proposal_submit`` (residents, proposals phase only), ``proposal_review``
+  (facilitators, until voting opens: feasible puts it on the ballot, not feasible needs a reason);
 - :mod:`.tallies`: ``tally_request``, ``tally_run``;
 - :mod:`.imports`: ``round_import_pabulib``.
 
@@ -27,19 +31,38 @@ from .ballots import (
     voting_check,
 )
 from .imports import round_import_pabulib
-from .rounds import project_create, round_create
+from .proposals import proposal_review, proposal_submit, proposal_submit_refusal
+from .rounds import (
+    outcome_fixed_refusal,
+    project_add,
+    project_create,
+    project_edit,
+    project_remove,
+    round_create,
+    round_edit,
+    round_slug_for,
+)
 from .tallies import tally_request, tally_run
 
 __all__ = [
     "ballot_check",
     "ballot_send_receipt",
     "ballot_submit",
+    "outcome_fixed_refusal",
     "paper_ballot_change",
     "paper_ballot_enter",
     "paper_phase_check",
+    "project_add",
     "project_create",
+    "project_edit",
+    "project_remove",
+    "proposal_review",
+    "proposal_submit",
+    "proposal_submit_refusal",
     "round_create",
+    "round_edit",
     "round_import_pabulib",
+    "round_slug_for",
     "tally_request",
     "tally_run",
     "voter_check",

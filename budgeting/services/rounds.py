@@ -1,4 +1,5 @@
-"""Rounds and their projects, created with every field named and typed.
+"""Rounds and their projects, created with every field named and typed, and changed from the
+facilitator pages until voting starts (then only their text: the rest would change the outcome).
 
 Both are checked like the admin form checks them (``full_clean``: phases in order, k and
 points for their ballot types, an idea from the round's own conversation) and refused with a
@@ -9,14 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from conversations.models import Conversation, Idea
 from vocaleyes.errors import Refusal
 
-from ..models import BudgetProject, BudgetRound
+from ..models import BudgetProject, BudgetRound, Phase
 
 
 def full_clean_or_refuse(instance: models.Model) -> None:
@@ -120,3 +124,124 @@ def project_create(
         full_clean_or_refuse(project)
         project.save()
     return project
+
+
+# --- Facilitator pages: editing a round and its projects until voting starts -----------------
+
+# What a round's outcome depends on: once voting has started these are fixed.
+OUTCOME_FIELDS = [
+    "budget",
+    "currency",
+    "proposals_open",
+    "review_opens",
+    "voting_opens",
+    "voting_closes",
+    "ballot_type",
+    "max_projects",
+    "points",
+    "rule",
+    "completion",
+]
+TEXT_FIELDS = ["title_en", "title_cy", "description_en", "description_cy"]
+PROJECT_OUTCOME_FIELDS = ["cost", "eligible"]
+PROJECT_TEXT_FIELDS = [
+    "title_en",
+    "title_cy",
+    "description_en",
+    "description_cy",
+    "category_en",
+    "category_cy",
+    "ineligible_reason_en",
+    "ineligible_reason_cy",
+]
+RESERVED_SLUGS = {"new"}  # budgeting/urls.py: /budgets/new/<conversation>/
+
+
+def round_slug_for(title: str) -> str:
+    """A free address for a new round, from its title (-2, -3... when taken). The unique
+    constraint still guards two facilitators creating same-titled rounds at the same moment."""
+    base = slugify(title)[:70].strip("-") or "budget"
+    slug, n = base, 1
+    while slug in RESERVED_SLUGS or BudgetRound.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def outcome_fixed_refusal(budget_round: BudgetRound, now: datetime | None = None) -> Refusal | None:
+    """Why the round's outcome-changing settings and projects can no longer change, or None:
+    voting has started (or a ballot exists, say an imported one)."""
+    if budget_round.phase_at(now) in (Phase.VOTING, Phase.RESULTS) or budget_round.ballots.exists():
+        return Refusal(
+            _(
+                "Voting has started, so the budget, dates, rules and projects can no longer "
+                "change: that would change the outcome. You can still correct titles and "
+                "descriptions."
+            ),
+            forbidden=True,
+        )
+    return None
+
+
+def round_edit(*, budget_round: BudgetRound, **changes: Any) -> BudgetRound:
+    """Change a round's settings (``OUTCOME_FIELDS`` and ``TEXT_FIELDS``). Once voting has
+    started only the text may change: anything else is refused and nothing is written."""
+    unknown = set(changes) - set(OUTCOME_FIELDS) - set(TEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"round_edit() cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        # Lock the round: a ballot submitted meanwhile must not slip in before the check.
+        locked = BudgetRound.objects.select_for_update().get(pk=budget_round.pk)
+        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        if any(name in OUTCOME_FIELDS for name in changed):
+            refusal = outcome_fixed_refusal(locked)
+            if refusal is not None:
+                raise refusal
+        for name in changed:
+            setattr(locked, name, changes[name])
+        full_clean_or_refuse(locked)
+        if changed:
+            locked.save(update_fields=changed)
+    return locked
+
+
+def project_add(*, budget_round: BudgetRound, cost: Decimal, **fields: Any) -> BudgetProject:
+    """A facilitator adds a project: only until voting starts (``project_create`` itself is
+    also used to build past rounds, whose voting is over)."""
+    with transaction.atomic():
+        locked = BudgetRound.objects.select_for_update().get(pk=budget_round.pk)
+        refusal = outcome_fixed_refusal(locked)
+        if refusal is not None:
+            raise refusal
+        return project_create(budget_round=locked, cost=cost, **fields)
+
+
+def project_edit(*, project: BudgetProject, **changes: Any) -> BudgetProject:
+    """Change a project; its cost and eligibility only until voting starts."""
+    unknown = set(changes) - set(PROJECT_OUTCOME_FIELDS) - set(PROJECT_TEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"project_edit() cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        budget_round = BudgetRound.objects.select_for_update().get(pk=project.round_id)
+        locked = BudgetProject.objects.select_for_update().get(pk=project.pk)
+        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        if any(name in PROJECT_OUTCOME_FIELDS for name in changed):
+            refusal = outcome_fixed_refusal(budget_round)
+            if refusal is not None:
+                raise refusal
+        for name in changed:
+            setattr(locked, name, changes[name])
+        full_clean_or_refuse(locked)
+        if changed:
+            locked.save(update_fields=changed)
+    return locked
+
+
+def project_remove(*, project: BudgetProject) -> None:
+    """Take a project off the ballot, only until voting starts."""
+    with transaction.atomic():
+        budget_round = BudgetRound.objects.select_for_update().get(pk=project.round_id)
+        refusal = outcome_fixed_refusal(budget_round)
+        if refusal is not None:
+            raise refusal
+        project.delete()

@@ -70,7 +70,7 @@ from .ideas import (
     RatingQuerySet,
     RatingValue,
 )
-from .moderation import CommentToReview, IdeaToReview, ModerationDecision, Report
+from .moderation import CommentToReview, IdeaToReview, ModerationDecision, Report, ReviewRequest
 from .rankings import IdeaRanking, RankingQueue, RankingSummary
 from .seeds import SharedSeed
 
@@ -104,5 +104,6 @@ __all__ = [
     "RatingQuerySet",
     "RatingValue",
     "Report",
+    "ReviewRequest",
     "SharedSeed",
 ]

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vocaleyes.i18n import Bilingual
 from vocaleyes.models import Organisation
+from vocaleyes.permissions import facilitator_roles, is_officer
+
+if TYPE_CHECKING:
+    from vocaleyes.models import User
 
 
 class ConversationQuerySet(models.QuerySet["Conversation"]):
@@ -23,6 +28,30 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
 
     def open(self) -> ConversationQuerySet:
         return self.filter(status=Conversation.Status.OPEN)
+
+    def facilitated_by(self, user: User) -> ConversationQuerySet:
+        """The conversations whose facilitator pages this person may open: every one for an
+        officer, otherwise those of the organisations they facilitate (``can_facilitate``)."""
+        if is_officer(user):
+            return self.all()
+        return self.filter(organisation__in=facilitator_roles(user.pk).values("organisation_id"))
+
+    def with_moderation_counts(self) -> ConversationQuerySet:
+        """With ``ideas_shown``, and ``ideas_pending`` and ``comments_pending`` (waiting for
+        review), each a subquery, so a list of conversations costs one query."""
+        from .ideas import Comment, ContentStatus, Idea
+
+        def count(queryset: models.QuerySet[Any], group_by: str) -> Coalesce:
+            rows = queryset.order_by().values(group_by).annotate(n=Count("*")).values("n")
+            return Coalesce(Subquery(rows), 0)
+
+        ideas = Idea.objects.filter(conversation=OuterRef("pk"))
+        comments = Comment.objects.filter(idea__conversation=OuterRef("pk"), status=ContentStatus.PENDING)
+        return self.annotate(
+            ideas_shown=count(ideas.filter(status=ContentStatus.PUBLISHED), "conversation"),
+            ideas_pending=count(ideas.filter(status=ContentStatus.PENDING), "conversation"),
+            comments_pending=count(comments, "idea__conversation"),
+        )
 
     def with_ranking(self) -> ConversationQuerySet:
         """With its organisation and its ranking's summary in the same query; the stored order
@@ -92,6 +121,20 @@ class Conversation(models.Model):
             "it is hidden until an officer reviews it."
         ),
     )
+    # When it ran, as its page says ("3 March 2025 to 27 June 2025"): not ``created``, which is
+    # when it was set up (a conversation may be drafted weeks before, or loaded long after).
+    opened_on = models.DateField(
+        _("opened on"),
+        null=True,
+        blank=True,
+        help_text=_("When residents could first take part. Left empty, it is set to the day it is opened."),
+    )
+    closed_on = models.DateField(
+        _("closed on"),
+        null=True,
+        blank=True,
+        help_text=_("When it stopped taking part. Left empty, it is set to the day it is closed."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -115,6 +158,13 @@ class Conversation(models.Model):
                 condition=Q(report_threshold__gte=1),
                 name="conversation_report_threshold_at_least_1",
                 violation_error_message=_("At least one report is needed to hold an item for review."),
+            ),
+            models.CheckConstraint(
+                condition=Q(opened_on__isnull=True)
+                | Q(closed_on__isnull=True)
+                | Q(closed_on__gte=F("opened_on")),
+                name="conversation_closes_after_it_opens",
+                violation_error_message=_("A conversation cannot close before it opens."),
             ),
         ]
 

@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -196,8 +196,8 @@ _Q = TypeVar("_Q", IdeaQuerySet, CommentQuerySet)
 
 
 def review_queue(queryset: _Q, kind: str) -> _Q:
-    """Items waiting for review or with open reports (``for_review``), with how many open
-    reports each has, most reported first, then oldest first."""
+    """Items waiting for review, with open reports (``for_review``) or hidden with an open review
+    request, with how many open reports each has, most reported first, then oldest first."""
     open_reports = (
         Report.objects.filter(**{kind: OuterRef("pk")}, decision__isnull=True)
         .order_by()
@@ -205,9 +205,11 @@ def review_queue(queryset: _Q, kind: str) -> _Q:
         .annotate(n=Count("*"))
         .values("n")
     )
+    # Hidden items whose authors asked for a review wait here too (``ReviewRequest``).
+    review_asked = ReviewRequest.objects.filter(**{kind: OuterRef("pk")}, decision__isnull=True)
     return (
-        queryset.annotate(open_reports=Coalesce(Subquery(open_reports), 0))
-        .filter(Q(status=ContentStatus.PENDING) | Q(open_reports__gt=0))
+        queryset.annotate(open_reports=Coalesce(Subquery(open_reports), 0), review_asked=Exists(review_asked))
+        .filter(Q(status=ContentStatus.PENDING) | Q(open_reports__gt=0) | Q(review_asked=True))
         .order_by("-open_reports", "created", "pk")
     )
 
@@ -228,3 +230,68 @@ class CommentToReview(Comment):
         proxy = True
         verbose_name = _("comment to review")
         verbose_name_plural = _("comments to review")
+
+
+class ReviewRequest(models.Model):
+    """An author's request that moderators look again at their hidden idea or comment (issue 13).
+    Open until a moderation decision about the item deals with it (``decision``: restoring it, or
+    hiding it again with a new reason); one per person per item, so asking twice is refused."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_requests",
+        verbose_name=_("asked by"),
+        db_index=False,  # the unique constraints start with the author
+    )
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.PROTECT, related_name="review_requests", verbose_name=_("conversation")
+    )
+    idea = models.ForeignKey(
+        Idea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_requests",
+        verbose_name=_("idea"),
+    )
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_requests",
+        verbose_name=_("comment"),
+    )
+    message = models.TextField(_("why it should be shown"), blank=True)
+    created = models.DateTimeField(_("asked"), auto_now_add=True)
+    decision = models.ForeignKey(
+        ModerationDecision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_requests",
+        verbose_name=_("answered by"),
+    )
+
+    class Meta:
+        verbose_name = _("review request")
+        verbose_name_plural = _("review requests")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(idea__isnull=False, comment__isnull=True)
+                | Q(idea__isnull=True, comment__isnull=False),
+                name="review_request_is_about_one_item",
+            ),
+            # NULLs are distinct in a unique constraint, so each holds only for its kind of item.
+            models.UniqueConstraint(fields=["author", "idea"], name="one_review_request_per_idea"),
+            models.UniqueConstraint(fields=["author", "comment"], name="one_review_request_per_comment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} · {self.created:%Y-%m-%d %H:%M}"
+
+    @property
+    def item(self) -> Idea | Comment | None:
+        return self.idea or self.comment

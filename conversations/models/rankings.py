@@ -4,6 +4,8 @@ reach the figures through ``conversation.ranking`` and ``idea.ranking``."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -137,6 +139,11 @@ class RankingSummary(models.Model):
             which = f"group {self.target_group_id}" if self.target_group_id else self.order
             return f"{self.variant_of_id} {which} @ {self.computed_at}"
         return f"{self.conversation_id} @ {self.computed_at}"
+
+    def counts_rating_at(self, moment: datetime | None) -> bool:
+        """Whether a rating given or changed at ``moment`` is in these figures: the run began
+        reading after it (``computed_at`` is when it began; ``ranking_store.swap``)."""
+        return moment is not None and self.computed_at is not None and moment < self.computed_at
 
 
 class RankingQueue(models.Model):

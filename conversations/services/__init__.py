@@ -54,6 +54,8 @@ from .moderation import (
     decision_notify,
     report_create,
     report_create_refusal,
+    review_request_create,
+    review_request_refusal,
     user_suspend,
     user_unsuspend,
 )
@@ -75,6 +77,7 @@ from .responses import (
     unfollow,
     unsubscribe,
 )
+from .setup import conversation_create, conversation_edit
 
 __all__ = [
     "ClaimRefusal",
@@ -89,6 +92,8 @@ __all__ = [
     "content_approve",
     "content_hide",
     "content_restore",
+    "conversation_create",
+    "conversation_edit",
     "conversation_set_participation",
     "decision_notify",
     "digests_send",
@@ -117,6 +122,8 @@ __all__ = [
     "rating_set",
     "report_create",
     "report_create_refusal",
+    "review_request_create",
+    "review_request_refusal",
     "seed_across",
     "seed_across_refusal",
     "unfollow",

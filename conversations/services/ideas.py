@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -191,8 +192,11 @@ def idea_update(*, idea: Idea, editor: User, title: str, body: str, language: st
 # --- Comments ------------------------------------------------------------------------------
 
 
-def comment_create(*, idea: Idea, author: User, body: str, parent: Comment | None = None) -> Comment:
-    """Comment on an idea, or reply to one of its top-level comments (one level of replies)."""
+def comment_create(
+    *, idea: Idea, author: User, body: str, parent: Comment | None = None, language: str = ""
+) -> Comment:
+    """Comment on an idea, or reply to one of its top-level comments (one level of replies).
+    ``language`` is the one the comment is written in ("en", "cy"; "" when unknown)."""
     if not permissions.can_comment(author, idea):
         raise Refusal(permissions.refusal_message(author, idea.conversation, "comment"), forbidden=True)
     if parent is not None and (
@@ -200,7 +204,13 @@ def comment_create(*, idea: Idea, author: User, body: str, parent: Comment | Non
     ):
         raise Refusal(_("You can only reply to a comment on this idea, not to a reply."), field="body")
     with transaction.atomic():
-        comment = Comment.objects.create(idea=idea, author=author, parent=parent, body=body.strip())
+        comment = Comment.objects.create(
+            idea=idea,
+            author=author,
+            parent=parent,
+            body=body.strip(),
+            language=language if language in dict(settings.LANGUAGES) else "",
+        )
         # F() makes the increment one UPDATE in the database, so concurrent comments all count.
         Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
     return comment

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vocaleyes.errors import Refusal
-from vocaleyes.permissions import is_suspended
+from vocaleyes.permissions import is_suspended, suspension_message
 
 from .. import permissions
 from ..export_jobs import export_jobs_expire
@@ -28,6 +28,7 @@ from ..models import (
     Idea,
     ModerationDecision,
     Report,
+    ReviewRequest,
 )
 from ..ranking_runs import ranking_schedule
 
@@ -92,6 +93,7 @@ def _decide(
     )
     if resolve_reports:
         Report.objects.filter(decision__isnull=True, **_item_filter(item)).update(decision=decision)
+        ReviewRequest.objects.filter(decision__isnull=True, **_item_filter(item)).update(decision=decision)
     if item.status != status_after:
         item.status = status_after
         item.save(update_fields=["status", "updated"])
@@ -176,13 +178,51 @@ def report_create(*, item: Item, reporter: User, reason: str, details: str = "")
     return report
 
 
+def review_request_refusal(*, item: Item, author: User) -> Refusal | None:
+    """Why ``author`` may not ask for a review of this idea or comment (None when they may)."""
+    if item.author_id != author.pk:
+        return Refusal(_("Only the person who wrote it can ask for a review."), forbidden=True)
+    if is_suspended(author):
+        return Refusal(suspension_message(author), forbidden=True)
+    if item.status != ContentStatus.HIDDEN:
+        return Refusal(_("Only hidden ideas and comments can be reviewed again."))
+    return None
+
+
+def review_request_create(*, item: Item, author: User, message: str = "") -> ReviewRequest:
+    """Ask council officers to look again at one's own hidden idea or comment: it joins their
+    review queue until a decision about it (restoring it, or hiding it again) answers the
+    request. Once per person per item; asking again is refused, politely."""
+    if refusal := review_request_refusal(item=item, author=author):
+        raise refusal
+    with transaction.atomic():
+        # The item's lock queues a double click behind the first request, which it then finds.
+        locked = _lock_item(item)
+        target = _item_filter(locked)
+        if ReviewRequest.objects.filter(author=author, **target).exists():
+            raise Refusal(
+                _(
+                    "You have already asked for a review of this. "
+                    "A council officer will look at it or has done so."
+                )
+            )
+        if locked.status != ContentStatus.HIDDEN:  # restored meanwhile
+            raise Refusal(_("Only hidden ideas and comments can be reviewed again."))
+        return ReviewRequest.objects.create(
+            author=author, conversation=_conversation_of(locked), message=message.strip(), **target
+        )
+
+
 def content_hide(*, item: Item, officer: User, reason: str) -> ModerationDecision:
-    """Hide a published or pending idea or comment; its author is told why by email."""
+    """Hide a published or pending idea or comment; its author is told why by email. A hidden
+    one whose author asked for a review may be hidden again: that answers the request, with the
+    new reason."""
     _check_moderator(officer)
     reason = _clean_reason(reason)
     with transaction.atomic():
         locked = _lock_item(item)
-        if locked.status == ContentStatus.HIDDEN:
+        review_open = ReviewRequest.objects.filter(decision__isnull=True, **_item_filter(locked)).exists()
+        if locked.status == ContentStatus.HIDDEN and not review_open:
             raise Refusal(_("“%(item)s” is already hidden.") % {"item": locked})
         return _decide(
             action=ModerationDecision.Action.HIDE,
@@ -310,6 +350,9 @@ def decision_notify(*, decision_id: int) -> bool:
             "is_idea": decision.idea_id is not None,
             "idea": decision.idea or (decision.comment.idea if decision.comment else None),
             "conversation": decision.conversation,
+            # Where to write about the decision: the organisation's contact, else the service's.
+            "organisation": decision.conversation.organisation if decision.conversation else None,
+            "service_contact": settings.CONTACT_EMAIL,
         }
         subject = render_to_string(f"conversations/email/{notice}_subject.txt", context)
         body = render_to_string(f"conversations/email/{notice}_message.txt", context)

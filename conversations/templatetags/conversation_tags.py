@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext, ngettext
 
-from conversations.models import Idea, RatingValue
+from conversations.models import Idea, RankingSummary, RatingValue
 from conversations.text import render_plain_text
 
 register = template.Library()
@@ -48,6 +48,16 @@ def percent_of(part: int, whole: int) -> int:
 def rating_label(value: int) -> str:
     """What a rating value means ("Essential" for 5), in the active language."""
     return str(RatingValue(value).label)
+
+
+@register.filter
+def rating_not_counted(idea: Idea, summary: RankingSummary | None) -> bool:
+    """Whether an idea card's figures leave out the viewer's own rating of it, given since the
+    ranking's last run (``summary``: the conversation's own ranking). Nothing is said beside a
+    fair order's summary, nor where the page has none (a closed conversation's)."""
+    if summary is None or summary.variant_of_id is not None or getattr(idea, "my_rating", None) is None:
+        return False
+    return not summary.counts_rating_at(getattr(idea, "my_rating_at", None))
 
 
 @register.simple_tag

@@ -51,7 +51,7 @@ def test_a_resident_earns_gives_and_spends_time_credits(
 
     # Alice sees the credits she earned.
     sign_in(page, alice.email, PASSWORD)
-    page.get_by_role("link", name="Time credits").click()
+    page.get_by_role("link", name="Time credits", exact=True).click()  # the header's, not the home card
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Your time credits"
     assert balance(page) == "3 hours"
@@ -65,15 +65,21 @@ def test_a_resident_earns_gives_and_spends_time_credits(
     page.get_by_role("button", name="Give credits").click()
     page.wait_for_load_state()
     assert page.title().startswith("Error:")
-    assert "Enter how much time, in hours and minutes." in page.locator(".govuk-error-summary").inner_text()
+    assert "Enter an amount of more than 0 minutes" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
     page.get_by_label("Hours").fill("1")
     page.get_by_label("Message (optional)").fill("Diolch am y lifft!")
     page.get_by_role("button", name="Give credits").click()
     page.wait_for_load_state()
-    assert "You gave 1 hour to Bob." in page.locator(".govuk-notification-banner").inner_text()
-    assert balance(page) == "2 hours"
+    assert page.get_by_test_id("recipient-name").inner_text() == "Bob"  # checked before it moves
     assert_accessible(page)
+    page.get_by_role("button", name="Confirm and give").click()
+    page.wait_for_load_state()
+    assert "You gave 1 hour to Bob." in page.get_by_test_id("gift-given").inner_text()
+    assert page.get_by_test_id("balance-after").inner_text() == "2 hours"
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to your time credits").click()
+    assert balance(page) == "2 hours"
 
     # And spends an hour on a swim at the leisure centre.
     page.get_by_role("link", name="Spend time credits").click()

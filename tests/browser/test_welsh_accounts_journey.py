@@ -83,7 +83,7 @@ def test_welsh_resident_resets_a_forgotten_password_in_welsh(
     assert_accessible(page)
 
     [message] = mail.outbox
-    assert message.subject == "[VocalEyes] Ailosod eich cyfrinair"
+    assert message.subject == "Ailosod eich cyfrinair VocalEyes"
     link = re.search(r"https?://\S+/cy/accounts/password/reset/key/\S+", str(message.body))
     assert link, message.body
     page.goto(link.group(0))

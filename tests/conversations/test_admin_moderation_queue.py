@@ -9,6 +9,7 @@ import re
 import pytest
 from django.test import Client
 
+from conversations import services
 from conversations.models import Comment, ContentStatus, Conversation, Idea, ModerationDecision
 from tests.conftest import make_user
 from tests.conversations.conftest import make_idea, make_people
@@ -56,6 +57,7 @@ def test_the_index_opens_with_what_waits_for_review_and_how_much(
         ("/admin/conversations/ideatoreview/", "Ideas to review", "2"),
         ("/admin/conversations/commenttoreview/", "Comments to review", "1"),
         ("/admin/conversations/report/?decision__isempty=1", "Reports", "3"),
+        ("/admin/conversations/reviewrequest/?decision__isempty=1", "Review requests", "0"),
     ]
 
 
@@ -191,3 +193,29 @@ def test_residents_cannot_moderate_from_the_admin(
     assert response.status_code == 302 and "/login/" in response["Location"]
     idea.refresh_from_db()
     assert idea.status == ContentStatus.PUBLISHED
+
+
+def test_a_hidden_item_whose_author_asked_for_a_review_can_be_restored_or_hidden_again(
+    client: Client, owain: User, olwen: User, bob: User, waiting: dict[str, Idea]
+) -> None:
+    idea = waiting["quiet"]
+    services.content_hide(item=idea, officer=olwen, reason="Off topic.")
+    idea.refresh_from_db()
+    services.review_request_create(item=idea, author=bob, message="It is about the library.")
+    client.force_login(owain)
+    rows = re.findall(
+        r'<a href="([^"]+)">([^<]+)</a></th>\s*<td class="ve-waiting">(\d+)</td>',
+        review_group(client.get("/admin/").content.decode()),
+    )
+    assert ("/admin/conversations/reviewrequest/?decision__isempty=1", "Review requests", "1") in rows
+
+    page = client.get(f"/admin/conversations/ideatoreview/{idea.pk}/change/").content.decode()
+    assert re.findall(r'name="decision" value="(\w+)"', page) == ["restore", "hide"]
+    client.post(
+        f"/admin/conversations/ideatoreview/{idea.pk}/moderate/",
+        {"decision": "hide", "reason": "Still off topic: it is about parking."},
+    )
+
+    idea.refresh_from_db()
+    assert idea.status == ContentStatus.HIDDEN
+    assert not idea.review_requests.filter(decision__isnull=True).exists()  # answered

@@ -277,8 +277,10 @@ def test_hidden_and_pending_ideas_never_appear(
         assert shown.title in listing
         assert hidden.title not in listing
         assert pending.title not in listing
-        assert client.get(f"/conversations/wellbeing/ideas/{hidden.pk}/").status_code == 404
-        assert client.get(f"/conversations/wellbeing/ideas/{pending.pk}/").status_code == 404
+        # Its author (alice) is told what happened to it instead (issue 13); nobody else sees it.
+        expected = 200 if viewer == alice else 404
+        assert client.get(f"/conversations/wellbeing/ideas/{hidden.pk}/").status_code == expected
+        assert client.get(f"/conversations/wellbeing/ideas/{pending.pk}/").status_code == expected
         assert client.get("/conversations/wellbeing/?q=Hidden").content.decode().count("ve-card") == 0
 
 

@@ -14,7 +14,7 @@ from conversations import ranking_store
 from conversations.models import IdeaRanking, RankingQueue, RankingSummary
 from conversations.ranking_store import Scope
 
-BEFORE = [("conversations", "0010_organisations_move_to_vocaleyes")]
+TARGET = ("conversations", "0010_organisations_move_to_vocaleyes")
 COMPUTED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 QUEUED = datetime(2026, 11, 30, 9, 5, tzinfo=UTC)
 
@@ -28,6 +28,16 @@ def _assert_fillfactor_60(table: str) -> None:
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [table])
         options = cursor.fetchone()[0] or []
     assert "fillfactor=60" in options
+
+
+def _as_it_was(executor: MigrationExecutor) -> list[tuple[str, str]]:
+    """The database as it was at TARGET: in each app, the last migration TARGET stood on, so
+    later migrations of other apps (a new column on organisations, say) are undone too and the
+    old rows are written against the tables of that time."""
+    last: dict[str, tuple[str, str]] = {}
+    for app, name in executor.loader.graph.forwards_plan(TARGET):
+        last[app] = (app, name)
+    return list(last.values())
 
 
 def _migrate(targets: list[tuple[str, str]] | None = None) -> MigrationExecutor:
@@ -90,8 +100,9 @@ def _old_rows(apps: Any) -> dict[str, Any]:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_every_figure_the_order_and_the_queue_marker() -> None:
-    executor = _migrate(BEFORE)
-    old = _old_rows(executor.loader.project_state(BEFORE).apps)
+    before = _as_it_was(MigrationExecutor(connection))
+    executor = _migrate(before)
+    old = _old_rows(executor.loader.project_state(before).apps)
     ranked, ideas = old["ranked"], old["ideas"]
 
     executor = _migrate()
@@ -131,8 +142,8 @@ def test_the_migration_keeps_every_figure_the_order_and_the_queue_marker() -> No
     _assert_fillfactor_60(IdeaRanking._meta.db_table)
 
     # And back: the old tables hold the conversations' rankings again.
-    _migrate(BEFORE)
-    apps = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+    _migrate(before)
+    apps = MigrationExecutor(connection).loader.project_state(before).apps
     back = apps.get_model("conversations", "ConversationRanking").objects.get(conversation_id=ranked.pk)
     assert (back.queued_at, back.idea_count, back.last_idea_id) == (QUEUED, 3, ideas[2].pk)
     assert bytes(back.ranked_ideas) == b"".join(pk.to_bytes(8, "big") for pk in old["order"])

@@ -218,6 +218,12 @@ def test_pre_moderation_holds_a_residents_idea_until_an_officer_approves_it(
     assert "0 ideas" in page
     idea = Idea.objects.get()
     assert idea.status == ContentStatus.PENDING
+    # Only its author is told it waits for review (issue 13); everyone else gets a 404.
+    assert (
+        "Your idea is waiting for review."
+        in client.get(f"/conversations/careful/ideas/{idea.pk}/").content.decode()
+    )
+    client.force_login(olwen)
     assert client.get(f"/conversations/careful/ideas/{idea.pk}/").status_code == 404
 
     services.content_approve(item=idea, officer=olwen, reason="Fine.")

@@ -190,12 +190,16 @@ def test_a_resident_gives_an_hour_by_account_number(
         "message": "Diolch",
         "idempotency_key": key.group(1),
     }
+    check = client.post(reverse("timecredits:gift"), data, follow=True).content.decode()
+    assert "Check your answers before giving time credits" in check and "Bob" in check
+    assert not Transfer.objects.filter(kind=Transfer.Kind.GIFT).exists()  # nothing moves yet
+    confirm = dict(re.findall(r'<input type="hidden" name="(key|balance)" value="([^"]*)"', check))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("timecredits:gift"), data, follow=True)
+        response = client.post(reverse("timecredits:gift_check"), confirm, follow=True)
     assert "You gave 1 hour to Bob." in response.content.decode()
     # Pressing the button again (same key) records nothing more.
-    response = client.post(reverse("timecredits:gift"), data, follow=True)
-    assert "This gift was already sent" in response.content.decode()
+    response = client.post(reverse("timecredits:gift_check"), confirm, follow=True)
+    assert "This gift was already given" in response.content.decode()
     assert Transfer.objects.filter(kind=Transfer.Kind.GIFT).count() == 1
     bob_account.refresh_from_db()
     assert bob_account.balance == 60
@@ -224,10 +228,10 @@ def test_a_gift_over_the_balance_is_refused_on_the_page(
 @pytest.mark.parametrize(
     ("recipient", "hours", "minutes", "message"),
     [
-        ("ZZZZ-ZZZZ", "1", "", "There is no account with that number. Check it with the person."),
+        ("ZZZZ-ZZZZ", "1", "", "There is no account with the number ZZZZ-ZZZZ: check the number"),
         ("not a number", "1", "", "Enter an account number like 7KQ4-M2XD."),
-        ("BOB", "0", "0", "Enter how much time, in hours and minutes."),
-        ("BOB", "1", "75", "Ensure this value is less than or equal to 59."),
+        ("BOB", "0", "0", "Enter an amount of more than 0 minutes"),
+        ("BOB", "1", "75", "Enter the number of minutes, from 0 to 59"),
         ("SELF", "1", "", "That is your own account number."),
     ],
 )
@@ -261,7 +265,7 @@ def test_bad_gift_input_is_explained_in_welsh(
     response = signed_in(client, alice).post(
         "/cy/time-credits/give/", {"recipient": "ZZZZ-ZZZZ", "hours": "1", "idempotency_key": KEY}
     )
-    assert "Nid oes cyfrif â&#x27;r rhif hwnnw." in response.content.decode()
+    assert "Nid oes cyfrif â&#x27;r rhif ZZZZ-ZZZZ" in response.content.decode()
 
 
 # --- offers ---------------------------------------------------------------------------------------

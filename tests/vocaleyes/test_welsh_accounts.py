@@ -439,8 +439,8 @@ def test_welsh_sign_up_sends_a_welsh_email_whose_link_confirms_in_welsh(client: 
     assert User.objects.get(email="gwen@example.org").language == "cy"
 
     [message] = mail.outbox
-    assert message.subject == "[VocalEyes] Cadarnhewch eich cyfeiriad e-bost"
-    assert "wedi rhoi eich cyfeiriad e-bost i greu cyfrif" in message.body
+    assert message.subject == "Cadarnhewch eich cyfeiriad e-bost ar gyfer VocalEyes"
+    assert "Diolch am greu cyfrif VocalEyes" in message.body
     assert (
         english_left(
             str(message.body), ["Hello from", "Thank you for using", "You're receiving", "To confirm"]
@@ -466,7 +466,7 @@ def test_signing_in_with_an_unconfirmed_address_sends_a_new_welsh_link(client: C
     )
     assert_welsh(response, "Cadarnhewch eich cyfeiriad e-bost")
     [message] = mail.outbox
-    assert message.subject == "[VocalEyes] Cadarnhewch eich cyfeiriad e-bost"
+    assert message.subject == "Cadarnhewch eich cyfeiriad e-bost ar gyfer VocalEyes"
     assert link_in(message.body).startswith("/cy/accounts/confirm-email/")
 
 
@@ -477,7 +477,7 @@ def test_welsh_resident_resetting_from_an_english_page_gets_welsh_email_and_page
     assert_english(response, "Check your email")  # the page stays in the language it was asked in
 
     [message] = mail.outbox
-    assert message.subject == "[VocalEyes] Ailosod eich cyfrinair"
+    assert message.subject == "Ailosod eich cyfrinair VocalEyes"
     assert "wedi gofyn am ailosod cyfrinair eich cyfrif" in message.body
     assert english_left(str(message.body), ["Hello from", "You're receiving", "Click the link"]) == []
     link = link_in(message.body)
@@ -507,8 +507,8 @@ def test_english_resident_resetting_from_a_welsh_page_gets_english_email_and_lin
         "Gwiriwch eich e-bost",
     )
     [message] = mail.outbox
-    assert message.subject == "[VocalEyes] Password Reset Email"
-    assert "requested a password reset" in message.body
+    assert message.subject == "Reset your VocalEyes password"
+    assert "asked to reset the password of your VocalEyes account" in message.body
     assert link_in(message.body).startswith("/accounts/password/reset/key/")
 
 
@@ -517,8 +517,8 @@ def test_unknown_address_gets_a_welsh_email_from_a_welsh_page(client: Client, bo
     assert_welsh(response, "Gwiriwch eich e-bost")  # same answer as for a known address
     [message] = mail.outbox
     assert message.to == ["nobody@example.org"]
-    assert message.subject == "[VocalEyes] Cyfrif anhysbys"
-    assert "nid oes gennym gofnod o gyfrif o'r fath" in message.body
+    assert message.subject == "Nid oes cyfrif VocalEyes ar gyfer y cyfeiriad e-bost hwn"
+    assert "nid oes cyfrif VocalEyes gyda'r cyfeiriad hwn" in message.body
     assert link_in(message.body) == "/cy/accounts/signup/"
 
 
@@ -534,8 +534,8 @@ def test_signing_up_again_with_a_welsh_residents_address_warns_them_in_welsh(
     client.post("/accounts/signup/", data)
     [message] = mail.outbox
     assert message.to == ["bob@example.org"]
-    assert message.subject == "[VocalEyes] Mae gennych gyfrif yn barod"
-    assert "mae cyfrif gyda'r cyfeiriad e-bost hwnnw'n bodoli eisoes" in message.body
+    assert message.subject == "Mae gennych gyfrif VocalEyes yn barod"
+    assert "Mae cyfrif gyda'r cyfeiriad hwn eisoes." in message.body
     assert link_in(message.body) == "/cy/accounts/password/reset/"
     assert User.objects.filter(email="bob@example.org").count() == 1
 
@@ -554,7 +554,7 @@ def test_managing_email_addresses_speaks_welsh(client: Client, bob: User) -> Non
     client.force_login(bob)
     added = client.post("/cy/accounts/email/", {"action_add": "", "email": "bob@cymru.example"}, follow=True)
     assert_welsh(added, "Anfonwyd e-bost cadarnhau at bob@cymru.example.", "Heb ei gadarnhau")
-    assert mail.outbox[0].subject == "[VocalEyes] Cadarnhewch eich cyfeiriad e-bost"
+    assert mail.outbox[0].subject == "Cadarnhewch eich cyfeiriad e-bost ar gyfer VocalEyes"
 
     unconfirmed = client.post(
         "/cy/accounts/email/", {"action_primary": "", "email": "bob@cymru.example"}, follow=True

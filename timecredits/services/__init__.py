@@ -3,7 +3,8 @@ one module per concern, all importable from here:
 
 - :mod:`.accounts`: ``account_for_person``, ``account_open_for_organisation``, account numbers
   and door references;
-- :mod:`.transfers`: ``credits_earn`` / ``credits_earn_many``, ``credits_spend``, ``credits_gift``;
+- :mod:`.transfers`: ``credits_earn`` / ``credits_earn_many``, ``credits_spend``, ``credits_gift``
+  (and ``credits_gift_check``, its checks without the write, for the check-your-answers page);
 - :mod:`.reversal`: ``transfer_reverse``;
 - :mod:`.receipts`: ``transfer_send_receipts`` (the Celery task's work);
 - underneath: :mod:`.checks` (input checks and refusals), :mod:`.posting` (the locked section),
@@ -42,7 +43,7 @@ from .accounts import (
 from .checks import MAX_MEMO_LENGTH, InsufficientCredits
 from .receipts import transfer_send_receipts
 from .reversal import transfer_reverse
-from .transfers import credits_earn, credits_earn_many, credits_gift, credits_spend
+from .transfers import credits_earn, credits_earn_many, credits_gift, credits_gift_check, credits_spend
 
 __all__ = [
     "CODE_ALPHABET",
@@ -53,6 +54,7 @@ __all__ = [
     "credits_earn",
     "credits_earn_many",
     "credits_gift",
+    "credits_gift_check",
     "credits_spend",
     "new_account_number",
     "new_door_reference",

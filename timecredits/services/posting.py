@@ -74,6 +74,7 @@ def record(
     idempotency_key: str,
     recorded_by: User,
     memo: str = "",
+    memo_language: str = "",
     reference: str | None = None,
     **links: Any,
 ) -> Transfer:
@@ -101,6 +102,7 @@ def record(
         kind=kind,
         amount=ledger.credited([posting.amount for posting in postings]),
         memo=memo,
+        memo_language=memo_language,
         recorded_by=recorded_by,
         # Taken under the locks, so an account's entries are in time order as well as line order.
         created=timezone.now(),

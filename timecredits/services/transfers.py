@@ -1,11 +1,13 @@
 """Earning, spending and giving credits: ``credits_earn`` / ``credits_earn_many``, ``credits_spend``,
-``credits_gift``. Each checks its input, then writes through :func:`.once.written_once`."""
+``credits_gift`` (and ``credits_gift_check``, for the page that asks before giving). Each checks
+its input, then writes through :func:`.once.written_once`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from conversations.models import Conversation
@@ -15,7 +17,7 @@ from vocaleyes.models import Organisation, User
 from .. import ledger, permissions
 from ..amounts import format_minutes
 from ..models import Account, PartnerOffer, Transfer
-from .accounts import new_door_reference
+from .accounts import account_for_person, new_door_reference
 from .checks import (
     InsufficientCredits,
     check_key,
@@ -191,10 +193,17 @@ def credits_spend(*, person: User, offer: PartnerOffer, idempotency_key: str) ->
 # --- gift ----------------------------------------------------------------------------------------
 
 
-def credits_gift(
-    *, sender: User, recipient: User, minutes: int, message: str, idempotency_key: str
-) -> Transfer:
-    """``sender`` gives ``minutes`` of their credits to ``recipient``, with a message."""
+def credits_gift_check(*, sender: User, recipient: User, minutes: int, message: str) -> None:
+    """Whether ``sender`` could give this now: the same checks as :func:`credits_gift`, and their
+    balance as it stands (read, not locked). For the check-your-answers step, which moves nothing;
+    the gift itself decides again under the locks."""
+    _check_gift(sender=sender, recipient=recipient, minutes=minutes, message=message)
+    balance = account_for_person(user=sender).balance
+    if balance < minutes:
+        raise _too_few(balance, minutes)
+
+
+def _check_gift(*, sender: User, recipient: User, minutes: int, message: str) -> str:
     if not permissions.can_use_credits(sender):
         raise may_not_use_credits()
     if sender.pk == recipient.pk:
@@ -202,8 +211,38 @@ def credits_gift(
     if not recipient.is_active:
         raise Refusal(_("That account is closed, so it cannot receive credits."), field="recipient")
     check_minutes(minutes)
-    message = clean_memo(message, field="message")
+    return clean_memo(message, field="message")
+
+
+def _too_few(balance: int, minutes: int) -> InsufficientCredits:
+    return InsufficientCredits(
+        _("You have %(balance)s, so you cannot give %(amount)s. Nothing has been taken from your account.")
+        % {"balance": format_minutes(balance), "amount": format_minutes(minutes)}
+    )
+
+
+def credits_gift(
+    *,
+    sender: User,
+    recipient: User,
+    minutes: int,
+    message: str,
+    idempotency_key: str,
+    expected_balance: int | None = None,
+    message_language: str = "",
+) -> Transfer:
+    """``sender`` gives ``minutes`` of their credits to ``recipient``, with a message.
+
+    ``expected_balance`` is the sender's balance shown on the page they confirmed on: when it has
+    changed since (another gift, a spend, credits earned), the gift is refused and nothing moves,
+    so nobody confirms a gift against figures that are no longer true. ``message_language`` is
+    the language the message was written in ("en" or "cy"; "" when not known): pages in the other
+    language mark the message with it.
+    """
+    message = _check_gift(sender=sender, recipient=recipient, minutes=minutes, message=message)
     check_key(idempotency_key)
+    if message_language not in {"", *dict(settings.LANGUAGES)}:
+        raise ValueError(f"Not one of the site's languages: {message_language!r}")
     expected = Expected(
         key=idempotency_key,
         kind=Transfer.Kind.GIFT,
@@ -213,6 +252,15 @@ def credits_gift(
 
     def write() -> list[Transfer]:
         locked = lock(people=[sender, recipient])
+        balance = locked.person(sender.pk).balance
+        if expected_balance is not None and balance != expected_balance:
+            raise Refusal(
+                _(
+                    "Your balance has changed since you checked this gift: you now have %(balance)s. "
+                    "Check the gift again. Nothing has been given."
+                )
+                % {"balance": format_minutes(balance)}
+            )
         try:
             transfer = record(
                 kind=Transfer.Kind.GIFT,
@@ -220,15 +268,10 @@ def credits_gift(
                 idempotency_key=idempotency_key,
                 recorded_by=sender,
                 memo=message,
+                memo_language=message_language if message else "",
             )
         except ledger.Overdrawn as overdrawn:
-            raise InsufficientCredits(
-                _(
-                    "You have %(balance)s, so you cannot give %(amount)s. "
-                    "Nothing has been taken from your account."
-                )
-                % {"balance": format_minutes(overdrawn.balance), "amount": format_minutes(minutes)}
-            ) from None
+            raise _too_few(overdrawn.balance, minutes) from None
         enqueue_receipts(transfer)
         return [transfer]
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
+from vocaleyes import permissions
 from vocaleyes.i18n import content_language
 
 register = template.Library()
@@ -28,3 +29,9 @@ def input_type(bound_field: Any) -> str:
     input elements (textarea, select)."""
     widget = bound_field.field.widget
     return str(widget.attrs.get("type") or getattr(widget, "input_type", "") or "")
+
+
+@register.filter
+def facilitates_any(user: Any) -> bool:
+    """Whether the header offers "Your conversations" (``permissions.facilitates_any``)."""
+    return permissions.facilitates_any(user)

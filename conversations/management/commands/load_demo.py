@@ -8,6 +8,7 @@ through the services like any other; the ranking is recomputed at the end.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -35,6 +36,8 @@ ORGANISATIONS = [
         "name_cy": "Bwrdd Gwasanaethau Cyhoeddus Bae Abertawe (demo)",
         "kind": Organisation.Kind.LOCAL_AUTHORITY,
         "level": Organisation.Level.REGIONAL,
+        "contact_email": "moderation@swansea-bay-psb.example.gov.uk",
+        "contact_phone": "01792 636000",
     },
     {
         "slug": "swansea-voluntary-action",
@@ -42,6 +45,8 @@ ORGANISATIONS = [
         "name_cy": "Gweithredu Gwirfoddol Abertawe (demo)",
         "kind": Organisation.Kind.THIRD_SECTOR,
         "level": Organisation.Level.LOCAL,
+        "contact_email": "hello@swansea-voluntary-action.example.org",
+        "contact_url": "https://swansea-voluntary-action.example.org/contact",
     },
     {
         "slug": "townhill-community-garden",
@@ -49,10 +54,11 @@ ORGANISATIONS = [
         "name_cy": "Gardd Gymunedol Townhill (demo)",
         "kind": Organisation.Kind.COMMUNITY_GROUP,
         "level": Organisation.Level.LOCAL,
+        "contact_email": "townhill-garden@example.org",
     },
 ]
 
-CONVERSATIONS = [
+CONVERSATIONS: list[dict[str, Any]] = [
     {
         "slug": "swansea-wellbeing",
         "organisation": "swansea-bay-wellbeing-board",
@@ -94,6 +100,8 @@ CONVERSATIONS = [
         "slug": "carers-support-2025",
         "organisation": "swansea-voluntary-action",
         "status": Conversation.Status.CLOSED,
+        "opened_on": date(2025, 3, 3),
+        "closed_on": date(2025, 6, 27),
         "title_en": "Support for unpaid carers (2025)",
         "title_cy": "Cymorth i ofalwyr di-dâl (2025)",
         "description_en": (
@@ -154,9 +162,9 @@ DEMO_RATINGS = {
 }
 
 DEMO_COMMENTS = [
-    (0, FACILITATOR, "Could it stop at the Singleton campus too?"),
-    (1, OFFICER, "Byddai hyn yn help mawr i deuluoedd sy'n methu talu am wersi preifat."),
-    (2, RESIDENT, "The one in Sketty was full every afternoon last winter."),
+    (0, FACILITATOR, "Could it stop at the Singleton campus too?", "en"),
+    (1, OFFICER, "Byddai hyn yn help mawr i deuluoedd sy'n methu talu am wersi preifat.", "cy"),
+    (2, RESIDENT, "The one in Sketty was full every afternoon last winter.", "en"),
 ]
 
 
@@ -188,6 +196,9 @@ class Command(BaseCommand):
         organisations = {}
         for data in ORGANISATIONS:
             organisation, made = Organisation.objects.get_or_create(slug=data["slug"], defaults=data)
+            if not made and not organisation.contact:  # loaded before organisations had contacts
+                contact = {key: value for key, value in data.items() if key.startswith("contact_")}
+                Organisation.objects.filter(pk=organisation.pk).update(**contact)
             organisations[data["slug"]] = organisation
             created += made
 
@@ -217,9 +228,11 @@ class Command(BaseCommand):
         ideas, created = ideas_posted(conversation, rows)
         created += ratings_given(ideas, {people[email]: values for email, values in DEMO_RATINGS.items()})
 
-        for number, email, body in DEMO_COMMENTS:
+        for number, email, body, language in DEMO_COMMENTS:
             if not Comment.objects.filter(idea=ideas[number], author=people[email], body=body).exists():
-                services.comment_create(idea=ideas[number], author=people[email], body=body)
+                services.comment_create(
+                    idea=ideas[number], author=people[email], body=body, language=language
+                )
                 created += 1
 
         ranking_runs.ranking_recompute(conversation_id=conversation.pk)
