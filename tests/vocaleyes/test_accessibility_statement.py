@@ -62,3 +62,6 @@ def test_the_welsh_statement_is_in_welsh(client: Client) -> None:
     assert f'href="mailto:{CONTACT}"' in html
     assert "partially compliant" not in html
     assert "Pages we have not tested yet" not in html
+    # No English left in the Welsh statement's own sentences.
+    for english in ("pixels", "tested", "administration pages", "screen readers", "email "):
+        assert english not in html, english
