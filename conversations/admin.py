@@ -16,21 +16,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from vocaleyes.admin_site import ReviewQueue, SettingsAdmin
+from vocaleyes.errors import Refusal
 
 from . import permissions, services
 from .admin_actions import ReasonForm, confirm_with_reason
 from .models import (
     Comment,
     CommentToReview,
+    ContentStatus,
     Conversation,
     ExportJob,
     Idea,
@@ -101,9 +107,81 @@ class _ModeratorsSee:
 
 
 class _ModerationActions:
-    """Approve, hide and restore, each after a page asking for the reason."""
+    """Approve, hide and restore: as actions on many items, each after a page asking for the
+    reason, and as buttons on an item's page, beside the reason field."""
 
     actions: Any = ["approve_selected", "hide_selected", "restore_selected"]
+    change_form_template: Any = "admin/conversations/moderated_change_form.html"
+
+    # The buttons on an item's page: what each does, through which service.
+    DECISIONS: Any = {
+        "approve": (_("Approve"), services.content_approve),
+        "hide": (_("Hide"), services.content_hide),
+        "restore": (_("Restore"), services.content_restore),
+    }
+
+    def get_urls(self) -> list[URLPattern]:
+        opts = self.opts  # type: ignore[attr-defined]
+        own = [
+            path(
+                "<path:object_id>/moderate/",
+                self.admin_site.admin_view(self.moderate_view),  # type: ignore[attr-defined]
+                name=f"{opts.app_label}_{opts.model_name}_moderate",
+            )
+        ]
+        return own + super().get_urls()  # type: ignore[misc]
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, obj: Any = None, **kwargs: Any
+    ) -> Any:
+        if obj is not None and obj.pk:
+            if obj.status != ContentStatus.HIDDEN:
+                decisions = ["approve", "hide"]
+            elif obj.review_requests.filter(decision__isnull=True).exists():
+                decisions = ["restore", "hide"]  # hiding again, with a new reason, answers the request
+            else:
+                decisions = ["restore"]
+            context["moderation_form"] = ReasonForm(auto_id="id_moderation_%s")
+            context["moderation_decisions"] = [(name, self.DECISIONS[name][0]) for name in decisions]
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)  # type: ignore[misc]
+
+    def moderate_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        """One item's decision from the buttons on its page. The service checks the officer and
+        the reason; a refusal is shown as an error on the page the officer came from."""
+        if request.method != "POST":
+            raise PermissionDenied
+        item = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        if item is None:
+            raise Http404
+        if not self.has_view_permission(request, item):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        decision = request.POST.get("decision", "")
+        if decision not in self.DECISIONS:
+            raise PermissionDenied
+        title, service = self.DECISIONS[decision]
+        opts = self.opts  # type: ignore[attr-defined]
+        change_url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change",
+            args=[quote(item.pk)],
+            current_app=self.admin_site.name,  # type: ignore[attr-defined]
+        )
+        try:
+            service(item=item, officer=request.user, reason=request.POST.get("reason", ""))
+        except Refusal as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(change_url)
+        self.message_user(  # type: ignore[attr-defined]
+            request,
+            ngettext("%(action)s: done for %(count)d item.", "%(action)s: done for %(count)d items.", 1)
+            % {"action": title, "count": 1},
+            messages.SUCCESS,
+        )
+        if self.get_queryset(request).filter(pk=item.pk).exists():  # type: ignore[attr-defined]
+            return HttpResponseRedirect(change_url)
+        # Gone from this list (a queue once decided): back to the list, for the next item.
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist", current_app=self.admin_site.name)  # type: ignore[attr-defined]
+        )
 
     def _moderate(
         self, request: HttpRequest, queryset: QuerySet[Any], *, action: str, title: str, service: Any
@@ -358,7 +436,7 @@ class SharedSeedAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(RankingSummary)
-class RankingSummaryAdmin(_ReadOnlyAdmin):
+class RankingSummaryAdmin(SettingsAdmin, _ReadOnlyAdmin):
     list_display = [
         "conversation",
         "computed_at",
@@ -399,11 +477,14 @@ def _excerpt(text: str, length: int = 120) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-class _QueueAdmin(_ModeratorsSee, _ModerationActions, _ReadOnlyAdmin):
+class _QueueAdmin(ReviewQueue, _ModeratorsSee, _ModerationActions, _ReadOnlyAdmin):
     """Items waiting for review or with open reports: most reported first, then oldest."""
 
     show_full_result_count = False
     list_per_page = 50
+
+    def review_waiting(self, request: HttpRequest) -> int:
+        return self.get_queryset(request).count()
 
     def get_ordering(self, request: HttpRequest) -> list[Any]:
         # Not ``ordering``: the admin's checks look for a model field of that name.
@@ -424,6 +505,7 @@ class _QueueAdmin(_ModeratorsSee, _ModerationActions, _ReadOnlyAdmin):
 
 @admin.register(IdeaToReview)
 class IdeaToReviewAdmin(_QueueAdmin):
+    review_order = 10
     list_display = [
         "title",
         "excerpt",
@@ -451,6 +533,7 @@ class IdeaToReviewAdmin(_QueueAdmin):
 
 @admin.register(CommentToReview)
 class CommentToReviewAdmin(_QueueAdmin):
+    review_order = 20
     list_display = [
         "short_body",
         "status",
@@ -480,9 +563,16 @@ class CommentToReviewAdmin(_QueueAdmin):
 
 
 @admin.register(ReviewRequest)
-class ReviewRequestAdmin(_ModeratorsSee, _ReadOnlyAdmin):
+class ReviewRequestAdmin(ReviewQueue, _ModeratorsSee, _ReadOnlyAdmin):
     """Authors' requests to look again at hidden items, read-only: officers answer them from the
-    review queues (restore, or hide again with a new reason), which closes the request."""
+    review queues (restore, or hide again with a new reason), which closes the request. On the
+    index, the open ones wait for review."""
+
+    review_filter = "decision__isempty=1"
+    review_order = 40
+
+    def review_waiting(self, request: HttpRequest) -> int:
+        return ReviewRequest.objects.filter(decision__isnull=True).count()
 
     list_display = ["created", "author", "about", "conversation", "decision"]
     list_filter = [("decision", admin.EmptyFieldListFilter), "conversation"]
@@ -540,7 +630,12 @@ class ModerationDecisionAdmin(_ModeratorsSee, _ReadOnlyAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(_ModeratorsSee, _ReadOnlyAdmin):
+class ReportAdmin(ReviewQueue, _ModeratorsSee, _ReadOnlyAdmin):
+    """Every report; on the index, the open ones (no decision yet) wait for review."""
+
+    review_filter = "decision__isempty=1"
+    review_order = 30
+
     list_display = ["created", "reason", "reporter", "item", "conversation", "decision"]
     list_filter = ["reason", ("decision", admin.EmptyFieldListFilter), "conversation"]
     list_select_related = ["reporter", "idea", "comment", "conversation", "decision"]
@@ -550,9 +645,12 @@ class ReportAdmin(_ModeratorsSee, _ReadOnlyAdmin):
     actions = None
     fields = ["created", "reporter", "conversation", "idea", "comment", "reason", "details", "decision"]
 
+    def review_waiting(self, request: HttpRequest) -> int:
+        return Report.objects.filter(decision__isnull=True).count()
+
 
 @admin.register(ExportJob)
-class ExportJobAdmin(_ModeratorsSee, _ReadOnlyAdmin):
+class ExportJobAdmin(SettingsAdmin, _ModeratorsSee, _ReadOnlyAdmin):
     list_display = ["created", "conversation", "requested_by", "format", "language", "status", "progress"]
     list_filter = ["status", "format"]
     list_select_related = ["conversation", "requested_by"]

@@ -27,6 +27,7 @@ from conversations.admin_actions import ReasonForm, SuspensionForm, confirm_with
 
 from . import invitation_admin as invitation_admin  # registers GroupInvitationAdmin
 from . import services
+from .admin_site import SettingsAdmin
 from .errors import Refusal
 from .forms import TargetGroupImportForm
 from .models import GroupMembership, Heartbeat, Organisation, OrganisationRole, TargetGroup, User
@@ -165,12 +166,12 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(TranslatedPermissionsMixin, DjangoGroupAdmin):
+class GroupAdmin(SettingsAdmin, TranslatedPermissionsMixin, DjangoGroupAdmin):
     pass
 
 
 @admin.register(Heartbeat)
-class HeartbeatAdmin(admin.ModelAdmin):
+class HeartbeatAdmin(SettingsAdmin, admin.ModelAdmin):
     list_display = ["name", "beat_at"]
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:

@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "conversations",
     "budgeting",
     "timecredits",
-    "django.contrib.admin",
+    "vocaleyes.admin_site.VocalEyesAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,8 +42,21 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     return defaults.permission_denied(request, exception)
 
 
+# The accessibility statement's dates: when it was written and the site last tested (issue 13),
+# and when it is to be reviewed. Change them when the statement is reviewed.
+STATEMENT_PREPARED = date(2026, 12, 7)
+STATEMENT_LAST_TESTED = date(2026, 12, 7)
+STATEMENT_REVIEW_BY = date(2027, 6, 7)
+
+
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/accessibility.html")
+    context = {
+        "contact_email": settings.CONTACT_EMAIL,
+        "prepared": STATEMENT_PREPARED,
+        "last_tested": STATEMENT_LAST_TESTED,
+        "review_by": STATEMENT_REVIEW_BY,
+    }
+    return render(request, "pages/accessibility.html", context)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
