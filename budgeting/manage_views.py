@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from conversations.models import Conversation
@@ -81,7 +81,9 @@ def round_new(request: HttpRequest, conversation: str) -> HttpResponse:
             except Refusal as refusal:
                 refusal.add_to(form)
             else:
-                messages.success(request, _("The budget round has been created. Now add its projects."))
+                messages.success(
+                    request, gettext_lazy("The budget round has been created. Now add its projects.")
+                )
                 return redirect(_manage_url(budget_round))
         status = 400
     else:
@@ -141,7 +143,7 @@ def round_edit(request: HttpRequest, slug: str) -> HttpResponse:
             except Refusal as refusal:
                 refusal.add_to(form)
             else:
-                messages.success(request, _("The round's settings have been saved."))
+                messages.success(request, gettext_lazy("The round's settings have been saved."))
                 return redirect(_manage_url(budget_round))
         status = 400
     else:
@@ -192,7 +194,9 @@ def _project_form(
             else:
                 messages.success(
                     request,
-                    _("The project has been added.") if project is None else _("The project has been saved."),
+                    gettext_lazy("The project has been added.")
+                    if project is None
+                    else gettext_lazy("The project has been saved."),
                 )
                 return redirect(_manage_url(budget_round))
         status = 400
@@ -223,7 +227,7 @@ def project_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except Refusal as refusal:
             error = refusal.message
         else:
-            messages.success(request, _("The project has been removed."))
+            messages.success(request, gettext_lazy("The project has been removed."))
             return redirect(_manage_url(budget_round))
     context = {
         "round": budget_round,

@@ -12,8 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from vocaleyes.errors import Refusal
@@ -50,7 +49,7 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _(
+                    gettext_lazy(
                         "Thank you: your proposal has been sent. Facilitators will check it, and you "
                         "will see their decision here."
                     ),
@@ -89,7 +88,9 @@ def proposal_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             except Refusal as problem:
                 problem.add_to(form)
             else:
-                messages.success(request, _("The decision has been saved. The proposer can see it."))
+                messages.success(
+                    request, gettext_lazy("The decision has been saved. The proposer can see it.")
+                )
                 return redirect(_manage_url(budget_round))
         status = 400
     else:

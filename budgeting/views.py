@@ -6,7 +6,7 @@ polls a running count. A round the person may not see is a 404, and so is anyone
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -28,6 +28,9 @@ from . import explain, permissions, services
 from .exports import round_pb_text
 from .forms import BallotForm, make_basket
 from .models import Ballot, BudgetProject, BudgetRound, Outcome, OutcomeProject, Proposal, Tally
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _get_round_for_user(request: HttpRequest, slug: str) -> BudgetRound:
@@ -163,11 +166,12 @@ def ballot_total(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _voting_not_open(request: HttpRequest, budget_round: BudgetRound) -> HttpResponse:
     """Why this person cannot vote here now, in the service's words when it has a reason."""
+    message: StrOrPromise
     try:
         services.voter_check(budget_round=budget_round, voter=_signed_in(request))
-        message = _("You cannot vote in this round.")
+        message = gettext_lazy("You cannot vote in this round.")
     except Refusal as refusal:
-        message = refusal.message
+        message = refusal.message  # already in the language of this request
     if request.method == "POST":
         messages.error(request, message)
         return redirect(budget_round)
@@ -199,7 +203,9 @@ def ballot_review(request: HttpRequest, slug: str) -> HttpResponse:
             errors = [refusal.message]
         else:
             request.session.pop(_draft_key(budget_round), None)
-            messages.success(request, _("Your ballot has been saved. We have emailed you a receipt."))
+            messages.success(
+                request, gettext_lazy("Your ballot has been saved. We have emailed you a receipt.")
+            )
             return redirect(ballot)
     existing = budget_round.ballots.filter(voter_id=request.user.pk).exists()
     context = {
@@ -338,7 +344,7 @@ def tally_start(request: HttpRequest, slug: str) -> HttpResponse:
     except Refusal as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, _("The count has started. This page shows its progress."))
+        messages.success(request, gettext_lazy("The count has started. This page shows its progress."))
     return HttpResponseRedirect(reverse("budgeting:results", kwargs={"slug": budget_round.slug}))
 
 

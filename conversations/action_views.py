@@ -24,11 +24,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from budgeting.models import BudgetProject
 from vocaleyes.errors import Refusal
-from vocaleyes.permissions import is_suspended, suspension_message
+from vocaleyes.flash import lazy_message
+from vocaleyes.permissions import is_suspended, suspension_notice
 
 from . import permissions, services
 from .action_forms import (
@@ -103,7 +105,7 @@ def _get_group_to_coordinate(request: HttpRequest, pk: int) -> ActionGroup | Non
     group = _get_group_for_user(request, pk)
     user = request.user
     if user.is_authenticated and is_suspended(user):
-        messages.error(request, suspension_message(user))
+        messages.error(request, suspension_notice(user))
         return None
     if not permissions.can_coordinate(user, group):
         raise Http404
@@ -174,7 +176,7 @@ def action_group_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     idea = _get_idea_for_user(request, slug, pk)
     user: User = request.user  # type: ignore[assignment]
     if is_suspended(user):
-        messages.error(request, suspension_message(user))
+        messages.error(request, suspension_notice(user))
         return redirect(idea)
     if not permissions.can_start_action_group(user, idea):
         raise Http404
@@ -197,7 +199,9 @@ def action_group_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("The action group has been started. You coordinate it: post updates here as it goes."),
+                    gettext_lazy(
+                        "The action group has been started. You coordinate it: post updates here as it goes."
+                    ),
                 )
                 return redirect(group_url(group))
         status = 400
@@ -297,7 +301,7 @@ def action_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as refusal:
             refusal.add_to(form)
         else:
-            messages.success(request, _("The action group has been changed."))
+            messages.success(request, gettext_lazy("The action group has been changed."))
             return redirect(group_url(group))
     return _edit_page(request, group, form, status=400)
 
@@ -325,7 +329,10 @@ def action_group_coordinators(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, refusal.message)
         else:
             messages.success(
-                request, _("%(name)s no longer coordinates the group.") % {"name": person.public_name}
+                request,
+                lazy_message(
+                    gettext_lazy("%(name)s no longer coordinates the group."), name=person.public_name
+                ),
             )
         return redirect(f"{edit_url}#coordinators")
     coordinator_form = CoordinatorAddForm(request.POST)
@@ -342,7 +349,10 @@ def action_group_coordinators(request: HttpRequest, pk: int) -> HttpResponse:
                 coordinator_form.add_error("email", refusal.message)
             else:
                 messages.success(
-                    request, _("%(name)s now coordinates the group.") % {"name": person.public_name}
+                    request,
+                    lazy_message(
+                        gettext_lazy("%(name)s now coordinates the group."), name=person.public_name
+                    ),
                 )
                 return redirect(f"{edit_url}#coordinators")
     initial = {
@@ -377,7 +387,9 @@ def action_group_update_new(request: HttpRequest, pk: int) -> HttpResponse:
             except Refusal as refusal:
                 refusal.add_to(form)
             else:
-                messages.success(request, _("Your update has been posted. Followers will be told about it."))
+                messages.success(
+                    request, gettext_lazy("Your update has been posted. Followers will be told about it.")
+                )
                 return redirect(f"{group_url(group)}#updates")
         status = 400
     else:

@@ -18,11 +18,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from timecredits.amounts import format_minutes
+from timecredits.amounts import format_minutes, format_minutes_lazy
 from vocaleyes.errors import Refusal
+from vocaleyes.flash import lazy_message
 from vocaleyes.models import User
 
 from . import services
@@ -76,8 +77,14 @@ def hours_claim_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(time)s recorded for %(email)s. We have emailed them a link to claim the time credits.")
-                % {"time": format_minutes(claim.minutes), "email": claim.email},
+                lazy_message(
+                    gettext_lazy(
+                        "%(time)s recorded for %(email)s. "
+                        "We have emailed them a link to claim the time credits."
+                    ),
+                    time=format_minutes_lazy(claim.minutes),
+                    email=claim.email,
+                ),
             )
             return redirect("conversations:hours_confirm", pk=group.pk)
     context = {"group": group, "back": group_url(group), **hours_page_context(group, form)}

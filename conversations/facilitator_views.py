@@ -29,10 +29,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from vocaleyes.errors import Refusal
+from vocaleyes.flash import lazy_message
 from vocaleyes.http import HtmxHttpRequest
 from vocaleyes.permissions import facilitates_any
 
@@ -200,12 +203,16 @@ def participation(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(refusal))
         return redirect(conversation)
     posting = (
-        _("Saved. The conversation is taking new ideas and comments.")
+        gettext_lazy("Saved. The conversation is taking new ideas and comments.")
         if conversation.posting_open
-        else _("Saved. The conversation is not taking new ideas or comments.")
+        else gettext_lazy("Saved. The conversation is not taking new ideas or comments.")
     )
-    rating = _("It is taking ratings.") if conversation.rating_open else _("It is not taking ratings.")
-    messages.success(request, f"{posting} {rating}")
+    rating = (
+        gettext_lazy("It is taking ratings.")
+        if conversation.rating_open
+        else gettext_lazy("It is not taking ratings.")
+    )
+    messages.success(request, format_lazy("{} {}", posting, rating))
     return redirect("conversations:facilitate", slug=conversation.slug)
 
 
@@ -264,11 +271,13 @@ def export_download(request: HttpRequest, slug: str, file_format: str) -> HttpRe
     if count > settings.EXPORT_SYNC_LIMIT:
         messages.info(
             request,
-            _(
-                "This conversation has %(count)s ideas: more than can be exported straight away. "
-                "Prepare the file below; it is made in the background."
-            )
-            % {"count": f"{count:,}"},
+            lazy_message(
+                gettext_lazy(
+                    "This conversation has %(count)s ideas: more than can be exported straight away. "
+                    "Prepare the file below; it is made in the background."
+                ),
+                count=f"{count:,}",
+            ),
         )
         return redirect("conversations:export", slug=conversation.slug)
     name = exports.filename(conversation, file_format, stamp=timezone.now())

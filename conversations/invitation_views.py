@@ -18,7 +18,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -91,7 +90,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     except Refusal as refusal:
         refusal.add_to(form)
         return _page(request, conversation, form, status=400)
-    messages.success(request, _("The invitation link has been made. Copy it from the list below."))
+    messages.success(request, gettext_lazy("The invitation link has been made. Copy it from the list below."))
     return redirect("conversations:invitations", slug=conversation.slug)
 
 
@@ -107,5 +106,5 @@ def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> Ht
     except Refusal as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, _("The invitation link no longer works."))
+        messages.success(request, gettext_lazy("The invitation link no longer works."))
     return redirect("conversations:invitations", slug=conversation.slug)

@@ -13,11 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from timecredits.amounts import format_minutes
+from timecredits.amounts import format_minutes, format_minutes_lazy
 from vocaleyes.errors import Refusal
+from vocaleyes.flash import lazy_message
 from vocaleyes.models import User
 
 from . import permissions, services
@@ -64,11 +65,11 @@ def pledge_new(request: HttpRequest, pk: int) -> HttpResponse:
             refusal.add_to(form)
         else:
             if pledge.status == Pledge.Status.OPEN:
-                thanks = _(
+                thanks = gettext_lazy(
                     "Thank you. Your pledge is waiting for others: we will email you when it binds or lapses."
                 )
             else:
-                thanks = _("Thank you. Your pledge is recorded and the group is counting on it.")
+                thanks = gettext_lazy("Thank you. Your pledge is recorded and the group is counting on it.")
             messages.success(request, thanks)
             return redirect(back)
     return render(
@@ -96,7 +97,7 @@ def pledge_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, _("Your pledge has been withdrawn."))
+            messages.success(request, gettext_lazy("Your pledge has been withdrawn."))
         return redirect(back)
     time = format_minutes(pledge.minutes) if pledge.minutes else ""
     return render(
@@ -126,7 +127,9 @@ def hours_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError:
             posted = None
         if posted not in {pledge.pk for pledge in pledges}:
-            messages.error(request, _("That pledge is not counted on any more. Please check and try again."))
+            messages.error(
+                request, gettext_lazy("That pledge is not counted on any more. Please check and try again.")
+            )
             return redirect("conversations:hours_confirm", pk=group.pk)
     rows = []
     failed = False
@@ -148,8 +151,11 @@ def hours_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(
                         request,
-                        _("%(time)s confirmed for %(name)s. They earn the time credits.")
-                        % {"time": format_minutes(hours.minutes), "name": pledge.person.public_name},
+                        lazy_message(
+                            gettext_lazy("%(time)s confirmed for %(name)s. They earn the time credits."),
+                            time=format_minutes_lazy(hours.minutes),
+                            name=pledge.person.public_name,
+                        ),
                     )
                     return redirect("conversations:hours_confirm", pk=group.pk)
             failed = True

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vocaleyes.errors import Refusal
 
@@ -62,7 +62,9 @@ def _report(request: HttpRequest, item: Idea | Comment, idea: Idea) -> HttpRespo
             # Refused for who is asking, or already reported (said as information, not an error).
             (messages.error if refusal.forbidden else messages.info)(request, str(refusal))
             return redirect(back)
-        messages.success(request, _("Thank you for telling us. A council officer will look at it."))
+        messages.success(
+            request, gettext_lazy("Thank you for telling us. A council officer will look at it.")
+        )
         return redirect(back)
     return _report_page(request, item, idea, form, status=400)
 

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -69,7 +69,9 @@ def idea_respond(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect(idea)
         refusal.add_to(form)
         return _respond_page(request, idea, form, status=400)
-    messages.success(request, _("The response has been saved. The idea's author and followers will be told."))
+    messages.success(
+        request, gettext_lazy("The response has been saved. The idea's author and followers will be told.")
+    )
     return redirect(f"{idea.get_absolute_url()}#response")
 
 
@@ -104,7 +106,7 @@ def follow(request: HttpRequest) -> HttpResponse:
     permissions.check_can_see(request.user, conversation)
     if request.POST.get("action") == "unfollow":
         services.unfollow(person=request.user, idea=idea, group=group)
-        messages.success(request, _("You no longer follow this."))
+        messages.success(request, gettext_lazy("You no longer follow this."))
         return redirect(back)
     try:
         services.follow(person=request.user, idea=idea, group=group)
@@ -112,7 +114,8 @@ def follow(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(refusal))
         return redirect(back)
     messages.success(
-        request, _("You are following this. We will email you at most once a day when something happens.")
+        request,
+        gettext_lazy("You are following this. We will email you at most once a day when something happens."),
     )
     return redirect(back)
 

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vocaleyes.errors import Refusal
@@ -81,7 +81,7 @@ def _ask(request: HttpRequest, item: Idea | Comment, form: ReviewRequestForm, ba
         return redirect(back)
     messages.success(
         request,
-        _(
+        gettext_lazy(
             "Thank you: a council officer will look at it again. "
             "What they decide will show here and in Your activity."
         ),

@@ -18,9 +18,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from vocaleyes.errors import Refusal
+from vocaleyes.flash import lazy_message
 from vocaleyes.models import TargetGroup
 from vocaleyes.permissions import (
     facilitator_roles,
@@ -104,12 +105,14 @@ def seed_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    ngettext(
-                        "The idea has been seeded into %(count)d conversation.",
-                        "The idea has been seeded into %(count)d conversations.",
-                        len(chosen),
-                    )
-                    % {"count": len(chosen)},
+                    lazy_message(
+                        ngettext_lazy(
+                            "The idea has been seeded into %(count)d conversation.",
+                            "The idea has been seeded into %(count)d conversations.",
+                            "count",
+                        ),
+                        count=len(chosen),
+                    ),
                 )
                 return redirect(seed)
         status = 400

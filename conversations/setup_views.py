@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from vocaleyes.errors import Refusal
@@ -58,7 +58,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
             except Refusal as refusal:
                 refusal.add_to(form)
             else:
-                messages.success(request, _("The conversation has been created."))
+                messages.success(request, gettext_lazy("The conversation has been created."))
                 return redirect("conversations:facilitate", slug=conversation.slug)
         status = 400
     else:
@@ -99,7 +99,7 @@ def conversation_edit(request: HttpRequest, slug: str) -> HttpResponse:
             except Refusal as refusal:
                 refusal.add_to(form)
             else:
-                messages.success(request, _("Your changes have been saved."))
+                messages.success(request, gettext_lazy("Your changes have been saved."))
                 return redirect("conversations:facilitate", slug=conversation.slug)
         status = 400
     else:

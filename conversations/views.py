@@ -19,11 +19,12 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vocaleyes.db import CompiledQuery
 from vocaleyes.errors import Refusal
+from vocaleyes.flash import lazy_message
 from vocaleyes.http import HtmxHttpRequest
 from vocaleyes.i18n import content_language, in_language
 from vocaleyes.models import TargetGroup
@@ -388,13 +389,15 @@ def _post_idea(request: HttpRequest, slug: str, *, seeding: bool) -> HttpRespons
     if idea.status == ContentStatus.PENDING:
         messages.success(
             request,
-            _(
+            gettext_lazy(
                 "Thank you: your idea has been sent for review. It will appear here once a council "
                 "officer has approved it."
             ),
         )
         return redirect(conversation)
-    messages.success(request, _("Your idea has been posted. Other people can now rate it and comment."))
+    messages.success(
+        request, gettext_lazy("Your idea has been posted. Other people can now rate it and comment.")
+    )
     return redirect(idea)
 
 
@@ -434,7 +437,7 @@ def idea_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except Refusal as refusal:
         messages.error(request, str(refusal))
         return redirect(idea)
-    messages.success(request, _("Your idea has been changed."))
+    messages.success(request, gettext_lazy("Your idea has been changed."))
     return redirect(idea)
 
 
@@ -501,8 +504,10 @@ def idea_rate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         return _idea_page(request, slug, pk, rating_form=form, status=400)
     messages.success(
         request,
-        _("Your rating has been saved: %(label)s.")
-        % {"label": RatingValue(form.cleaned_data["value"]).label},
+        lazy_message(
+            gettext_lazy("Your rating has been saved: %(label)s."),
+            label=RatingValue(form.cleaned_data["value"]).label,
+        ),
     )
     return redirect(f"{idea.get_absolute_url()}#rating")
 
@@ -534,6 +539,6 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 return redirect(idea)
             refusal.add_to(form)
         else:
-            messages.success(request, _("Your comment has been added."))
+            messages.success(request, gettext_lazy("Your comment has been added."))
             return redirect(f"{idea.get_absolute_url()}#comments")
     return _idea_page(request, slug, pk, comment_form=form, status=400)

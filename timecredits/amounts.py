@@ -12,6 +12,7 @@ No ORM here: this module is imported by models, forms, templates and tests alike
 
 from __future__ import annotations
 
+from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext, ngettext
 
 MINUTES_PER_HOUR = 60
@@ -48,6 +49,11 @@ def format_minutes(minutes: int) -> str:
             _formatted.clear()
         text = _formatted[key] = _format_minutes(minutes)
     return text
+
+
+# For a flash message (``vocaleyes.flash.lazy_message``): the amount in the language of the page
+# that shows it.
+format_minutes_lazy = lazy(format_minutes, str)
 
 
 def _format_minutes(minutes: int) -> str:

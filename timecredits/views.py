@@ -17,9 +17,12 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from timecredits.amounts import format_minutes_lazy
 from vocaleyes.errors import Refusal
+from vocaleyes.flash import lazy_bilingual, lazy_message
 from vocaleyes.i18n import content_language
 from vocaleyes.models import User
 
@@ -240,11 +243,13 @@ def gift_check(request: HttpRequest) -> HttpResponse:
         if waiting is None or waiting.key != form.cleaned_data["key"]:
             given = Transfer.objects.filter(idempotency_key=key, recorded_by=user).first()
             if given is not None:
-                messages.info(request, _("This gift was already given. Nothing more has been taken."))
+                messages.info(
+                    request, gettext_lazy("This gift was already given. Nothing more has been taken.")
+                )
                 return redirect("timecredits:gift_receipt", pk=given.pk)
             messages.error(
                 request,
-                _(
+                gettext_lazy(
                     "The gift you were checking has changed or was not given. "
                     "Check it again before giving it."
                 ),
@@ -278,7 +283,9 @@ def gift_check(request: HttpRequest) -> HttpResponse:
         else:
             pending.clear(request.session)
             if transfer.replayed:
-                messages.info(request, _("This gift was already given. Nothing more has been taken."))
+                messages.info(
+                    request, gettext_lazy("This gift was already given. Nothing more has been taken.")
+                )
             return redirect("timecredits:gift_receipt", pk=transfer.pk)
     confirm = GiftConfirmForm(initial={"key": waiting.key, "balance": account.balance})
     return render(
@@ -402,12 +409,12 @@ def record_hours(request: HttpRequest) -> HttpResponse:
             total = sum(transfer.amount for transfer in transfers)
             messages.success(
                 request,
-                _("Recorded %(amount)s for %(people)s, from %(organisation)s.")
-                % {
-                    "amount": format_minutes(total),
-                    "people": ", ".join(person.public_name for person, _minutes in volunteers),
-                    "organisation": organisation.name,
-                },
+                lazy_message(
+                    gettext_lazy("Recorded %(amount)s for %(people)s, from %(organisation)s."),
+                    amount=format_minutes_lazy(total),
+                    people=", ".join(person.public_name for person, _minutes in volunteers),
+                    organisation=lazy_bilingual(organisation, "name"),
+                ),
             )
             return redirect("timecredits:record_hours")
     has_errors = bool(form.errors or any(formset.errors) or formset.non_form_errors())

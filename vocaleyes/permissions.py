@@ -5,7 +5,7 @@
 - ``is_facilitator``: holds the facilitator role in one organisation (one ``exists()`` query,
   remembered on the user object for the rest of the request; ``remember_facilitator`` records
   an answer a page's own query already found, so the question costs nothing).
-- ``is_suspended`` / ``suspension_message``, below.
+- ``is_suspended`` / ``suspension_message`` (``suspension_notice`` for a flash), below.
 
 Whether someone may *see* a conversation is ``conversations.permissions.can_see_conversation``;
 budget rounds and other apps ask it rather than restating it.
@@ -24,12 +24,16 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
+
+from vocaleyes.flash import lazy_message
 
 from .models import OrganisationRole
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import StrPromise
 
     from .models import User
 
@@ -112,15 +116,23 @@ def is_suspended(user: Person, *, now: datetime | None = None) -> bool:
 
 def suspension_message(user: User) -> str:
     """What a suspended person is told when they try to take part, in the active language."""
+    return str(suspension_notice(user))
+
+
+def suspension_notice(user: User) -> StrPromise:
+    """``suspension_message``, lazy: as a flash message it is shown in the page's language."""
     if user.suspended_until is None:
-        message = _(
+        message = gettext_lazy(
             "Your account has been suspended by a council officer, so you cannot post ideas, "
             "comment, rate, report or vote. The reason given: %(reason)s"
         )
-        return message % {"reason": user.suspension_reason}
-    until = date_format(timezone.localtime(user.suspended_until), "j F Y, H:i")
-    message = _(
+        return lazy_message(message, reason=user.suspension_reason)
+    until = _date_format_lazy(timezone.localtime(user.suspended_until), "j F Y, H:i")
+    message = gettext_lazy(
         "Your account has been suspended by a council officer until %(until)s, so until then you "
         "cannot post ideas, comment, rate, report or vote. The reason given: %(reason)s"
     )
-    return message % {"until": until, "reason": user.suspension_reason}
+    return lazy_message(message, until=until, reason=user.suspension_reason)
+
+
+_date_format_lazy = lazy(date_format, str)

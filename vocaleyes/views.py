@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, translate_url
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -89,11 +88,11 @@ def profile(request: HttpRequest) -> HttpResponse:
         except Refusal as refusal:
             refusal.add_to(groups_form)
         else:
-            messages.success(request, _("Your groups have been saved."))
+            messages.success(request, gettext_lazy("Your groups have been saved."))
             return redirect(reverse("profile") + "#groups")
     if action == "withdraw":
         services.groups_withdraw(user=user)
-        messages.success(request, _("Your answers about your groups have been deleted."))
+        messages.success(request, gettext_lazy("Your answers about your groups have been deleted."))
         return redirect(reverse("profile") + "#groups")
     context = {"form": form, "groups_form": groups_form, "has_consented": consent}
     return render(request, "account/profile.html", context)
