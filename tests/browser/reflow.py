@@ -33,7 +33,11 @@ class VisitedPages:
         self.urls: list[str] = []
 
     def watch(self, page: Any) -> None:
-        page.on("framenavigated", lambda frame: frame.parent_frame is None and self.urls.append(frame.url))
+        page.on("framenavigated", self._record)
+
+    def _record(self, frame: Any) -> None:
+        if frame.parent_frame is None:
+            self.urls.append(frame.url)
 
 
 def _in_both_languages(url: str, site: str) -> list[str]:
