@@ -97,3 +97,9 @@ class VocalEyesAdminConfig(AdminConfig):
     """``django.contrib.admin`` with our site as ``admin.site`` (INSTALLED_APPS)."""
 
     default_site = "vocaleyes.admin_site.VocalEyesAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from . import admin_boolean_icons
+
+        admin_boolean_icons.install()
