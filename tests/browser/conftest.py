@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.csp import CspViolations
 from tests.browser.reflow import VisitedPages, sideways_pages
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,9 +66,12 @@ def browser() -> Iterator[Any]:
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A fresh page. When the test used the live server, every page it opened is opened again
     afterwards at 320 px in English and Welsh, and the test fails if any scrolls sideways
-    (WCAG 1.4.10 reflow on every page a journey visits)."""
+    (WCAG 1.4.10 reflow on every page a journey visits). It also fails if the browser refused
+    anything under the Content-Security-Policy on any of those pages (issue 14)."""
     context = browser.new_context(viewport={"width": 1024, "height": 800})
     context.set_default_timeout(15_000)
+    refused = CspViolations()
+    refused.watch(context)
     page = context.new_page()
     visited = VisitedPages()
     visited.watch(page)
@@ -78,6 +82,7 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
             site = str(request.getfixturevalue("live_server").url)
             wide = sideways_pages(context, site, visited.urls)
             assert not wide, "these pages scroll sideways at 320 px: " + ", ".join(wide)
+        assert not refused.found, "the Content-Security-Policy refused:\n" + "\n".join(refused.found)
     finally:
         context.close()
 

@@ -42,7 +42,7 @@ def assert_harmless(html: str) -> _Page:
     scripts = [attributes.get("src", "") for tag, attributes in page.elements if tag == "script"]
     # The site's own three scripts: the js-enabled class switch, GOV.UK Frontend and htmx; and
     # on an idea page where one may rate, the rating form's focus handling.
-    site = ["", "/static/js/init.js", "/static/vendor/htmx/htmx.min.js"]
+    site = ["/static/js/js-enabled.js", "/static/js/init.js", "/static/vendor/htmx/htmx.min.js"]
     assert scripts in (site, [*site, "/static/js/rating.js"])
     for tag, attributes in page.elements:
         assert tag not in {"iframe", "svg", "object", "embed"}
