@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.csp import CspViolations
+from tests.browser.csp import AXE_RUNNING, CspViolations
 from tests.browser.reflow import VisitedPages, sideways_pages
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -102,7 +102,11 @@ def _axe() -> Any:
 @pytest.fixture
 def assert_accessible(_axe: Any) -> Callable[[Any], None]:
     def check(page: Any) -> None:
-        results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        page.evaluate(f"() => {{ window.{AXE_RUNNING} = true; }}")
+        try:
+            results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        finally:
+            page.evaluate(f"() => {{ window.{AXE_RUNNING} = false; }}")
         violations = results.response["violations"]
         report = "\n".join(
             f"- {v['id']} ({v['impact']}): {v['help']} at "
