@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every line logged while a request is handled carries its id (issue 14).
+    "vocaleyes.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (no inline script or style) and Permissions-Policy (issue 14).
     "vocaleyes.security_headers.SecurityHeadersMiddleware",
@@ -316,6 +318,12 @@ if TESTING:
     # Fast hashing keeps the suite quick; production uses Django's default (PBKDF2).
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# One JSON object a line, with the request id (vocaleyes/logging.py), for production's log
+# collector; plain text for a developer's terminal (``make run``).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -325,7 +333,11 @@ LOGGING = {
             "callback": "ext://vocaleyes.log_filters.not_a_static_file",
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "vocaleyes.logging.JsonFormatter"},
+        "text": {"format": "%(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "loggers": {
         # runserver's request lines (``make run``), without the static files'.
         "django.server": {"handlers": ["console"], "filters": ["not_a_static_file"], "propagate": False},

@@ -13,6 +13,7 @@ admin.site.site_header = "VocalEyes"
 admin.site.site_title = "VocalEyes"
 
 handler403 = "vocaleyes.views.permission_denied"
+handler500 = "vocaleyes.views.server_error"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", views.healthz, name="healthz"),

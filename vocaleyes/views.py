@@ -7,8 +7,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse, translate_url
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,7 @@ from . import services
 from .errors import Refusal
 from .forms import GroupsForm, ProfileForm
 from .models import DemographicConsent, GroupMembership, Heartbeat, User
+from .request_id import current_request_id
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -39,6 +41,14 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
         context = {"conversation": conversation, "organisation": conversation.organisation}
         return render(request, "conversations/by_invitation.html", context, status=403)
     return defaults.permission_denied(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page (``handler500``), with the request's id as an error reference a resident can
+    quote; the log lines about the failure carry the same id (issue 14). Rendered without the
+    request, like Django's own: the context processors might be what failed. No traceback."""
+    context = {"request_id": current_request_id()}
+    return HttpResponseServerError(loader.render_to_string("500.html", context))
 
 
 # The accessibility statement's dates: when it was written and the site last tested (issue 13),
