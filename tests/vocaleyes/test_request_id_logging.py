@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
+from tests.vocaleyes.test_settings import STRONG_KEY, run_manage
 from vocaleyes import urls as site_urls
 from vocaleyes.logging import JsonFormatter
 
@@ -151,3 +152,21 @@ def test_a_development_server_line_keeps_its_status() -> None:
     line = json.loads(JsonFormatter().format(record))
     assert line == line | {"logger": "django.server", "status": 200, "message": '"GET / HTTP/1.1" 200 5'}
     assert "\n" not in JsonFormatter().format(record)
+
+
+SAY_HELLO = "import logging; logging.getLogger('vocaleyes.hello').warning('Hello')"
+
+
+def test_the_development_server_logs_plain_text() -> None:
+    result = run_manage("shell", "-c", SAY_HELLO, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "Hello"
+
+
+def test_production_logs_one_json_object_a_line() -> None:
+    result = run_manage(
+        "shell", "-c", SAY_HELLO, DEBUG="false", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="vocaleyes.example.org"
+    )
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line | {"level": "WARNING", "logger": "vocaleyes.hello", "message": "Hello"} == line
