@@ -29,6 +29,7 @@ from vocaleyes.http import HtmxHttpRequest
 from vocaleyes.i18n import content_language, in_language
 from vocaleyes.models import TargetGroup
 from vocaleyes.permissions import facilitator_roles, is_suspended, remember_facilitator, suspension_message
+from vocaleyes.throttle import throttle
 
 from . import audience, listing, permissions, ranking_runs, services
 from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, SeedIdeaForm
@@ -401,10 +402,12 @@ def _post_idea(request: HttpRequest, slug: str, *, seeding: bool) -> HttpRespons
     return redirect(idea)
 
 
+@throttle("idea")
 def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _post_idea(request, slug, seeding=False)
 
 
+@throttle("idea")
 def idea_seed(request: HttpRequest, slug: str) -> HttpResponse:
     return _post_idea(request, slug, seeding=True)
 
@@ -473,6 +476,7 @@ _IDEA_TO_RATE = CompiledQuery(
 
 
 @require_POST
+@throttle("rating")
 def idea_rate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Save a rating. A plain form post redirects back to the idea; an htmx post gets the
     rating control back, updated, to swap in place."""
@@ -513,6 +517,7 @@ def idea_rate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+@throttle("comment")
 def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return _login_to(slug, pk)

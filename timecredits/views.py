@@ -25,6 +25,7 @@ from vocaleyes.errors import Refusal
 from vocaleyes.flash import lazy_bilingual, lazy_message
 from vocaleyes.i18n import content_language
 from vocaleyes.models import User
+from vocaleyes.throttle import throttle
 
 from . import pending, permissions, selectors, services
 from .amounts import format_clock, format_minutes
@@ -228,6 +229,7 @@ def gift(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle("gift")
 def gift_check(request: HttpRequest) -> HttpResponse:
     """Check your answers: the recipient's name before anything moves; the confirm button gives.
 
@@ -332,6 +334,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle("gift")
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(PartnerOffer.objects.listed().select_related("organisation"), pk=pk)
     user = _user(request)

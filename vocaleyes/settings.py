@@ -7,6 +7,7 @@ environment, never a second settings file. See the configuration table in README
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -160,6 +161,41 @@ LOGIN_URL = "account_login"
 MESSAGE_STORAGE = "vocaleyes.flash.PageLanguageStorage"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
+
+# Rate limits on writes (vocaleyes/throttle.py; README "Rate limits"): how many of each a person,
+# and a client address, may do in a window, e.g. "idea=10/h,comment=30/h". Named limits left
+# out keep their defaults. An address is shared by everyone in a library or a council office, so
+# its budgets are larger. The test suite gets budgets no test reaches; its own tests set small ones.
+_DEFAULT_RATE_LIMITS = "idea=10/h,comment=30/h,rating=300/h,report=20/h,pledge=30/h,gift=20/h,token=10/h"
+_DEFAULT_RATE_LIMITS_PER_IP = (
+    "idea=50/h,comment=150/h,rating=1500/h,report=100/h,pledge=150/h,gift=100/h,token=50/h"
+)
+
+
+def env_rate_limits(name: str, default: str) -> dict[str, str]:
+    limits: dict[str, str] = {}
+    for text in (default, os.environ.get(name, "")):
+        for item in text.split(","):
+            if not item.strip():
+                continue
+            key, _, budget = item.partition("=")
+            if not re.fullmatch(r"\s*\d+\s*/\s*\d*\s*[smhd]\s*", budget):
+                raise ImproperlyConfigured(
+                    f"{name}: {item.strip()!r} is not like 'idea=10/h' or 'idea=5/15m'"
+                )
+            limits[key.strip()] = budget.strip()
+    return limits
+
+
+_TESTING_RATE_LIMITS = ",".join(
+    f"{key}=100000/h" for key in ("idea", "comment", "rating", "report", "pledge", "gift", "token")
+)
+VOCALEYES_RATE_LIMITS = env_rate_limits(
+    "VOCALEYES_RATE_LIMITS", _TESTING_RATE_LIMITS if TESTING else _DEFAULT_RATE_LIMITS
+)
+VOCALEYES_RATE_LIMITS_PER_IP = env_rate_limits(
+    "VOCALEYES_RATE_LIMITS_PER_IP", _TESTING_RATE_LIMITS if TESTING else _DEFAULT_RATE_LIMITS_PER_IP
+)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
