@@ -39,7 +39,7 @@ LIMITED = {
     "rating": _("You have rated a lot of ideas in a short time."),
     "report": _("You have sent a lot of reports in a short time."),
     "pledge": _("You have made a lot of pledges in a short time."),
-    "gift": _("You have given time credits a lot of times in a short time."),
+    "gift": _("You have given or spent time credits a lot of times in a short time."),
     "token": _("You have asked for a lot of API tokens in a short time."),
 }
 

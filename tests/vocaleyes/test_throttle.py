@@ -21,7 +21,7 @@ from conversations.models import ActionGroup, Comment, Conversation, Idea, Pledg
 from tests.conftest import clear_cache, make_user
 from tests.conversations.conftest import make_idea
 from timecredits import services as credit_services
-from timecredits.models import Account, Transfer
+from timecredits.models import Account, PartnerOffer, Transfer
 from vocaleyes import throttle
 from vocaleyes.models import Organisation, User
 from vocaleyes.settings import env_rate_limits
@@ -152,7 +152,7 @@ LIMITED_EN = {
     "rating": "You have rated a lot of ideas in a short time.",
     "report": "You have sent a lot of reports in a short time.",
     "pledge": "You have made a lot of pledges in a short time.",
-    "gift": "You have given time credits a lot of times in a short time.",
+    "gift": "You have given or spent time credits a lot of times in a short time.",
 }
 LIMITED_CY = {
     "idea": "Rydych wedi cyflwyno llawer o syniadau mewn amser byr.",
@@ -160,7 +160,7 @@ LIMITED_CY = {
     "rating": "Rydych wedi sgorio llawer o syniadau mewn amser byr.",
     "report": "Rydych wedi anfon llawer o adroddiadau mewn amser byr.",
     "pledge": "Rydych wedi gwneud llawer o addewidion mewn amser byr.",
-    "gift": "Rydych wedi rhoi credydau amser lawer gwaith mewn amser byr.",
+    "gift": "Rydych wedi rhoi neu wario credydau amser lawer gwaith mewn amser byr.",
 }
 # START + an hour, on the page's clock (Europe/London).
 RETRY_AT = timezone.localtime(datetime.fromtimestamp(START + 3600, tz=UTC)).strftime("%H:%M")
@@ -343,3 +343,25 @@ def test_the_suite_runs_with_budgets_no_test_reaches() -> None:
 
     assert all(throttle.parse_budget(b).count >= 10_000 for b in settings.VOCALEYES_RATE_LIMITS.values())
     assert set(settings.VOCALEYES_RATE_LIMITS) == set(NAMES) == set(throttle.LIMITED)
+
+
+def test_spending_credits_on_an_offer_counts_against_the_gift_limit(
+    one_each: list[float], organisation: Organisation, fran: User
+) -> None:
+    partner = Organisation.objects.create(
+        slug="leisure",
+        name_en="Leisure Centre",
+        name_cy="Canolfan Hamdden",
+        kind=Organisation.Kind.THIRD_SECTOR,
+    )
+    credit_services.account_open_for_organisation(organisation=partner, kind=Account.Kind.RECEIVING)
+    swim = PartnerOffer.objects.create(organisation=partner, title_en="A swim", title_cy="Nofio", price=60)
+    client = resident(organisation, fran, "dewi@example.org", "cy")
+    url = f"/cy/time-credits/offers/{swim.pk}/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"idempotency_key": "a" * 32}).status_code == 302
+    refused = client.post(url, {"idempotency_key": "b" * 32})
+    assert refused.status_code == 429 and refused["Retry-After"] == "3600"
+    assert LIMITED_CY["gift"] in refused.content.decode()
+    assert Transfer.objects.filter(kind=Transfer.Kind.SPEND).count() == 1
+    assert client.get(url).status_code == 200
