@@ -174,11 +174,14 @@ _DEFAULT_RATE_LIMITS_PER_IP = (
 
 def env_rate_limits(name: str, default: str) -> dict[str, str]:
     limits: dict[str, str] = {}
+    known = [item.partition("=")[0] for item in _DEFAULT_RATE_LIMITS.split(",")]
     for text in (default, os.environ.get(name, "")):
         for item in text.split(","):
             if not item.strip():
                 continue
             key, _, budget = item.partition("=")
+            if key.strip() not in known:
+                raise ImproperlyConfigured(f"{name}: {key.strip()!r} is not one of {', '.join(known)}")
             if not re.fullmatch(r"\s*\d+\s*/\s*\d*\s*[smhd]\s*", budget):
                 raise ImproperlyConfigured(
                     f"{name}: {item.strip()!r} is not like 'idea=10/h' or 'idea=5/15m'"

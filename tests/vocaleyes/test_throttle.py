@@ -336,6 +336,9 @@ def test_the_environment_overrides_some_limits_and_keeps_the_defaults_of_the_res
     monkeypatch.setenv("VOCALEYES_RATE_LIMITS", "idea=lots")
     with pytest.raises(ImproperlyConfigured, match="idea=lots"):
         env_rate_limits("VOCALEYES_RATE_LIMITS", "")
+    monkeypatch.setenv("VOCALEYES_RATE_LIMITS", "ideas=5/h")  # a misspelt name is not ignored
+    with pytest.raises(ImproperlyConfigured, match="'ideas' is not one of idea, comment"):
+        env_rate_limits("VOCALEYES_RATE_LIMITS", "")
 
 
 def test_the_suite_runs_with_budgets_no_test_reaches() -> None:
@@ -365,3 +368,14 @@ def test_spending_credits_on_an_offer_counts_against_the_gift_limit(
     assert LIMITED_CY["gift"] in refused.content.decode()
     assert Transfer.objects.filter(kind=Transfer.Kind.SPEND).count() == 1
     assert client.get(url).status_code == 200
+
+
+def test_the_address_is_the_one_allauth_sees_behind_a_trusted_proxy(alice: User) -> None:
+    request = RequestFactory().post(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4, 10.0.0.1"
+    )
+    assert throttle.client_ip(request) == "10.0.0.1"
+    with override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1):
+        assert throttle.client_ip(request) == "10.0.0.1"
+    with override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=2):
+        assert throttle.client_ip(request) == "198.51.100.4"
