@@ -95,6 +95,18 @@ class AccountAdapter(DefaultAccountAdapter):
             message = lazy(render, str)()
         super().add_message(request, level, extra_tags=extra_tags, message=message)
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """The key of the per-account sign-in lockout (allauth's ``login_failed`` rate, "5 an
+        account in 5 minutes"): the address alone, in one spelling.
+
+        allauth puts the site's domain in front, which without ``django.contrib.sites`` is the
+        request's Host header: ``localhost``, ``LOCALHOST``, ``localhost.`` and
+        ``localhost:8001`` each had their own five attempts (security probe, issue 14). We serve
+        one site, so the account is the whole key. allauth reads this one method both to count
+        a failure and to clear the count after a password reset, so both follow it."""
+        login = credentials.get("email", credentials.get("username", ""))
+        return "account:" + str(login).strip().casefold()
+
     def recipient_language(self, email: str, user: User | None = None) -> str:
         """The recipient's preferred language; for mail without a user in its context (someone
         tried to sign up with an address that already has an account) the address's owner's;
