@@ -10,11 +10,17 @@ on: 5 failures an account in 5 minutes, 10 failures an address a minute.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from django.test import Client, override_settings
+import yaml
+from allauth.account.adapter import get_adapter
+from django.http import HttpRequest
+from django.test import Client, RequestFactory, override_settings
 
 from tests.conftest import PASSWORD, clear_cache
+from tests.vocaleyes.test_settings import ROOT, run_manage
+from vocaleyes.client_ip import client_ip
 from vocaleyes.models import User
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +97,154 @@ def test_one_account_locked_leaves_another_account_alone(client: Client, alice: 
     assert LOCKED_EN in sign_in(client, "alice@example.org", "wrong")
     sign_in(client, "bob@example.org", PASSWORD)
     assert client.session["_auth_user_id"] == str(bob.pk)
+
+
+# --- Finding 2: behind the proxy each visitor has their own per-address count ---------------------
+
+PROXY = "10.0.0.2"  # the TLS proxy in front of web: every request's REMOTE_ADDR behind it
+
+
+def fail_from_one_address(client: Client, *, path: str = EN, **where: Any) -> None:
+    """Use up the per-address limit with wrong passwords for as many different (unknown)
+    accounts, so the per-account limit plays no part."""
+    for n in range(ADDRESS_LIMIT):
+        assert LOCKED_EN not in sign_in(client, f"guess{n}@example.org", "wrong", path=path, **where)
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_visitors_with_different_addresses_do_not_share_a_limit(
+    client: Client, alice: User
+) -> None:
+    fail_from_one_address(client, remote_addr=PROXY, headers={"X-Forwarded-For": "198.51.100.1"})
+    # The same visitor is now refused, even for an account they have not tried ...
+    page = sign_in(
+        client,
+        "guess-again@example.org",
+        "wrong",
+        remote_addr=PROXY,
+        headers={"X-Forwarded-For": "198.51.100.1"},
+    )
+    assert LOCKED_EN in page
+    # ... but someone else, through the same proxy, signs in.
+    other = Client()
+    sign_in(
+        other, "alice@example.org", PASSWORD, remote_addr=PROXY, headers={"X-Forwarded-For": "198.51.100.2"}
+    )
+    assert other.session["_auth_user_id"] == str(alice.pk)
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_what_the_visitor_writes_in_x_forwarded_for_is_ignored(client: Client) -> None:
+    """The proxy appends the address it saw; the entries before it are the visitor's to invent."""
+    for n in range(ADDRESS_LIMIT):
+        forwarded = f"192.0.2.{n}, 198.51.100.1"
+        assert LOCKED_EN not in sign_in(
+            client,
+            f"guess{n}@example.org",
+            "wrong",
+            remote_addr=PROXY,
+            headers={"X-Forwarded-For": forwarded},
+        )
+    page = sign_in(
+        client,
+        "guess@example.org",
+        "wrong",
+        remote_addr=PROXY,
+        headers={"X-Forwarded-For": "192.0.2.99, 198.51.100.1"},
+    )
+    assert LOCKED_EN in page
+
+
+def test_without_a_trusted_proxy_a_spoofed_x_forwarded_for_is_ignored(client: Client) -> None:
+    for n in range(ADDRESS_LIMIT):
+        spoofed = {"X-Forwarded-For": f"192.0.2.{n}"}
+        assert LOCKED_EN not in sign_in(client, f"guess{n}@example.org", "wrong", headers=spoofed)
+    page = sign_in(client, "guess@example.org", "wrong", headers={"X-Forwarded-For": "192.0.2.200"})
+    assert LOCKED_EN in page
+
+
+@override_settings(TRUSTED_CLIENT_IP_HEADER="X-Real-IP", TRUSTED_PROXY_COUNT=0)
+def test_a_proxy_that_sets_a_client_ip_header_is_believed_and_x_forwarded_for_is_not(
+    client: Client, alice: User
+) -> None:
+    first = {"X-Real-IP": "198.51.100.1", "X-Forwarded-For": "198.51.100.2"}
+    fail_from_one_address(client, remote_addr=PROXY, headers=first)
+    assert LOCKED_EN in sign_in(client, "guess@example.org", "wrong", remote_addr=PROXY, headers=first)
+    other = Client()
+    sign_in(other, "alice@example.org", PASSWORD, remote_addr=PROXY, headers={"X-Real-IP": "198.51.100.2"})
+    assert other.session["_auth_user_id"] == str(alice.pk)
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_the_per_address_limit_is_refused_in_welsh(client: Client) -> None:
+    where: dict[str, Any] = {"remote_addr": PROXY, "headers": {"X-Forwarded-For": "198.51.100.1"}}
+    fail_from_one_address(client, path=CY, **where)
+    page = sign_in(client, "guess@example.org", "anghywir", path=CY, **where)
+    assert LOCKED_CY in page
+    assert LOCKED_EN not in page
+
+
+# --- The one helper that reads the visitor's address ------------------------------------------
+
+
+def request_from(remote_addr: str = PROXY, **headers: str) -> HttpRequest:
+    return RequestFactory().get("/", headers=headers, REMOTE_ADDR=remote_addr)
+
+
+@pytest.mark.parametrize(
+    ("settings_", "headers", "expected"),
+    [
+        ({}, {}, PROXY),
+        ({}, {"X-Forwarded-For": "198.51.100.1"}, PROXY),  # nobody vouches for it
+        ({"TRUSTED_PROXY_COUNT": 1}, {"X-Forwarded-For": "198.51.100.1"}, "198.51.100.1"),
+        ({"TRUSTED_PROXY_COUNT": 1}, {"X-Forwarded-For": "192.0.2.1,198.51.100.1"}, "198.51.100.1"),
+        (
+            {"TRUSTED_PROXY_COUNT": 2},
+            {"X-Forwarded-For": "192.0.2.1, 198.51.100.1, 10.0.0.9"},
+            "198.51.100.1",
+        ),
+        ({"TRUSTED_PROXY_COUNT": 2}, {"X-Forwarded-For": "198.51.100.1"}, PROXY),  # not via both proxies
+        ({"TRUSTED_PROXY_COUNT": 1}, {}, PROXY),  # a health check from inside the network
+        ({"TRUSTED_PROXY_COUNT": 1}, {"X-Forwarded-For": "not-an-address"}, PROXY),
+        ({"TRUSTED_PROXY_COUNT": 1}, {"X-Forwarded-For": "198.51.100.1:51234"}, "198.51.100.1"),
+        ({"TRUSTED_PROXY_COUNT": 1}, {"X-Forwarded-For": "[2001:DB8:0::1]:443"}, "2001:db8::1"),
+        ({"TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}, {"X-Real-IP": "2001:db8::1"}, "2001:db8::1"),
+        ({"TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}, {"X-Forwarded-For": "198.51.100.1"}, PROXY),
+    ],
+)
+def test_client_ip_reads_only_what_a_trusted_proxy_wrote(
+    settings_: dict[str, Any], headers: dict[str, str], expected: str
+) -> None:
+    with override_settings(**settings_):
+        assert client_ip(request_from(**headers)) == expected
+        assert get_adapter().get_client_ip(request_from(**headers)) == expected
+
+
+# --- Configuration ----------------------------------------------------------------------------
+
+SHOW = (
+    "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_CLIENT_IP_HEADER)"
+)
+
+
+def test_the_proxy_settings_are_read_from_the_environment() -> None:
+    default = run_manage("shell", "--no-imports", "-c", SHOW, DEBUG="true")
+    assert default.stdout.split() == ["0"], default.stderr  # trust nobody
+    env = {"TRUSTED_PROXY_COUNT": "2", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}
+    configured = run_manage("shell", "--no-imports", "-c", SHOW, DEBUG="true", **env)
+    assert configured.stdout.split() == ["2", "X-Real-IP"], configured.stderr
+
+
+@pytest.mark.parametrize("value", ["-1", "one", "1.5"])
+def test_a_proxy_count_that_is_not_a_count_stops_the_app_with_a_clear_message(value: str) -> None:
+    result = run_manage("check", DEBUG="true", TRUSTED_PROXY_COUNT=value)
+    assert result.returncode == 2
+    assert "TRUSTED_PROXY_COUNT is a number of proxies" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_docker_compose_trusts_its_one_proxy_and_publishes_web_for_the_proxy_alone() -> None:
+    web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
+    assert web["environment"]["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-1}"
+    assert web["environment"]["TRUSTED_CLIENT_IP_HEADER"] == "${TRUSTED_CLIENT_IP_HEADER:-}"
+    assert web["ports"] == ["${WEB_PUBLISH:-127.0.0.1:8000}:8000"]  # loopback, not every interface
