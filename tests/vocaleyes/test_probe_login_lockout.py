@@ -9,12 +9,15 @@ on: 5 failures an account in 5 minutes, 10 failures an address a minute.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 from allauth.account.adapter import get_adapter
+from django.core import mail
 from django.http import HttpRequest
 from django.test import Client, RequestFactory, override_settings
 
@@ -97,6 +100,31 @@ def test_one_account_locked_leaves_another_account_alone(client: Client, alice: 
     assert LOCKED_EN in sign_in(client, "alice@example.org", "wrong")
     sign_in(client, "bob@example.org", PASSWORD)
     assert client.session["_auth_user_id"] == str(bob.pk)
+
+
+def test_resetting_the_password_lifts_the_lockout_whatever_the_host(client: Client, alice: User) -> None:
+    """allauth clears the lockout after a password reset through the same key, so the reset
+    clears the one count every host name adds to."""
+    for host in [*HOSTS, "localhost"]:
+        sign_in(client, "alice@example.org", "wrong", host=host)
+    assert LOCKED_EN in sign_in(client, "alice@example.org", "wrong", host="LOCALHOST")
+
+    client.post(
+        "/accounts/password/reset/", {"email": "alice@example.org"}, headers={"host": "localhost:8001"}
+    )
+    [message] = mail.outbox
+    link = re.search(r"https?://\S+", str(message.body))
+    assert link, message.body
+    page = client.get(urlsplit(link.group(0)).path, follow=True, headers={"host": "localhost:8001"})
+    form = page.redirect_chain[-1][0] if page.redirect_chain else urlsplit(link.group(0)).path
+    new_password = "a-new-and-unusual-passphrase"
+    client.post(
+        form, {"password1": new_password, "password2": new_password}, headers={"host": "localhost:8001"}
+    )
+
+    fresh = Client()
+    sign_in(fresh, "alice@example.org", new_password, host="LOCALHOST")
+    assert fresh.session["_auth_user_id"] == str(alice.pk)
 
 
 # --- Finding 2: behind the proxy each visitor has their own per-address count ---------------------
