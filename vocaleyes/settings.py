@@ -161,6 +161,18 @@ LOGIN_URL = "account_login"
 MESSAGE_STORAGE = "vocaleyes.flash.PageLanguageStorage"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
+# Who the visitor is, for the rate limits' per-address counts (vocaleyes/client_ip.py): behind
+# our proxy every request comes from the proxy, so the visitor's address is read from the header
+# the proxy writes. Trust a header only if the app cannot be reached except through the proxy.
+# TRUSTED_CLIENT_IP_HEADER: a header the proxy sets to the visitor's address (e.g. X-Real-IP);
+# else TRUSTED_PROXY_COUNT: how many proxies of ours append to X-Forwarded-For (0: ignore it).
+TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER", "").strip()
+_proxy_count = os.environ.get("TRUSTED_PROXY_COUNT", "0").strip()
+if not _proxy_count.isdigit():
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT is a number of proxies (0 or more), not {_proxy_count!r}."
+    )
+TRUSTED_PROXY_COUNT = int(_proxy_count)
 
 # Rate limits on writes (vocaleyes/throttle.py; README "Rate limits"): how many of each a person,
 # and a client address, may do in a window, e.g. "idea=10/h,comment=30/h". Named limits left
