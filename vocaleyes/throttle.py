@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+
+from .client_ip import client_ip as visitor_ip
 
 # What each limit stops, said to the person who reached it (templates/429.html).
 LIMITED = {
@@ -70,13 +70,10 @@ def now() -> float:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The address the request came from, as allauth's own rate limits see it (``REMOTE_ADDR``,
-    or the trusted proxy's header once ``ALLAUTH_TRUSTED_PROXY_COUNT`` or
-    ``ALLAUTH_TRUSTED_CLIENT_IP_HEADER`` is set). The one place to change for other proxies."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:  # no address at all: such requests share one budget
-        return "unknown"
+    """The visitor's address as every rate limit sees it (``vocaleyes.client_ip``: the
+    connection's, or the trusted proxy's header once ``TRUSTED_PROXY_COUNT`` or
+    ``TRUSTED_CLIENT_IP_HEADER`` is set). Requests with no address share one budget."""
+    return visitor_ip(request) or "unknown"
 
 
 def _count(key: str, period: int, at: float) -> tuple[int, float]:

@@ -370,12 +370,12 @@ def test_spending_credits_on_an_offer_counts_against_the_gift_limit(
     assert client.get(url).status_code == 200
 
 
-def test_the_address_is_the_one_allauth_sees_behind_a_trusted_proxy(alice: User) -> None:
+def test_the_address_is_the_visitors_behind_a_trusted_proxy(alice: User) -> None:
     request = RequestFactory().post(
         "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4, 10.0.0.1"
     )
     assert throttle.client_ip(request) == "10.0.0.1"
-    with override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1):
+    with override_settings(TRUSTED_PROXY_COUNT=1):
         assert throttle.client_ip(request) == "10.0.0.1"
-    with override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=2):
+    with override_settings(TRUSTED_PROXY_COUNT=2):
         assert throttle.client_ip(request) == "198.51.100.4"
