@@ -15,6 +15,8 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.functional import lazy
 
+from .emails import one_line
+
 if TYPE_CHECKING:
     from .models import User
 
@@ -45,8 +47,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def format_email_subject(self, subject: str) -> str:
         """The subject as our templates write it: a sentence naming VocalEyes, with no
-        "[site]" prefix."""
-        return str(subject)
+        "[site]" prefix, on one line."""
+        return one_line(subject)
 
     def address_owner(self, email: str) -> User | None:
         """The account an address belongs to, for mail whose context has no user (someone

@@ -7,17 +7,26 @@ import csv
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core import mail
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from conversations import exports
 from conversations.models import Conversation
 from tests.conversations.conftest import make_idea
+from timecredits import services as timecredit_services
+from timecredits.models import Account
 from timecredits.views import _safe_cell
-from vocaleyes.models import User
+from vocaleyes.emails import render_subject
+from vocaleyes.forms import ProfileForm, SignupForm
+from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +135,96 @@ def test_the_action_list_csv_defuses_a_formula_after_a_semicolon(
 )
 def test_the_statement_csv_defuses_a_formula_after_a_semicolon(typed: str, written: str) -> None:
     assert _safe_cell(typed) == written
+
+
+# 5. Email subjects are plain text on one line; display names are what they look like. ----
+
+
+def test_a_gift_subject_is_unescaped_and_one_line_even_for_an_old_name_with_a_line_break(
+    alice: User, bob: User, fran: User, organisation: Organisation, django_capture_on_commit_callbacks: Any
+) -> None:
+    issuer = timecredit_services.account_open_for_organisation(
+        organisation=organisation, kind=Account.Kind.ISSUING
+    )
+    assert issuer.pk
+    # Names saved before names were checked can still hold a line break.
+    User.objects.filter(pk=bob.pk).update(display_name="O'Brien & Co\nCyf", language="en")
+    bob.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        timecredit_services.credits_earn(
+            organisation=organisation,
+            person=bob,
+            minutes=60,
+            recorded_by=fran,
+            memo="Panel",
+            idempotency_key="e",
+        )
+        timecredit_services.credits_gift(
+            sender=bob, recipient=alice, minutes=30, message="Diolch", idempotency_key="g"
+        )
+    gift = mail.outbox[-1]
+    assert gift.to == ["alice@example.org"]
+    assert gift.subject == "O'Brien & Co Cyf has given you 30 minutes of time credits"
+
+
+def test_every_subject_template_renders_unescaped_on_one_line() -> None:
+    name = "Trwsio'r maes & y ffens\nar unwaith"
+    thing = SimpleNamespace(name=name, title=name)
+    context = {"group": thing, "idea": thing, "sender_name": name, "amount": "1 hour", "is_idea": True}
+    templates = sorted(
+        str(path.relative_to(path.parents[2]))
+        for path in Path(settings.BASE_DIR).glob("*/templates/*/email/*_subject.txt")
+    )
+    assert "conversations/email/hours_claim_subject.txt" in templates
+    for template in templates:
+        subject = render_subject(template, context)
+        assert "\n" not in subject and "&#x27;" not in subject and "&amp;" not in subject, template
+    claim = render_subject("conversations/email/hours_claim_subject.txt", context)
+    assert claim == "Claim your time credits for helping “Trwsio'r maes & y ffens ar unwaith”"
+
+
+HIDDEN = [
+    "Sian\nJones",
+    "Sian\x07",
+    "Sian\u202ereneS",  # right-to-left override
+    "Sian\u2066x\u2069",  # isolate
+    "Si\u200ban",  # zero-width space
+    "Si\u200dan",
+    "Si\u2060an",
+    "\ufeffSian",
+]
+
+
+@pytest.mark.parametrize("name", HIDDEN)
+def test_display_names_refuse_hidden_and_direction_characters(alice: User, name: str) -> None:
+    profile = ProfileForm({"display_name": name, "language": "en"}, instance=alice)
+    signup = SignupForm({"display_name": name})
+    message = "Display name must not include line breaks, hidden characters"
+    assert not profile.is_valid() and message in profile.errors["display_name"][0]
+    assert not signup.is_valid() and message in signup.errors["display_name"][0]
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice"
+
+
+def test_a_refused_name_is_explained_in_welsh(alice: User) -> None:
+    with translation.override("cy"):
+        form = ProfileForm({"display_name": "Si\u200ban", "language": "cy"}, instance=alice)
+        assert not form.is_valid()
+        assert "Rhaid i'r enw arddangos beidio â chynnwys toriadau llinell" in form.errors["display_name"][0]
+
+
+def test_ordinary_welsh_and_accented_names_are_accepted(alice: User) -> None:
+    for name in ("Siân ap Dafydd", "Gwenllïan O'Brien-Ŵyn", "Zoë"):
+        assert ProfileForm({"display_name": name, "language": "en"}, instance=alice).is_valid(), name
+
+
+def test_the_admin_refuses_a_hidden_character_in_a_display_name(client: Client, alice: User) -> None:
+    officer = User.objects.create_superuser("officer@example.org", "pw", display_name="Ofydd")
+    client.force_login(officer)
+    response = client.post(
+        f"/admin/vocaleyes/user/{alice.pk}/change/",
+        {"email": alice.email, "display_name": "Ali\u202ece", "language": "en", "is_active": "on"},
+    )
+    assert "Display name must not include line breaks" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice"
