@@ -35,3 +35,57 @@ def validate_visible_characters(value: str) -> None:
             ),
             code="hidden_characters",
         )
+
+
+# Words that claim a role, in English and Welsh (with the Welsh mutations a name could use:
+# "Gyngor", "Nghyngor", "Chyngor"...), matched as whole words whatever their case.
+ROLE_WORDS = (
+    "officer",
+    "officers",
+    "council",
+    "councils",
+    "councillor",
+    "councillors",
+    "councilor",
+    "staff",
+    "admin",
+    "admins",
+    "administrator",
+    "administrators",
+    "moderator",
+    "moderators",
+    "facilitator",
+    "facilitators",
+    "vocaleyes",
+    "swyddog",
+    "swyddogion",
+    "cyngor",
+    "gyngor",
+    "nghyngor",
+    "chyngor",
+    "cynghorydd",
+    "gynghorydd",
+    "nghynghorydd",
+    "chynghorydd",
+    "cynghorwyr",
+    "gweinyddwr",
+    "weinyddwr",
+    "gweinyddwyr",
+    "cymedrolwr",
+    "gymedrolwr",
+    "cymedrolwyr",
+    "hwylusydd",
+    "hwyluswyr",
+)
+ROLE_WORD = re.compile(r"\b(?:" + "|".join(ROLE_WORDS) + r")\b", re.IGNORECASE)
+
+
+def validate_no_role_words(value: str) -> None:
+    if ROLE_WORD.search(value):
+        raise ValidationError(
+            _(
+                "Display name must not include a word for a role, such as officer, council, staff "
+                "or facilitator. If you have a role, it is shown next to your name"
+            ),
+            code="role_word",
+        )

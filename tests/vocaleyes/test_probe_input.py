@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,19 +15,22 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from conversations import exports
 from conversations.models import Conversation
+from conversations.services import ideas as ideas_services
 from tests.conversations.conftest import make_idea
 from timecredits import services as timecredit_services
 from timecredits.models import Account
 from timecredits.views import _safe_cell
 from vocaleyes.emails import render_subject
 from vocaleyes.forms import ProfileForm, SignupForm
-from vocaleyes.models import Organisation, User
+from vocaleyes.models import Organisation, OrganisationRole, User
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +232,97 @@ def test_the_admin_refuses_a_hidden_character_in_a_display_name(client: Client, 
     assert "Display name must not include line breaks" in response.content.decode()
     alice.refresh_from_db()
     assert alice.display_name == "Alice"
+
+
+# 7. Names do not claim a role; the role is shown from what the person is. -----------------
+
+ROLE_MESSAGE = "Display name must not include a word for a role"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sian (council officer)",
+        "Dafydd (Facilitator)",
+        "STAFF member",
+        "Site admin",
+        "Councillor Jones",
+        "VocalEyes team",
+        "Moderator",
+        "Sian (swyddog)",
+        "Dafydd, hwylusydd",
+        "Cynghorydd Jones",
+        "Gweinyddwr",
+        "Cymedrolwr y wefan",
+        "Sian o'r Cyngor",
+        "Sian o Gyngor Abertawe",
+    ],
+)
+def test_display_names_refuse_role_words_in_english_and_welsh(alice: User, name: str) -> None:
+    profile = ProfileForm({"display_name": name, "language": "en"}, instance=alice)
+    signup = SignupForm({"display_name": name})
+    assert not profile.is_valid() and ROLE_MESSAGE in profile.errors["display_name"][0]
+    assert not signup.is_valid() and ROLE_MESSAGE in signup.errors["display_name"][0]
+
+
+@pytest.mark.parametrize("name", ["Stafford Jones", "Adminah", "Cyngorwen", "Officerton", "Staffan"])
+def test_role_words_are_refused_only_as_whole_words(alice: User, name: str) -> None:
+    assert ProfileForm({"display_name": name, "language": "en"}, instance=alice).is_valid()
+
+
+def test_a_role_word_refusal_is_explained_in_welsh(alice: User) -> None:
+    with translation.override("cy"):
+        form = ProfileForm({"display_name": "Sian (swyddog)", "language": "cy"}, instance=alice)
+        assert not form.is_valid()
+        assert "Rhaid i'r enw arddangos beidio â chynnwys gair am rôl" in form.errors["display_name"][0]
+
+
+def test_the_demo_people_have_names_without_roles() -> None:
+    call_command("load_demo", stdout=io.StringIO())
+    for person in User.objects.filter(email__endswith="@demo.vocaleyes.cymru"):
+        person.full_clean()  # the model's validators: no role words
+    assert User.objects.get(email="officer@demo.vocaleyes.cymru").display_name == "Sian Price"
+
+
+def _badges(html: str) -> list[tuple[str, str]]:
+    """(name, badge) for each comment's or card's byline that carries a role badge."""
+    return re.findall(r"<strong>([^<]+)</strong> <strong class=\"govuk-tag[^\"]*\">([^<]+)</strong>", html)
+
+
+def test_badges_come_from_the_role_not_the_name_with_no_query_per_comment(
+    client: Client, conversation: Conversation, alice: User, fran: User
+) -> None:
+    officer = User.objects.create_user("officer@example.org", display_name="Sian Price", is_staff=True)
+    # A name saved before role words were refused claims a role it does not have.
+    User.objects.filter(pk=alice.pk).update(display_name="Alys (council officer)")
+    idea = make_idea(conversation, fran, title="Benches by the sea")
+    page = f"/conversations/{conversation.slug}/ideas/{idea.pk}/"
+    ideas_services.comment_create(idea=idea, author=alice, body="Yes please.")
+    with CaptureQueriesContext(connection) as one_comment:
+        client.get(page)
+    for n, person in enumerate((officer, fran, alice, officer)):
+        ideas_services.comment_create(idea=idea, author=person, body=f"Comment {n}")
+    with CaptureQueriesContext(connection) as five_comments:
+        html = client.get(page).content.decode()
+    assert len(five_comments.captured_queries) == len(one_comment.captured_queries)
+    assert sorted(set(_badges(html))) == [("Fran", "Facilitator"), ("Sian Price", "Council officer")]
+    # The idea's byline: Fran facilitates for the conversation's organisation.
+    assert re.search(
+        r"Posted by Fran on [^<]+ <strong class=\"govuk-tag govuk-tag--green\">Facilitator</strong>", html
+    )
+    listing = client.get(f"/conversations/{conversation.slug}/").content.decode()
+    assert "Facilitator</strong>" in listing
+    with translation.override("cy"):
+        welsh = client.get(f"/cy/conversations/{conversation.slug}/ideas/{idea.pk}/").content.decode()
+    assert "Swyddog y cyngor</strong>" in welsh and "Hwylusydd</strong>" in welsh
+
+
+def test_a_facilitator_of_another_organisation_has_no_badge(
+    client: Client, conversation: Conversation, alice: User
+) -> None:
+    other = Organisation.objects.create(slug="elsewhere", name_en="Elsewhere", name_cy="Rhywle arall")
+    OrganisationRole.objects.create(organisation=other, user=alice)
+    idea = make_idea(conversation, alice, title="Benches by the sea")
+    ideas_services.comment_create(idea=idea, author=alice, body="Yes please.")
+    html = client.get(f"/conversations/{conversation.slug}/ideas/{idea.pk}/").content.decode()
+    assert 'govuk-tag--green">Facilitator' not in html
