@@ -28,7 +28,13 @@ from vocaleyes.flash import lazy_message
 from vocaleyes.http import HtmxHttpRequest
 from vocaleyes.i18n import content_language, in_language
 from vocaleyes.models import TargetGroup
-from vocaleyes.permissions import facilitator_roles, is_suspended, remember_facilitator, suspension_message
+from vocaleyes.permissions import (
+    facilitates_as_subquery,
+    facilitator_roles,
+    is_suspended,
+    remember_facilitator,
+    suspension_message,
+)
 from vocaleyes.throttle import throttle
 
 from . import audience, listing, permissions, ranking_runs, services
@@ -256,12 +262,24 @@ def _idea_page(
     # ranking is recomputed in the background, so a rating just given may not be in them yet.
     counted = summary is not None and summary.counts_rating_at(getattr(idea, "my_rating_at", None))
 
-    top_level = Comment.objects.visible().filter(idea=idea, parent__isnull=True).select_related("author")
+    # Whether each comment's author facilitates here (their badge), in the comments' own query.
+    facilitates = facilitates_as_subquery("author_id", conversation.organisation_id)
+    top_level = (
+        Comment.objects.visible()
+        .filter(idea=idea, parent__isnull=True)
+        .select_related("author")
+        .annotate(author_facilitates=facilitates)
+    )
     comments = Paginator(top_level, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     replies: dict[int, list[Comment]] = {}
     parent_ids = [comment.pk for comment in comments.object_list]
     if parent_ids:
-        for reply in Comment.objects.visible().filter(parent_id__in=parent_ids).select_related("author"):
+        for reply in (
+            Comment.objects.visible()
+            .filter(parent_id__in=parent_ids)
+            .select_related("author")
+            .annotate(author_facilitates=facilitates)
+        ):
             replies.setdefault(reply.parent_id or 0, []).append(reply)
     threads = [(comment, replies.get(comment.pk, [])) for comment in comments.object_list]
 

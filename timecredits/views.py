@@ -4,6 +4,7 @@ a reference at a partner's door. Thin adapters: forms check input, services writ
 from __future__ import annotations
 
 import csv
+import re
 import uuid
 from collections.abc import Iterator
 from urllib.parse import urlencode
@@ -128,14 +129,23 @@ def account_statement(request: HttpRequest, number: str) -> HttpResponse:
     return _statement(request, account)
 
 
+_FORMULA_AFTER_SEMICOLON = re.compile(r";(?=[=+\-@])")
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
 
 
 def _safe_cell(value: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection): memos are typed by people."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Text a spreadsheet will not run as a formula (CSV injection): memos are typed by people.
+
+    A spreadsheet whose list separator is ``;`` splits the cell there, so a formula character
+    after a semicolon is defused too (an apostrophe after the semicolon and before the cell)."""
+    after_semicolon = _FORMULA_AFTER_SEMICOLON.search(value)
+    if after_semicolon:
+        value = _FORMULA_AFTER_SEMICOLON.sub(";'", value)
+    return f"'{value}" if after_semicolon or value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _csv(request: HttpRequest, account: Account) -> StreamingHttpResponse:

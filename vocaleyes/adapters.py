@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.functional import lazy
 
 from .client_ip import client_ip
+from .emails import one_line
 
 if TYPE_CHECKING:
     from .models import User
@@ -48,8 +49,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def format_email_subject(self, subject: str) -> str:
         """The subject as our templates write it: a sentence naming VocalEyes, with no
-        "[site]" prefix."""
-        return str(subject)
+        "[site]" prefix, on one line."""
+        return one_line(subject)
 
     def address_owner(self, email: str) -> User | None:
         """The account an address belongs to, for mail whose context has no user (someone

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
@@ -68,6 +68,17 @@ def is_facilitator(user: Person, organisation_id: int) -> bool:
     if organisation_id not in known and not user.__dict__.get("_facilitates_all_known"):
         _learn_every_role(user)
     return known.get(organisation_id, False)
+
+
+def facilitates_as_subquery(person: str, organisation: int | OuterRef) -> Exists:
+    """Whether the row's person (``person``: a field of the outer query, such as
+    ``"author_id"``) facilitates for the organisation (an id, or an ``OuterRef`` to the outer
+    query's): a subquery, so that a list of ideas or comments shows who is a facilitator in its
+    own query rather than one query per item (the "Facilitator" badge beside a name)."""
+    roles = OrganisationRole.objects.filter(
+        user_id=OuterRef(person), role=OrganisationRole.Role.FACILITATOR, user__is_active=True
+    )
+    return Exists(roles.filter(Q(organisation_id=organisation)))
 
 
 def facilitator_roles(user_id: int) -> QuerySet[OrganisationRole]:

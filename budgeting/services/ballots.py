@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from vocaleyes.emails import one_line
 from vocaleyes.errors import Refusal
 from vocaleyes.models import User
 from vocaleyes.permissions import is_suspended, suspension_message
@@ -271,7 +272,7 @@ def ballot_send_receipt(*, ballot_id: int, base_url: str = "") -> bool:
             "url": base_url.rstrip("/") + ballot.get_absolute_url(),
             "round_url": base_url.rstrip("/") + budget_round.get_absolute_url(),
         }
-        subject = _("Your ballot in %(round)s") % {"round": budget_round.title}
+        subject = one_line(_("Your ballot in %(round)s") % {"round": budget_round.title})
         body = render_to_string("budgeting/email/ballot_receipt.txt", context)
     send_mail(subject, body, None, [ballot.voter.email])
     return True

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from vocaleyes.emails import render_subject
 from vocaleyes.errors import Refusal
 from vocaleyes.permissions import is_suspended, suspension_message
 
@@ -354,10 +355,10 @@ def decision_notify(*, decision_id: int) -> bool:
             "organisation": decision.conversation.organisation if decision.conversation else None,
             "service_contact": settings.CONTACT_EMAIL,
         }
-        subject = render_to_string(f"conversations/email/{notice}_subject.txt", context)
+        subject = render_subject(f"conversations/email/{notice}_subject.txt", context)
         body = render_to_string(f"conversations/email/{notice}_message.txt", context)
     send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
         [person.email],

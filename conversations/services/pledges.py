@@ -44,6 +44,7 @@ from timecredits.models import Account, Transfer
 from timecredits.services.checks import check_key, check_minutes
 from timecredits.services.once import Expected, account_ids, written_once
 from timecredits.services.posting import enqueue_receipts, lock, record
+from vocaleyes.emails import render_subject
 from vocaleyes.errors import Refusal
 from vocaleyes.permissions import is_suspended, suspension_message
 
@@ -252,10 +253,10 @@ def pledge_outcome_send(*, pledge_id: int) -> bool:
             "time": format_minutes(pledge.minutes) if pledge.minutes else "",
             "conversation": pledge.group.conversation,
         }
-        subject = render_to_string(f"conversations/email/{template}_subject.txt", context)
+        subject = render_subject(f"conversations/email/{template}_subject.txt", context)
         body = render_to_string(f"conversations/email/{template}_message.txt", context)
     send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
         [person.email],

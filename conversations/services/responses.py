@@ -26,6 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from vocaleyes.emails import render_subject
 from vocaleyes.errors import Refusal
 from vocaleyes.permissions import is_suspended
 
@@ -153,10 +154,10 @@ def idea_response_notify(*, response_id: int) -> bool:
             "conversation": response.idea.conversation,
             "link": site_url(response.idea.get_absolute_url()),
         }
-        subject = render_to_string("conversations/email/response_subject.txt", context)
+        subject = render_subject("conversations/email/response_subject.txt", context)
         body = render_to_string("conversations/email/response_message.txt", context)
     send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
         [author.email],
