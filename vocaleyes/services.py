@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from .errors import Refusal
 from .models import DemographicConsent, GroupInvitation, GroupMembership, Organisation, TargetGroup, User
-from .permissions import is_facilitator, is_officer, is_suspended, suspension_message
+from .permissions import check_not_suspended, is_facilitator, is_officer, is_suspended, suspension_message
 
 CSV_COLUMNS = ["name_en", "name_cy", "kind", "population_size", "population_source"]
 
@@ -215,8 +215,9 @@ def invitation_token(invitation: GroupInvitation) -> str:
 
 
 def can_invite(user: User, group: TargetGroup) -> bool:
-    """Officers, and the facilitators of the group's organisation, create and revoke invitations."""
-    return is_officer(user) or is_facilitator(user, group.organisation_id)
+    """Officers, and the facilitators of the group's organisation, create and revoke invitations
+    (not while suspended)."""
+    return (is_officer(user) or is_facilitator(user, group.organisation_id)) and not is_suspended(user)
 
 
 def invitation_check_terms(*, expires_at: datetime, max_uses: int) -> None:
@@ -230,6 +231,7 @@ def invitation_check_terms(*, expires_at: datetime, max_uses: int) -> None:
 def invitation_create(
     *, group: TargetGroup, by: User, expires_at: datetime, max_uses: int
 ) -> GroupInvitation:
+    check_not_suspended(by)
     if not can_invite(by, group):
         raise Refusal(
             _("Only council officers and the organisation's facilitators can invite people to this group."),
@@ -243,6 +245,7 @@ def invitation_create(
 
 def invitation_revoke(*, invitation: GroupInvitation, by: User) -> GroupInvitation:
     """Stop the link working; people who already joined stay members."""
+    check_not_suspended(by)
     if not can_invite(by, invitation.group):
         raise Refusal(
             _("Only council officers and the organisation's facilitators can revoke this invitation."),
