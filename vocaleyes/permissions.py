@@ -146,13 +146,15 @@ def suspension_notice(user: User) -> StrPromise:
     if user.suspended_until is None:
         message = gettext_lazy(
             "Your account has been suspended by a council officer, so you cannot post ideas, "
-            "comment, rate, report or vote. The reason given: %(reason)s"
+            "comment, rate, report, vote, use time credits or change anything as a facilitator or "
+            "officer; you can still read. The reason given: %(reason)s"
         )
         return lazy_message(message, reason=user.suspension_reason)
     until = _date_format_lazy(timezone.localtime(user.suspended_until), "j F Y, H:i")
     message = gettext_lazy(
         "Your account has been suspended by a council officer until %(until)s, so until then you "
-        "cannot post ideas, comment, rate, report or vote. The reason given: %(reason)s"
+        "cannot post ideas, comment, rate, report, vote, use time credits or change anything as a "
+        "facilitator or officer; you can still read. The reason given: %(reason)s"
     )
     return lazy_message(message, until=until, reason=user.suspension_reason)
 

@@ -156,6 +156,7 @@ def target_groups_import_csv(*, organisation: Organisation, file: IO[Any], offic
 
     Every row must be valid or nothing is written; every problem is listed with its line number.
     A group whose English name the organisation already has gets the new size and source."""
+    check_not_suspended(officer)
     if not is_officer(officer):
         raise Refusal(_("Only council officers can import target groups."), forbidden=True)
     reader = csv.DictReader(io.StringIO(_read_text(file)))

@@ -10,6 +10,7 @@ page.
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from conversations.models import (
     HoursGiven,
     Idea,
     IdeaResponse,
+    ModerationDecision,
     Pledge,
     SharedSeed,
 )
@@ -204,6 +206,12 @@ def snapshot(world: World) -> dict[str, Any]:
         "ballots": Ballot.objects.count(),
         "invitations": GroupInvitation.objects.count(),
         "revoked": GroupInvitation.objects.values_list("revoked_at", flat=True).get(pk=world.invitation.pk),
+        "idea": Idea.objects.values_list("status", flat=True).get(pk=world.idea.pk),
+        "target groups": TargetGroup.objects.count(),
+        "decisions": ModerationDecision.objects.count(),
+        "suspended": sorted(
+            User.objects.filter(suspended_at__isnull=False).values_list("pk", "suspended_until")
+        ),
     }
 
 
@@ -413,6 +421,30 @@ SERVICE_WRITES: list[tuple[str, str, Attempt]] = [
         ),
     ),
     (
+        "hide an idea",
+        "officer",
+        lambda w, me: conversation_services.content_hide(item=w.idea, officer=me, reason="Off topic"),
+    ),
+    (
+        "lift their own suspension",
+        "officer",
+        lambda w, me: conversation_services.user_unsuspend(person=me, officer=me, reason="Done"),
+    ),
+    (
+        "suspend someone else",
+        "officer",
+        lambda w, me: conversation_services.user_suspend(person=w.other, officer=me, reason="Spam"),
+    ),
+    (
+        "import target groups",
+        "officer",
+        lambda w, me: vocaleyes_services.target_groups_import_csv(
+            organisation=w.organisation,
+            file=io.BytesIO(b"name_en,name_cy,kind\nCarers,Gofalwyr,other\n"),
+            officer=me,
+        ),
+    ),
+    (
         "pledge",
         "resident",
         lambda w, me: conversation_services.pledge_create(
@@ -599,6 +631,7 @@ def test_the_refusal_is_in_welsh_on_a_welsh_page(client: Client, world: World) -
     before = snapshot(world)
     page = client.post(url, {"idempotency_key": uuid.uuid4().hex}, follow=True).content.decode()
     assert REFUSED_CY in page and REASON in page
+    assert "defnyddio credydau amser na newid dim fel hwylusydd neu swyddog" in page
     assert snapshot(world) == before
     with translation.override("cy"):
         assert REFUSED_CY in suspension_message(me)
@@ -609,6 +642,7 @@ def test_the_refusal_is_in_english_on_an_english_page(client: Client, world: Wor
     url = reverse("timecredits:offer_detail", args=[world.offer.pk])
     page = client.post(url, {"idempotency_key": uuid.uuid4().hex}, follow=True).content.decode()
     assert REFUSED in page and REFUSED_CY not in page
+    assert "use time credits or change anything as a facilitator or officer" in page
 
 
 def test_a_suspended_officer_is_not_spared(world: World) -> None:
