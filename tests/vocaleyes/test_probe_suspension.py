@@ -661,3 +661,11 @@ def test_a_suspended_officer_is_not_spared(world: World) -> None:
     assert not credit_permissions.can_record_hours(officer, world.organisation)
     assert not budgeting_permissions.can_enter_paper_ballots(officer, world.results_round)
     assert not budgeting_permissions.can_request_tally(officer, world.results_round)
+
+
+def test_the_statement_says_why_instead_of_the_give_and_spend_buttons(client: Client, world: World) -> None:
+    client.force_login(world.suspend(world.facilitator))
+    page = client.get(reverse("timecredits:statement")).content.decode()
+    assert REFUSED in page and REASON in page
+    assert reverse("timecredits:gift") not in page
+    assert reverse("timecredits:record_hours") not in page
