@@ -26,6 +26,7 @@ from vocaleyes.errors import Refusal
 from vocaleyes.flash import lazy_bilingual, lazy_message
 from vocaleyes.i18n import content_language
 from vocaleyes.models import User
+from vocaleyes.permissions import suspension_refusal
 from vocaleyes.throttle import throttle
 
 from . import pending, permissions, selectors, services
@@ -98,6 +99,7 @@ def _statement(request: HttpRequest, account: Account) -> HttpResponse:
     )
     is_own = account.user_id == request.user.pk
     organised = list(selectors.accounts_organised_by(_user(request))) if is_own else []
+    suspension = suspension_refusal(request.user) if is_own else None  # reads, moves nothing
     return render(
         request,
         "timecredits/account_statement.html",
@@ -109,7 +111,8 @@ def _statement(request: HttpRequest, account: Account) -> HttpResponse:
             "filter_query": query,
             "is_filtered": bool(query),
             "organised_accounts": organised,
-            "can_record_hours": any(a.kind == Account.Kind.ISSUING for a in organised),
+            "can_record_hours": suspension is None and any(a.kind == Account.Kind.ISSUING for a in organised),
+            "suspension": suspension,
             "can_check_references": any(a.kind == Account.Kind.RECEIVING for a in organised),
         },
     )

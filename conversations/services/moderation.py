@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from vocaleyes.emails import render_subject
 from vocaleyes.errors import Refusal
-from vocaleyes.permissions import is_suspended, suspension_message
+from vocaleyes.permissions import check_not_suspended, is_suspended, suspension_message
 
 from .. import permissions
 from ..export_jobs import export_jobs_expire
@@ -117,6 +117,8 @@ def _queue_notice(*, decision_id: int) -> None:
 
 
 def _check_moderator(officer: User) -> None:
+    # A suspended officer reads the queues but decides nothing (nor lifts their own suspension).
+    check_not_suspended(officer)
     if not permissions.can_moderate(officer):
         raise Refusal(_("Only council officers can moderate."), forbidden=True)
 

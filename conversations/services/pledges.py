@@ -285,10 +285,10 @@ def pledge_hours_confirm(
     credited to the pledger's time-credit account once per ``idempotency_key`` (a repeat answers
     with the first ``HoursGiven`` and credits nothing more)."""
     group = pledge.group
+    if is_suspended(by):  # first: a suspended coordinator is told why, not that they are none
+        raise Refusal(suspension_message(by), forbidden=True)
     if not permissions.can_coordinate(by, group):
         raise Refusal(_("Only a coordinator of this action group can confirm hours."), forbidden=True)
-    if is_suspended(by):
-        raise Refusal(suspension_message(by), forbidden=True)
     check_minutes(minutes)
     if given_on > timezone.localdate():
         raise Refusal(_("The date cannot be in the future."), field="given_on")

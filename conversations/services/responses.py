@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from vocaleyes.emails import render_subject
 from vocaleyes.errors import Refusal
-from vocaleyes.permissions import is_suspended
+from vocaleyes.permissions import check_not_suspended, is_suspended
 
 from .. import permissions
 from ..models import (
@@ -66,6 +66,7 @@ def idea_respond(
     text_en, text_cy = text_en.strip(), text_cy.strip()
     if status not in IdeaResponse.Status.values:
         raise Refusal(_("Choose the idea's status."), field="status")
+    check_not_suspended(by)
     if not permissions.can_respond(by, idea):
         raise Refusal(
             _("Only the organisation's facilitators and council officers can respond to ideas."),
