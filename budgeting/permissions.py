@@ -64,11 +64,21 @@ def can_propose(user: Person, budget_round: BudgetRound, now: datetime | None = 
 
 
 def can_enter_paper_ballots(user: Person, budget_round: BudgetRound, now: datetime | None = None) -> bool:
-    return is_officer(user) and budget_round.phase_at(now) in (Phase.VOTING, Phase.RESULTS)
+    return (
+        is_officer(user)
+        and not is_suspended(user)
+        and budget_round.phase_at(now) in (Phase.VOTING, Phase.RESULTS)
+    )
 
 
 def can_request_tally(user: Person, budget_round: BudgetRound, now: datetime | None = None) -> bool:
-    return budget_round.phase_at(now) == Phase.RESULTS and can_manage(user, budget_round)
+    """Start the count: managers, once voting has closed, not while suspended (the service
+    tells a suspended manager why)."""
+    return (
+        budget_round.phase_at(now) == Phase.RESULTS
+        and can_manage(user, budget_round)
+        and not is_suspended(user)
+    )
 
 
 def can_view_results(user: Person, budget_round: BudgetRound, now: datetime | None = None) -> bool:

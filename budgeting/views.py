@@ -337,9 +337,9 @@ def tally_status(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def tally_start(request: HttpRequest, slug: str) -> HttpResponse:
     budget_round = _get_round_for_user(request, slug)
-    if not permissions.can_request_tally(request.user, budget_round):
+    if not permissions.can_manage(request.user, budget_round):
         raise Http404
-    try:
+    try:  # the service refuses before voting closes, and a suspended manager
         services.tally_request(budget_round=budget_round, requested_by=_signed_in(request))
     except Refusal as refusal:
         messages.error(request, refusal.message)

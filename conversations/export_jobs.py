@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vocaleyes.errors import Refusal
+from vocaleyes.permissions import suspension_refusal
 
 from . import permissions
 from .models import Conversation, ExportJob
@@ -32,12 +33,28 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def export_refusal(*, conversation: Conversation, user: User) -> Refusal | None:
+    """Why this person may not export the conversation's action list now, in whatever form
+    (CSV or XLSX straight away, the printable page, or a file made in the background), or None:
+    a suspended facilitator or officer is told about the suspension."""
+    if refusal := suspension_refusal(user):
+        return refusal
+    if not permissions.can_export(user, conversation):
+        return Refusal(_("Only the conversation's facilitators can export its action list."), forbidden=True)
+    return None
+
+
+def export_check(*, conversation: Conversation, user: User) -> None:
+    """Raise ``export_refusal``, if there is one."""
+    if refusal := export_refusal(conversation=conversation, user=user):
+        raise refusal
+
+
 def export_job_create(
     *, conversation: Conversation, user: User, file_format: str, language: str
 ) -> ExportJob:
     """Ask for the action list as a file made in the background (for large conversations)."""
-    if not permissions.can_export(user, conversation):
-        raise Refusal(_("Only the conversation's facilitators can export its action list."), forbidden=True)
+    export_check(conversation=conversation, user=user)
     if file_format not in ExportJob.Format.values:
         raise Refusal(_("Choose CSV or Excel (XLSX)."), field="format")
     with transaction.atomic():

@@ -25,7 +25,10 @@ is left out where fewer than ``GROUP_MEAN_FROM`` of its members rated the idea.
 Text a person typed is written as text and never as a formula: XLSX cells holding it are typed
 as strings, and in CSV a value that a spreadsheet would read as a formula (starting ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with an apostrophe by the query
-(``_defused``), as OWASP advises against CSV injection.
+(``_defused``), as OWASP advises against CSV injection. Spreadsheets set to a semicolon list
+separator (common in Welsh and European locales) split a cell at ``;``, so a formula character
+after a semicolon would start a cell of its own: such a value is prefixed too, and an apostrophe
+goes after each of those semicolons.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Replace
 from django.http import HttpRequest
 from django.template.loader import get_template, render_to_string
 from django.utils.text import slugify
@@ -78,6 +81,8 @@ Progress = Callable[[int], None]
 # Marks where the printable page's rows go (see ``iter_html``).
 ROWS_MARKER = "<!-- action list rows -->"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# After a semicolon, which a semicolon-separated spreadsheet reads as the start of a new cell.
+FORMULA_AFTER_SEMICOLON = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -314,8 +319,12 @@ def _defused(field: str) -> Case:
     looks_like_formula = Q()
     for start in FORMULA_STARTS:
         looks_like_formula |= Q(**{f"{field}__startswith": start})
+    text: Any = F(field)
+    for start in FORMULA_AFTER_SEMICOLON:
+        looks_like_formula |= Q(**{f"{field}__contains": f";{start}"})
+        text = Replace(text, Value(f";{start}"), Value(f";'{start}"), output_field=CharField())
     return Case(
-        When(looks_like_formula, then=Concat(Value("'"), F(field), output_field=CharField())),
+        When(looks_like_formula, then=Concat(Value("'"), text, output_field=CharField())),
         default=F(field),
         output_field=CharField(),
     )

@@ -37,7 +37,7 @@ from django.views.decorators.http import require_http_methods
 from vocaleyes.errors import Refusal
 from vocaleyes.flash import lazy_message
 from vocaleyes.http import HtmxHttpRequest
-from vocaleyes.permissions import facilitates_any
+from vocaleyes.permissions import facilitates_any, suspension_refusal
 
 from . import charts, export_jobs, exports, permissions, services
 from .forms import ExportForm, ParticipationForm
@@ -163,6 +163,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "can_seed": permissions.can_seed_idea(request.user, conversation),
             "is_moderator": permissions.can_moderate(request.user),
+            "suspension": suspension_refusal(request.user),
         },
     )
 
@@ -201,7 +202,7 @@ def participation(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except Refusal as refusal:
         messages.error(request, str(refusal))
-        return redirect(conversation)
+        return redirect("conversations:facilitate", slug=conversation.slug)
     posting = (
         gettext_lazy("Saved. The conversation is taking new ideas and comments.")
         if conversation.posting_open
@@ -234,9 +235,21 @@ def _export_page(
             "sync_limit": settings.EXPORT_SYNC_LIMIT,
             "form": form,
             "jobs": jobs,
+            "refusal": export_jobs.export_refusal(conversation=conversation, user=_person(request)),
         },
         status=status,
     )
+
+
+def _export_refused(request: HttpRequest, conversation: Conversation) -> HttpResponse | None:
+    """None when this person may export the conversation now; otherwise back to the export page
+    with why (a suspended facilitator reads the page, without its links)."""
+    try:
+        export_jobs.export_check(conversation=conversation, user=_person(request))
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return redirect("conversations:export", slug=conversation.slug)
+    return None
 
 
 @login_required
@@ -255,8 +268,9 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
             file_format=form.cleaned_data["format"],
             language=request.LANGUAGE_CODE,
         )
-    except Refusal:
-        raise Http404 from None
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return redirect("conversations:export", slug=conversation.slug)
     return redirect("conversations:export_job", slug=conversation.slug, job_id=job.pk)
 
 
@@ -267,6 +281,8 @@ def export_download(request: HttpRequest, slug: str, file_format: str) -> HttpRe
     conversation = _get_conversation_to_facilitate(request, slug)
     if file_format not in CONTENT_TYPES:
         raise Http404
+    if refused := _export_refused(request, conversation):
+        return refused
     count = exports.action_list_count(conversation)
     if count > settings.EXPORT_SYNC_LIMIT:
         messages.info(
@@ -295,6 +311,8 @@ def export_download(request: HttpRequest, slug: str, file_format: str) -> HttpRe
 def export_print(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The action list as a printable page, streamed row by row."""
     conversation = _get_conversation_to_facilitate(request, slug)
+    if refused := _export_refused(request, conversation):
+        return refused
     return StreamingHttpResponse(
         exports.iter_html(conversation, request),
         content_type="text/html; charset=utf-8",
@@ -314,6 +332,8 @@ def _get_job_for_user(request: HttpRequest, conversation: Conversation, job_id: 
 def export_job(request: HtmxHttpRequest, slug: str, job_id: int) -> HttpResponse:
     """A background export's progress; htmx polls the progress part until it is done."""
     conversation = _get_conversation_to_facilitate(request, slug)
+    if refused := _export_refused(request, conversation):
+        return refused
     job = _get_job_for_user(request, conversation, job_id)
     template = "conversations/_export_progress.html" if request.htmx else "conversations/export_job.html"
     return render(request, template, {"conversation": conversation, "job": job})
@@ -322,6 +342,8 @@ def export_job(request: HtmxHttpRequest, slug: str, job_id: int) -> HttpResponse
 @login_required
 def export_job_download(request: HttpRequest, slug: str, job_id: int) -> HttpResponseBase:
     conversation = _get_conversation_to_facilitate(request, slug)
+    if refused := _export_refused(request, conversation):
+        return refused
     job = _get_job_for_user(request, conversation, job_id)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404

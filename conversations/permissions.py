@@ -58,13 +58,21 @@ if TYPE_CHECKING:
 
 
 def can_facilitate(user: Person, conversation: Conversation) -> bool:
-    """The facilitator pages of a conversation: its organisation's facilitators and officers."""
+    """The facilitator pages of a conversation, to read: its organisation's facilitators and
+    officers, suspended or not. Changing anything asks ``can_change_conversation``."""
     return is_officer(user) or is_facilitator(user, conversation.organisation_id)
 
 
+def can_change_conversation(user: Person, conversation: Conversation) -> bool:
+    """Edit the conversation and its taking-part switches: its facilitators and officers, not
+    suspended (a suspended facilitator reads the dashboard but changes nothing)."""
+    return can_facilitate(user, conversation) and not is_suspended(user)
+
+
 def can_start_conversation(user: Person, organisation: Organisation) -> bool:
-    """Facilitators start conversations in their organisations; officers in any."""
-    return is_officer(user) or is_facilitator(user, organisation.pk)
+    """Facilitators start conversations in their organisations; officers in any; not while
+    suspended."""
+    return (is_officer(user) or is_facilitator(user, organisation.pk)) and not is_suspended(user)
 
 
 def organisations_to_start_in(user: Person) -> QuerySet[Organisation]:
@@ -77,8 +85,9 @@ def organisations_to_start_in(user: Person) -> QuerySet[Organisation]:
 
 
 def can_export(user: Person, conversation: Conversation) -> bool:
-    """The prioritised action list is for the people who turn it into action."""
-    return can_facilitate(user, conversation)
+    """The prioritised action list is for the people who turn it into action. Not while
+    suspended: a file of residents' ideas leaves the platform, so it counts as a write."""
+    return can_facilitate(user, conversation) and not is_suspended(user)
 
 
 def can_see_conversation(user: Person, conversation: Conversation) -> bool:
@@ -233,7 +242,9 @@ def can_respond(user: Person, idea: Idea) -> bool:
 
 def can_download_export(user: Person, job: ExportJob) -> bool:
     """The person who asked for an export (while they may still export that conversation), and
-    officers."""
+    officers; nobody while suspended."""
+    if is_suspended(user):
+        return False
     if is_officer(user):
         return True
     return job.requested_by_id == user.pk and can_export(user, job.conversation)

@@ -20,6 +20,7 @@ from timecredits.amounts import format_minutes, format_minutes_lazy
 from vocaleyes.errors import Refusal
 from vocaleyes.flash import lazy_message
 from vocaleyes.models import User
+from vocaleyes.throttle import throttle
 
 from . import permissions, services
 from .models import ActionGroup, Pledge
@@ -48,6 +49,7 @@ def _get_group(request: HttpRequest, pk: int) -> ActionGroup:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle("pledge")
 def pledge_new(request: HttpRequest, pk: int) -> HttpResponse:
     group = _get_group(request, pk)
     back = group_url(group)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy
 
 from vocaleyes.errors import Refusal
+from vocaleyes.throttle import throttle
 
 from . import services
 from .forms import ReportForm
@@ -69,6 +70,7 @@ def _report(request: HttpRequest, item: Idea | Comment, idea: Idea) -> HttpRespo
     return _report_page(request, item, idea, form, status=400)
 
 
+@throttle("report")
 def idea_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -76,6 +78,7 @@ def idea_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _report(request, idea, idea)
 
 
+@throttle("report")
 def comment_report(request: HttpRequest, slug: str, pk: int, comment_pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

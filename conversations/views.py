@@ -28,7 +28,14 @@ from vocaleyes.flash import lazy_message
 from vocaleyes.http import HtmxHttpRequest
 from vocaleyes.i18n import content_language, in_language
 from vocaleyes.models import TargetGroup
-from vocaleyes.permissions import facilitator_roles, is_suspended, remember_facilitator, suspension_message
+from vocaleyes.permissions import (
+    facilitates_as_subquery,
+    facilitator_roles,
+    is_suspended,
+    remember_facilitator,
+    suspension_message,
+)
+from vocaleyes.throttle import throttle
 
 from . import audience, listing, permissions, ranking_runs, services
 from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, SeedIdeaForm
@@ -255,12 +262,24 @@ def _idea_page(
     # ranking is recomputed in the background, so a rating just given may not be in them yet.
     counted = summary is not None and summary.counts_rating_at(getattr(idea, "my_rating_at", None))
 
-    top_level = Comment.objects.visible().filter(idea=idea, parent__isnull=True).select_related("author")
+    # Whether each comment's author facilitates here (their badge), in the comments' own query.
+    facilitates = facilitates_as_subquery("author_id", conversation.organisation_id)
+    top_level = (
+        Comment.objects.visible()
+        .filter(idea=idea, parent__isnull=True)
+        .select_related("author")
+        .annotate(author_facilitates=facilitates)
+    )
     comments = Paginator(top_level, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     replies: dict[int, list[Comment]] = {}
     parent_ids = [comment.pk for comment in comments.object_list]
     if parent_ids:
-        for reply in Comment.objects.visible().filter(parent_id__in=parent_ids).select_related("author"):
+        for reply in (
+            Comment.objects.visible()
+            .filter(parent_id__in=parent_ids)
+            .select_related("author")
+            .annotate(author_facilitates=facilitates)
+        ):
             replies.setdefault(reply.parent_id or 0, []).append(reply)
     threads = [(comment, replies.get(comment.pk, [])) for comment in comments.object_list]
 
@@ -401,10 +420,12 @@ def _post_idea(request: HttpRequest, slug: str, *, seeding: bool) -> HttpRespons
     return redirect(idea)
 
 
+@throttle("idea")
 def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _post_idea(request, slug, seeding=False)
 
 
+@throttle("idea")
 def idea_seed(request: HttpRequest, slug: str) -> HttpResponse:
     return _post_idea(request, slug, seeding=True)
 
@@ -473,6 +494,7 @@ _IDEA_TO_RATE = CompiledQuery(
 
 
 @require_POST
+@throttle("rating")
 def idea_rate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Save a rating. A plain form post redirects back to the idea; an htmx post gets the
     rating control back, updated, to swap in place."""
@@ -513,6 +535,7 @@ def idea_rate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+@throttle("comment")
 def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return _login_to(slug, pk)

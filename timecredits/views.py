@@ -4,6 +4,7 @@ a reference at a partner's door. Thin adapters: forms check input, services writ
 from __future__ import annotations
 
 import csv
+import re
 import uuid
 from collections.abc import Iterator
 from urllib.parse import urlencode
@@ -25,6 +26,8 @@ from vocaleyes.errors import Refusal
 from vocaleyes.flash import lazy_bilingual, lazy_message
 from vocaleyes.i18n import content_language
 from vocaleyes.models import User
+from vocaleyes.permissions import suspension_refusal
+from vocaleyes.throttle import throttle
 
 from . import pending, permissions, selectors, services
 from .amounts import format_clock, format_minutes
@@ -96,6 +99,7 @@ def _statement(request: HttpRequest, account: Account) -> HttpResponse:
     )
     is_own = account.user_id == request.user.pk
     organised = list(selectors.accounts_organised_by(_user(request))) if is_own else []
+    suspension = suspension_refusal(request.user) if is_own else None  # reads, moves nothing
     return render(
         request,
         "timecredits/account_statement.html",
@@ -107,7 +111,8 @@ def _statement(request: HttpRequest, account: Account) -> HttpResponse:
             "filter_query": query,
             "is_filtered": bool(query),
             "organised_accounts": organised,
-            "can_record_hours": any(a.kind == Account.Kind.ISSUING for a in organised),
+            "can_record_hours": suspension is None and any(a.kind == Account.Kind.ISSUING for a in organised),
+            "suspension": suspension,
             "can_check_references": any(a.kind == Account.Kind.RECEIVING for a in organised),
         },
     )
@@ -127,14 +132,23 @@ def account_statement(request: HttpRequest, number: str) -> HttpResponse:
     return _statement(request, account)
 
 
+_FORMULA_AFTER_SEMICOLON = re.compile(r";(?=[=+\-@])")
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
 
 
 def _safe_cell(value: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection): memos are typed by people."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Text a spreadsheet will not run as a formula (CSV injection): memos are typed by people.
+
+    A spreadsheet whose list separator is ``;`` splits the cell there, so a formula character
+    after a semicolon is defused too (an apostrophe after the semicolon and before the cell)."""
+    after_semicolon = _FORMULA_AFTER_SEMICOLON.search(value)
+    if after_semicolon:
+        value = _FORMULA_AFTER_SEMICOLON.sub(";'", value)
+    return f"'{value}" if after_semicolon or value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _csv(request: HttpRequest, account: Account) -> StreamingHttpResponse:
@@ -228,6 +242,7 @@ def gift(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle("gift")
 def gift_check(request: HttpRequest) -> HttpResponse:
     """Check your answers: the recipient's name before anything moves; the confirm button gives.
 
@@ -332,6 +347,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle("gift")
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(PartnerOffer.objects.listed().select_related("organisation"), pk=pk)
     user = _user(request)

@@ -20,6 +20,7 @@ class SignupForm(forms.Form):
             "The name other people see next to your ideas and comments. You can use your first name."
         ),
         error_messages={"required": _("Enter a display name.")},
+        validators=User._meta.get_field("display_name").validators,
     )
 
     field_order = ["display_name"]

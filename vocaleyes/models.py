@@ -43,6 +43,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .i18n import Bilingual
+from .validators import validate_no_role_words, validate_visible_characters
 
 
 class UserManager(DjangoUserManager["User"]):
@@ -80,6 +81,7 @@ class User(AbstractUser):
         _("display name"),
         max_length=80,
         help_text=_("The name other people see next to your ideas and comments."),
+        validators=[validate_visible_characters, validate_no_role_words],
     )
     language = models.CharField(
         _("preferred language"),

@@ -11,9 +11,13 @@ Whether someone may *see* a conversation is ``conversations.permissions.can_see_
 budget rounds and other apps ask it rather than restating it.
 
 A suspended person (``User.suspended_at`` set, ``suspended_until`` empty or still ahead) keeps
-reading and signing in, but takes no part: no ideas, comments, ratings, reports or votes. Apps
-check ``is_suspended`` in their own predicates and services, and tell the person why with
-``suspension_message``, in the language of the request.
+reading and signing in, but changes nothing anywhere: no ideas, comments, ratings, reports or
+votes, and no facilitator's or officer's writes either (starting and changing conversations and
+rounds, the taking-part switches, exports, invitations, confirming hours, giving, spending or
+reversing time credits). Officers who are suspended are held to the same rule. Every app's
+*write* predicates ask ``is_suspended`` (``can_facilitate`` and ``is_organiser`` stay read
+predicates: a suspended facilitator still reads the dashboard), and services refuse with
+``suspension_refusal``, which tells the person why in the language of the request.
 """
 
 from __future__ import annotations
@@ -21,12 +25,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
+from vocaleyes.errors import Refusal
 from vocaleyes.flash import lazy_message
 
 from .models import OrganisationRole
@@ -68,6 +73,17 @@ def is_facilitator(user: Person, organisation_id: int) -> bool:
     if organisation_id not in known and not user.__dict__.get("_facilitates_all_known"):
         _learn_every_role(user)
     return known.get(organisation_id, False)
+
+
+def facilitates_as_subquery(person: str, organisation: int | OuterRef) -> Exists:
+    """Whether the row's person (``person``: a field of the outer query, such as
+    ``"author_id"``) facilitates for the organisation (an id, or an ``OuterRef`` to the outer
+    query's): a subquery, so that a list of ideas or comments shows who is a facilitator in its
+    own query rather than one query per item (the "Facilitator" badge beside a name)."""
+    roles = OrganisationRole.objects.filter(
+        user_id=OuterRef(person), role=OrganisationRole.Role.FACILITATOR, user__is_active=True
+    )
+    return Exists(roles.filter(Q(organisation_id=organisation)))
 
 
 def facilitator_roles(user_id: int) -> QuerySet[OrganisationRole]:
@@ -119,18 +135,37 @@ def suspension_message(user: User) -> str:
     return str(suspension_notice(user))
 
 
+def suspension_refusal(user: Person) -> Refusal | None:
+    """The refusal every write answers a suspended person with (``forbidden``: they may not do
+    this at all), or None for anyone else. Services ask it before their other checks, so the
+    person is told about the suspension rather than about a role they still hold."""
+    if not is_suspended(user):
+        return None
+    assert user.is_authenticated  # is_suspended: signed in
+    return Refusal(suspension_message(user), forbidden=True)
+
+
+def check_not_suspended(user: Person) -> None:
+    """Raise ``suspension_refusal`` for a suspended person; nothing for anyone else."""
+    refusal = suspension_refusal(user)
+    if refusal is not None:
+        raise refusal
+
+
 def suspension_notice(user: User) -> StrPromise:
     """``suspension_message``, lazy: as a flash message it is shown in the page's language."""
     if user.suspended_until is None:
         message = gettext_lazy(
             "Your account has been suspended by a council officer, so you cannot post ideas, "
-            "comment, rate, report or vote. The reason given: %(reason)s"
+            "comment, rate, report, vote, use time credits or change anything as a facilitator or "
+            "officer; you can still read. The reason given: %(reason)s"
         )
         return lazy_message(message, reason=user.suspension_reason)
     until = _date_format_lazy(timezone.localtime(user.suspended_until), "j F Y, H:i")
     message = gettext_lazy(
         "Your account has been suspended by a council officer until %(until)s, so until then you "
-        "cannot post ideas, comment, rate, report or vote. The reason given: %(reason)s"
+        "cannot post ideas, comment, rate, report, vote, use time credits or change anything as a "
+        "facilitator or officer; you can still read. The reason given: %(reason)s"
     )
     return lazy_message(message, until=until, reason=user.suspension_reason)
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from .errors import Refusal
 from .models import DemographicConsent, GroupInvitation, GroupMembership, Organisation, TargetGroup, User
-from .permissions import is_facilitator, is_officer, is_suspended, suspension_message
+from .permissions import check_not_suspended, is_facilitator, is_officer, is_suspended, suspension_message
 
 CSV_COLUMNS = ["name_en", "name_cy", "kind", "population_size", "population_source"]
 
@@ -156,6 +156,7 @@ def target_groups_import_csv(*, organisation: Organisation, file: IO[Any], offic
 
     Every row must be valid or nothing is written; every problem is listed with its line number.
     A group whose English name the organisation already has gets the new size and source."""
+    check_not_suspended(officer)
     if not is_officer(officer):
         raise Refusal(_("Only council officers can import target groups."), forbidden=True)
     reader = csv.DictReader(io.StringIO(_read_text(file)))
@@ -215,8 +216,9 @@ def invitation_token(invitation: GroupInvitation) -> str:
 
 
 def can_invite(user: User, group: TargetGroup) -> bool:
-    """Officers, and the facilitators of the group's organisation, create and revoke invitations."""
-    return is_officer(user) or is_facilitator(user, group.organisation_id)
+    """Officers, and the facilitators of the group's organisation, create and revoke invitations
+    (not while suspended)."""
+    return (is_officer(user) or is_facilitator(user, group.organisation_id)) and not is_suspended(user)
 
 
 def invitation_check_terms(*, expires_at: datetime, max_uses: int) -> None:
@@ -230,6 +232,7 @@ def invitation_check_terms(*, expires_at: datetime, max_uses: int) -> None:
 def invitation_create(
     *, group: TargetGroup, by: User, expires_at: datetime, max_uses: int
 ) -> GroupInvitation:
+    check_not_suspended(by)
     if not can_invite(by, group):
         raise Refusal(
             _("Only council officers and the organisation's facilitators can invite people to this group."),
@@ -243,6 +246,7 @@ def invitation_create(
 
 def invitation_revoke(*, invitation: GroupInvitation, by: User) -> GroupInvitation:
     """Stop the link working; people who already joined stay members."""
+    check_not_suspended(by)
     if not can_invite(by, invitation.group):
         raise Refusal(
             _("Only council officers and the organisation's facilitators can revoke this invitation."),

@@ -7,6 +7,7 @@ environment, never a second settings file. See the configuration table in README
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view, form or query: PostgreSQL refuses NUL characters (vocaleyes/middleware.py).
+    "vocaleyes.middleware.ControlCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -164,6 +167,56 @@ LOGIN_URL = "account_login"
 MESSAGE_STORAGE = "vocaleyes.flash.PageLanguageStorage"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
+# Who the visitor is, for the rate limits' per-address counts (vocaleyes/client_ip.py): behind
+# our proxy every request comes from the proxy, so the visitor's address is read from the header
+# the proxy writes. Trust a header only if the app cannot be reached except through the proxy.
+# TRUSTED_CLIENT_IP_HEADER: a header the proxy sets to the visitor's address (e.g. X-Real-IP);
+# else TRUSTED_PROXY_COUNT: how many proxies of ours append to X-Forwarded-For (0: ignore it).
+TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER", "").strip()
+_proxy_count = os.environ.get("TRUSTED_PROXY_COUNT", "0").strip()
+if not _proxy_count.isdigit():
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT is a number of proxies (0 or more), not {_proxy_count!r}."
+    )
+TRUSTED_PROXY_COUNT = int(_proxy_count)
+
+# Rate limits on writes (vocaleyes/throttle.py; README "Rate limits"): how many of each a person,
+# and a client address, may do in a window, e.g. "idea=10/h,comment=30/h". Named limits left
+# out keep their defaults. An address is shared by everyone in a library or a council office, so
+# its budgets are larger. The test suite gets budgets no test reaches; its own tests set small ones.
+_DEFAULT_RATE_LIMITS = "idea=10/h,comment=30/h,rating=300/h,report=20/h,pledge=30/h,gift=20/h,token=10/h"
+_DEFAULT_RATE_LIMITS_PER_IP = (
+    "idea=50/h,comment=150/h,rating=1500/h,report=100/h,pledge=150/h,gift=100/h,token=50/h"
+)
+
+
+def env_rate_limits(name: str, default: str) -> dict[str, str]:
+    limits: dict[str, str] = {}
+    known = [item.partition("=")[0] for item in _DEFAULT_RATE_LIMITS.split(",")]
+    for text in (default, os.environ.get(name, "")):
+        for item in text.split(","):
+            if not item.strip():
+                continue
+            key, _, budget = item.partition("=")
+            if key.strip() not in known:
+                raise ImproperlyConfigured(f"{name}: {key.strip()!r} is not one of {', '.join(known)}")
+            if not re.fullmatch(r"\s*\d+\s*/\s*\d*\s*[smhd]\s*", budget):
+                raise ImproperlyConfigured(
+                    f"{name}: {item.strip()!r} is not like 'idea=10/h' or 'idea=5/15m'"
+                )
+            limits[key.strip()] = budget.strip()
+    return limits
+
+
+_TESTING_RATE_LIMITS = ",".join(
+    f"{key}=100000/h" for key in ("idea", "comment", "rating", "report", "pledge", "gift", "token")
+)
+VOCALEYES_RATE_LIMITS = env_rate_limits(
+    "VOCALEYES_RATE_LIMITS", _TESTING_RATE_LIMITS if TESTING else _DEFAULT_RATE_LIMITS
+)
+VOCALEYES_RATE_LIMITS_PER_IP = env_rate_limits(
+    "VOCALEYES_RATE_LIMITS_PER_IP", _TESTING_RATE_LIMITS if TESTING else _DEFAULT_RATE_LIMITS_PER_IP
+)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -21,9 +21,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from vocaleyes.emails import one_line
 from vocaleyes.errors import Refusal
 from vocaleyes.models import User
-from vocaleyes.permissions import is_suspended, suspension_message
+from vocaleyes.permissions import check_not_suspended, is_suspended, suspension_message
 
 from ..formatting import format_moment, format_money
 from ..models import Ballot, BudgetProject, BudgetRound, Phase, Vote
@@ -208,7 +209,9 @@ def paper_ballot_enter(
     """Enter a paper ballot, typed in by an officer: no voter, the number on the paper as its
     reference (unique in the round, so the same paper cannot be entered twice). Accepted once
     voting has opened, and after it closes (papers collected by the deadline are typed in
-    before the count). Checked against the same rules as an online ballot."""
+    before the count). Checked against the same rules as an online ballot. Not by a suspended
+    officer."""
+    check_not_suspended(officer)
     choices = _clean_choices(choices)
     reference = paper_reference.strip()
     with transaction.atomic():
@@ -233,6 +236,7 @@ def paper_ballot_change(
     *, ballot: Ballot, officer: User, choices: Mapping[int, int], now: datetime | None = None
 ) -> Ballot:
     """Correct a paper ballot's choices (a typing mistake), under the same rules."""
+    check_not_suspended(officer)
     if ballot.kind != Ballot.Kind.PAPER:
         raise Refusal(_("Only paper ballots can be changed here."), forbidden=True)
     choices = _clean_choices(choices)
@@ -271,7 +275,7 @@ def ballot_send_receipt(*, ballot_id: int, base_url: str = "") -> bool:
             "url": base_url.rstrip("/") + ballot.get_absolute_url(),
             "round_url": base_url.rstrip("/") + budget_round.get_absolute_url(),
         }
-        subject = _("Your ballot in %(round)s") % {"round": budget_round.title}
+        subject = one_line(_("Your ballot in %(round)s") % {"round": budget_round.title})
         body = render_to_string("budgeting/email/ballot_receipt.txt", context)
     send_mail(subject, body, None, [ballot.voter.email])
     return True

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from vocaleyes.errors import Refusal
 from vocaleyes.models import User
+from vocaleyes.permissions import check_not_suspended
 
 from ..counting import ProjectInfo, load_round
 from ..formatting import format_moment
@@ -34,7 +35,10 @@ def tally_request(
     *, budget_round: BudgetRound, requested_by: User | None = None, now: datetime | None = None
 ) -> Tally:
     """Queue a count of ``budget_round`` (after commit). Idempotent: while a count is queued or
-    running, that count is returned and nothing new is queued, so a double click counts once."""
+    running, that count is returned and nothing new is queued, so a double click counts once.
+    A count is a write: a suspended facilitator or officer is refused."""
+    if requested_by is not None:
+        check_not_suspended(requested_by)
     if budget_round.phase_at(now or timezone.now()) != Phase.RESULTS:
         raise Refusal(
             _("Votes can be counted once voting has closed, on %(date)s.")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Min, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -64,9 +64,14 @@ class IdeaQuerySet(ActivityQuerySet["Idea"]):
         return self.filter(status=ContentStatus.PUBLISHED)
 
     def with_listing(self) -> IdeaQuerySet:
-        """What an idea card needs, in the same query: its author, its ranking snapshot and its
-        official response (the card's status tag)."""
-        return self.select_related("author", "ranking", "response")
+        """What an idea card needs, in the same query: its author, its ranking snapshot, its
+        official response (the card's status tag) and whether the author facilitates for the
+        conversation's organisation (``author_facilitates``, the badge beside their name)."""
+        from vocaleyes.permissions import facilitates_as_subquery  # permissions reads models
+
+        return self.select_related("author", "ranking", "response").annotate(
+            author_facilitates=facilitates_as_subquery("author_id", OuterRef("conversation__organisation_id"))
+        )
 
     def with_conversation(self) -> IdeaQuerySet:
         """With its conversation, organisation and ranking summary in the same query (the

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from timecredits.amounts import format_minutes
 from timecredits.services.checks import check_minutes
+from vocaleyes.emails import render_subject
 from vocaleyes.errors import Refusal
 from vocaleyes.permissions import is_suspended, suspension_message
 
@@ -114,10 +115,10 @@ def hours_claim_send(*, claim_id: int) -> bool:
             "url": hours_claim_url(claim),
             "organisation": claim.group.conversation.organisation,
         }
-        subject = render_to_string("conversations/email/hours_claim_subject.txt", context)
+        subject = render_subject("conversations/email/hours_claim_subject.txt", context)
         body = render_to_string("conversations/email/hours_claim_message.txt", context)
     send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
         [claim.email],

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vocaleyes.errors import Refusal
-from vocaleyes.permissions import is_suspended, suspension_message
+from vocaleyes.permissions import check_not_suspended, is_suspended, suspension_message
 
 from .. import permissions, ranking_store, rating_store
 from ..models import (
@@ -258,7 +258,8 @@ def conversation_set_participation(
     *, conversation: Conversation, user: User, posting_open: bool, rating_open: bool
 ) -> Conversation:
     """Open or pause new ideas and comments, and rating, while the conversation stays open."""
-    if not permissions.can_facilitate(user, conversation):
+    check_not_suspended(user)
+    if not permissions.can_change_conversation(user, conversation):
         raise Refusal(_("Only the conversation's facilitators can change this."), forbidden=True)
     conversation.posting_open = posting_open
     conversation.rating_open = rating_open

@@ -16,8 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from vocaleyes.emails import render_subject
 from vocaleyes.errors import Refusal
-from vocaleyes.permissions import is_suspended, suspension_message
+from vocaleyes.permissions import check_not_suspended, is_suspended, suspension_message
 
 from .. import permissions
 from ..export_jobs import export_jobs_expire
@@ -116,6 +117,8 @@ def _queue_notice(*, decision_id: int) -> None:
 
 
 def _check_moderator(officer: User) -> None:
+    # A suspended officer reads the queues but decides nothing (nor lifts their own suspension).
+    check_not_suspended(officer)
     if not permissions.can_moderate(officer):
         raise Refusal(_("Only council officers can moderate."), forbidden=True)
 
@@ -354,10 +357,10 @@ def decision_notify(*, decision_id: int) -> bool:
             "organisation": decision.conversation.organisation if decision.conversation else None,
             "service_contact": settings.CONTACT_EMAIL,
         }
-        subject = render_to_string(f"conversations/email/{notice}_subject.txt", context)
+        subject = render_subject(f"conversations/email/{notice}_subject.txt", context)
         body = render_to_string(f"conversations/email/{notice}_message.txt", context)
     send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
         [person.email],

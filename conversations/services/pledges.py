@@ -44,6 +44,7 @@ from timecredits.models import Account, Transfer
 from timecredits.services.checks import check_key, check_minutes
 from timecredits.services.once import Expected, account_ids, written_once
 from timecredits.services.posting import enqueue_receipts, lock, record
+from vocaleyes.emails import render_subject
 from vocaleyes.errors import Refusal
 from vocaleyes.permissions import is_suspended, suspension_message
 
@@ -252,10 +253,10 @@ def pledge_outcome_send(*, pledge_id: int) -> bool:
             "time": format_minutes(pledge.minutes) if pledge.minutes else "",
             "conversation": pledge.group.conversation,
         }
-        subject = render_to_string(f"conversations/email/{template}_subject.txt", context)
+        subject = render_subject(f"conversations/email/{template}_subject.txt", context)
         body = render_to_string(f"conversations/email/{template}_message.txt", context)
     send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
         [person.email],
@@ -284,10 +285,10 @@ def pledge_hours_confirm(
     credited to the pledger's time-credit account once per ``idempotency_key`` (a repeat answers
     with the first ``HoursGiven`` and credits nothing more)."""
     group = pledge.group
+    if is_suspended(by):  # first: a suspended coordinator is told why, not that they are none
+        raise Refusal(suspension_message(by), forbidden=True)
     if not permissions.can_coordinate(by, group):
         raise Refusal(_("Only a coordinator of this action group can confirm hours."), forbidden=True)
-    if is_suspended(by):
-        raise Refusal(suspension_message(by), forbidden=True)
     check_minutes(minutes)
     if given_on > timezone.localdate():
         raise Refusal(_("The date cannot be in the future."), field="given_on")

@@ -26,8 +26,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from vocaleyes.emails import render_subject
 from vocaleyes.errors import Refusal
-from vocaleyes.permissions import is_suspended
+from vocaleyes.permissions import check_not_suspended, is_suspended
 
 from .. import permissions
 from ..models import (
@@ -65,6 +66,7 @@ def idea_respond(
     text_en, text_cy = text_en.strip(), text_cy.strip()
     if status not in IdeaResponse.Status.values:
         raise Refusal(_("Choose the idea's status."), field="status")
+    check_not_suspended(by)
     if not permissions.can_respond(by, idea):
         raise Refusal(
             _("Only the organisation's facilitators and council officers can respond to ideas."),
@@ -153,10 +155,10 @@ def idea_response_notify(*, response_id: int) -> bool:
             "conversation": response.idea.conversation,
             "link": site_url(response.idea.get_absolute_url()),
         }
-        subject = render_to_string("conversations/email/response_subject.txt", context)
+        subject = render_subject("conversations/email/response_subject.txt", context)
         body = render_to_string("conversations/email/response_message.txt", context)
     send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
         [author.email],

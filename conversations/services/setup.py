@@ -18,18 +18,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from vocaleyes.errors import Refusal
-from vocaleyes.permissions import is_suspended, suspension_message
+from vocaleyes.permissions import check_not_suspended
 
 from .. import permissions
 from ..models import Conversation
 
 if TYPE_CHECKING:
     from vocaleyes.models import Organisation, User
-
-
-def _check_can_change(user: User) -> None:
-    if is_suspended(user):
-        raise Refusal(suspension_message(user), forbidden=True)
 
 
 def _full_clean_or_refuse(conversation: Conversation) -> None:
@@ -67,11 +62,11 @@ def conversation_create(
     authors_start_action_groups: bool = False,
 ) -> Conversation:
     """A new conversation in ``organisation``; its address comes from the title."""
+    check_not_suspended(user)
     if not permissions.can_start_conversation(user, organisation):
         raise Refusal(
             _("Only the organisation's facilitators can start a conversation in it."), forbidden=True
         )
-    _check_can_change(user)
     conversation = Conversation(
         organisation=organisation,
         slug=_free_slug(title_en.strip() or title_cy.strip()),
@@ -101,9 +96,9 @@ def conversation_edit(
     authors_start_action_groups: bool,
 ) -> Conversation:
     """Change what a facilitator controls; the address (slug) stays, so links keep working."""
-    if not permissions.can_facilitate(user, conversation):
+    check_not_suspended(user)
+    if not permissions.can_change_conversation(user, conversation):
         raise Refusal(_("Only the conversation's facilitators can change this."), forbidden=True)
-    _check_can_change(user)
     with transaction.atomic():
         # Lock the row: the dashboard's pause switches save the same row.
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)

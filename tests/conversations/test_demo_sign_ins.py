@@ -24,5 +24,7 @@ def test_the_loaders_do_not_print_the_sign_ins_and_the_last_command_prints_them_
     last = _run("demo_sign_ins", base_url="http://127.0.0.1:8000")
     assert last.count("Demo sign-ins") == 1
     assert "resident@demo.vocaleyes.cymru" in last and "vocaleyes-demo-2026" in last
+    # The role is a label beside the name, not part of it (role words are refused in names).
+    assert "Sian Price (council officer)" in last and "Dafydd Evans (facilitator)" in last
     assert "http://127.0.0.1:8000/join/" in last
     assert "VocalEyes is running at http://127.0.0.1:8000/" in last

@@ -6,6 +6,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from vocaleyes.emails import render_subject
+
 from ..amounts import format_minutes
 from ..models import Account, Entry, Transfer
 
@@ -34,6 +36,6 @@ def transfer_send_receipts(*, transfer: Transfer) -> int:
             "balance": format_minutes(credited.balance_after),
             "transfer": transfer,
         }
-        subject = render_to_string(f"timecredits/email/{template}_subject.txt", context).strip()
+        subject = render_subject(f"timecredits/email/{template}_subject.txt", context)
         body = render_to_string(f"timecredits/email/{template}_body.txt", context)
     return send_mail(subject, body, None, [recipient.email])

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from vocaleyes.errors import Refusal
 from vocaleyes.models import User
+from vocaleyes.permissions import check_not_suspended
 
 from .. import ledger, permissions
 from ..amounts import format_minutes
@@ -26,6 +27,7 @@ def transfer_reverse(*, transfer: Transfer, reversed_by: User, reason: str, idem
     The original stays in the ledger; ``reverses`` (one-to-one) links the two and stops a second
     reversal. Refused when it would take someone below zero (they have spent the credits since).
     """
+    check_not_suspended(reversed_by)
     if not permissions.can_reverse(reversed_by):
         raise may_not_reverse()
     reason = clean_memo(reason, field="reason")

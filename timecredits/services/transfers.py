@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from conversations.models import Conversation
 from vocaleyes.errors import Refusal
 from vocaleyes.models import Organisation, User
+from vocaleyes.permissions import check_not_suspended
 
 from .. import ledger, permissions
 from ..amounts import format_minutes
@@ -70,6 +71,7 @@ def credits_earn_many(
     Each person gets their own transfer (their own statement line and receipt), keyed
     ``{idempotency key}:{person id}``, so submitting the same form twice records nothing new.
     """
+    check_not_suspended(recorded_by)
     if not permissions.can_record_hours(recorded_by, organisation):
         raise may_not_record_hours(organisation)
     memo = clean_memo(memo, field="memo")
@@ -137,6 +139,7 @@ def credits_earn_many(
 
 def credits_spend(*, person: User, offer: PartnerOffer, idempotency_key: str) -> Transfer:
     """``person`` pays ``offer.price`` to the partner; the transfer's ``reference`` is shown at the door."""
+    check_not_suspended(person)
     if not permissions.can_use_credits(person):
         raise may_not_use_credits()
     check_key(idempotency_key)
@@ -204,6 +207,7 @@ def credits_gift_check(*, sender: User, recipient: User, minutes: int, message: 
 
 
 def _check_gift(*, sender: User, recipient: User, minutes: int, message: str) -> str:
+    check_not_suspended(sender)
     if not permissions.can_use_credits(sender):
         raise may_not_use_credits()
     if sender.pk == recipient.pk:

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.urls import reverse
 from django.utils import translation
 
-from conversations.management.commands.load_demo import DEMO_PASSWORD, DEMO_USERS, OFFICER
+from conversations.management.commands.load_demo import DEMO_PASSWORD, DEMO_ROLES, DEMO_USERS, OFFICER
 from conversations.management.commands.load_demo_groups import GROUPS, ORGANISATION
 from vocaleyes import services as groups
 from vocaleyes.models import GroupInvitation
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         write(f"Council admin: {base}/admin/ (sign in as the council officer). Stop with Ctrl+C.")
         write(f"Demo sign-ins (password for all three: {DEMO_PASSWORD}):")
         for email, name, *_ in DEMO_USERS:
-            write(f"  {name:<24} {email}")
+            write(f"  {f'{name} ({DEMO_ROLES[email]})':<30} {email}")
         invitations = GroupInvitation.objects.filter(
             group__organisation__slug=ORGANISATION,
             group__name_en=GROUPS["young"][0],

@@ -24,9 +24,10 @@ DEMO_PASSWORD = "vocaleyes-demo-2026"  # noqa: S105 - demo data only, printed fo
 
 DEMO_USERS = [
     # email, display name, language, staff, superuser
-    ("resident@demo.vocaleyes.cymru", "Rhian (resident)", "cy", False, False),
-    ("facilitator@demo.vocaleyes.cymru", "Dafydd (facilitator)", "en", False, False),
-    ("officer@demo.vocaleyes.cymru", "Sian (council officer)", "en", True, True),
+    # Names do not say the role (display names may not): pages show a badge from the role.
+    ("resident@demo.vocaleyes.cymru", "Rhian Morgan", "cy", False, False),
+    ("facilitator@demo.vocaleyes.cymru", "Dafydd Evans", "en", False, False),
+    ("officer@demo.vocaleyes.cymru", "Sian Price", "en", True, True),
 ]
 
 ORGANISATIONS = [
@@ -117,6 +118,8 @@ CONVERSATIONS: list[dict[str, Any]] = [
 
 
 RESIDENT, FACILITATOR, OFFICER = (email for email, *_ in DEMO_USERS)
+# What ``demo_sign_ins`` prints beside each name.
+DEMO_ROLES = {RESIDENT: "resident", FACILITATOR: "facilitator", OFFICER: "council officer"}
 
 # (author, title, body, language, source note for seeded ideas)
 DEMO_IDEAS = [
@@ -187,6 +190,9 @@ class Command(BaseCommand):
                     is_superuser=superuser,
                 )
                 created += 1
+            elif user.display_name != name:
+                # Demo databases made before role words were refused in names.
+                User.objects.filter(pk=user.pk).update(display_name=name)
             _, made = EmailAddress.objects.get_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
