@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -71,3 +72,13 @@ def test_no_page_template_has_inline_script_style_or_event_handlers() -> None:
         for match in inline.finditer(path.read_text())
     ]
     assert not found
+
+
+@pytest.mark.django_db
+def test_htmx_is_told_not_to_add_its_inline_style(client: Client) -> None:
+    """htmx reads only the first ``htmx-config``: the setting must be in it, or htmx injects a
+    <style> the policy refuses (a second meta tag would silently be ignored)."""
+    page = client.get("/").content.decode()
+    configs = re.findall(r"<meta name=\"htmx-config\" content='([^']*)'>", page)
+    assert len(configs) == 1
+    assert json.loads(configs[0])["includeIndicatorStyles"] is False
