@@ -1,0 +1,243 @@
+"""Issue 14, people's data rights: a resident downloads everything held about them as JSON.
+
+``world`` gives Alice one of every kind of record (and Bob a few of his own, which must never
+appear in Alice's file): a group and consent, an idea, a comment, ratings, a ballot, a proposal,
+a pledge with hours given, a follow, a report, a review request, credits earned, a gift each way.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from budgeting import services as budgeting_services
+from budgeting.models import BudgetRound
+from conversations import services
+from conversations.models import (
+    ActionGroup,
+    Conversation,
+    Follow,
+    HoursGiven,
+    Idea,
+    Pledge,
+    Report,
+    ReviewRequest,
+)
+from tests.budgeting.conftest import make_projects, make_round, set_phase
+from tests.conftest import PASSWORD, make_user
+from tests.conversations.conftest import make_idea, make_people
+from timecredits import services as credit_services
+from timecredits.models import Account
+from vocaleyes.data_rights import personal_data
+from vocaleyes.models import DemographicConsent, GroupMembership, Organisation, TargetGroup, User
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class World:
+    conversation: Conversation
+    budget_round: BudgetRound
+    idea: Idea
+    bobs_idea: Idea
+    group: ActionGroup
+    pledge: Pledge
+
+
+def give(sender: User, recipient: User, minutes: int, message: str, key: str) -> None:
+    credit_services.credits_gift(
+        sender=sender, recipient=recipient, minutes=minutes, message=message, idempotency_key=key
+    )
+
+
+@pytest.fixture
+def world(
+    conversation: Conversation, organisation: Organisation, alice: User, bob: User, fran: User
+) -> World:
+    young = TargetGroup.objects.create(organisation=organisation, name_en="16 to 24", kind="age_band")
+    GroupMembership.objects.create(user=alice, group=young, how="self_declared", consented_at=timezone.now())
+    DemographicConsent.objects.create(user=alice, given_at=timezone.now())
+    GroupMembership.objects.create(user=bob, group=young, how="self_declared", consented_at=timezone.now())
+
+    idea = make_idea(conversation, alice, title="A bench by the lake", body="Alice's own words.")
+    bobs_idea = make_idea(conversation, bob, title="Bob's bus stop", body="Bob's own words.")
+    services.comment_create(idea=bobs_idea, author=alice, body="Alice comments on the bus stop.")
+    services.comment_create(idea=idea, author=bob, body="Bob comments on the bench.")
+    services.rating_set(idea=bobs_idea, user=alice, value=4)
+    services.rating_set(idea=idea, user=bob, value=2)
+    for value, person in zip([5, 3, 1], make_people(3, "rater"), strict=True):
+        services.rating_set(idea=idea, user=person, value=value)
+        services.rating_set(idea=bobs_idea, user=person, value=6 - value)
+
+    budget_round = make_round(conversation, phase="proposals")
+    budgeting_services.proposal_submit(
+        budget_round=budget_round,
+        proposer=alice,
+        title="Lights on the path",
+        description="Alice's proposal.",
+        estimated_cost=Decimal("5000"),
+        language="en",
+    )
+    set_phase(budget_round, "voting")
+    lights, benches, swings = make_projects(
+        budget_round, ("Lights", 40000), ("Benches", 30000), ("Swings", 50000)
+    )
+    budgeting_services.ballot_submit(
+        budget_round=budget_round, voter=alice, choices={lights.pk: 1, benches.pk: 1}
+    )
+    budgeting_services.ballot_submit(
+        budget_round=budget_round, voter=bob, choices={swings.pk: 1, benches.pk: 1}
+    )
+    for n, voter in enumerate(make_people(3, "voter")):
+        choices = {lights.pk: 1} if n else {swings.pk: 1, benches.pk: 1}
+        budgeting_services.ballot_submit(budget_round=budget_round, voter=voter, choices=choices)
+
+    group = ActionGroup.objects.create(
+        conversation=conversation, created_by=fran, name_en="Lake friends", name_cy="Ffrindiau'r llyn"
+    )
+    group.ideas.add(idea)
+    pledge = services.pledge_create(person=alice, group=group, kind=Pledge.Kind.HOURS, minutes=120)
+    HoursGiven.objects.create(
+        pledge=pledge, minutes=60, given_on=date(2026, 11, 1), confirmed_by=fran, idempotency_key="hours-1"
+    )
+    Follow.objects.create(person=alice, idea=bobs_idea)
+    Report.objects.create(
+        reporter=alice,
+        conversation=conversation,
+        idea=bobs_idea,
+        reason="off_topic",
+        details="Alice reports.",
+    )
+    ReviewRequest.objects.create(author=alice, conversation=conversation, idea=idea, message="Alice asks.")
+
+    credit_services.account_open_for_organisation(organisation=organisation, kind=Account.Kind.ISSUING)
+    for person in (alice, bob):
+        credit_services.credits_earn(
+            organisation=organisation,
+            person=person,
+            minutes=180,
+            recorded_by=fran,
+            memo="Litter pick",
+            idempotency_key=f"earn-{person.pk}",
+        )
+    give(alice, bob, 60, "Thanks for the lift, from Alice", "gift-a")
+    give(bob, alice, 30, "For the cake, from Bob", "gift-b")
+    return World(conversation, budget_round, idea, bobs_idea, group, pledge)
+
+
+def download(client: Client, user: User) -> dict:
+    client.force_login(user)
+    response = client.get(reverse("data_download"))
+    assert response["Content-Disposition"].startswith('attachment; filename="vocaleyes-data-')
+    assert response["Content-Type"].startswith("application/json")
+    return json.loads(response.content)
+
+
+def test_the_file_holds_every_kind_of_data_about_the_person(
+    client: Client, world: World, alice: User
+) -> None:
+    data = download(client, alice)
+    assert data["profile"]["display_name"] == "Alice"
+    assert data["profile"]["email"] == "alice@example.org"
+    assert [row["email"] for row in data["email_addresses"]] == ["alice@example.org"]
+    assert [(row["group__name_en"], row["how"]) for row in data["groups"]] == [("16 to 24", "self_declared")]
+    assert data["consent_to_keep_groups"]["given_at"] is not None
+    assert [(row["title"], row["body"]) for row in data["ideas"]] == [
+        ("A bench by the lake", "Alice's own words.")
+    ]
+    assert [row["body"] for row in data["comments"]] == ["Alice comments on the bus stop."]
+    assert [(row["idea__title"], row["value"]) for row in data["ratings"]] == [("Bob's bus stop", 4)]
+    [ballot] = data["ballots"]
+    assert ballot["round__slug"] == world.budget_round.slug
+    assert sorted(vote["project"] for vote in ballot["votes"]) == ["Benches", "Lights"]
+    assert [(row["title"], row["description"]) for row in data["proposals"]] == [
+        ("Lights on the path", "Alice's proposal.")
+    ]
+    assert [(row["group__name_en"], row["minutes"]) for row in data["pledges"]] == [("Lake friends", 120)]
+    assert [(row["minutes"], row["given_on"]) for row in data["hours_given"]] == [(60, "2026-11-01")]
+    assert [row["idea__title"] for row in data["follows"]] == ["Bob's bus stop"]
+    assert [row["details"] for row in data["reports"]] == ["Alice reports."]
+    assert [row["message"] for row in data["review_requests"]] == ["Alice asks."]
+    ledger = data["time_credits"]
+    assert ledger["number"] == Account.objects.get(user=alice).number
+    assert ledger["balance_minutes"] == 180 - 60 + 30
+    assert [
+        (line["kind"], line["minutes"], line["balance_after_minutes"]) for line in ledger["statement"]
+    ] == [
+        ("earn", 180, 180),
+        ("gift", -60, 120),
+        ("gift", 30, 150),
+    ]
+    assert [(gift["minutes"], gift["message"], gift["name"]) for gift in ledger["gifts_given"]] == [
+        (60, "Thanks for the lift, from Alice", "Bob")
+    ]
+    assert [(gift["minutes"], gift["message"], gift["name"]) for gift in ledger["gifts_received"]] == [
+        (30, "For the cake, from Bob", "Bob")
+    ]
+
+
+def test_the_file_holds_nothing_of_anybody_elses(client: Client, world: World, alice: User) -> None:
+    text = json.dumps(download(client, alice))
+    for theirs in ("bob@example.org", "Bob's own words.", "Bob comments on the bench.", "rater0@example.org"):
+        assert theirs not in text
+    assert Account.objects.get(user__email="bob@example.org").number in text  # whom Alice gave to
+    data = json.loads(text)
+    assert [row["value"] for row in data["ratings"]] == [4]  # not Bob's rating of her idea
+    assert len(data["ballots"]) == 1
+
+
+def test_the_file_is_read_with_the_same_number_of_queries_however_much_there_is(
+    world: World, alice: User, charlie_with_nothing: User
+) -> None:
+    with CaptureQueriesContext(connection) as little:
+        personal_data(charlie_with_nothing)
+    credit_services.account_for_person(user=charlie_with_nothing)
+    with CaptureQueriesContext(connection) as lots:
+        personal_data(alice)
+    assert len(lots) <= 19
+    # One with an account and a history costs the same as one with an empty account.
+    with CaptureQueriesContext(connection) as empty_account:
+        personal_data(charlie_with_nothing)
+    assert len(empty_account) == len(lots)
+    assert len(little) < len(lots)
+
+
+@pytest.fixture
+def charlie_with_nothing(db: None) -> User:
+    return make_user("charlie@example.org", "Charlie")
+
+
+def test_a_suspended_person_can_download_their_data(
+    client: Client, world: World, alice: User, olwen: User
+) -> None:
+    services.user_suspend(person=alice, officer=olwen, reason="Repeated spam")
+    alice.refresh_from_db()
+    data = download(client, alice)
+    assert data["profile"]["suspension_reason"] == "Repeated spam"
+
+
+def test_signed_out_people_are_sent_to_sign_in(client: Client) -> None:
+    response = client.get(reverse("data_download"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+@pytest.mark.parametrize("prefix", ["", "/cy"])
+def test_the_profile_offers_the_download_in_both_languages(client: Client, alice: User, prefix: str) -> None:
+    client.login(email="alice@example.org", password=PASSWORD)
+    page = client.get(f"{prefix}/accounts/profile/").content.decode()
+    assert 'href="' + prefix + '/accounts/profile/data/"' in page
+    if prefix:
+        assert "Lawrlwytho eich data (ffeil JSON)" in page
+        assert "Download your data" not in page
+    else:
+        assert "Download your data (JSON file)" in page
