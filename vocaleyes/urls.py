@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/activity/", activity_views.activity_page, name="activity"),
     path("accounts/profile/data/", data_rights_views.data_download, name="data_download"),
+    path("accounts/profile/delete/", data_rights_views.account_delete, name="account_delete"),
     path("join/<str:token>/", invitation_views.join, name="join"),
     path("organisations/", organisation_views.organisation_list, name="organisation_list"),
     path("organisations/<slug:slug>/", organisation_views.organisation_detail, name="organisation"),

@@ -11,24 +11,29 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from django.db import connection
+from allauth.account.models import EmailAddress
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from budgeting import services as budgeting_services
-from budgeting.models import BudgetRound
-from conversations import services
+from budgeting.models import Ballot, BudgetRound, OutcomeProject, Tally
+from conversations import ranking_runs, services
 from conversations.models import (
     ActionGroup,
     Conversation,
     Follow,
     HoursGiven,
     Idea,
+    IdeaRanking,
     Pledge,
+    RankingSummary,
+    Rating,
     Report,
     ReviewRequest,
 )
@@ -36,8 +41,11 @@ from tests.budgeting.conftest import make_projects, make_round, set_phase
 from tests.conftest import PASSWORD, make_user
 from tests.conversations.conftest import make_idea, make_people
 from timecredits import services as credit_services
-from timecredits.models import Account
+from timecredits.models import Account, Entry, Transfer
+from timecredits.selectors import ledger_reconcile
+from vocaleyes import deletion
 from vocaleyes.data_rights import personal_data
+from vocaleyes.errors import Refusal
 from vocaleyes.models import DemographicConsent, GroupMembership, Organisation, TargetGroup, User
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +249,193 @@ def test_the_profile_offers_the_download_in_both_languages(client: Client, alice
         assert "Download your data" not in page
     else:
         assert "Download your data (JSON file)" in page
+
+
+# --- Deleting an account -------------------------------------------------------------------------
+
+
+def give_away_everything(person: User, to: User) -> None:
+    balance = Account.objects.get(user=person).balance
+    give(person, to, balance, "All my hours", f"all-{person.pk}")
+
+
+def ranking_figures(conversation: Conversation) -> tuple[Any, ...]:
+    ranking_runs.ranking_recompute(conversation_id=conversation.pk)
+    summary = RankingSummary.objects.get(conversation=conversation)
+    rows = IdeaRanking.objects.filter(idea__conversation=conversation).order_by("idea_id")
+    return (
+        (summary.idea_count, summary.rating_count, summary.prior_mean),
+        list(
+            rows.values_list("idea_id", "rating_count", "rating_mean", "score", "rank", "count_1", "count_5")
+        ),
+    )
+
+
+def tally_figures(budget_round: BudgetRound) -> list[Any]:
+    tally = Tally.objects.create(round=budget_round)
+    budgeting_services.tally_run(tally_id=tally.pk)
+    tally.refresh_from_db()
+    assert tally.status == Tally.Status.DONE
+    lines = OutcomeProject.objects.filter(outcome__tally=tally).order_by("outcome__rule", "project_id")
+    figures = lines.values_list("outcome__rule", "project_id", "votes", "score", "position", "reason")
+    return [(tally.ballots, tally.votes), *figures]
+
+
+def ledger_figures() -> tuple[object, ...]:
+    reconciliation = ledger_reconcile()
+    assert reconciliation.ok, [check for check in reconciliation.checks if not check.ok]
+    balances = sorted(Account.objects.values_list("number", "balance", "entry_count"))
+    entries = sorted(Entry.objects.values_list("transfer_id", "account_id", "seq", "amount", "balance_after"))
+    return (reconciliation.issued, reconciliation.held_by_people, balances, entries)
+
+
+def test_deleting_removes_personal_data_and_leaves_an_anonymous_tombstone(
+    world: World, alice: User, bob: User
+) -> None:
+    give_away_everything(alice, bob)
+    deletion.account_delete(user=alice)
+    alice.refresh_from_db()
+    assert alice.email == f"deleted-{alice.pk}@invalid"
+    assert (alice.display_name, alice.first_name, alice.last_name) == ("", "", "")
+    assert not alice.has_usable_password()
+    assert not alice.is_active
+    assert alice.deleted_at is not None
+    assert alice.public_name == "Former resident"
+    assert not EmailAddress.objects.filter(user=alice).exists()
+    assert not EmailAddress.objects.filter(email__iexact="alice@example.org").exists()
+    assert not GroupMembership.objects.filter(user=alice).exists()
+    assert not DemographicConsent.objects.filter(user=alice).exists()
+    assert not Follow.objects.filter(person=alice).exists()
+    assert not User.objects.filter(email__iexact="alice@example.org").exists()
+    # Her gift messages are blank; the gifts themselves, and Bob's message to her, are not.
+    gifts = Transfer.objects.filter(kind=Transfer.Kind.GIFT)
+    assert set(gifts.filter(recorded_by=alice).values_list("memo", "memo_language")) == {("", "")}
+    assert gifts.filter(recorded_by=alice).count() == 2
+    assert gifts.get(recorded_by=bob).memo == "For the cake, from Bob"
+    # What counts stays, attached to the tombstone; Bob's things are untouched.
+    assert Rating.objects.filter(user=alice).count() == 1
+    assert Ballot.objects.filter(voter=alice).count() == 1
+    assert Pledge.objects.filter(person=alice).count() == 1
+    assert Idea.objects.get(pk=world.idea.pk).author == alice
+    assert GroupMembership.objects.filter(user=bob).exists()
+    assert User.objects.get(pk=bob.pk).email == "bob@example.org"
+
+
+def test_the_tombstone_is_shown_as_former_resident_in_welsh_too(world: World, alice: User, bob: User) -> None:
+    give_away_everything(alice, bob)
+    deletion.account_delete(user=alice)
+    alice.refresh_from_db()
+    with translation.override("cy"):
+        assert alice.public_name == "Cyn-breswylydd"
+
+
+def test_rankings_tallies_and_the_ledger_come_out_exactly_as_before(
+    world: World, alice: User, bob: User
+) -> None:
+    give_away_everything(alice, bob)
+    set_phase(world.budget_round, "results")
+    before = (ranking_figures(world.conversation), tally_figures(world.budget_round), ledger_figures())
+    deletion.account_delete(user=alice)
+    after = (ranking_figures(world.conversation), tally_figures(world.budget_round), ledger_figures())
+    assert after == before
+    assert before[0][0][1] == 8  # the figures are not empty: 8 ratings, 5 ballots
+    assert before[1][0] == (5, 8)
+
+
+def test_someone_with_credits_left_is_asked_to_give_or_spend_them_first(world: World, alice: User) -> None:
+    with pytest.raises(Refusal) as refused:
+        deletion.account_delete(user=alice)
+    assert refused.value.message == (
+        "You still have 2 hours 30 minutes of time credits. Give them to someone or spend them "
+        "before you delete your account."
+    )
+    alice.refresh_from_db()
+    assert alice.is_active
+    assert alice.email == "alice@example.org"
+    assert Transfer.objects.get(recorded_by=alice, kind="gift").memo == "Thanks for the lift, from Alice"
+
+
+def test_deleting_twice_changes_nothing_more(alice: User) -> None:
+    first = deletion.account_delete(user=alice)
+    again = deletion.account_delete(user=alice)
+    assert again.deleted_at == first.deleted_at
+
+
+def test_a_suspended_person_can_delete_their_account(alice: User, olwen: User) -> None:
+    services.user_suspend(person=alice, officer=olwen, reason="Repeated spam")
+    deletion.account_delete(user=User.objects.get(pk=alice.pk))
+    assert User.objects.get(pk=alice.pk).deleted_at is not None
+
+
+def test_a_gift_message_cannot_be_changed_to_anything_but_blank(world: World, alice: User) -> None:
+    gift = Transfer.objects.filter(recorded_by=alice, kind="gift")
+    for change in ({"memo": "Something else"}, {"memo": "", "memo_language": "", "amount": 1}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            gift.update(**change)
+    earn = Transfer.objects.filter(kind="earn", entries__account__user=alice)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        earn.update(memo="", memo_language="")
+    assert gift.get().memo == "Thanks for the lift, from Alice"
+
+
+# --- The pages -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prefix", "heading", "wrong"),
+    [
+        ("", "Delete your account", "Enter the email address you sign in with, exactly as it is"),
+        (
+            "/cy",
+            "Dileu eich cyfrif",
+            "Rhowch y cyfeiriad e-bost rydych yn mewngofnodi ag ef, yn union fel y mae",
+        ),
+    ],
+)
+def test_the_page_asks_for_the_email_address_and_then_deletes_and_signs_out(
+    client: Client, alice: User, prefix: str, heading: str, wrong: str
+) -> None:
+    client.login(email="alice@example.org", password=PASSWORD)
+    url = f"{prefix}/accounts/profile/delete/"
+    assert f'<h1 class="govuk-heading-l">{heading}</h1>' in client.get(url).content.decode()
+    page = client.post(url, {"email": "bob@example.org"}).content.decode()
+    assert wrong in page
+    assert User.objects.get(pk=alice.pk).is_active
+    response = client.post(url, {"email": "Alice@Example.org"}, follow=True)
+    assert User.objects.get(pk=alice.pk).deleted_at is not None
+    assert "_auth_user_id" not in client.session
+    done = "Mae eich cyfrif wedi'i ddileu." if prefix else "Your account has been deleted."
+    assert done in response.content.decode().replace("&#x27;", "'")
+    assert not client.login(email="alice@example.org", password=PASSWORD)
+
+
+def test_the_page_says_what_to_do_with_credits_left_and_offers_no_form(
+    client: Client, world: World, alice: User
+) -> None:
+    client.force_login(alice)
+    page = client.get(reverse("account_delete")).content.decode()
+    assert "You still have 2 hours 30 minutes of time credits." in page
+    assert 'name="email"' not in page
+    client.post(reverse("account_delete"), {"email": "alice@example.org"})
+    assert User.objects.get(pk=alice.pk).is_active
+
+
+def test_other_sessions_of_the_person_end_too(alice: User) -> None:
+    phone, laptop = Client(), Client()
+    phone.login(email="alice@example.org", password=PASSWORD)
+    laptop.login(email="alice@example.org", password=PASSWORD)
+    laptop.post(reverse("account_delete"), {"email": "alice@example.org"})
+    response = phone.get(reverse("profile"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_an_idea_of_a_deleted_account_is_shown_as_by_a_former_resident(
+    client: Client, world: World, alice: User, bob: User
+) -> None:
+    give_away_everything(alice, bob)
+    deletion.account_delete(user=alice)
+    page = client.get(world.idea.get_absolute_url()).content.decode()
+    assert "A bench by the lake" in page
+    assert "Former resident" in page
+    assert "Alice" not in page.replace("Alice's own words.", "")  # her idea's text stays
