@@ -255,6 +255,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "budgeting.tasks.tally_closed_rounds",
         "schedule": float(os.environ.get("BUDGET_TALLY_BEAT_SECONDS", "60")),
     },
+    # People's data rights: accounts inactive for ACCOUNT_RETENTION_YEARS are deleted (0: none).
+    "account-retention": {"task": "vocaleyes.tasks.delete_inactive_accounts", "schedule": 24 * 3600.0},
 }
 # Priority rankings (conversations app): a burst of ratings within RANKING_DELAY_SECONDS makes
 # one recompute; a queued recompute not started within RANKING_QUEUE_STALE_SECONDS is presumed

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -43,7 +43,7 @@ from tests.conversations.conftest import make_idea, make_people
 from timecredits import services as credit_services
 from timecredits.models import Account, Entry, Transfer
 from timecredits.selectors import ledger_reconcile
-from vocaleyes import deletion
+from vocaleyes import deletion, tasks
 from vocaleyes.data_rights import personal_data
 from vocaleyes.errors import Refusal
 from vocaleyes.models import DemographicConsent, GroupMembership, Organisation, TargetGroup, User
@@ -439,3 +439,48 @@ def test_an_idea_of_a_deleted_account_is_shown_as_by_a_former_resident(
     assert "A bench by the lake" in page
     assert "Former resident" in page
     assert "Alice" not in page.replace("Alice's own words.", "")  # her idea's text stays
+
+
+# --- Retention -----------------------------------------------------------------------------------
+
+
+def test_retention_deletes_only_accounts_inactive_for_longer_than_the_setting(
+    settings: Any, alice: User, bob: User, olwen: User, organisation: Organisation, fran: User
+) -> None:
+    settings.ACCOUNT_RETENTION_YEARS = 3
+    now = timezone.now()
+    long_ago, lately = now - timedelta(days=3 * 366), now - timedelta(days=2 * 365)
+    never_signed_in = make_user("dewi@example.org", "Dewi")
+    with_credits = make_user("eira@example.org", "Eira")
+    User.objects.filter(pk=alice.pk).update(last_login=long_ago, date_joined=long_ago)
+    User.objects.filter(pk=bob.pk).update(last_login=lately, date_joined=long_ago)
+    User.objects.filter(pk=never_signed_in.pk).update(last_login=None, date_joined=long_ago)
+    User.objects.filter(pk__in=[olwen.pk, with_credits.pk]).update(last_login=long_ago, date_joined=long_ago)
+    credit_services.account_open_for_organisation(organisation=organisation, kind=Account.Kind.ISSUING)
+    credit_services.credits_earn(
+        organisation=organisation,
+        person=with_credits,
+        minutes=60,
+        recorded_by=fran,
+        memo="Panel",
+        idempotency_key="e",
+    )
+    assert tasks.delete_inactive_accounts() == {"deleted": 2, "skipped": 1}
+    deleted = set(User.objects.filter(deleted_at__isnull=False).values_list("pk", flat=True))
+    assert deleted == {alice.pk, never_signed_in.pk}
+    assert User.objects.get(pk=with_credits.pk).email == "eira@example.org"
+    assert User.objects.get(pk=olwen.pk).is_active  # officers are never deleted this way
+    assert tasks.delete_inactive_accounts() == {"deleted": 0, "skipped": 1}  # nothing twice
+
+
+def test_retention_of_zero_years_keeps_everyone(settings: Any, alice: User) -> None:
+    settings.ACCOUNT_RETENTION_YEARS = 0
+    User.objects.filter(pk=alice.pk).update(last_login=timezone.now() - timedelta(days=20 * 365))
+    assert tasks.delete_inactive_accounts() == {"deleted": 0, "skipped": 0}
+    assert User.objects.get(pk=alice.pk).deleted_at is None
+
+
+def test_beat_runs_retention_daily(settings: Any) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["account-retention"]
+    assert entry == {"task": "vocaleyes.tasks.delete_inactive_accounts", "schedule": 24 * 3600.0}
+    assert tasks.delete_inactive_accounts.name == entry["task"]
