@@ -26,8 +26,10 @@ from budgeting.models import Ballot, BudgetRound, OutcomeProject, Tally
 from conversations import ranking_runs, services
 from conversations.models import (
     ActionGroup,
+    ActionGroupCoordinator,
     Conversation,
     Follow,
+    HoursClaim,
     HoursGiven,
     Idea,
     IdeaRanking,
@@ -46,7 +48,15 @@ from timecredits.selectors import ledger_reconcile
 from vocaleyes import deletion, tasks
 from vocaleyes.data_rights import personal_data
 from vocaleyes.errors import Refusal
-from vocaleyes.models import DemographicConsent, GroupMembership, Organisation, TargetGroup, User
+from vocaleyes.models import (
+    DemographicConsent,
+    GroupInvitation,
+    GroupMembership,
+    Organisation,
+    OrganisationRole,
+    TargetGroup,
+    User,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -484,3 +494,52 @@ def test_beat_runs_retention_daily(settings: Any) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["account-retention"]
     assert entry == {"task": "vocaleyes.tasks.delete_inactive_accounts", "schedule": 24 * 3600.0}
     assert tasks.delete_inactive_accounts.name == entry["task"]
+
+
+def test_deleting_also_removes_roles_staff_rights_invitations_and_hours_claims(
+    organisation: Organisation, fran: User, olwen: User, conversation: Conversation
+) -> None:
+    group = TargetGroup.objects.create(organisation=organisation, name_en="Townhill", kind="place")
+    invitation = GroupInvitation.objects.create(
+        group=group, secret="s", created_by=fran, expires_at=timezone.now() + timedelta(days=7), max_uses=5
+    )
+    action = ActionGroup.objects.create(conversation=conversation, created_by=olwen, name_en="Litter pickers")
+    ActionGroupCoordinator.objects.create(group=action, user=fran)
+    claim = HoursClaim.objects.create(
+        group=action,
+        email="FRAN@example.org",
+        name="Fran Jones",
+        language="en",
+        minutes=60,
+        given_on=date(2026, 11, 1),
+        recorded_by=olwen,
+        secret="c",
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    User.objects.filter(pk=fran.pk).update(is_staff=True)
+    deletion.account_delete(user=fran)
+    fran.refresh_from_db()
+    assert not fran.is_staff
+    assert not OrganisationRole.objects.filter(user=fran).exists()
+    assert not ActionGroupCoordinator.objects.filter(user=fran).exists()
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    claim.refresh_from_db()
+    assert (claim.email, claim.name) == (f"deleted-{fran.pk}@invalid", "")
+
+
+@pytest.mark.parametrize(
+    ("prefix", "said"),
+    [
+        ("", "We delete an account in the same way when nobody has signed in to it for 4 years."),
+        ("/cy", "pan nad oes neb wedi mewngofnodi iddo ers 4 o flynyddoedd."),
+    ],
+)
+def test_the_privacy_notice_tells_people_their_rights_and_the_retention_period(
+    client: Client, settings: Any, prefix: str, said: str
+) -> None:
+    settings.ACCOUNT_RETENTION_YEARS = 4
+    page = client.get(f"{prefix}/privacy/").content.decode().replace("&#x27;", "'")
+    assert said in page
+    settings.ACCOUNT_RETENTION_YEARS = 0
+    assert said not in client.get(f"{prefix}/privacy/").content.decode().replace("&#x27;", "'")
