@@ -26,6 +26,11 @@ known. ``GroupMembership`` says a person belongs to one: declared by themselves 
 sees them, facilitators see only counts, and withdrawing consent (``DemographicConsent``)
 deletes every self-declared answer. They change only through ``vocaleyes.services``.
 
+A person may delete their account (``vocaleyes.deletion.account_delete``, issue 14): the row
+stays, as a *tombstone* (``deleted_at`` set, no name, email or password, inactive), so that their
+ratings, ballots, pledges and ledger lines keep counting, attributed to nobody. ``public_name``
+then reads "Former resident".
+
 ``Heartbeat`` is a one-row-per-name record that periodic tasks touch, so /healthz can tell
 whether the background worker and beat are alive.
 """
@@ -102,6 +107,7 @@ class User(AbstractUser):
     suspension_reason = models.TextField(
         _("reason for the suspension"), blank=True, editable=False, default="", db_default=""
     )
+    deleted_at = models.DateTimeField(_("account deleted on"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["display_name"]
@@ -129,6 +135,8 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """The name shown to other people: never the email address."""
+        if self.deleted_at is not None:
+            return str(_("Former resident"))
         return self.display_name or str(_("Anonymous resident"))
 
 

@@ -271,6 +271,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where residents write about the service itself (accessibility, moderation questions) when the
 # organisation running a conversation has given no contact of its own.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "help@vocaleyes.localhost")
+# People's data rights (issue 14): accounts nobody has signed in to for this many years are
+# deleted by beat (vocaleyes.deletion.accounts_delete_inactive); 0 keeps every account.
+ACCOUNT_RETENTION_YEARS = int(os.environ.get("ACCOUNT_RETENTION_YEARS", "3"))
 # Where links in emails sent by background tasks (no request to build them from) point.
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
@@ -309,6 +312,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "budgeting.tasks.tally_closed_rounds",
         "schedule": float(os.environ.get("BUDGET_TALLY_BEAT_SECONDS", "60")),
     },
+    # People's data rights: accounts inactive for ACCOUNT_RETENTION_YEARS are deleted (0: none).
+    "account-retention": {"task": "vocaleyes.tasks.delete_inactive_accounts", "schedule": 24 * 3600.0},
 }
 # Priority rankings (conversations app): a burst of ratings within RANKING_DELAY_SECONDS makes
 # one recompute; a queued recompute not started within RANKING_QUEUE_STALE_SECONDS is presumed

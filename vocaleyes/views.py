@@ -69,7 +69,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/privacy.html")
+    return render(request, "pages/privacy.html", {"retention_years": settings.ACCOUNT_RETENTION_YEARS})
 
 
 @login_required

@@ -85,7 +85,11 @@ def proposal_review(
         refusal = outcome_fixed_refusal(budget_round)
         if refusal is not None:
             raise refusal
-        locked = Proposal.objects.select_for_update().select_related("project").get(pk=proposal.pk)
+        # Only the proposal row: its project is the nullable side of an outer join, which
+        # Postgres will not lock.
+        locked = (
+            Proposal.objects.select_for_update(of=("self",)).select_related("project").get(pk=proposal.pk)
+        )
         if locked.moderation != "published":
             raise Refusal(_("This proposal has been taken down by a moderator."), forbidden=True)
         project = locked.project

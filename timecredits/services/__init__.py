@@ -7,6 +7,7 @@ one module per concern, all importable from here:
   (and ``credits_gift_check``, its checks without the write, for the check-your-answers page);
 - :mod:`.reversal`: ``transfer_reverse``;
 - :mod:`.receipts`: ``transfer_send_receipts`` (the Celery task's work);
+- :mod:`.redaction`: ``gift_memos_redact`` (a deleted account's gift messages, issue 14);
 - underneath: :mod:`.checks` (input checks and refusals), :mod:`.posting` (the locked section),
   :mod:`.once` (idempotent replay), and :mod:`timecredits.journal` (the SQL of the locked section).
 
@@ -42,6 +43,7 @@ from .accounts import (
 )
 from .checks import MAX_MEMO_LENGTH, InsufficientCredits
 from .receipts import transfer_send_receipts
+from .redaction import gift_memos_redact
 from .reversal import transfer_reverse
 from .transfers import credits_earn, credits_earn_many, credits_gift, credits_gift_check, credits_spend
 
@@ -56,6 +58,7 @@ __all__ = [
     "credits_gift",
     "credits_gift_check",
     "credits_spend",
+    "gift_memos_redact",
     "new_account_number",
     "new_door_reference",
     "transfer_reverse",
