@@ -7,6 +7,7 @@ from . import (
     claim_views,
     facilitator_views,
     invitation_views,
+    open_data,
     participation_views,
     pledge_views,
     report_views,
@@ -50,6 +51,9 @@ urlpatterns = [
     path("action/<int:pk>/hours/claims/", claim_views.hours_claim_new, name="hours_claim_new"),
     path("action/claim/<str:token>/", claim_views.hours_claim, name="hours_claim"),
     path("<slug:slug>/", views.conversation_detail, name="detail"),
+    # Open data (conversations/open_data.py): stable URLs, Open Government Licence.
+    path("<slug:slug>/open-data/ideas.csv", open_data.ideas_csv, name="open_data_ideas_csv"),
+    path("<slug:slug>/open-data/ideas.json", open_data.ideas_json, name="open_data_ideas_json"),
     path("<slug:slug>/outcome/", response_views.outcome, name="outcome"),
     path("<slug:slug>/ideas/<int:pk>/respond/", response_views.idea_respond, name="idea_respond"),
     path("<slug:slug>/ideas/new/", views.idea_create, name="idea_create"),
