@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import manage_views, proposal_views, views
+from . import manage_views, open_data, proposal_views, views
 
 app_name = "budgeting"
 
@@ -26,4 +26,7 @@ urlpatterns = [
     path("<slug:slug>/results/status/", views.tally_status, name="tally_status"),
     path("<slug:slug>/results/count/", views.tally_start, name="tally_start"),
     path("<slug:slug>/results/ballots.pb", views.ballots_download, name="ballots_download"),
+    # Open data (budgeting/open_data.py): stable URLs, Open Government Licence.
+    path("<slug:slug>/open-data/results.csv", open_data.results_csv, name="open_data_results_csv"),
+    path("<slug:slug>/open-data/results.json", open_data.results_json, name="open_data_results_json"),
 ]
