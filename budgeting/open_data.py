@@ -7,7 +7,7 @@ the results page leads with): each project with its cost, supporters, votes (or 
 whether it was selected and in which place. Nothing personal. Only once the results are
 published (``permissions.can_view_results``), and only for a public conversation that is not
 a draft; anything else is a 404. Project titles are typed by people, so CSV cells are defused
-against spreadsheet formulas (``timecredits.views._safe_cell``).
+against spreadsheet formulas (``vocaleyes.csv_cells.safe_cell``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 
 from conversations.models import Conversation
 from conversations.open_data import LICENCE, LICENCE_LINK
-from timecredits.views import _safe_cell
+from vocaleyes.csv_cells import safe_cell
 
 from . import permissions
 from .models import BudgetRound, Outcome, OutcomeProject, Tally
@@ -88,7 +88,7 @@ def results_csv(request: HttpRequest, slug: str) -> HttpResponse:
     writer.writerow(HEADER)
     for line in lines:
         row = _row(budget_round, outcome, line)
-        writer.writerow([_safe_cell(cell) if isinstance(cell, str) else cell for cell in row])
+        writer.writerow([safe_cell(cell) if isinstance(cell, str) else cell for cell in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{budget_round.slug}-results.csv"'
     response["Link"] = LICENCE_LINK

@@ -4,7 +4,6 @@ a reference at a partner's door. Thin adapters: forms check input, services writ
 from __future__ import annotations
 
 import csv
-import re
 import uuid
 from collections.abc import Iterator
 from urllib.parse import urlencode
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from timecredits.amounts import format_minutes_lazy
+from vocaleyes.csv_cells import safe_cell
 from vocaleyes.errors import Refusal
 from vocaleyes.flash import lazy_bilingual, lazy_message
 from vocaleyes.i18n import content_language
@@ -132,23 +132,9 @@ def account_statement(request: HttpRequest, number: str) -> HttpResponse:
     return _statement(request, account)
 
 
-_FORMULA_AFTER_SEMICOLON = re.compile(r";(?=[=+\-@])")
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
-
-
-def _safe_cell(value: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection): memos are typed by people.
-
-    A spreadsheet whose list separator is ``;`` splits the cell there, so a formula character
-    after a semicolon is defused too (an apostrophe after the semicolon and before the cell)."""
-    after_semicolon = _FORMULA_AFTER_SEMICOLON.search(value)
-    if after_semicolon:
-        value = _FORMULA_AFTER_SEMICOLON.sub(";'", value)
-    return f"'{value}" if after_semicolon or value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _csv(request: HttpRequest, account: Account) -> StreamingHttpResponse:
@@ -175,8 +161,8 @@ def _csv(request: HttpRequest, account: Account) -> StreamingHttpResponse:
                 [
                     timezone.localtime(entry.created).strftime("%Y-%m-%d %H:%M"),
                     entry.get_kind_display(),
-                    _safe_cell(line.description),
-                    _safe_cell(line.note),
+                    safe_cell(line.description),
+                    safe_cell(line.note),
                     entry.paid_in or "",
                     entry.paid_out or "",
                     entry.balance_after,

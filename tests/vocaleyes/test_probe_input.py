@@ -27,7 +27,7 @@ from conversations.services import ideas as ideas_services
 from tests.conversations.conftest import make_idea
 from timecredits import services as timecredit_services
 from timecredits.models import Account
-from timecredits.views import _safe_cell
+from vocaleyes.csv_cells import safe_cell
 from vocaleyes.emails import render_subject
 from vocaleyes.forms import ProfileForm, SignupForm
 from vocaleyes.models import Organisation, OrganisationRole, User
@@ -138,7 +138,7 @@ def test_the_action_list_csv_defuses_a_formula_after_a_semicolon(
     ],
 )
 def test_the_statement_csv_defuses_a_formula_after_a_semicolon(typed: str, written: str) -> None:
-    assert _safe_cell(typed) == written
+    assert safe_cell(typed) == written
 
 
 # 5. Email subjects are plain text on one line; display names are what they look like. ----
