@@ -226,11 +226,11 @@ class _ModerationActions:
         )
 
 
-class ReportInline(admin.TabularInline):
-    model = Report
+class _ModeratorsReadOnlyInline(admin.TabularInline):
+    """What people sent about an item, shown to moderators beside it and never changed here."""
+
     extra = 0
     can_delete = False
-    fields = readonly_fields = ("created", "reporter", "reason", "details", "decision")
     ordering = ["created"]
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -241,6 +241,11 @@ class ReportInline(admin.TabularInline):
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return permissions.can_moderate(request.user)
+
+
+class ReportInline(_ModeratorsReadOnlyInline):
+    model = Report
+    fields = readonly_fields = ("created", "reporter", "reason", "details", "decision")
 
 
 class IdeaReportInline(ReportInline):
@@ -251,23 +256,11 @@ class CommentReportInline(ReportInline):
     fk_name = "comment"
 
 
-class ReviewRequestInline(admin.TabularInline):
+class ReviewRequestInline(_ModeratorsReadOnlyInline):
     """The author's request to look again at their hidden item (read-only, like reports)."""
 
     model = ReviewRequest
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ("created", "author", "message", "decision")
-    ordering = ["created"]
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return permissions.can_moderate(request.user)
 
 
 class IdeaReviewRequestInline(ReviewRequestInline):
