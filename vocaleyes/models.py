@@ -31,12 +31,19 @@ stays, as a *tombstone* (``deleted_at`` set, no name, email or password, inactiv
 ratings, ballots, pledges and ledger lines keep counting, attributed to nobody. ``public_name``
 then reads "Former resident".
 
+``ApiToken`` is a person's key to the REST API (issue 14): named by its owner, stored as a
+prefix and a SHA-256 digest (the full text is shown once, when made), revoked rather than deleted
+so the profile page can say when. ``vocaleyes.api.authentication`` reads it; it is made and
+revoked only through ``vocaleyes.services``.
+
 ``Heartbeat`` is a one-row-per-name record that periodic tasks touch, so /healthz can tell
 whether the background worker and beat are alive.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -436,6 +443,63 @@ class DemographicConsent(models.Model):
 
     def __str__(self) -> str:
         return str(_("Consent given") if self.given_at else _("Consent withdrawn"))
+
+
+def token_digest(text: str) -> str:
+    """The stored form of an API token: its SHA-256 digest, in hex."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def live(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+    def find(self, text: str) -> ApiToken | None:
+        """The live token whose full text is ``text`` (``ve_<prefix>_<secret>``), with its person."""
+        parts = text.split("_")
+        if len(parts) != 3 or parts[0] != "ve" or len(parts[1]) != ApiToken.PREFIX_LENGTH:
+            return None
+        digest = token_digest(text)
+        for token in self.live().select_related("user").filter(prefix=parts[1]):
+            if hmac.compare_digest(token.digest, digest):
+                return token
+        return None
+
+
+class ApiToken(models.Model):
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=80,
+        validators=[validate_visible_characters],
+        help_text=_("What the token is for, so you know which one to revoke."),
+    )
+    prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH, db_index=True)
+    digest = models.CharField(_("digest"), max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (ve_{self.prefix}_…)"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None
 
 
 class Heartbeat(models.Model):

@@ -9,6 +9,8 @@ in the population from a CSV file (``target_groups_import_csv``): all rows or no
 Invitations (``invitation_create``, ``invitation_revoke``, ``invitation_accept``) let people join
 a group through a link: a signed token (``invitation_token``) of the invitation's id and secret.
 Accepting locks the invitation's row, so two people cannot both take its last use.
+
+API tokens (``api_token_create``, ``api_token_revoke``): see ``vocaleyes.api.authentication``.
 """
 
 from __future__ import annotations
@@ -27,7 +29,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import Refusal
-from .models import DemographicConsent, GroupInvitation, GroupMembership, Organisation, TargetGroup, User
+from .models import (
+    ApiToken,
+    DemographicConsent,
+    GroupInvitation,
+    GroupMembership,
+    Organisation,
+    TargetGroup,
+    User,
+    token_digest,
+)
 from .permissions import check_not_suspended, is_facilitator, is_officer, is_suspended, suspension_message
 
 CSV_COLUMNS = ["name_en", "name_cy", "kind", "population_size", "population_source"]
@@ -333,3 +344,37 @@ def invitation_accept(*, token: str, user: User) -> Joined:
         invitation.uses += 1
         invitation.save(update_fields=["uses"])
     return Joined(group=group, already_member=False)
+
+
+# --- API tokens (issue 14) -------------------------------------------------------------------
+
+MAX_LIVE_TOKENS = 20
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new API token for ``user``, and its full text: shown to them once, never stored."""
+    check_not_suspended(user)
+    name = name.strip()
+    if not name:
+        raise Refusal(_("Give the token a name, so you know which one to revoke."), field="name")
+    if ApiToken.objects.live().filter(user=user).count() >= MAX_LIVE_TOKENS:
+        raise Refusal(
+            _("You already have %(count)d API tokens. Revoke one you no longer use first.")
+            % {"count": MAX_LIVE_TOKENS},
+            field="name",
+        )
+    prefix = secrets.token_hex(ApiToken.PREFIX_LENGTH // 2)
+    text = f"ve_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=token_digest(text))
+    return token, text
+
+
+def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
+    """Stop the token working. Only its owner revokes it; a suspended person may still revoke
+    (taking access away is never refused)."""
+    if token.user_id != by.pk:
+        raise Refusal(_("That is not one of your API tokens."), forbidden=True)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from this site (no CDN)
     "django_filters",
     "django_htmx",
 ]
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # On /api/ paths, Accept-Language chooses the answer's language (vocaleyes/api/language.py).
+    "vocaleyes.api.language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -342,17 +345,39 @@ SESSION_ENGINE = (
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per-person API tokens (vocaleyes/api/authentication.py), or the browser's session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "vocaleyes.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
-    # Services' refusals (vocaleyes.errors.Refusal) answer 400/403 with their message as it is.
+    "DEFAULT_PAGINATION_CLASS": "vocaleyes.api.pagination.Pagination",
+    "DEFAULT_PARSER_CLASSES": ["vocaleyes.api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # The platform's rate limits on writes; a view names its limit (``rate_limit = "idea"``).
+    "DEFAULT_THROTTLE_CLASSES": ["vocaleyes.api.throttling.RateLimit"],
+    "PAGE_SIZE": 20,
+    # One error body, {"detail", "code", "fields"}, in the request's language (vocaleyes.errors).
     "EXCEPTION_HANDLER": "vocaleyes.errors.api_exception_handler",
 }
+# The largest JSON body the API reads (vocaleyes/api/parsers.py).
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(64 * 1024)))
 SPECTACULAR_SETTINGS = {
     "TITLE": "VocalEyes API",
-    "DESCRIPTION": "Public read access to conversations, rankings and participatory-budgeting results.",
-    "VERSION": "0.1.0",
+    "DESCRIPTION": (
+        "Conversations, ideas, ratings, action groups, participatory budgeting and time credits. "
+        "Reads are public where the pages are; to act as yourself, send a personal API token "
+        "(made on your profile page) as `Authorization: Bearer <token>`. Errors have one body: "
+        "`detail`, `code` and `fields`, in the language asked for (`Accept-Language`, or `/cy/`)."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/(cy/)?api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Security -----------------------------------------------------------------------------

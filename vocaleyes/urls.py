@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView
+from django.views.generic import RedirectView
 
 from . import activity_views, data_rights_views, invitation_views, organisation_views, views
 
@@ -17,12 +17,15 @@ handler500 = "vocaleyes.views.server_error"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", views.healthz, name="healthz"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Before version 1: the schema moved; the ideas list keeps answering (conversations.api).
+    path("api/schema/", RedirectView.as_view(url="/api/v1/schema/", permanent=True)),
     path("api/conversations/", include("conversations.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    # The REST API (vocaleyes/api): /api/v1/, and /cy/api/v1/ in Welsh.
+    path("api/v1/", include("vocaleyes.api.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/profile/", views.profile, name="profile"),

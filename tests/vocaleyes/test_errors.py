@@ -31,6 +31,10 @@ def test_the_api_answers_403_for_who_is_asking_and_400_for_what_was_sent() -> No
     forbidden = api_exception_handler(Refusal("Not yours.", forbidden=True), context)
     invalid = api_exception_handler(Refusal("Choose 1 to 5.", field="value"), context)
     assert forbidden is not None and forbidden.status_code == 403
-    assert forbidden.data == {"detail": "Not yours."}
+    assert forbidden.data == {"detail": "Not yours.", "code": "forbidden", "fields": {}}
     assert invalid is not None and invalid.status_code == 400
-    assert invalid.data == {"detail": "Choose 1 to 5.", "field": "value"}
+    assert invalid.data == {
+        "detail": "Choose 1 to 5.",
+        "code": "refused",
+        "fields": {"value": ["Choose 1 to 5."]},
+    }

@@ -1,0 +1,1 @@
+"""The budgeting API, version 1 (see vocaleyes/api)."""

@@ -1,0 +1,1 @@
+"""The conversations API, version 1 (see vocaleyes/api)."""

@@ -1,0 +1,1 @@
+"""The timecredits API, version 1 (see vocaleyes/api)."""

@@ -1,0 +1,7 @@
+"""The timecredits API routes, included by vocaleyes/api/urls.py under /api/v1/."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
