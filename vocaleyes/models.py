@@ -456,7 +456,7 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
     def find(self, text: str) -> ApiToken | None:
         """The live token whose full text is ``text`` (``ve_<prefix>_<secret>``), with its person."""
-        parts = text.split("_")
+        parts = text.split("_", 2)  # the secret itself may hold "_"
         if len(parts) != 3 or parts[0] != "ve" or len(parts[1]) != ApiToken.PREFIX_LENGTH:
             return None
         digest = token_digest(text)

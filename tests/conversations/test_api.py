@@ -60,5 +60,8 @@ def test_conversations_that_are_not_public_are_not_found(client: Client, organis
 
 
 def test_the_endpoint_is_in_the_schema(client: Client) -> None:
-    schema = client.get("/api/schema/").content.decode()
+    # The schema moved to /api/v1/schema/ with version 1; its old address redirects there.
+    response = client.get("/api/schema/")
+    assert response.status_code == 301 and response["Location"] == "/api/v1/schema/"
+    schema = client.get("/api/v1/schema/").content.decode()
     assert "/api/conversations/{slug}/ideas/" in schema
