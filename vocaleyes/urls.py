@@ -14,6 +14,8 @@ admin.site.site_title = "VocalEyes"
 
 handler403 = "vocaleyes.views.permission_denied"
 handler500 = "vocaleyes.views.server_error"
+handler404 = "vocaleyes.views.page_not_found"
+handler400 = "vocaleyes.views.bad_request"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", views.healthz, name="healthz"),
