@@ -3,6 +3,8 @@ change forms were the last place a suspended person could still write)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -46,6 +48,6 @@ def test_a_suspension_that_has_ended_gives_the_permissions_back(olwen: User) -> 
     suspend(olwen)
     assert not olwen.has_perm("vocaleyes.change_organisation")
     assert olwen.has_perm("vocaleyes.view_organisation")
-    olwen.suspended_until = timezone.now() - timezone.timedelta(minutes=1)
+    olwen.suspended_until = timezone.now() - timedelta(minutes=1)
     olwen.save(update_fields=["suspended_until"])
     assert olwen.has_perm("vocaleyes.change_organisation")
