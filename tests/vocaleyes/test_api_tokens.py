@@ -114,7 +114,7 @@ def test_the_profile_lists_live_and_revoked_tokens_with_their_dates(alice: User)
     html = page.content.decode()
     assert [t.name for t in page.context["api_tokens"]] == ["Old script", "Dashboard"]
     assert html.count('class="govuk-summary-card"') == 2
-    assert "Never" in html and "Revoked" in html and "Live" in html
+    assert "Not used yet" in html and "Revoked" in html and "Live" in html
     # Only the live token can be revoked.
     assert f"/accounts/profile/tokens/{live.pk}/revoke/" in html
     assert f"/accounts/profile/tokens/{old.pk}/revoke/" not in html
