@@ -341,3 +341,26 @@ def test_the_data_download_lists_tokens_by_name_and_date_never_their_keys(alice:
     assert '"revoked_at": "' in body
     assert "Bob's bot" not in body and "bot" not in body
     assert token.digest not in body and token.prefix not in body and text not in body
+
+
+# --- Finding the API ---------------------------------------------------------------------------------
+
+
+def test_the_profile_and_the_footer_link_the_api_docs_in_the_page_s_language(alice: User) -> None:
+    client = signed_in(alice)
+    english = client.get(PROFILE).content.decode()
+    assert 'href="/api/v1/docs/"' in english
+    assert "API documentation" in english and "API tokens" in english
+    welsh = html_lib.unescape(client.get("/cy" + PROFILE).content.decode())
+    assert 'href="/cy/api/v1/docs/"' in welsh
+    assert "Dogfennaeth yr API" in welsh and "Tocynnau API" in welsh
+    assert 'href="/api/v1/docs/"' not in welsh
+
+
+def test_the_token_form_has_its_own_page_too(alice: User) -> None:
+    response = signed_in(alice).get("/cy" + CREATE)
+    page = html_lib.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert '<h1 class="govuk-heading-l">Creu tocyn API newydd</h1>' in page
+    assert 'name="token-name"' in page
+    assert not ApiToken.objects.exists()
