@@ -26,6 +26,7 @@ from .errors import Refusal
 from .forms import GroupsForm, ProfileForm
 from .models import DemographicConsent, GroupMembership, Heartbeat, User
 from .request_id import current_request_id
+from .token_forms import ApiTokenForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -122,7 +123,14 @@ def profile(request: HttpRequest) -> HttpResponse:
         services.groups_withdraw(user=user)
         messages.success(request, gettext_lazy("Your answers about your groups have been deleted."))
         return redirect(reverse("profile") + "#groups")
-    context = {"form": form, "groups_form": groups_form, "has_consented": consent}
+    context = {
+        "form": form,
+        "groups_form": groups_form,
+        "has_consented": consent,
+        # Made and revoked by vocaleyes.token_views; revoked ones stay listed as revoked.
+        "api_tokens": user.api_tokens.all(),
+        "token_form": ApiTokenForm(),
+    }
     return render(request, "account/profile.html", context)
 
 
