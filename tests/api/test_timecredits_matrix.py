@@ -98,3 +98,20 @@ def test_a_suspended_persons_gift_is_refused_with_the_reason_and_nothing_moves(
     client = api_client("suspended")
     assert client.get(ME).json()["account"]["number"] == accounts["suspended"].number
     assert len(client.get(STATEMENT).json()["results"]) == 1
+
+
+def test_the_schema_declares_every_answer_of_each_operation(client: Any) -> None:
+    schema = client.get("/api/v1/schema/?format=json").json()
+    declared = {
+        (path, method): set(operation["responses"])
+        for path, operations in schema["paths"].items()
+        if path.startswith("/api/v1/time-credits/")
+        for method, operation in operations.items()
+    }
+    assert declared == {
+        (ME, "get"): {"200", "401"},
+        (STATEMENT, "get"): {"200", "400", "401"},
+        (GIFTS, "post"): {"200", "201", "400", "401", "403", "429"},
+    }
+    gift = schema["paths"][GIFTS]["post"]
+    assert {"name": "Idempotency-Key", "in": "header"}.items() <= gift["parameters"][0].items()
