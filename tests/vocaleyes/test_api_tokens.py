@@ -249,6 +249,9 @@ def test_the_token_of_an_inactive_or_deleted_person_gets_401(alice: User, bob: U
         assert response.json()["code"] == "authentication_failed"
     # Refused on public reads too: a bad token is never read as "nobody".
     assert bearer(alices).get("/api/v1/organisations/").status_code == 401
+    # Deletion takes the token rows (their names are the person's words); revoking is not enough.
+    assert not ApiToken.objects.filter(user=bob).exists()
+    assert ApiToken.objects.filter(user=alice).exists()
 
 
 @pytest.mark.parametrize(

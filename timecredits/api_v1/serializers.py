@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from vocaleyes.api import schema
 from vocaleyes.errors import Refusal
 
 from ..amounts import MAX_MINUTES_PER_TRANSFER, format_minutes, split_minutes
@@ -31,17 +32,8 @@ from ..services.checks import check_minutes
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
-
-class ErrorSerializer(serializers.Serializer[Any]):
-    """The API's one error body (``vocaleyes.errors.api_exception_handler``)."""
-
-    detail = serializers.CharField(help_text="What went wrong, in the language of the request.")
-    code = serializers.CharField(help_text="A word for programs: invalid, refused, forbidden, ...")
-    # The metaclass takes declared fields out of the class, so this does not hide ``Serializer.fields``.
-    fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="For each field at fault, what is wrong with it.",
-    )
+# The API's one error body, described once for every app.
+ErrorSerializer = schema.ErrorSerializer
 
 
 class AmountSerializer(serializers.Serializer[Any]):
