@@ -38,7 +38,7 @@ ErrorSerializer._declared_fields["fields"] = serializers.DictField(
 )
 
 
-class RoundSerializer(serializers.ModelSerializer[BudgetRound]):
+class BudgetRoundSerializer(serializers.ModelSerializer[BudgetRound]):
     title = serializers.CharField(read_only=True, help_text="In the language of the request.")
     description = serializers.CharField(read_only=True, help_text="In the language of the request.")
     conversation = serializers.CharField(source="conversation.slug", read_only=True)
@@ -102,7 +102,7 @@ class RoundSerializer(serializers.ModelSerializer[BudgetRound]):
         }
 
 
-class IdeaLinkSerializer(serializers.Serializer[Any]):
+class ProjectIdeaSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     title = serializers.CharField()
     url = serializers.SerializerMethodField()
@@ -111,14 +111,14 @@ class IdeaLinkSerializer(serializers.Serializer[Any]):
         return str(self.context["request"].build_absolute_uri(idea.get_absolute_url()))
 
 
-class ProjectSerializer(serializers.ModelSerializer[BudgetProject]):
+class BudgetProjectSerializer(serializers.ModelSerializer[BudgetProject]):
     title = serializers.CharField(read_only=True, help_text="In the language of the request.")
     description = serializers.CharField(read_only=True, help_text="In the language of the request.")
     category = serializers.CharField(read_only=True, help_text="In the language of the request.")
     ineligible_reason = serializers.CharField(
         read_only=True, help_text="Why it is not eligible (empty when it is), in the language of the request."
     )
-    idea = IdeaLinkSerializer(
+    idea = ProjectIdeaSerializer(
         source="visible_idea",
         read_only=True,
         allow_null=True,
@@ -148,14 +148,32 @@ class ProjectSerializer(serializers.ModelSerializer[BudgetProject]):
         ]
 
 
-class ChoiceSerializer(serializers.Serializer[Any]):
+# DRF's own messages have no Welsh, so the fields a voter sends carry theirs.
+NUMBER_MESSAGES = {
+    "invalid": _("Give a whole number."),
+    "min_value": _("Give a number of at least {min_value}."),
+    "max_value": _("Give a number no larger than {max_value}."),
+    "max_string_length": _("Give a number no larger than {max_value}."),
+    "null": _("This field is required."),
+}
+
+
+class BallotChoiceInSerializer(serializers.Serializer[Any]):
+    default_error_messages = {
+        "invalid": _("Send each choice as an object with a project, and points if the ballot has them.")
+    }
+
     project = serializers.IntegerField(
-        min_value=1, max_value=MAX_INT, help_text="A project's id in this round."
+        min_value=1,
+        max_value=MAX_INT,
+        error_messages=NUMBER_MESSAGES,
+        help_text="A project's id in this round.",
     )
     points = serializers.IntegerField(
         min_value=1,
         max_value=MAX_INT,
         default=1,
+        error_messages=NUMBER_MESSAGES,
         help_text="For cumulative ballots, the points given to it; otherwise 1 (or left out).",
     )
 
@@ -164,7 +182,13 @@ class BallotInSerializer(serializers.Serializer[Any]):
     """A ballot to cast, or to replace the one already cast. The round's own rules (budget,
     how many projects, points, eligibility, phase) are the ballot service's to check."""
 
-    choices = ChoiceSerializer(many=True, allow_empty=True)
+    default_error_messages = {"invalid": _("Send the ballot as a JSON object with its choices.")}
+
+    choices = BallotChoiceInSerializer(
+        many=True,
+        allow_empty=True,
+        error_messages={"not_a_list": _("Give the choices as a list."), "null": _("This field is required.")},
+    )
 
     def validate_choices(self, choices: list[dict[str, int]]) -> list[dict[str, int]]:
         projects = [choice["project"] for choice in choices]
@@ -211,18 +235,18 @@ class BallotSerializer(serializers.ModelSerializer[Ballot]):
         return str(self.context["request"].build_absolute_uri(ballot.get_absolute_url()))
 
 
-class ResultProjectSerializer(serializers.Serializer[Any]):
+class BudgetResultProjectSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     code = serializers.CharField()
     title = serializers.CharField(help_text="In the language of the request.")
     cost = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class WinnerSerializer(ResultProjectSerializer):
+class BudgetWinnerSerializer(BudgetResultProjectSerializer):
     position = serializers.IntegerField(help_text="Funded in this place (1 first).")
 
 
-class ResultLineSerializer(ResultProjectSerializer):
+class BudgetResultLineSerializer(BudgetResultProjectSerializer):
     supporters = serializers.IntegerField(help_text="Voters who chose it.")
     votes = serializers.IntegerField(help_text="Votes, or points for cumulative ballots.")
     votes_text = serializers.CharField(help_text="“3 votes”, “12 points”, in the language of the request.")
@@ -235,14 +259,14 @@ class ResultLineSerializer(ResultProjectSerializer):
     explanation = serializers.CharField(help_text="Why it was or was not funded, as the results page says.")
 
 
-class PopularLoserSerializer(ResultProjectSerializer):
-    beaten_by = ResultProjectSerializer(
+class BudgetPopularLoserSerializer(BudgetResultProjectSerializer):
+    beaten_by = BudgetResultProjectSerializer(
         help_text="The funded project with the fewest votes, which it out-polled."
     )
     explanation = serializers.CharField()
 
 
-class OutcomeSerializer(serializers.Serializer[Any]):
+class BudgetOutcomeSerializer(serializers.Serializer[Any]):
     rule = serializers.CharField()
     rule_name = serializers.CharField(help_text="In the language of the request.")
     completion = serializers.CharField()
@@ -258,17 +282,19 @@ class OutcomeSerializer(serializers.Serializer[Any]):
     share_raised = serializers.BooleanField(
         help_text="Whether a completion raised each voter's share above the budget divided by the voters."
     )
-    winners = WinnerSerializer(many=True, help_text="In the order they were funded.")
-    projects = ResultLineSerializer(many=True, help_text="Every project, most votes first.")
-    popular_losers = PopularLoserSerializer(many=True)
+    winners = BudgetWinnerSerializer(many=True, help_text="In the order they were funded.")
+    projects = BudgetResultLineSerializer(many=True, help_text="Every project, most votes first.")
+    popular_losers = BudgetPopularLoserSerializer(many=True)
 
 
-class ResultsSerializer(serializers.Serializer[Any]):
+class BudgetResultsSerializer(serializers.Serializer[Any]):
     round = serializers.CharField()
     counted_at = serializers.DateTimeField()
     ballots = serializers.IntegerField(help_text="Ballots counted.")
-    outcome = OutcomeSerializer(help_text="The round's own rule: the result.")
-    comparison = OutcomeSerializer(help_text="The same ballots counted with the other rule, for comparison.")
+    outcome = BudgetOutcomeSerializer(help_text="The round's own rule: the result.")
+    comparison = BudgetOutcomeSerializer(
+        help_text="The same ballots counted with the other rule, for comparison."
+    )
     differs = serializers.ListField(
         child=serializers.CharField(),
         help_text="Codes of the projects whose result differs between the rules.",

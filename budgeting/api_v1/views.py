@@ -36,10 +36,10 @@ from .selectors import latest_counts, phase_condition, rounds_visible_to
 from .serializers import (
     BallotInSerializer,
     BallotSerializer,
+    BudgetProjectSerializer,
+    BudgetResultsSerializer,
+    BudgetRoundSerializer,
     ErrorSerializer,
-    ProjectSerializer,
-    ResultsSerializer,
-    RoundSerializer,
 )
 
 TAGS = ["budgeting"]
@@ -98,12 +98,13 @@ class RoundFilter(django_filters.FilterSet):
     summary="Budget rounds this person may see",
     tags=TAGS,
     responses={
-        200: RoundSerializer(many=True),
-        400: _error("An unknown phase, or a page that is not there."),
+        200: BudgetRoundSerializer(many=True),
+        400: _error("An unknown phase."),
+        404: _error("A page number past the end of the list."),
     },
 )
 class RoundList(generics.ListAPIView[BudgetRound]):
-    serializer_class = RoundSerializer
+    serializer_class = BudgetRoundSerializer
     permission_classes = [AllowAny]
     filterset_class = RoundFilter
 
@@ -117,9 +118,9 @@ class RoundList(generics.ListAPIView[BudgetRound]):
         )
 
 
-@extend_schema(summary="One budget round", tags=TAGS, responses={200: RoundSerializer, **NOT_SEEN})
+@extend_schema(summary="One budget round", tags=TAGS, responses={200: BudgetRoundSerializer, **NOT_SEEN})
 class RoundDetail(generics.RetrieveAPIView[BudgetRound]):
-    serializer_class = RoundSerializer
+    serializer_class = BudgetRoundSerializer
     permission_classes = [AllowAny]
 
     def get_object(self) -> BudgetRound:
@@ -133,10 +134,10 @@ class RoundDetail(generics.RetrieveAPIView[BudgetRound]):
         "still under review, or found not feasible, are not projects and are not listed."
     ),
     tags=TAGS,
-    responses={200: ProjectSerializer(many=True), **NOT_SEEN},
+    responses={200: BudgetProjectSerializer(many=True), **NOT_SEEN},
 )
 class ProjectList(generics.ListAPIView[BudgetProject]):
-    serializer_class = ProjectSerializer
+    serializer_class = BudgetProjectSerializer
     permission_classes = [AllowAny]
 
     def get_queryset(self) -> QuerySet[BudgetProject]:
@@ -166,7 +167,7 @@ def _not_ready(budget_round: BudgetRound, latest: Tally | None) -> Conflict:
     ),
     tags=TAGS,
     responses={
-        200: ResultsSerializer,
+        200: BudgetResultsSerializer,
         **NOT_SEEN,
         409: _error(
             "Not published yet: voting is still open (code `not_published`, with the date), or "
@@ -188,7 +189,7 @@ class Results(APIView):
         latest, done = latest_counts(budget_round)
         if done is None:
             raise _not_ready(budget_round, latest)
-        return Response(ResultsSerializer(results_data(done, budget_round)).data)
+        return Response(BudgetResultsSerializer(results_data(done, budget_round)).data)
 
 
 def _with_votes(ballot: Ballot) -> Ballot:
