@@ -9,7 +9,7 @@ Money is a decimal string (``"60000.00"``), as exact as it is stored.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -18,6 +18,9 @@ from rest_framework.reverse import reverse
 
 from .. import permissions
 from ..models import Ballot, BudgetProject, BudgetRound, Phase
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Ids and points are 32-bit integers in the database: a larger number is bad input, not a 500.
 MAX_INT = 2**31 - 1
@@ -149,7 +152,7 @@ class BudgetProjectSerializer(serializers.ModelSerializer[BudgetProject]):
 
 
 # DRF's own messages have no Welsh, so the fields a voter sends carry theirs.
-NUMBER_MESSAGES = {
+NUMBER_MESSAGES: dict[str, StrOrPromise] = {
     "invalid": _("Give a whole number."),
     "min_value": _("Give a number of at least {min_value}."),
     "max_value": _("Give a number no larger than {max_value}."),
