@@ -86,11 +86,9 @@ def test_the_winners_come_in_the_order_they_were_funded(counted: BudgetRound) ->
 
 
 def test_the_results_in_welsh(counted: BudgetRound) -> None:
-    for client, path, headers in (
-        (APIClient(), url(counted), {"HTTP_ACCEPT_LANGUAGE": "cy"}),
-        (APIClient(), f"/cy{url(counted)}", {}),
-    ):
-        response = client.get(path, **headers)
+    # The /cy/ prefix decides, whatever the header says.
+    for path, header in ((url(counted), "cy"), (f"/cy{url(counted)}", "en")):
+        response = APIClient().get(path, HTTP_ACCEPT_LANGUAGE=header)
         assert response.status_code == 200 and response["Content-Language"] == "cy"
         rows = by_title(response.json()["outcome"]["projects"])
         assert rows["A (cy)"]["explanation"] == (
@@ -150,9 +148,8 @@ def _stored(budget_round: BudgetRound) -> list[tuple[Any, ...]]:
 def test_reading_the_results_changes_nothing_stored(counted: BudgetRound) -> None:
     before = _stored(counted)
     assert len(before) == 1 + 2 + 8
-    for headers in ({}, {"HTTP_ACCEPT_LANGUAGE": "cy"}):
-        for _ in range(2):
-            assert APIClient().get(url(counted), **headers).status_code == 200
+    for language in ("en", "cy", "en"):
+        assert APIClient().get(url(counted), HTTP_ACCEPT_LANGUAGE=language).status_code == 200
     assert _stored(counted) == before
 
 
