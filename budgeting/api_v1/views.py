@@ -54,6 +54,7 @@ NOT_SEEN = {
     404: _error("No such round, or one this person may not see."),
 }
 SIGNED_IN = {401: _error("No API token, or one that is not valid.")}
+BAD_TOKEN = {401: _error("A token that is not valid, or has been revoked (reads need no token).")}
 
 
 class Conflict(exceptions.APIException):
@@ -100,6 +101,7 @@ class RoundFilter(django_filters.FilterSet):
     responses={
         200: BudgetRoundSerializer(many=True),
         400: _error("An unknown phase."),
+        **BAD_TOKEN,
         404: _error("A page number past the end of the list."),
     },
 )
@@ -118,7 +120,9 @@ class RoundList(generics.ListAPIView[BudgetRound]):
         )
 
 
-@extend_schema(summary="One budget round", tags=TAGS, responses={200: BudgetRoundSerializer, **NOT_SEEN})
+@extend_schema(
+    summary="One budget round", tags=TAGS, responses={200: BudgetRoundSerializer, **BAD_TOKEN, **NOT_SEEN}
+)
 class RoundDetail(generics.RetrieveAPIView[BudgetRound]):
     serializer_class = BudgetRoundSerializer
     permission_classes = [AllowAny]
@@ -134,7 +138,7 @@ class RoundDetail(generics.RetrieveAPIView[BudgetRound]):
         "still under review, or found not feasible, are not projects and are not listed."
     ),
     tags=TAGS,
-    responses={200: BudgetProjectSerializer(many=True), **NOT_SEEN},
+    responses={200: BudgetProjectSerializer(many=True), **BAD_TOKEN, **NOT_SEEN},
 )
 class ProjectList(generics.ListAPIView[BudgetProject]):
     serializer_class = BudgetProjectSerializer
@@ -168,6 +172,7 @@ def _not_ready(budget_round: BudgetRound, latest: Tally | None) -> Conflict:
     tags=TAGS,
     responses={
         200: BudgetResultsSerializer,
+        **BAD_TOKEN,
         **NOT_SEEN,
         409: _error(
             "Not published yet: voting is still open (code `not_published`, with the date), or "

@@ -9,13 +9,16 @@ writes nothing (403); anonymous writes and own-ballot reads are 401.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from .budgeting_world import OWN_CHOICES, World, world
+from .conftest import ACTORS
 from .matrix import Op, check
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +140,15 @@ def test_every_actor_meets_the_rounds_as_the_pages_would_show_them(
     world: World, api_client: Callable[[str], APIClient]
 ) -> None:
     check(cases(world), api_client)
+
+
+def test_the_schema_declares_every_status_the_matrix_meets(world: World, client: Client) -> None:
+    response = client.get("/api/v1/schema/", {"format": "json"})
+    assert response.status_code == 200
+    paths = json.loads(response.content)["paths"]
+    for op in cases(world):
+        if op.expected("resident") == 405:
+            continue
+        declared = set(paths[op.path][op.method.lower()]["responses"])
+        met = {str(op.expected(actor)) for actor in ACTORS}
+        assert met <= declared, (op.method, op.url, met - declared)
