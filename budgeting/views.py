@@ -23,6 +23,7 @@ from conversations.permissions import check_can_see
 from vocaleyes.errors import Refusal
 from vocaleyes.http import HtmxHttpRequest
 from vocaleyes.models import User
+from vocaleyes.throttle import throttle
 
 from . import explain, permissions, services
 from .exports import round_pb_text
@@ -180,6 +181,7 @@ def _voting_not_open(request: HttpRequest, budget_round: BudgetRound) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle("ballot")  # each saved ballot emails a receipt
 def ballot_review(request: HttpRequest, slug: str) -> HttpResponse:
     budget_round = _get_round_for_user(request, slug)
     if not permissions.can_vote(request.user, budget_round):

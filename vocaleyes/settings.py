@@ -187,9 +187,11 @@ TRUSTED_PROXY_COUNT = int(_proxy_count)
 # and a client address, may do in a window, e.g. "idea=10/h,comment=30/h". Named limits left
 # out keep their defaults. An address is shared by everyone in a library or a council office, so
 # its budgets are larger. The test suite gets budgets no test reaches; its own tests set small ones.
-_DEFAULT_RATE_LIMITS = "idea=10/h,comment=30/h,rating=300/h,report=20/h,pledge=30/h,gift=20/h,token=10/h"
+_DEFAULT_RATE_LIMITS = (
+    "idea=10/h,comment=30/h,rating=300/h,report=20/h,pledge=30/h,gift=20/h,token=10/h,ballot=20/h"
+)
 _DEFAULT_RATE_LIMITS_PER_IP = (
-    "idea=50/h,comment=150/h,rating=1500/h,report=100/h,pledge=150/h,gift=100/h,token=50/h"
+    "idea=50/h,comment=150/h,rating=1500/h,report=100/h,pledge=150/h,gift=100/h,token=50/h,ballot=100/h"
 )
 
 
@@ -212,7 +214,7 @@ def env_rate_limits(name: str, default: str) -> dict[str, str]:
 
 
 _TESTING_RATE_LIMITS = ",".join(
-    f"{key}=100000/h" for key in ("idea", "comment", "rating", "report", "pledge", "gift", "token")
+    f"{key}=100000/h" for key in ("idea", "comment", "rating", "report", "pledge", "gift", "token", "ballot")
 )
 VOCALEYES_RATE_LIMITS = env_rate_limits(
     "VOCALEYES_RATE_LIMITS", _TESTING_RATE_LIMITS if TESTING else _DEFAULT_RATE_LIMITS

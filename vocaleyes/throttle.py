@@ -1,7 +1,7 @@
 """Rate limits on writes: how often one person, and one address, may post, comment, rate, ...
 
 Each limit has a name (``idea``, ``comment``, ``rating``, ``report``, ``pledge``, ``gift``,
-``token``) and two budgets in settings: ``VOCALEYES_RATE_LIMITS`` per person and
+``token``, ``ballot``) and two budgets in settings: ``VOCALEYES_RATE_LIMITS`` per person and
 ``VOCALEYES_RATE_LIMITS_PER_IP`` per client address (read from the environment; README
 "Rate limits"). A budget such as ``10/h`` allows ten within each hour.
 
@@ -42,6 +42,7 @@ LIMITED = {
     "report": _("You have sent a lot of reports in a short time."),
     "pledge": _("You have made a lot of pledges in a short time."),
     "gift": _("You have given or spent time credits a lot of times in a short time."),
+    "ballot": _("You have saved your ballot a lot of times in a short time."),
     "token": _("You have asked for a lot of API tokens in a short time."),
 }
 

@@ -18,7 +18,7 @@ export LOG_LEVEL=WARNING DEBUG=false SECRET_KEY="fuzz-only-$(date +%s)-not-secre
 export ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false
 export CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 CELERY_TASK_ALWAYS_EAGER=true
 export DATABASE_URL="${2:-sqlite:///$WORK/fuzz.sqlite3}"
-export VOCALEYES_RATE_LIMITS="idea=100000/h,comment=100000/h,rating=100000/h,report=100000/h,pledge=100000/h,gift=100000/h,token=100000/h"
+export VOCALEYES_RATE_LIMITS="idea=100000/h,comment=100000/h,rating=100000/h,report=100000/h,pledge=100000/h,gift=100000/h,token=100000/h,ballot=100000/h"
 export VOCALEYES_RATE_LIMITS_PER_IP="$VOCALEYES_RATE_LIMITS"
 PY=.venv/bin/python
 

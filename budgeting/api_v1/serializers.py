@@ -12,9 +12,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
+
+from vocaleyes.api import schema
 
 from .. import permissions
 from ..models import Ballot, BudgetProject, BudgetRound, Phase
@@ -26,19 +28,8 @@ if TYPE_CHECKING:
 MAX_INT = 2**31 - 1
 
 
-@extend_schema_serializer(component_name="BudgetingError")
-class ErrorSerializer(serializers.Serializer[Any]):
-    """The API's one error body (``vocaleyes.errors.api_exception_handler``)."""
-
-    detail = serializers.CharField(help_text="What went wrong, in the language of the request.")
-    code = serializers.CharField(help_text="A word for programs: invalid, refused, forbidden, not_found, ...")
-
-
-# ``fields`` is also the name of a serializer's own property, so it is declared beside the class.
-ErrorSerializer._declared_fields["fields"] = serializers.DictField(
-    child=serializers.ListField(child=serializers.CharField()),
-    help_text="For each field that needs correcting, its messages.",
-)
+# The API's one error body, described once for every app.
+ErrorSerializer = schema.ErrorSerializer
 
 
 class BudgetRoundSerializer(serializers.ModelSerializer[BudgetRound]):

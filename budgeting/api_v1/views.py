@@ -206,6 +206,7 @@ def _with_votes(ballot: Ballot) -> Ballot:
 
 class MyBallot(APIView):
     permission_classes = [IsAuthenticated]
+    rate_limit = "ballot"  # each saved ballot emails a receipt
 
     @extend_schema(
         summary="Your ballot in this round",

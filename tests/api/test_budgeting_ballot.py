@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -16,7 +17,9 @@ from budgeting import services
 from budgeting.models import Ballot, BudgetProject, BudgetRound, Vote
 from conversations.models import Conversation
 from tests.budgeting.conftest import make_projects, make_round, set_phase
+from tests.conftest import clear_cache
 from vocaleyes import services as account_services
+from vocaleyes import throttle
 from vocaleyes.models import User
 
 pytestmark = pytest.mark.django_db
@@ -312,3 +315,20 @@ def test_refusals_are_in_welsh_when_asked(
     response = client.put(f"/cy{url(round_)}", data=body(projects["Trees"], projects["Trees"]), format="json")
     assert response.json()["fields"] == {"choices": ["Dewiswch bob prosiect unwaith yn unig."]}
     assert not Ballot.objects.exists()
+
+
+def test_saving_a_ballot_again_and_again_meets_the_ballot_rate_limit(
+    round_: BudgetRound, projects: dict[str, BudgetProject], alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each saved ballot emails a receipt: a looping client is stopped, and nothing more is saved."""
+    monkeypatch.setattr(throttle, "now", lambda: 1_800_000_000.0)  # the start of an hour
+    clear_cache()
+    client = client_for(alice)
+    with override_settings(VOCALEYES_RATE_LIMITS={"ballot": "1/h"}, VOCALEYES_RATE_LIMITS_PER_IP={}):
+        assert put(client, round_, body(projects["Playground"])).status_code == 200
+        refused = put(client, round_, body(projects["Trees"]), HTTP_ACCEPT_LANGUAGE="cy")
+        assert refused.status_code == 429
+        assert refused.json()["detail"].startswith("Rydych wedi cadw eich pleidlais lawer gwaith")
+        assert client.get(url(round_)).status_code == 200  # reads are never counted
+    assert chosen(round_, alice) == {"Playground": 1}
+    clear_cache()

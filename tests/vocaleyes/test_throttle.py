@@ -32,7 +32,7 @@ Response = Any  # the test client's response
 
 # A whole hour since the epoch: windows of an hour start here.
 START = 1_800_000_000.0
-NAMES = ["idea", "comment", "rating", "report", "pledge", "gift", "token"]
+NAMES = ["idea", "comment", "rating", "report", "pledge", "gift", "token", "ballot"]
 
 
 def budgets(text: str) -> dict[str, str]:
