@@ -1,10 +1,11 @@
 """The permission matrix covers every operation the API offers.
 
-Each ``tests/api/test_*matrix*.py`` module lists its operations as ``Op("METHOD", "/api/v1/...",
-...)`` rows, which ``tests/api/matrix.check`` runs as each of the seven actors. This test reads
-those rows (from the modules' syntax trees, so a row counts only if it is written in a matrix
-module) and compares them with the OpenAPI schema: a new operation without rows fails here, and
-so does a row for a path that no longer exists.
+Each ``tests/api/test_*matrix*.py`` module lists its operations as ``Op("METHOD", path, ...)``
+rows (the schema's path written out, or a module-level name bound to it), which
+``tests/api/matrix.check`` runs as each of the seven actors. This test reads those rows from the
+modules' syntax trees, so a row counts only if it is written in a matrix module, and compares
+them with the OpenAPI schema: a new operation without rows fails here, and so does a row for a
+path that no longer exists.
 """
 
 from __future__ import annotations
@@ -18,14 +19,33 @@ HERE = Path(__file__).parent
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 
+def _text(node: ast.expr, names: dict[str, str]) -> str | None:
+    """A string constant, or a module-level name bound to one (``ROUND = "/api/v1/..."``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return names.get(node.id)
+    return None
+
+
 def matrix_rows() -> set[tuple[str, str]]:
     rows: set[tuple[str, str]] = set()
     for module in HERE.glob("test_*matrix*.py"):
-        for node in ast.walk(ast.parse(module.read_text())):
+        tree = ast.parse(module.read_text())
+        names = {
+            target.id: statement.value.value
+            for statement in tree.body
+            if isinstance(statement, ast.Assign)
+            and isinstance(statement.value, ast.Constant)
+            and isinstance(statement.value.value, str)
+            for target in statement.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Op" and len(node.args) >= 2:
-                method, path = node.args[0], node.args[1]
-                if isinstance(method, ast.Constant) and isinstance(path, ast.Constant):
-                    rows.add((str(method.value).upper(), str(path.value)))
+                method, path = _text(node.args[0], names), _text(node.args[1], names)
+                if method is not None and path is not None:
+                    rows.add((method.upper(), path))
     return rows
 
 

@@ -4,8 +4,9 @@ each with the one error body (``vocaleyes.errors.api_exception_handler``).
 Any request can carry a bad token (401), meet a predicate that says no (403; on reads, an
 invitation-only conversation) or name something that is not there or a page past the end (404);
 an operation with query parameters or a body can be sent bad values (400), and writes meet the
-rate limits (429). Views declare their success answers; this class adds the errors they do not
-declare themselves, so that the schema says what the API really answers (schemathesis checks it).
+rate limits (429). A view that declares its answers with ``extend_schema(responses={...})``
+declares its errors too, and gets only the 401; the others get every error their kind of
+operation can give. So the schema says what the API really answers (schemathesis checks it).
 """
 
 from __future__ import annotations
@@ -42,11 +43,16 @@ ERRORS = {
 class ApiSchema(AutoSchema):
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
-        codes = ["401", "403", "404"]
-        if self.method not in SAFE or self._has_query_parameters():
-            codes.append("400")
-        if self.method not in SAFE:
-            codes.append("429")
+        # Any request may carry a token that is not valid: 401 everywhere.
+        codes = ["401"]
+        # A view that declares its answers (``extend_schema(responses={...})``) knows its errors;
+        # for the others, the errors every operation of their kind can give.
+        if not isinstance(self.get_response_serializers(), dict):
+            codes += ["403", "404"]
+            if self.method not in SAFE or self._has_query_parameters():
+                codes.append("400")
+            if self.method not in SAFE:
+                codes.append("429")
         for code in sorted(codes):
             if code not in responses:
                 response = OpenApiResponse(ErrorSerializer, description=ERRORS[code])
