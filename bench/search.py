@@ -68,9 +68,11 @@ def _searched(conversation: Conversation, query: str) -> Any:
 
 
 def _measure(conversation: Conversation, repeat: int) -> dict[str, tuple[int, float, float]]:
-    """Per search: (matches, ms of the count query, ms of the page)."""
+    """Per search: (matches, ms of the count query, ms of the page); first the page without a
+    search, for comparison."""
     client = Client()
-    figures = {}
+    url = f"/conversations/{conversation.slug}/"
+    figures = {"": (0, 0.0, _median_ms(repeat, lambda: client.get(url)))}
     for label, query in SEARCHES:
         matches = _searched(conversation, query).count()
         counted = _median_ms(repeat, lambda query=query: _searched(conversation, query).count())
@@ -107,12 +109,14 @@ def measure_postgres(conversation: Conversation, repeat: int) -> None:
 
     print()
     header = f"{'count before':>12} {'after':>8}  {'page before':>11} {'after':>8}"
-    print(f"{'Search':<48} {'matches':>7}  {header}")
+    print(f"{'Search':<60} {'matches':>7}  {header}")
+    page_plain_before, page_plain_after = before[""][2], after[""][2]
+    print(f"{'The page without a search':<92} {page_plain_before:>8.1f} ms {page_plain_after:>5.1f} ms")
     for label, query in SEARCHES:
         matches, count_before, page_before = before[label]
         _, count_after, page_after = after[label]
         print(
-            f"{label + ' (' + query + ')':<48} {matches:>7,}  {count_before:>9.1f} ms {count_after:>5.1f} ms"
+            f"{label + ' (' + query + ')':<60} {matches:>7,}  {count_before:>9.1f} ms {count_after:>5.1f} ms"
             f"  {page_before:>8.1f} ms {page_after:>5.1f} ms"
         )
     print(f"\nEXPLAIN ANALYZE of the search for {explained!r}, before:\n{plan_before}")
