@@ -11,30 +11,42 @@ mean themselves, and a search can never change what the statement does.
 
 Why it is built this way (issue 14, load test finding 2). Searching was
 ``UPPER(title) LIKE UPPER('%…%') OR UPPER(body) LIKE …``, which no B-tree index can serve: two
-scans of every idea. Full-text search (``to_tsvector('simple', …)``) would be cheap to index but
-matches whole words only ("shelter" would no longer find "shelters", "ŵyl" not "gŵyl": Welsh
-mutates the start of words, so word matching loses far more in Welsh than in English), so it
-would change what people find. The same ``LIKE`` can instead be answered by a trigram index:
-Postgres' ``pg_trgm`` with a GIN index on exactly the expressions Django's ``icontains`` compares,
+scans of every idea (173 ms of Postgres CPU a search in the load test, 10.6 searches/s).
+Full-text search (``to_tsvector('simple', …)``) would be cheap to index but matches whole
+words only ("shelter" would no longer find "shelters", "ŵyl" not "gŵyl": Welsh mutates the
+start of words, so word matching loses far more in Welsh than in English), so it would change
+what people find. The same ``LIKE`` can instead be answered by a trigram index: Postgres'
+``pg_trgm`` with a GIN index on exactly the expressions Django's ``icontains`` compares,
 ``UPPER(title)`` and ``UPPER(body)`` (migration ``0020_idea_search_trigram_indexes``). The
 planner picks the ideas holding every three-letter piece of the words typed from the two
 indexes (a ``BitmapOr``) and checks only those rows, so results stay exactly what they were.
 Measured with ``bench/search.py`` on the 50,000-idea national conversation (Postgres 15, the
-shared 2-core machine; median of 30 searches, the search's own count query / the whole
-conversation page, in-process):
+shared 2-core machine under a load average of 12 to 17, so every figure is inflated; medians of
+30: the search's own count query, and the whole conversation page in-process):
 
-    query                     matches   before (seq scan)        after (trigram GIN)
-    {FIGURES}
+    search                         matches   count: before   after   page: before   after
+    "(31337)", one idea's number         1          321 ms  4.3 ms         729 ms   57 ms
+    "bus shelters in Bangor"           412          283 ms   12 ms         779 ms   77 ms
+    "Cardiff"                        4,917          308 ms   20 ms         781 ms  124 ms
+    "Gŵyl fwyd", no match                0          346 ms  0.8 ms         415 ms   33 ms
+    "volunteers are ready"          18,476          343 ms  302 ms         876 ms  804 ms
+    "people", in most ideas         36,963          332 ms  302 ms         943 ms  752 ms
 
 Searches of one or two letters give the index nothing to look up, and a search for a word in
-nearly every idea ("people") must still read those ideas: both still scan, as before.
+most ideas ("people") must still check those ideas: both cost a scan, as before. New ideas wait
+in the indexes' pending list (GIN's fast update) until autovacuum merges them; at the rate
+ideas are posted the list stays short.
 
 SQLite (the embedded default, for small installs) has no such index, and its ``LIKE`` and
-``UPPER`` fold capitals of ASCII letters only ("ŵyl" would not find "Ŵyl"). There, the search
-compares ``vocaleyes_upper(title)`` with Python's ``str.upper``, registered on each connection,
-so results mean the same as on Postgres (the exceptions are letters whose capital is two letters,
-such as ß, which Postgres leaves alone; none is Welsh). It scans, which at the sizes SQLite
-serves costs {SQLITE}.
+``UPPER`` fold capitals of ASCII letters only ("ŵyl" would not find "Ŵyl"). There the search
+compares ``vocaleyes_upper(title)``: ``upper`` below, registered on each connection, Python's
+capitals letter for letter as Postgres makes them, so results mean the same on both. Python is
+slow to call for every row (300 ms for 50,000 ideas), so a plain ``LIKE`` goes first as a
+sieve: the query with any one character standing for each letter beyond ASCII, which SQLite
+checks in C; only the rows it lets through get the exact test. It still scans: 1 ms at 5,000
+ideas, 55 ms at 50,000 (in memory). The sieve lets slip only the few letters that are not ASCII
+but whose capital is (the Turkish dotless i, the long s), a difference from Postgres no Welsh
+or English search meets.
 """
 
 from __future__ import annotations
