@@ -7,9 +7,9 @@ answered from them with the same results as before.
 Built with CREATE INDEX CONCURRENTLY, so ``migrate`` on a live database does not stop people
 posting or rating ideas while the indexes are built (a plain CREATE INDEX would block writes to
 the ideas table for the whole build; 8 to 12 s for the two at 50,000 ideas on the shared,
-busy 2-core machine, see bench/search.py). CONCURRENTLY cannot run inside a transaction, hence ``atomic = False``. A
-concurrent build that failed part-way leaves an invalid index behind; it is dropped and built
-again, so running ``migrate`` again repairs it.
+busy 2-core machine, see bench/search.py). CONCURRENTLY cannot run inside a transaction,
+hence ``atomic = False``. A concurrent build that failed part-way leaves an invalid index
+behind; it is dropped and built again, so running ``migrate`` again repairs it.
 
 Nothing here is in the model's state (``Meta.indexes``): on SQLite there is nothing to build
 (search.py says how SQLite searches), and the model stays the same on both databases. Creating
