@@ -10,7 +10,8 @@ one costs. Three techniques keep it so, each a few cheap queries whatever the pa
   An idea hidden since the run leaves a gap (that page shows one idea fewer) until the next
   run closes it; an idea shown again after being hidden rejoins the order at the next run.
 * Other orders (newest, most discussed) and filtered lists (search, "not yet rated by me")
-  find the page's idea ids first, from an index, and then load those twenty ideas with their
+  find the page's idea ids first, from an index (a search's from the trigram indexes
+  ``search.matching`` is served by on Postgres), and then load those twenty ideas with their
   author and snapshot: the joins are paid for twenty rows, not for every row skipped.
 * Unfiltered lists take their length from the snapshot (ideas ranked at the last run, plus
   those posted since), not from a COUNT over every idea; only filtered lists count.
@@ -24,9 +25,9 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, overload
 
 import numpy as np
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
-from . import ranking_store
+from . import ranking_store, search
 from .models import Conversation, Idea, IdeaQuerySet, RankingSummary, Rating
 
 # Orders read from a stored ranking other than the conversation's own: the representative and
@@ -202,7 +203,7 @@ def idea_window(
     ideas = Idea.objects.visible().filter(conversation=conversation)
     filtered = bool(query) or sort == "unrated"
     if query:
-        ideas = ideas.filter(Q(title__icontains=query) | Q(body__icontains=query))
+        ideas = search.matching(ideas, query)
     if sort == "unrated":
         user_id = _person_id(viewer)
         mine = Rating.objects.filter(user_id=user_id, idea_id=OuterRef("pk"))
