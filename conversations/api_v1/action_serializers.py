@@ -11,6 +11,7 @@ language of the request.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext
@@ -202,6 +203,14 @@ class ActionGroupDetailSerializer(ActionGroupSummarySerializer):
         return PledgeSerializer(mine, many=True, context=self.context).data  # type: ignore[return-value]
 
 
+def _is_iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == len("2027-05-31")
+
+
 class PledgeCreateSerializer(serializers.Serializer[Any]):
     """A new pledge: the fields of the page's form. Time is ``hours`` and ``minutes`` (for a
     pledge of time); a conditional pledge gives both ``threshold`` (other people) and
@@ -232,6 +241,11 @@ class PledgeCreateSerializer(serializers.Serializer[Any]):
                 wrong[str(name)] = [gettext("This field is not part of a pledge.")]
             elif value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)):
                 wrong[str(name)] = [gettext("Send one value here: a number or some text.")]
+        deadline = data.get("deadline")
+        if isinstance(deadline, str) and deadline.strip() and not _is_iso_date(deadline.strip()):
+            # The page's form also reads local ways of writing a date (in Welsh 05/06 is June,
+            # in English May): a program's date means one day whatever the language.
+            wrong["deadline"] = [gettext("Enter the date as year-month-day, like 2027-05-31.")]
         if wrong:
             raise serializers.ValidationError(wrong)
         form = PledgeForm({name: "" if value is None else str(value) for name, value in data.items()})
