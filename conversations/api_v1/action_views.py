@@ -87,7 +87,7 @@ class ActionGroupDetail(APIView):
             role.user.public_name
             for role in ActionGroupCoordinator.objects.filter(group=group)
             .select_related("user")
-            .only("user__display_name")
+            .only("user__display_name", "user__deleted_at")  # public_name reads both
             .order_by("added", "pk")
         ]
         pledged = Pledge.objects.filter(group=group, status__in=COUNTING, kind=Pledge.Kind.HOURS).aggregate(

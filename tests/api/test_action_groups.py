@@ -141,12 +141,14 @@ def test_reads_run_the_same_queries_however_many_groups_and_pledges(
             person=person, group=world.group, kind=Pledge.Kind.SKILL, description=f"Skill {n}"
         )
         start_group(world.shown_idea, fran, f"Another group {n}")
+        services.action_group_add_coordinator(by=fran, group=world.group, person=person)
         services.pledge_create(
             person=alice, group=world.group, kind=Pledge.Kind.RESOURCE, description=f"Van {n}"
         )
     after = [_queries(client, url) for url in (detail, listing, mine)]
     assert after == before
     assert ActionGroup.objects.count() == 10 and Pledge.objects.filter(person=alice).count() == 7
+    assert len(client.get(detail).json()["coordinators"]) == 7
 
 
 OPERATIONS = {
