@@ -128,6 +128,8 @@ class PledgeSerializer(serializers.ModelSerializer[Pledge]):
     """A person's own pledge and where it stands."""
 
     group = PledgeGroupSerializer(read_only=True)
+    # Described as text: the choices are the new pledge's ``kind`` (one enum, one component).
+    kind = serializers.CharField(read_only=True, help_text="hours, skill or resource.")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     hours_given_minutes = serializers.SerializerMethodField()
@@ -171,6 +173,9 @@ class ActionGroupDetailSerializer(ActionGroupSummarySerializer):
     names, as its page shows), its pledge figures, and whether the person asking may pledge."""
 
     purpose = serializers.CharField(read_only=True, help_text="In the language of the request.")
+    # The choices are described once, in the list's component: a choice set named in two
+    # components makes drf-spectacular guess the enum's name (and warn in ``check --deploy``).
+    status = serializers.CharField(read_only=True, help_text="forming, active, done or stopped.")
     organisation = serializers.CharField(source="conversation.organisation.slug", read_only=True)
     ideas = ActionIdeaSerializer(many=True, read_only=True, source="shown_ideas")
     coordinators = serializers.ListField(
