@@ -1,0 +1,265 @@
+"""What the action-group API sends and reads: action groups (public figures only), a person's
+own pledges, and the body of a new pledge.
+
+Nothing here decides anything. Which ideas show is ``Idea.objects.visible()``; what the pledge
+figures are is the group page's own panel (``conversations.pledge_panel``); who may withdraw is
+``services.pledge_withdraw_refusal``. A new pledge's body is checked by the page's own form
+(``PledgeForm``), so the API takes the same fields and answers with the same messages, in the
+language of the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from .. import services
+from ..models import ActionGroup, Pledge
+from ..pledge_forms import PledgeForm
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """The API's one error body (``vocaleyes.errors.api_exception_handler``)."""
+
+    detail = serializers.CharField(help_text="What went wrong, in the language of the request.")
+    code = serializers.CharField(help_text="A word for programs: not_found, forbidden, invalid, ...")
+    fields = serializers.DictField(  # type: ignore[assignment]  # a field, not Serializer.fields
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="For each field at fault, what is wrong with it.",
+    )
+
+    class Meta:
+        ref_name = "ActionError"
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorSerializer]]:
+    """The error answers an operation may give, for its schema."""
+    return dict.fromkeys(statuses, ErrorSerializer)
+
+
+class ActionIdeaSerializer(serializers.Serializer[Any]):
+    """An idea the group acts on (shown ideas only)."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    language = serializers.CharField(read_only=True, help_text="The language it was written in.")
+
+
+class ActionGroupSummarySerializer(serializers.ModelSerializer[ActionGroup]):
+    """One action group in a list, with the counts the "Get involved" page shows."""
+
+    name = serializers.CharField(read_only=True, help_text="In the language of the request.")
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    conversation = serializers.CharField(source="conversation.slug", read_only=True)
+    idea_count = serializers.IntegerField(read_only=True, help_text="Shown ideas it acts on.")
+    pledger_count = serializers.IntegerField(
+        read_only=True, help_text="People with a pledge it counts on or that waits for others."
+    )
+    update_count = serializers.IntegerField(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api-v1:action-group-detail")
+
+    class Meta:
+        model = ActionGroup
+        fields = [
+            "id",
+            "name",
+            "name_en",
+            "name_cy",
+            "status",
+            "status_label",
+            "conversation",
+            "created",
+            "idea_count",
+            "pledger_count",
+            "update_count",
+            "url",
+        ]
+        read_only_fields = fields
+
+
+class PledgeConditionSerializer(serializers.Serializer[Any]):
+    """A pledge waiting for others: what it is and how near its condition is (never whose)."""
+
+    kind = serializers.CharField(source="pledge.kind")
+    minutes = serializers.IntegerField(source="pledge.minutes")
+    threshold = serializers.IntegerField(help_text="How many other people must also pledge.")
+    others = serializers.IntegerField(help_text="How many other people have pledged so far.")
+    deadline = serializers.DateTimeField()
+
+
+class PledgeFiguresSerializer(serializers.Serializer[Any]):
+    """The group page's pledge panel, as figures."""
+
+    bound = serializers.IntegerField(help_text="Pledges the group is counting on.")
+    waiting = serializers.IntegerField(help_text="Conditional pledges waiting for others.")
+    time_pledged_minutes = serializers.IntegerField()
+    time_pledged = serializers.CharField(help_text="The same, as words in the request's language.")
+    time_given_minutes = serializers.IntegerField()
+    time_given = serializers.CharField()
+    conditions = PledgeConditionSerializer(many=True)
+    people = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The public names of the people who have pledged, as the group's page shows them.",
+    )
+
+
+class ActionBudgetProjectSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class PledgeGroupSerializer(serializers.ModelSerializer[ActionGroup]):
+    name = serializers.CharField(read_only=True)
+    conversation = serializers.CharField(source="conversation.slug", read_only=True)
+
+    class Meta:
+        model = ActionGroup
+        fields = ["id", "name", "conversation"]
+        read_only_fields = fields
+
+
+class PledgeSerializer(serializers.ModelSerializer[Pledge]):
+    """A person's own pledge and where it stands."""
+
+    group = PledgeGroupSerializer(read_only=True)
+    # Described as text: the choices are the new pledge's ``kind`` (one enum, one component).
+    kind = serializers.CharField(read_only=True, help_text="hours, skill or resource.")
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    hours_given_minutes = serializers.SerializerMethodField()
+    can_withdraw = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "id",
+            "group",
+            "kind",
+            "kind_label",
+            "minutes",
+            "description",
+            "threshold",
+            "deadline",
+            "status",
+            "status_label",
+            "created",
+            "bound_at",
+            "lapsed_at",
+            "withdrawn_at",
+            "hours_given_minutes",
+            "can_withdraw",
+        ]
+        read_only_fields = fields
+
+    def get_hours_given_minutes(self, pledge: Pledge) -> int:
+        # From the prefetched hours (the list asks for them): no query per pledge.
+        return sum(hours.minutes for hours in pledge.hours.all())
+
+    def get_can_withdraw(self, pledge: Pledge) -> bool:
+        request = self.context.get("request")
+        if request is None:
+            return False
+        return services.pledge_withdraw_refusal(pledge=pledge, by=request.user) is None
+
+
+class ActionGroupDetailSerializer(ActionGroupSummarySerializer):
+    """One action group: what it is for, the shown ideas it acts on, who coordinates it (public
+    names, as its page shows), its pledge figures, and whether the person asking may pledge."""
+
+    purpose = serializers.CharField(read_only=True, help_text="In the language of the request.")
+    # The choices are described once, in the list's component: a choice set named in two
+    # components makes drf-spectacular guess the enum's name (and warn in ``check --deploy``).
+    status = serializers.CharField(read_only=True, help_text="forming, active, done or stopped.")
+    organisation = serializers.CharField(source="conversation.organisation.slug", read_only=True)
+    ideas = ActionIdeaSerializer(many=True, read_only=True, source="shown_ideas")
+    coordinators = serializers.ListField(
+        child=serializers.CharField(), read_only=True, source="coordinator_names"
+    )
+    budget_project = ActionBudgetProjectSerializer(read_only=True, allow_null=True)
+    pledges = PledgeFiguresSerializer(read_only=True, source="pledge_figures")
+    can_pledge = serializers.BooleanField(read_only=True, help_text="Whether you may pledge to it now.")
+    your_pledges = serializers.SerializerMethodField()
+
+    class Meta(ActionGroupSummarySerializer.Meta):
+        fields = [
+            *ActionGroupSummarySerializer.Meta.fields,
+            "purpose",
+            "purpose_en",
+            "purpose_cy",
+            "organisation",
+            "ideas",
+            "coordinators",
+            "budget_project",
+            "pledges",
+            "can_pledge",
+            "your_pledges",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PledgeSerializer(many=True))
+    def get_your_pledges(self, group: ActionGroup) -> list[dict[str, Any]]:
+        mine = [entry.pledge for entry in getattr(group, "my_pledges", [])]
+        return PledgeSerializer(mine, many=True, context=self.context).data  # type: ignore[return-value]
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == len("2027-05-31")
+
+
+class PledgeCreateSerializer(serializers.Serializer[Any]):
+    """A new pledge: the fields of the page's form. Time is ``hours`` and ``minutes`` (for a
+    pledge of time); a conditional pledge gives both ``threshold`` (other people) and
+    ``deadline`` (a date: it lapses at the end of that day)."""
+
+    kind = serializers.ChoiceField(choices=Pledge.Kind.choices)
+    hours = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
+    minutes = serializers.IntegerField(min_value=0, max_value=59, required=False, allow_null=True)
+    description = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="For time, what you could do (optional); for a skill or a resource, what you offer.",
+    )
+    threshold = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        """The page's form checks the values (its messages, in the request's language); the
+        declared fields above describe them for the schema. Returns the service's keywords."""
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [gettext("Send the pledge as a JSON object.")]}
+            )
+        wrong: dict[str, list[str]] = {}
+        for name, value in data.items():
+            if name not in self.fields:
+                wrong[str(name)] = [gettext("This field is not part of a pledge.")]
+            elif value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)):
+                wrong[str(name)] = [gettext("Send one value here: a number or some text.")]
+        deadline = data.get("deadline")
+        if isinstance(deadline, str) and deadline.strip() and not _is_iso_date(deadline.strip()):
+            # The page's form also reads local ways of writing a date (in Welsh 05/06 is June,
+            # in English May): a program's date means one day whatever the language.
+            wrong["deadline"] = [gettext("Enter the date as year-month-day, like 2027-05-31.")]
+        if wrong:
+            raise serializers.ValidationError(wrong)
+        form = PledgeForm({name: "" if value is None else str(value) for name, value in data.items()})
+        if not form.is_valid():
+            general = api_settings.NON_FIELD_ERRORS_KEY
+            raise serializers.ValidationError(
+                {
+                    general if name == "__all__" else name: [str(message) for message in messages]
+                    for name, messages in form.errors.items()
+                }
+            )
+        return form.pledge_values()
