@@ -64,9 +64,10 @@ def _count(queryset: Any, field: str = "pk", *, distinct: bool = False) -> Coale
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _with_counts(groups: Any) -> Any:
+def with_counts(groups: Any) -> Any:
     """Each group with how many shown ideas it acts on, how many people have pledged (bound or
-    waiting for others) and how many updates it has posted."""
+    waiting for others) and how many updates it has posted. The pages and the API list groups
+    with these counts."""
     pledges = Pledge.objects.filter(
         group_id=OuterRef("pk"), status__in=[Pledge.Status.BOUND, Pledge.Status.OPEN]
     )
@@ -79,7 +80,7 @@ def _with_counts(groups: Any) -> Any:
 
 def get_involved(request: HttpRequest) -> HttpResponse:
     """Every forming or active group of the listed conversations, newest first."""
-    groups = _with_counts(
+    groups = with_counts(
         ActionGroup.objects.filter(
             status__in=[ActionGroup.Status.FORMING, ActionGroup.Status.ACTIVE],
             conversation__in=Conversation.objects.listed(),
@@ -130,7 +131,7 @@ def action_group(request: HttpRequest, pk: int) -> HttpResponse:
         role.user.public_name
         for role in ActionGroupCoordinator.objects.filter(group=group)
         .select_related("user")
-        .only("user__display_name")
+        .only("user__display_name", "user__deleted_at")  # public_name reads both
         .order_by("added", "pk")
     ]
     updates = Paginator(

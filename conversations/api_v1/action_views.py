@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import permissions
-from ..action_views import _with_counts
+from ..action_views import with_counts
 from ..models import ActionGroup, ActionGroupCoordinator, Conversation, HoursGiven, Pledge
 from ..pledge_panel import panel
 from ..services.pledges import COUNTING
@@ -52,14 +52,14 @@ class ConversationActionGroupList(generics.ListAPIView[ActionGroup]):
             Conversation.objects.select_related("organisation"), slug=self.kwargs["slug"]
         )
         permissions.check_can_see(self.request.user, conversation)
-        return _with_counts(groups.filter(conversation=conversation)).order_by("-created", "-pk")
+        return with_counts(groups.filter(conversation=conversation)).order_by("-created", "-pk")
 
 
 def group_for_user(request: Request, pk: int) -> ActionGroup:
     """The group with its conversation, organisation and budget project, if this person may see
     its conversation; 404 (or the invitation's 403) otherwise."""
     group: ActionGroup = get_object_or_404(
-        _with_counts(ActionGroup.objects.select_related("conversation__organisation", "budget_project")),
+        with_counts(ActionGroup.objects.select_related("conversation__organisation", "budget_project")),
         pk=pk,
     )
     permissions.check_can_see(request.user, group.conversation)
