@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from conversations import permissions, ranking_runs, services
 from conversations.api_v1.selectors import conversations_visible_to
-from conversations.models import Comment, ContentStatus, Conversation, Idea, Rating
+from conversations.models import Comment, ContentStatus, Conversation, Idea
 from tests.conftest import make_conversation
 from tests.conversations.conftest import age_bands, make_idea, make_people
 from vocaleyes.models import GroupMembership, Organisation, TargetGroup, User
@@ -177,7 +177,10 @@ def test_ideas_and_comments_waiting_for_review_or_hidden_never_appear(
     conversation.refresh_from_db()
     pending = make_idea(conversation, alice, title="Pending idea")
     assert pending.status == ContentStatus.PENDING
-    kept = services.comment_create(idea=shown, author=alice, body="A kind comment")
+    services.comment_create(idea=shown, author=alice, body="A kind comment")
+    held = services.comment_create(idea=shown, author=bob, body="A reported comment")
+    # Held for review, as enough reports would hold it (test_moderation covers how it gets there).
+    Comment.objects.filter(pk=held.pk).update(status=ContentStatus.PENDING)
     gone = services.comment_create(idea=shown, author=alice, body="A rude comment")
     services.comment_create(idea=shown, author=bob, body="A reply to the rude one", parent=gone)
     services.content_hide(item=gone, officer=olwen, reason="Rude.")
@@ -195,7 +198,7 @@ def test_ideas_and_comments_waiting_for_review_or_hidden_never_appear(
         comments = client.get(f"/api/v1/ideas/{shown.pk}/comments/").json()
         assert [comment["body"] for comment in comments["results"]] == ["A kind comment"], actor
         assert client.get(f"/api/v1/ideas/{shown.pk}/").json()["title"] == "Shown idea"
-    assert Comment.objects.count() == 3  # hidden, not deleted
+    assert Comment.objects.count() == 4  # held back, not deleted
 
 
 def test_a_conversation_says_whether_the_person_may_post(
