@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms as django_forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -278,6 +279,7 @@ class CommentSerializer(serializers.ModelSerializer[Comment]):
     parent = serializers.IntegerField(  # type: ignore[assignment]
         source="parent_id", allow_null=True, read_only=True, help_text="The comment this one replies to."
     )
+    language = serializers.CharField(read_only=True, help_text="en or cy; empty when not known.")
 
     class Meta:
         model = Comment
@@ -299,7 +301,7 @@ class CommentCreateSerializer(FormChecked):
         help_text="To reply: the id of a top-level comment on this idea.",
     )
     language = serializers.ChoiceField(
-        choices=["en", "cy"],
+        choices=settings.LANGUAGES,
         required=False,
         error_messages={"invalid_choice": _("Choose en or cy.")},
         help_text="The language the comment is written in, when known.",

@@ -123,6 +123,7 @@ class ConversationIdeas(generics.GenericAPIView[Idea]):
     """A conversation's visible ideas in a stored order, and posting a new one."""
 
     serializer_class = IdeaSerializer
+    queryset = Idea.objects.none()  # for the schema: the list is listing.idea_window's
     rate_limit = "idea"
 
     @extend_schema(
@@ -205,6 +206,7 @@ class IdeaComments(generics.GenericAPIView[Comment]):
     """An idea's visible comments, oldest first, and adding one."""
 
     serializer_class = CommentSerializer
+    queryset = Comment.objects.none()  # for the schema: the idea's comments are read in get()
     rate_limit = "comment"
 
     @extend_schema(
@@ -262,6 +264,7 @@ class MyRating(generics.GenericAPIView[Rating]):
     """The rating the person asking gave an idea."""
 
     serializer_class = RatingSerializer
+    queryset = Rating.objects.none()  # for the schema: the person's rating is read in each method
     permission_classes = [IsAuthenticated]
     rate_limit = "rating"
 

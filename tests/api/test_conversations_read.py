@@ -257,3 +257,8 @@ def test_the_list_of_conversations_agrees_with_who_may_see_each_one(
         expected = {c.slug for c in everyone if permissions.can_see_conversation(user, c)}
         assert {c.slug for c in conversations_visible_to(user)} == expected, actor
         assert expected, actor  # everyone sees the listed ones
+
+
+def test_the_api_root_links_to_the_conversations(api_client: Callable[[str], APIClient]) -> None:
+    body = api_client("anonymous").get("/api/v1/").json()
+    assert body["conversations"] == "http://testserver/api/v1/conversations/"
