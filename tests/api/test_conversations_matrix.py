@@ -132,6 +132,20 @@ def cases(w: World) -> list[Op]:
             {**sees(*INVITED_SEEN, otherwise=403, seen=201), "anonymous": 401},
             new_idea,
         ),
+        # The first, read-only ideas API (conversations/api.py), kept for its users
+        Op("GET", "/api/conversations/{slug}/ideas/", "/api/conversations/wellbeing/ideas/", {}, expect=200),
+        Op(
+            "GET",
+            "/api/conversations/{slug}/ideas/",
+            "/api/conversations/draft/ideas/",
+            sees(*DRAFT_SEEN, otherwise=404),
+        ),
+        Op(
+            "GET",
+            "/api/conversations/{slug}/ideas/",
+            "/api/conversations/invited/ideas/",
+            sees(*INVITED_SEEN, otherwise=403),
+        ),
         # One idea
         Op("GET", idea_path, f"/api/v1/ideas/{idea}/", {}, expect=200),
         Op("GET", idea_path, f"/api/v1/ideas/{draft_idea}/", sees(*DRAFT_SEEN, otherwise=404)),
