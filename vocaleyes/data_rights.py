@@ -4,8 +4,9 @@
 per kind of record, ``values()`` rows with the names of what they point at), and returns plain
 JSON-ready data: the profile, email addresses, groups and consent, ideas, comments, ratings,
 ballots and their votes, proposals, pledges and hours given, hours claimed, follows, reports and
-review requests, the time-credit account with its whole statement, and the gifts given and
-received with their messages (a gift received is shown on the person's statement already).
+review requests, the time-credit account with its whole statement, the gifts given and
+received with their messages (a gift received is shown on the person's statement already), and
+the person's API tokens (names and dates, never their digests).
 
 Nothing about anybody else is included beyond the public name of who a gift came from or went to
 and the titles of public things (conversations, ideas, action groups, rounds). Deleting the
@@ -34,7 +35,7 @@ from conversations.models import (
 )
 from timecredits.models import Account, Entry, Transfer
 
-from .models import DemographicConsent, GroupMembership, User
+from .models import ApiToken, DemographicConsent, GroupMembership, User
 
 
 def _rows(queryset: QuerySet[Any], *fields: str) -> list[dict[str, Any]]:
@@ -246,4 +247,12 @@ def personal_data(user: User) -> dict[str, Any]:
             "created",
         ),
         "time_credits": _ledger(user),
+        # Names and dates only: a token's prefix and digest are keys, not data about the person.
+        "api_tokens": _rows(
+            ApiToken.objects.filter(user=user).order_by("created_at", "pk"),
+            "name",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ),
     }

@@ -1,7 +1,7 @@
 """Deleting an account, by the person or after years without signing in (issue 14).
 
 What goes: everything that says who the person is or what they told us privately — their name,
-email addresses, password, demographic answers and consent, roles, follows and digests, the
+email addresses, password, API tokens, demographic answers and consent, roles, follows and digests, the
 messages they wrote on gifts, and their name and email on hours claims; any invitation link they
 made is revoked; every session ends (the password hash changes and the account is inactive, so
 Django refuses each session at its next request).
@@ -40,7 +40,7 @@ from timecredits.models import Account
 from timecredits.services import gift_memos_redact
 
 from .errors import Refusal
-from .models import DemographicConsent, GroupInvitation, GroupMembership, OrganisationRole, User
+from .models import ApiToken, DemographicConsent, GroupInvitation, GroupMembership, OrganisationRole, User
 
 
 def tombstone_email(user: User) -> str:
@@ -79,6 +79,7 @@ def account_delete(*, user: User, now: datetime | None = None) -> User:
             raise refusal
         email = user.email
         EmailAddress.objects.filter(user=user).delete()
+        ApiToken.objects.filter(user=user).delete()  # their names are the person's words
         GroupMembership.objects.filter(user=user).delete()
         DemographicConsent.objects.filter(user=user).delete()
         OrganisationRole.objects.filter(user=user).delete()

@@ -24,6 +24,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from vocaleyes.api.plain_errors import error_response, is_api
+
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -48,5 +50,7 @@ class ControlCharacterMiddleware:
                 "The link or form you used contains a character that is not allowed (a null "
                 "character). Go back, remove it and try again."
             )
+            if is_api(request):
+                return error_response(400, message, "invalid")
             return HttpResponseBadRequest(render_to_string("400.html", {"message": message}, request=request))
         return self.get_response(request)

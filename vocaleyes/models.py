@@ -139,6 +139,20 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.email
 
+    # Django's permission names for writes in the admin (``add_idea``, ``change_comment``, ...).
+    WRITE_PERMISSIONS = ("add_", "change_", "delete_")
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """As Django's, except that a suspended person holds no permission to add, change or
+        delete (issue 14: suspension is read-only everywhere, staff included). The admin then
+        shows a suspended officer every page they could see, read-only, with no save or delete
+        buttons, and refuses a POST to them."""
+        from .permissions import is_suspended
+
+        if is_suspended(self) and perm.partition(".")[2].startswith(self.WRITE_PERMISSIONS):
+            return False
+        return super().has_perm(perm, obj)
+
     @property
     def public_name(self) -> str:
         """The name shown to other people: never the email address."""

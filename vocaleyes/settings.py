@@ -344,14 +344,15 @@ SESSION_ENGINE = (
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every operation's error answers, with the one error body (vocaleyes/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "vocaleyes.api.schema.ApiSchema",
     # Per-person API tokens (vocaleyes/api/authentication.py), or the browser's session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "vocaleyes.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["vocaleyes.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "vocaleyes.api.pagination.Pagination",
     "DEFAULT_PARSER_CLASSES": ["vocaleyes.api.parsers.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

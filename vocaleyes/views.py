@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse, translate_url
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -21,10 +21,12 @@ from conversations.models import Conversation
 from conversations.permissions import ByInvitation
 
 from . import services
+from .api.plain_errors import error_response, is_api
 from .errors import Refusal
 from .forms import GroupsForm, ProfileForm
 from .models import DemographicConsent, GroupMembership, Heartbeat, User
 from .request_id import current_request_id
+from .token_forms import ApiTokenForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -43,11 +45,28 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     return defaults.permission_denied(request, exception)
 
 
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page (``handler404``); JSON on the API's addresses."""
+    if is_api(request):
+        return error_response(404, gettext("Nothing was found at this address."), "not_found")
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page (``handler400``: a request Django refuses before any view); JSON on the API."""
+    if is_api(request):
+        return error_response(400, gettext("The request could not be understood."), "bad_request")
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page (``handler500``), with the request's id as an error reference a resident can
     quote; the log lines about the failure carry the same id (issue 14). Rendered without the
     request, like Django's own: the context processors might be what failed. No traceback."""
     context = {"request_id": current_request_id()}
+    if is_api(request):
+        detail = gettext("Something went wrong on our side. Quote this reference if you contact us: %(id)s.")
+        return error_response(500, detail % {"id": context["request_id"]}, "server_error")
     return HttpResponseServerError(loader.render_to_string("500.html", context))
 
 
@@ -104,7 +123,14 @@ def profile(request: HttpRequest) -> HttpResponse:
         services.groups_withdraw(user=user)
         messages.success(request, gettext_lazy("Your answers about your groups have been deleted."))
         return redirect(reverse("profile") + "#groups")
-    context = {"form": form, "groups_form": groups_form, "has_consented": consent}
+    context = {
+        "form": form,
+        "groups_form": groups_form,
+        "has_consented": consent,
+        # Made and revoked by vocaleyes.token_views; revoked ones stay listed as revoked.
+        "api_tokens": user.api_tokens.all(),
+        "token_form": ApiTokenForm(),
+    }
     return render(request, "account/profile.html", context)
 
 

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns = [
+    path("time-credits/me/", views.Me.as_view(), name="time-credits-me"),
+    path("time-credits/me/statement/", views.Statement.as_view(), name="time-credits-statement"),
+    path("time-credits/gifts/", views.Gift.as_view(), name="time-credits-gift"),
+]

@@ -21,7 +21,8 @@ from vocaleyes import throttle
 class RateLimited(exceptions.Throttled):
     def __init__(self, name: str, wait: int) -> None:
         limited = str(throttle.LIMITED.get(name, ""))
-        super().__init__(wait=wait, detail=f"{limited} {gettext('Please wait and try again.')}".strip())
+        again = gettext("Please wait and try again.")
+        super().__init__(wait=wait, detail=f"{limited} {again}".strip())
 
 
 class RateLimit(BaseThrottle):
