@@ -338,16 +338,3 @@ class RatingSerializer(FormChecked):
 def _absolute(context: dict[str, Any], path: str) -> str:
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
-
-
-class ErrorSerializer(serializers.Serializer[Any]):
-    """The API's one error body (``vocaleyes.errors.api_exception_handler``)."""
-
-    detail = serializers.CharField(help_text="What went wrong, in the language of the request.")
-    code = serializers.CharField(
-        help_text="A word for programs: invalid, forbidden, not_found, throttled, ..."
-    )
-    fields = serializers.DictField(  # type: ignore[assignment]  # a declared field, see above
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="For each field sent that needs correcting, its messages.",
-    )

@@ -25,6 +25,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from vocaleyes.api.schema import ErrorSerializer
+
 from .. import listing, permissions, services
 from ..models import Comment, ContentStatus, Conversation, Idea, Rating
 from ..services.ratings import rating_delete
@@ -34,7 +36,6 @@ from .serializers import (
     CommentSerializer,
     ConversationDetailSerializer,
     ConversationSerializer,
-    ErrorSerializer,
     IdeaCreatedSerializer,
     IdeaCreateSerializer,
     IdeaListQuery,
@@ -54,7 +55,8 @@ _ERRORS = {
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    """The error answers an operation may give, each with the one error body."""
+    """The error answers an operation may give, each with the one error body, said as they
+    apply here (``vocaleyes.api.schema.ApiSchema`` adds the general ones an operation leaves out)."""
     return {code: OpenApiResponse(ErrorSerializer, description=_ERRORS[code]) for code in codes}
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from conversations import services
@@ -77,11 +78,6 @@ INVITED_SEEN = ("other_resident", "other_facilitator", "officer")
 
 
 def cases(w: World) -> list[Op]:
-    conversation_path = "/api/v1/conversations/{slug}/"
-    ideas_path = "/api/v1/conversations/{slug}/ideas/"
-    idea_path = "/api/v1/ideas/{id}/"
-    comments_path = "/api/v1/ideas/{id}/comments/"
-    rating_path = "/api/v1/ideas/{id}/my-rating/"
 
     def listed(actor: str, body: Any) -> None:
         slugs = {item["slug"] for item in body["results"]}
@@ -107,27 +103,59 @@ def cases(w: World) -> list[Op]:
     return [
         # Conversations
         Op("GET", "/api/v1/conversations/", "/api/v1/conversations/", {}, expect=200, check_body=listed),
-        Op("GET", conversation_path, "/api/v1/conversations/wellbeing/", {}, expect=200),
-        Op("GET", conversation_path, "/api/v1/conversations/draft/", sees(*DRAFT_SEEN, otherwise=404)),
-        Op("GET", conversation_path, "/api/v1/conversations/invited/", sees(*INVITED_SEEN, otherwise=403)),
-        # A conversation's ideas
-        Op("GET", ideas_path, "/api/v1/conversations/wellbeing/ideas/", {}, expect=200, check_body=only_bob),
-        Op("GET", ideas_path, "/api/v1/conversations/draft/ideas/", sees(*DRAFT_SEEN, otherwise=404)),
-        Op("GET", ideas_path, "/api/v1/conversations/invited/ideas/", sees(*INVITED_SEEN, otherwise=403)),
+        Op("GET", "/api/v1/conversations/{slug}/", "/api/v1/conversations/wellbeing/", {}, expect=200),
         Op(
-            "POST", ideas_path, "/api/v1/conversations/wellbeing/ideas/", writes_401_403, new_idea, expect=201
+            "GET",
+            "/api/v1/conversations/{slug}/",
+            "/api/v1/conversations/draft/",
+            sees(*DRAFT_SEEN, otherwise=404),
+        ),
+        Op(
+            "GET",
+            "/api/v1/conversations/{slug}/",
+            "/api/v1/conversations/invited/",
+            sees(*INVITED_SEEN, otherwise=403),
+        ),
+        # A conversation's ideas
+        Op(
+            "GET",
+            "/api/v1/conversations/{slug}/ideas/",
+            "/api/v1/conversations/wellbeing/ideas/",
+            {},
+            expect=200,
+            check_body=only_bob,
+        ),
+        Op(
+            "GET",
+            "/api/v1/conversations/{slug}/ideas/",
+            "/api/v1/conversations/draft/ideas/",
+            sees(*DRAFT_SEEN, otherwise=404),
+        ),
+        Op(
+            "GET",
+            "/api/v1/conversations/{slug}/ideas/",
+            "/api/v1/conversations/invited/ideas/",
+            sees(*INVITED_SEEN, otherwise=403),
+        ),
+        Op(
+            "POST",
+            "/api/v1/conversations/{slug}/ideas/",
+            "/api/v1/conversations/wellbeing/ideas/",
+            writes_401_403,
+            new_idea,
+            expect=201,
         ),
         # A draft takes no ideas: 403 for those who see it (not open), 404 for the rest.
         Op(
             "POST",
-            ideas_path,
+            "/api/v1/conversations/{slug}/ideas/",
             "/api/v1/conversations/draft/ideas/",
             {**sees(*DRAFT_SEEN, otherwise=404, seen=403), "anonymous": 401},
             new_idea,
         ),
         Op(
             "POST",
-            ideas_path,
+            "/api/v1/conversations/{slug}/ideas/",
             "/api/v1/conversations/invited/ideas/",
             {**sees(*INVITED_SEEN, otherwise=403, seen=201), "anonymous": 401},
             new_idea,
@@ -147,29 +175,43 @@ def cases(w: World) -> list[Op]:
             sees(*INVITED_SEEN, otherwise=403),
         ),
         # One idea
-        Op("GET", idea_path, f"/api/v1/ideas/{idea}/", {}, expect=200),
-        Op("GET", idea_path, f"/api/v1/ideas/{draft_idea}/", sees(*DRAFT_SEEN, otherwise=404)),
-        Op("GET", idea_path, f"/api/v1/ideas/{invited_idea}/", sees(*INVITED_SEEN, otherwise=403)),
+        Op("GET", "/api/v1/ideas/{id}/", f"/api/v1/ideas/{idea}/", {}, expect=200),
+        Op("GET", "/api/v1/ideas/{id}/", f"/api/v1/ideas/{draft_idea}/", sees(*DRAFT_SEEN, otherwise=404)),
+        Op(
+            "GET", "/api/v1/ideas/{id}/", f"/api/v1/ideas/{invited_idea}/", sees(*INVITED_SEEN, otherwise=403)
+        ),
         # Comments
-        Op("GET", comments_path, f"/api/v1/ideas/{idea}/comments/", {}, expect=200),
-        Op("GET", comments_path, f"/api/v1/ideas/{draft_idea}/comments/", sees(*DRAFT_SEEN, otherwise=404)),
+        Op("GET", "/api/v1/ideas/{id}/comments/", f"/api/v1/ideas/{idea}/comments/", {}, expect=200),
         Op(
             "GET",
-            comments_path,
+            "/api/v1/ideas/{id}/comments/",
+            f"/api/v1/ideas/{draft_idea}/comments/",
+            sees(*DRAFT_SEEN, otherwise=404),
+        ),
+        Op(
+            "GET",
+            "/api/v1/ideas/{id}/comments/",
             f"/api/v1/ideas/{invited_idea}/comments/",
             sees(*INVITED_SEEN, otherwise=403),
         ),
-        Op("POST", comments_path, f"/api/v1/ideas/{idea}/comments/", writes_401_403, comment, expect=201),
         Op(
             "POST",
-            comments_path,
+            "/api/v1/ideas/{id}/comments/",
+            f"/api/v1/ideas/{idea}/comments/",
+            writes_401_403,
+            comment,
+            expect=201,
+        ),
+        Op(
+            "POST",
+            "/api/v1/ideas/{id}/comments/",
             f"/api/v1/ideas/{draft_idea}/comments/",
             {**sees(*DRAFT_SEEN, otherwise=404, seen=403), "anonymous": 401},
             comment,
         ),
         Op(
             "POST",
-            comments_path,
+            "/api/v1/ideas/{id}/comments/",
             f"/api/v1/ideas/{invited_idea}/comments/",
             {**sees(*INVITED_SEEN, otherwise=403, seen=201), "anonymous": 401},
             comment,
@@ -177,18 +219,31 @@ def cases(w: World) -> list[Op]:
         # My rating: a person's own, so signed in only
         Op(
             "GET",
-            rating_path,
+            "/api/v1/ideas/{id}/my-rating/",
             f"/api/v1/ideas/{idea}/my-rating/",
             {"anonymous": 401, "resident": 200, "suspended": 200},
             expect=404,
             check_body=my_four,
         ),
-        Op("GET", rating_path, f"/api/v1/ideas/{draft_idea}/my-rating/", {"anonymous": 401}, expect=404),
-        Op("PUT", rating_path, f"/api/v1/ideas/{idea}/my-rating/", writes_401_403, {"value": 5}, expect=200),
+        Op(
+            "GET",
+            "/api/v1/ideas/{id}/my-rating/",
+            f"/api/v1/ideas/{draft_idea}/my-rating/",
+            {"anonymous": 401},
+            expect=404,
+        ),
+        Op(
+            "PUT",
+            "/api/v1/ideas/{id}/my-rating/",
+            f"/api/v1/ideas/{idea}/my-rating/",
+            writes_401_403,
+            {"value": 5},
+            expect=200,
+        ),
         # Nobody rates their own idea.
         Op(
             "PUT",
-            rating_path,
+            "/api/v1/ideas/{id}/my-rating/",
             f"/api/v1/ideas/{own}/my-rating/",
             {**writes_401_403, "resident": 403},
             {"value": 5},
@@ -196,28 +251,28 @@ def cases(w: World) -> list[Op]:
         ),
         Op(
             "PUT",
-            rating_path,
+            "/api/v1/ideas/{id}/my-rating/",
             f"/api/v1/ideas/{draft_idea}/my-rating/",
             {**sees(*DRAFT_SEEN, otherwise=404, seen=403), "anonymous": 401},
             {"value": 5},
         ),
         Op(
             "PUT",
-            rating_path,
+            "/api/v1/ideas/{id}/my-rating/",
             f"/api/v1/ideas/{invited_idea}/my-rating/",
             {**sees(*INVITED_SEEN, otherwise=403), "anonymous": 401},
             {"value": 5},
         ),
         Op(
             "DELETE",
-            rating_path,
+            "/api/v1/ideas/{id}/my-rating/",
             f"/api/v1/ideas/{idea}/my-rating/",
             {**writes_401_403, "resident": 204},
             expect=404,
         ),
         Op(
             "DELETE",
-            rating_path,
+            "/api/v1/ideas/{id}/my-rating/",
             f"/api/v1/ideas/{invited_idea}/my-rating/",
             {**sees(*INVITED_SEEN, otherwise=403, seen=404), "anonymous": 401},
         ),
@@ -265,3 +320,11 @@ def test_an_invitation_only_conversation_says_how_to_join(
     assert response.status_code == 403
     assert "invitation" in response.json()["detail"]
     assert "Invited idea" not in response.content.decode()
+
+
+def test_the_schema_declares_every_status_the_matrix_meets(world: World, client: Client) -> None:
+    paths = client.get("/api/v1/schema/", {"format": "json"}).json()["paths"]
+    for op in cases(world):
+        declared = set(paths[op.path][op.method.lower()]["responses"])
+        met = {str(op.expected(actor)) for actor in ACTORS}
+        assert met <= declared, (op.method, op.url, met - declared)
