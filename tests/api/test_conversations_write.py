@@ -376,3 +376,18 @@ def test_over_the_rate_limit_is_429_and_nothing_is_written(
     assert Rating.objects.get(user=alice).value == 3
     # Reads are never counted.
     assert client.get(rating_url(idea)).status_code == 200
+
+
+def test_signed_out_writes_are_401_in_welsh_and_write_nothing(
+    idea: Idea, api_client: Callable[[str], APIClient]
+) -> None:
+    client = api_client("anonymous")
+    for method, url, body in (
+        ("post", "/cy" + IDEAS, NEW),
+        ("post", "/cy" + comments_url(idea), {"body": "Hello"}),
+        ("put", "/cy" + rating_url(idea), {"value": 3}),
+    ):
+        response = getattr(client, method)(url, body, format="json")
+        assert response.status_code == 401
+        assert response.json()["detail"] == "Ni roddwyd manylion dilysu."
+    assert (Idea.objects.count(), Comment.objects.count(), Rating.objects.count()) == (1, 0, 0)
