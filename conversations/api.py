@@ -1,23 +1,26 @@
-"""The public, read-only API: a conversation's ideas in priority order.
+"""The first, read-only API: a conversation's ideas in priority order, at
+``/api/conversations/<slug>/ideas/``. Kept for the people who use it; version 1
+(``conversations/api_v1``, ``/api/v1/conversations/<slug>/ideas/``) lists the same ideas in
+the same order with more about each (its ``url`` is the API's, the page's is ``page``).
 
 Like every public surface it reads ``Idea.objects.visible()``: ideas waiting for review or
 hidden by moderators are never listed, and a conversation that the person may not see answers
-404. The ranks are those of the stored ranking snapshot the pages show.
+404. It pages through ``listing.idea_window`` as version 1 and the pages do: the stored
+ranking's order and length, so no request counts or sorts the whole conversation.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
-from . import permissions
-from .models import Conversation, Idea
+from . import listing, permissions
+from .models import Conversation, Idea, RankingSummary
 
 
 class RatingDistributionSerializer(serializers.Serializer[Any]):
@@ -81,12 +84,12 @@ class ConversationIdeasView(generics.ListAPIView[Idea]):
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "slug": self.kwargs["slug"]}
 
-    def get_queryset(self) -> QuerySet[Idea]:
-        conversation = get_object_or_404(Conversation, slug=self.kwargs["slug"])
+    def get_queryset(self) -> Any:
+        # The conversation with its ranking summary, in one query.
+        conversation = get_object_or_404(Conversation.objects.with_ranking(), slug=self.kwargs["slug"])
         permissions.check_can_see(self.request.user, conversation)
-        return (
-            Idea.objects.visible()
-            .filter(conversation=conversation)
-            .select_related("author", "ranking")
-            .in_priority_order()
-        )
+        try:
+            summary: RankingSummary | None = conversation.ranking
+        except RankingSummary.DoesNotExist:
+            summary = None
+        return listing.idea_window(conversation, summary, sort="priority", viewer=self.request.user)

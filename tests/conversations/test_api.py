@@ -65,3 +65,24 @@ def test_the_endpoint_is_in_the_schema(client: Client) -> None:
     assert response.status_code == 301 and response["Location"] == "/api/v1/schema/"
     schema = client.get("/api/v1/schema/").content.decode()
     assert "/api/conversations/{slug}/ideas/" in schema
+
+
+def test_the_first_api_and_version_1_list_the_same_ideas_in_the_same_order(
+    client: Client, ranked: list[Idea], conversation: Conversation, bob: User, olwen: User
+) -> None:
+    from conversations.services import content_hide
+
+    newer = make_idea(conversation, bob, title="Posted since the run")  # unranked: after the ranked
+    hidden = make_idea(conversation, bob, title="Hidden")
+    content_hide(item=hidden, officer=olwen, reason="Personal details.")
+    old = client.get("/api/conversations/wellbeing/ideas/").json()
+    new = client.get("/api/v1/conversations/wellbeing/ideas/").json()
+    assert [idea["id"] for idea in old["results"]] == [ranked[0].pk, ranked[1].pk, newer.pk]
+    assert [idea["id"] for idea in new["results"]] == [idea["id"] for idea in old["results"]]
+    assert old["count"] == new["count"] == 3
+    # What the first API said about each idea, version 1 says too (its page link as ``page``).
+    for before, after in zip(old["results"], new["results"], strict=True):
+        assert {key: value for key, value in before.items() if key != "url"} == {
+            key: after[key] for key in before if key != "url"
+        }
+        assert before["url"] == after["page"]

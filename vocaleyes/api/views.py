@@ -39,6 +39,7 @@ def api_root(request: Request) -> Response:
             "schema": link("api-v1:schema"),
             "docs": link("api-v1:docs"),
             "organisations": link("api-v1:organisation-list"),
+            "conversations": link("api-v1:conversation-list"),
         }
     )
 
