@@ -6,7 +6,7 @@ or 403 "by invitation", exactly as ``views._get_conversation_for_user``), and
 hidden is ever listed or found. A conversation's ideas are ``listing.idea_window``: the
 stored ranking order the pages read, paged from the snapshot without counting or sorting the
 whole conversation. Every write is one service call (``services.idea_create``,
-``comment_create``, ``rating_set``, ``services.ratings.rating_delete``), whose refusals
+``comment_create``, ``rating_set``, ``rating_delete``), whose refusals
 (suspended, closed, your own idea, ...) the error handler answers with 403 or 400 in the
 request's language; the API states no rule of its own. Writes are rate limited like the
 pages' (``rate_limit``), and a suspended person reads but writes nothing.
@@ -29,7 +29,6 @@ from vocaleyes.api.schema import ErrorSerializer
 
 from .. import listing, permissions, services
 from ..models import Comment, ContentStatus, Conversation, Idea, Rating
-from ..services.ratings import rating_delete
 from . import selectors
 from .serializers import (
     CommentCreateSerializer,
@@ -307,6 +306,6 @@ class MyRating(generics.GenericAPIView[Rating]):
     )
     def delete(self, request: Request, pk: int) -> Response:
         idea = selectors.idea_for(request.user, pk)
-        if not rating_delete(idea=idea, user=request.user):  # type: ignore[arg-type]
+        if not services.rating_delete(idea=idea, user=request.user):  # type: ignore[arg-type]
             raise not_rated()
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -229,10 +229,7 @@ def rating_set(*, idea: Idea, user: User, value: int) -> Rating:
     """
     if value not in RatingValue.values:
         raise Refusal(_("Choose how important this idea is, from 1 to 5."), field="value")
-    if not permissions.can_rate(user, idea):
-        if idea.author_id == user.pk:
-            raise Refusal(_("You cannot rate your own idea."), forbidden=True)
-        raise Refusal(permissions.refusal_message(user, idea.conversation, "rate"), forbidden=True)
+    _check_can_rate(idea=idea, user=user)
     now = timezone.now()
     # Written out (rating_store: the ORM's upsert costs a tenth of the request more). Outside a
     # transaction on_commit runs at once; inside a caller's, after that commits.
@@ -249,6 +246,26 @@ def rating_set(*, idea: Idea, user: User, value: int) -> Rating:
         created=created,
         updated=now,
     )
+
+
+def rating_delete(*, idea: Idea, user: User) -> bool:
+    """Take back this person's rating of the idea (the API's ``DELETE .../my-rating/``) and queue
+    the conversation's ranking; False when they had not rated it (nothing changes). Allowed
+    while they could give one: not while suspended, nor once the conversation has closed or
+    paused rating, when the figures it is part of are the conversation's record."""
+    _check_can_rate(idea=idea, user=user)
+    with transaction.atomic():
+        deleted, _rows = Rating.objects.filter(user_id=user.pk, idea_id=idea.pk).delete()
+        if deleted:
+            transaction.on_commit(partial(ranking_schedule, conversation_id=idea.conversation_id))
+    return bool(deleted)
+
+
+def _check_can_rate(*, idea: Idea, user: User) -> None:
+    if not permissions.can_rate(user, idea):
+        if idea.author_id == user.pk:
+            raise Refusal(_("You cannot rate your own idea."), forbidden=True)
+        raise Refusal(permissions.refusal_message(user, idea.conversation, "rate"), forbidden=True)
 
 
 # --- Facilitation --------------------------------------------------------------------------
