@@ -12,13 +12,15 @@ payload.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import models
-from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
+from django.utils.http import urlencode
 
 from budgeting.models import BudgetProject, BudgetRound, Proposal
 from conversations import services
@@ -27,7 +29,9 @@ from conversations.models import (
     ActionGroupUpdate,
     Comment,
     Conversation,
+    HoursClaim,
     Idea,
+    IdeaResponse,
     Pledge,
     Report,
     ReviewRequest,
@@ -37,7 +41,14 @@ from tests.budgeting.conftest import make_round
 from tests.conversations.conftest import make_idea
 from tests.conversations.test_xss import _Page, assert_harmless
 from tests.payloads import ALL, SQL
-from vocaleyes.models import User
+from timecredits.models import Account, Transfer
+from timecredits.services import (
+    MAX_MEMO_LENGTH,
+    account_for_person,
+    account_open_for_organisation,
+    credits_earn,
+)
+from vocaleyes.models import Organisation, User
 from vocaleyes.validators import HIDDEN_CHARACTERS
 
 pytestmark = pytest.mark.django_db
@@ -77,8 +88,9 @@ def shown_text(page: _Page) -> str:
 
 
 def admin_shows_as_text(client: Client, url: str, *payloads: str) -> None:
-    """An admin page: its own scripts only (from /static/, its translations, or JSON data), nothing else that
-    runs, and each payload as text or as the value of a field."""
+    """An admin page (or a page with charts): its own scripts only (from /static/, its
+    translations, or JSON data), nothing else that runs, and each payload as text or as the
+    value of a field."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     html = response.content.decode()
@@ -96,7 +108,7 @@ def admin_shows_as_text(client: Client, url: str, *payloads: str) -> None:
     shows_each(html, page, url, payloads)
 
 
-def refused_with_a_message(response: HttpResponse, field: str) -> None:
+def refused_with_a_message(response: Any, field: str) -> None:
     """Refused on the page (not a server error), with the error summary and the field's message."""
     assert response.status_code in (200, 400), response.status_code
     page = assert_harmless(response.content.decode())
@@ -396,8 +408,241 @@ def test_round_and_project_text(conversation: Conversation, fran: User, olwen: U
             reason,
         )
         assert project.category_en == categories[index % len(categories)]
+    assert project is not None
     shows_as_text(Client(), f"/budgets/{budget_round.slug}/", *titles)
     shows_as_text(client, f"/budgets/{budget_round.slug}/manage/", *titles)
     shows_as_text(client, f"{base}{project.pk}/", title, description, reason)
     admin_shows_as_text(signed_in(olwen), f"/admin/budgeting/budgetround/{budget_round.pk}/change/", *ALL)
     admin_shows_as_text(signed_in(olwen), f"/admin/budgeting/budgetproject/{project.pk}/change/", title)
+
+
+# --- Facilitators' forms ------------------------------------------------------------------------
+
+
+def test_conversation_setup_title_and_description(
+    organisation: Organisation, fran: User, olwen: User
+) -> None:
+    """Each payload as a title (the address is made from it), and all of them in the
+    descriptions."""
+    client = signed_in(fran)
+    [description] = texts(5000)
+    for title in ALL:
+        conversation = post_and_check(
+            client,
+            "/conversations/new/",
+            {
+                "organisation": str(organisation.pk),
+                "title_en": title,
+                "title_cy": title,
+                "description_en": description,
+                "description_cy": description,
+                "status": "open",
+                "visibility": "public",
+            },
+            "title_en",
+            Conversation.objects.all,
+        )
+        assert conversation is not None
+        assert (conversation.title_en, conversation.title_cy) == (title, title)
+        assert (conversation.description_en, conversation.description_cy) == (description, description)
+        url = conversation.get_absolute_url()
+        shows_as_text(Client(), url, title, *ALL)
+        # The dashboard draws its charts in SVG, as the admin draws its icons.
+        admin_shows_as_text(client, f"{url}facilitate/", title)
+        shows_as_text(client, f"{url}facilitate/edit/", title, *ALL)
+    assert conversation is not None
+    admin_shows_as_text(Client(), "/conversations/", *ALL)  # paged: the arrows are SVG
+    admin_shows_as_text(client, "/conversations/facilitating/")  # charts too; titles paged
+    shows_as_text(Client(), f"/organisations/{organisation.slug}/", *ALL)
+    admin_shows_as_text(
+        signed_in(olwen), f"/admin/conversations/conversation/{conversation.pk}/change/", *ALL
+    )
+
+
+def test_seeded_idea_source_note(conversation: Conversation, fran: User) -> None:
+    client = signed_in(fran)
+    for note in texts(200):
+        idea = post_and_check(
+            client,
+            "/conversations/wellbeing/ideas/seed/",
+            {"title": IDEA_TITLE, "body": IDEA_BODY, "language": "en", "source_note": note},
+            "source_note",
+            Idea.objects.all,
+        )
+        assert idea is not None and idea.source_note == note
+        shows_as_text(Client(), f"/conversations/wellbeing/ideas/{idea.pk}/", note)
+    shows_as_text(Client(), "/conversations/wellbeing/?sort=newest", *ALL)
+
+
+def test_response_text(conversation: Conversation, alice: User, fran: User, olwen: User) -> None:
+    idea = make_idea(conversation, alice)
+    url = f"/conversations/wellbeing/ideas/{idea.pk}/"
+    [text] = texts(5000)
+    client = signed_in(fran)
+    response = client.post(f"{url}respond/", {"status": "not_taken", "text_en": text, "text_cy": text})
+    assert response.status_code == 302
+    answer = IdeaResponse.objects.get()
+    assert (answer.text_en, answer.text_cy) == (text, text)
+    shows_as_text(Client(), url, *ALL)
+    shows_as_text(signed_in(alice), f"/cy{url}", *ALL)
+    shows_as_text(signed_in(alice), "/accounts/activity/")
+    shows_as_text(client, f"{url}respond/", *ALL)
+    admin_shows_as_text(signed_in(olwen), f"/admin/conversations/idearesponse/{answer.pk}/change/", *ALL)
+
+
+def test_hours_claim_name(conversation: Conversation, fran: User, organisation: Organisation) -> None:
+    account_open_for_organisation(organisation=organisation, kind=Account.Kind.ISSUING)
+    group = make_group(conversation, fran)
+    client = signed_in(fran)
+    names = texts(200)
+    for index, name in enumerate(names):
+        claim = post_and_check(
+            client,
+            f"/conversations/action/{group.pk}/hours/claims/",
+            {
+                "claim-email": f"person{index}@example.org",
+                "claim-name": name,
+                "claim-language": "en",
+                "claim-hours": "2",
+                "claim-minutes": "0",
+                "claim-given_on": timezone.localdate().isoformat(),
+            },
+            "claim-name",
+            HoursClaim.objects.all,
+        )
+        assert claim is not None and claim.name == name
+    shows_as_text(client, f"/conversations/action/{group.pk}/hours/", *ALL)
+
+
+# --- Time credits: a gift's message and the memo of hours recorded ------------------------------
+
+
+def test_gift_message(alice: User, bob: User, fran: User, organisation: Organisation, olwen: User) -> None:
+    account_open_for_organisation(organisation=organisation, kind=Account.Kind.ISSUING)
+    credits_earn(
+        organisation=organisation,
+        person=alice,
+        minutes=600,
+        recorded_by=fran,
+        memo="Panel",
+        idempotency_key="e1",
+    )
+    number = account_for_person(user=bob).number
+    client = signed_in(alice)
+    for message in texts(MAX_MEMO_LENGTH):
+        form = client.get("/time-credits/give/").content.decode()
+        key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', form)
+        assert key is not None
+        data = {"recipient": number, "hours": "0", "minutes": "5", "message": message}
+        check = client.post("/time-credits/give/", {**data, "idempotency_key": key.group(1)}, follow=True)
+        shows_as_text(client, "/time-credits/give/check/", message)
+        confirm = dict(
+            re.findall(r'<input type="hidden" name="(key|balance)" value="([^"]*)"', check.content.decode())
+        )
+        response = client.post("/time-credits/give/check/", confirm)
+        assert response.status_code == 302
+        assert Transfer.objects.filter(kind=Transfer.Kind.GIFT, memo=message).count() == 1
+    shows_as_text(client, "/time-credits/", *ALL)
+    shows_as_text(signed_in(bob), "/time-credits/", *ALL)
+    gift = Transfer.objects.filter(kind=Transfer.Kind.GIFT).first()
+    assert gift is not None
+    admin_shows_as_text(signed_in(olwen), f"/admin/timecredits/transfer/{gift.pk}/change/", gift.memo)
+
+
+def test_recorded_hours_memo(alice: User, fran: User, organisation: Organisation) -> None:
+    account_open_for_organisation(organisation=organisation, kind=Account.Kind.ISSUING)
+    client = signed_in(fran)
+    for memo in texts(MAX_MEMO_LENGTH):
+        form = client.get("/time-credits/record-hours/").content.decode()
+        key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', form)
+        assert key is not None
+        response = client.post(
+            "/time-credits/record-hours/",
+            {
+                "idempotency_key": key.group(1),
+                "organisation": str(organisation.pk),
+                "memo": memo,
+                "form-TOTAL_FORMS": "1",
+                "form-INITIAL_FORMS": "1",
+                "form-0-email": "alice@example.org",
+                "form-0-hours": "1",
+                "form-0-minutes": "0",
+            },
+        )
+        assert response.status_code == 302
+        assert Transfer.objects.filter(kind=Transfer.Kind.EARN, memo=memo).count() == 1
+    shows_as_text(signed_in(alice), "/time-credits/", *ALL)
+
+
+# --- Search boxes -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("payload", SQL, ids=payload_id)
+def test_the_idea_search_box(payload: str, conversation: Conversation, alice: User, fran: User) -> None:
+    """A search for an SQL payload answers, shows the query back as typed, and finds only the
+    ideas that contain it as text: none, then the one written with it."""
+    for title in ("More benches", "Fewer potholes", "Cleaner beaches"):
+        make_idea(conversation, alice, title)
+    page = shows_as_text(Client(), f"/conversations/wellbeing/?{urlencode({'q': payload})}", payload)
+    listed = [a["href"] for tag, a in page.elements if tag == "a" and "/ideas/" in a.get("href", "")]
+    assert not [href for href in listed if re.search(r"/ideas/\d+/$", href)], listed
+    with_it = make_idea(conversation, alice, "A plain title", body=f"It says {payload} in the middle.")
+    for client in (Client(), signed_in(fran)):
+        page = shows_as_text(
+            client, f"/conversations/wellbeing/?{urlencode({'q': payload, 'sort': 'newest'})}"
+        )
+        found = {
+            a["href"]
+            for tag, a in page.elements
+            if tag == "a" and re.search(r"/ideas/\d+/$", a.get("href", ""))
+        }
+        assert found == {f"/conversations/wellbeing/ideas/{with_it.pk}/"}, found
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "conversations/idea",
+        "conversations/comment",
+        "conversations/conversation",
+        "conversations/report",
+        "conversations/actiongroup",
+        "budgeting/proposal",
+        "timecredits/transfer",
+        "vocaleyes/user",
+    ],
+)
+def test_the_admin_search_boxes(
+    changelist: str, conversation: Conversation, alice: User, olwen: User
+) -> None:
+    """Every payload in an officer's search box: the page answers, shows it back escaped, and
+    the SQL ones find nothing (there is nothing with them in it)."""
+    make_idea(conversation, alice)
+    client = signed_in(olwen)
+    for payload in ALL:
+        response = client.get(f"/admin/{changelist}/?{urlencode({'q': payload})}")
+        assert response.status_code == 200, (changelist, payload)
+        admin_shows_as_text(client, f"/admin/{changelist}/?{urlencode({'q': payload})}", payload)
+        if payload in SQL:  # nothing has them in it: no table of results
+            assert 'id="result_list"' not in response.content.decode(), (changelist, payload)
+    if changelist in ("conversations/idea", "conversations/conversation", "vocaleyes/user"):
+        assert 'id="result_list"' in client.get(f"/admin/{changelist}/").content.decode()
+
+
+def test_a_null_character_is_a_bad_request_and_stores_nothing(
+    conversation: Conversation, alice: User
+) -> None:
+    """PostgreSQL cannot store or compare a NUL character: a form or a search with one is
+    answered with the "problem with your request" page (``vocaleyes.middleware``), never a
+    server error, and nothing is stored."""
+    make_idea(conversation, alice)
+    client = signed_in(alice)
+    data = {"title": "Benches\x00", "body": IDEA_BODY, "language": "en"}
+    for response in (
+        client.post("/conversations/wellbeing/ideas/new/", data),
+        client.get("/conversations/wellbeing/?q=%00"),
+        client.get("/conversations/wellbeing/?q=%27%00%20OR%201=1"),
+    ):
+        assert response.status_code == 400
+        assert "problem with your request" in "".join(assert_harmless(response.content.decode()).text)
+    assert Idea.objects.count() == 1
