@@ -40,7 +40,7 @@ from conversations.services.action import action_group_create
 from tests.budgeting.conftest import make_round
 from tests.conversations.conftest import make_idea
 from tests.conversations.test_xss import _Page, assert_harmless
-from tests.payloads import ALL, SQL
+from tests.payloads import ALL, SQL, XSS
 from timecredits.models import Account, Transfer
 from timecredits.services import (
     MAX_MEMO_LENGTH,
@@ -246,7 +246,10 @@ def test_pledge_description(conversation: Conversation, alice: User, fran: User,
     assert response.status_code == 302
     pledge = Pledge.objects.get()
     assert pledge.description == description
-    shows_as_text(client, f"/conversations/action/{group.pk}/")
+    # The group page shows one's own pledge with the start of its description; the page to
+    # withdraw it, all of it.
+    shows_as_text(client, f"/conversations/action/{group.pk}/", XSS[0])
+    shows_as_text(client, f"/conversations/action/pledges/{pledge.pk}/withdraw/", *ALL)
     shows_as_text(client, "/accounts/activity/")
     admin_shows_as_text(signed_in(olwen), f"/admin/conversations/pledge/{pledge.pk}/change/", *ALL)
 
