@@ -317,6 +317,31 @@ def test_profile_display_name(conversation: Conversation, alice: User, olwen: Us
     admin_shows_as_text(signed_in(olwen), f"/admin/vocaleyes/user/{alice.pk}/change/", alice.display_name)
 
 
+def test_sign_up_display_name(client: Client) -> None:
+    """The same names at sign-up: an account with the name exactly as typed, or the form again
+    with the reason next to the name field and no account."""
+    for index, payload in enumerate(ALL):
+        email = f"person{index}@example.org"
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "display_name": payload,
+                "email": email,
+                "password1": "a-long-and-unusual-passphrase",
+                "password2": "a-long-and-unusual-passphrase",
+            },
+        )
+        person = User.objects.filter(email=email).first()
+        if response.status_code == 302:
+            assert person is not None and person.display_name == payload
+        else:
+            refused_with_a_message(response, "display_name")
+            assert person is None
+            assert len(payload) > 80 or HIDDEN_CHARACTERS.search(payload), payload
+        client.logout()
+    assert User.objects.count() >= len(SQL)
+
+
 # --- Budgeting: residents' proposals and the facilitators' rounds, projects and reviews ---------
 
 
