@@ -18,11 +18,13 @@ request, reads
   periodic run renews it every ``RANKING_BEAT_SECONDS``;
 * its latest ``ModerationDecision``: an idea or comment hidden, held, restored or approved
   writes one in the same transaction as the change (``services.moderation._decide``), so a
-  hidden idea leaves the cached pages at once, not at the next run.
+  hidden idea leaves the cached pages at once, not at the next run;
+* the latest change of its ideas' official responses and of its action groups (``updated``,
+  ``auto_now``): what facilitators publish on the cards and beside them shows at once.
 
 Anything else the page shows that changes without touching these (a comment's count before
-the next run, an author's edit of an unrated idea, an official response, a changed name, the
-budget and action group panels) is at most ``TIMEOUT_SECONDS`` old.
+the next run, an author's edit of an unrated idea, a changed name, an action group's status,
+the budget panel) is at most ``TIMEOUT_SECONDS`` old.
 
 What is never cached. Signed-in people (their page has their ratings and forms), requests with
 flash messages waiting, htmx requests, query parameters other than ``q``, ``sort`` and
@@ -47,7 +49,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
-from .models import Conversation, ModerationDecision, RankingSummary
+from .models import ActionGroup, Conversation, IdeaResponse, ModerationDecision, RankingSummary
 
 # How old an anonymous page may be in what the version does not cover (see above).
 TIMEOUT_SECONDS = 30
@@ -66,18 +68,21 @@ def _latest(queryset: Any, by: str, field: str) -> Subquery:
 def version(slug: str) -> tuple[Any, ...] | None:
     """What changes whenever the conversation's page must: its id and the values above, in one
     query; None when it is not listed (a draft, invitation-only, or no such conversation)."""
-    return (
+    rows = (
         Conversation.objects.listed()
         .filter(slug=slug)
+        .order_by()  # one row at most (the slug is unique): nothing to sort
         .values_list(
             "pk",
             "updated",
             "ranking__computed_at",
             _latest(RankingSummary.objects, "variant_of", "computed_at"),
             _latest(ModerationDecision.objects, "conversation", "pk"),
+            _latest(IdeaResponse.objects, "idea__conversation", "updated"),
+            _latest(ActionGroup.objects, "conversation", "updated"),
         )
-        .first()
     )
+    return next(iter(rows[:1]), None)
 
 
 def _is_cacheable(request: HttpRequest) -> bool:

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conversations import page_cache, ranking_runs, services
-from conversations.models import Conversation, Idea, Rating
+from conversations.models import ActionGroup, Conversation, Idea, Rating
 from tests.conftest import clear_cache, make_user
 from tests.conversations.conftest import make_idea, make_people
 from tests.conversations.test_conversation_page import titles
@@ -188,6 +188,21 @@ def test_a_fair_order_run_changes_the_version(conversation: Conversation, age_ba
     assert after is not None
     assert after != before
     assert after[:3] == before[:3]  # the conversation and its own ranking did not change
+
+
+def test_an_official_response_and_a_new_action_group_show_at_once(
+    client: Client, conversation: Conversation, ideas: dict[str, Idea], fran: User
+) -> None:
+    page = get(client)[0]
+    assert "Accepted" not in page
+    services.idea_respond(idea=ideas["Benches"], by=fran, status="accepted", text_en="We will.")
+    page, queries = get(client)
+    assert "Accepted" in page
+    assert queries > 1
+    ActionGroup.objects.create(
+        conversation=conversation, name_en="Bench builders", name_cy="Adeiladwyr meinciau", created_by=fran
+    )
+    assert "Bench builders" in get(client)[0]
 
 
 def test_languages_sorts_searches_and_pages_are_kept_apart(
