@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from conversations import page_cache, ranking_runs, services
 from conversations.models import ActionGroup, Conversation, Idea, Rating
-from tests.conftest import clear_cache, make_user
+from tests.conftest import clear_cache, make_conversation, make_user
 from tests.conversations.conftest import make_idea, make_people
 from tests.conversations.test_conversation_page import titles
-from vocaleyes.models import User
+from vocaleyes.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +175,22 @@ def test_an_edit_of_the_conversation_replaces_the_copy(
     assert "Benches" not in response.content.decode()
     edit(visibility=Conversation.Visibility.PUBLIC, status=Conversation.Status.DRAFT)
     assert client.get(URL).status_code == 404
+
+
+def test_the_version_is_read_only_for_listed_conversations(
+    conversation: Conversation, organisation: Organisation
+) -> None:
+    """Compiled once, run with each slug: the listed conversation's own row, nothing for the
+    others (which the view then answers, refusing them)."""
+    draft = make_conversation(organisation, slug="draft", status=Conversation.Status.DRAFT)
+    invited = make_conversation(organisation, slug="invited", visibility=Conversation.Visibility.INVITATION)
+    current = page_cache.version(conversation.slug)
+    assert current is not None
+    assert current[0] == conversation.pk
+    assert page_cache.version(draft.slug) is None
+    assert page_cache.version(invited.slug) is None
+    assert page_cache.version("no-such-conversation") is None
+    assert page_cache.version(conversation.slug) == current
 
 
 def test_a_fair_order_run_changes_the_version(conversation: Conversation, age_bands: object) -> None:
