@@ -37,7 +37,7 @@ from vocaleyes.permissions import (
 )
 from vocaleyes.throttle import throttle
 
-from . import audience, listing, permissions, ranking_runs, services
+from . import audience, listing, page_cache, permissions, ranking_runs, services
 from .forms import SORTS, CommentForm, IdeaFilterForm, IdeaForm, RatingForm, SeedIdeaForm
 from .models import (
     Comment,
@@ -141,13 +141,14 @@ def _in_language(names: dict[str, Any]) -> str:
     return in_language(names.get("en"), names.get("cy"), content_language())
 
 
+@page_cache.anonymous_page
 def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The conversation and its ideas: sorted, searched and paged.
 
     The orders: priority (everyone's ratings), representative and consensus (the fair orders,
     ``conversations.group_ranking``), newest, most discussed, and not yet rated by me. A
     facilitator may also choose a target group (``?group=<id>``): the priority order among its
-    members.
+    members. Anonymous readers' pages come from ``page_cache`` while nothing on them changed.
     """
     conversation = _get_conversation_for_user(request, slug, with_ranking=False)
     if conversation.status == Conversation.Status.CLOSED:
