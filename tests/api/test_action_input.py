@@ -143,12 +143,6 @@ WRONG_BODIES: list[tuple[dict[str, Any], str, str, str]] = [
         "Dywedwch faint o bobl eraill a ddylai addo hefyd.",
     ),
     (
-        {"kind": "hours", "hours": 1, "threshold": 3, "deadline": "2020-01-01"},
-        "deadline",
-        "The date must be in the future.",
-        "Rhaid i'r dyddiad fod yn y dyfodol.",
-    ),
-    (
         {"kind": "hours", "hours": 1, "threshold": 0, "deadline": SOON},
         "threshold",
         "Ensure this value is greater than or equal to 1.",
@@ -248,3 +242,32 @@ def test_a_conditional_pledges_deadline_is_the_end_of_its_day(
     assert (pledge.minutes, pledge.threshold, pledge.status) == (75, 5, Pledge.Status.OPEN)
     deadline = timezone.localtime(pledge.deadline)
     assert (deadline.date(), deadline.hour, deadline.minute) == (day, 23, 59)
+
+
+def test_a_deadline_already_past_is_a_conflict_in_english_and_welsh(
+    world: World, api_client: Callable[[str], APIClient]
+) -> None:
+    # Well formed (the schema cannot know today's date): 409, "not now", rather than 400.
+    body = {"kind": "hours", "hours": 1, "threshold": 3, "deadline": "2020-01-01"}
+    client = api_client("other_resident")
+    response = client.post(pledge_url(world), body, format="json")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "The date must be in the future.",
+        "code": "past_deadline",
+        "fields": {},
+    }
+    welsh = client.post(pledge_url(world), body, format="json", HTTP_ACCEPT_LANGUAGE="cy")
+    assert welsh.status_code == 409 and welsh.json()["detail"] == "Rhaid i'r dyddiad fod yn y dyfodol."
+    assert Pledge.objects.count() == 2
+
+
+@pytest.mark.parametrize("deadline", ["", " 2099-01-01", "2099-W01-1", "01/02/2099"])
+def test_a_deadline_is_a_date_written_year_month_day_or_null(
+    world: World, api_client: Callable[[str], APIClient], deadline: str
+) -> None:
+    body = {"kind": "hours", "hours": 1, "threshold": 3, "deadline": deadline}
+    response = api_client("other_resident").post(pledge_url(world), body, format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"deadline": ["Enter the date as year-month-day, like 2027-05-31."]}
+    assert Pledge.objects.count() == 2
