@@ -20,6 +20,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from vocaleyes.api import schema
 from vocaleyes.api.conflict import Conflict
 from vocaleyes.api.schema import NOT_BLANK
 
@@ -30,22 +31,11 @@ from ..pledge_forms import PledgeForm
 # The form's words when the deadline is today or before (compared to tell that refusal apart).
 PAST_DEADLINE = "The date must be in the future."
 
-
-class ErrorSerializer(serializers.Serializer[Any]):
-    """The API's one error body (``vocaleyes.errors.api_exception_handler``)."""
-
-    detail = serializers.CharField(help_text="What went wrong, in the language of the request.")
-    code = serializers.CharField(help_text="A word for programs: not_found, forbidden, invalid, ...")
-    fields = serializers.DictField(  # type: ignore[assignment]  # a field, not Serializer.fields
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="For each field at fault, what is wrong with it.",
-    )
-
-    class Meta:
-        ref_name = "ActionError"
+# The API's one error body, described once for every app.
+ErrorSerializer = schema.ErrorSerializer
 
 
-def errors(*statuses: int) -> dict[int, type[ErrorSerializer]]:
+def errors(*statuses: int) -> dict[int, type[schema.ErrorSerializer]]:
     """The error answers an operation may give, for its schema."""
     return dict.fromkeys(statuses, ErrorSerializer)
 

@@ -1,7 +1,7 @@
 """The permission matrix covers every operation the API offers.
 
 Each ``tests/api/test_*matrix*.py`` module lists its operations as ``Op("METHOD", path, ...)``
-rows (the schema's path written out, or a module-level name bound to it), which
+rows (the schema's path written out, or a name bound to it in the module), which
 ``tests/api/matrix.check`` runs as each of the seven actors. This test reads those rows from the
 modules' syntax trees, so a row counts only if it is written in a matrix module, and compares
 them with the OpenAPI schema: a new operation without rows fails here, and so does a row for a
@@ -19,33 +19,34 @@ HERE = Path(__file__).parent
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 
-def _text(node: ast.expr, names: dict[str, str]) -> str | None:
-    """A string constant, or a module-level name bound to one (``ROUND = "/api/v1/..."``)."""
+def _texts(node: ast.expr, names: dict[str, set[str]]) -> set[str]:
+    """A string constant, or the strings a name is bound to in the module (``ROUND = "/api/..."``
+    at the top, or ``detail_path = "/api/..."`` in the function that builds the rows)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
+        return {node.value}
     if isinstance(node, ast.Name):
-        return names.get(node.id)
-    return None
+        return names.get(node.id, set())
+    return set()
 
 
 def matrix_rows() -> set[tuple[str, str]]:
     rows: set[tuple[str, str]] = set()
     for module in HERE.glob("test_*matrix*.py"):
         tree = ast.parse(module.read_text())
-        names = {
-            target.id: statement.value.value
-            for statement in tree.body
-            if isinstance(statement, ast.Assign)
-            and isinstance(statement.value, ast.Constant)
-            and isinstance(statement.value.value, str)
-            for target in statement.targets
-            if isinstance(target, ast.Name)
-        }
+        names: dict[str, set[str]] = {}
+        for statement in ast.walk(tree):
+            if (
+                isinstance(statement, ast.Assign)
+                and isinstance(statement.value, ast.Constant)
+                and isinstance(statement.value.value, str)
+            ):
+                for target in statement.targets:
+                    if isinstance(target, ast.Name):
+                        names.setdefault(target.id, set()).add(statement.value.value)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Op" and len(node.args) >= 2:
-                method, path = _text(node.args[0], names), _text(node.args[1], names)
-                if method is not None and path is not None:
-                    rows.add((method.upper(), path))
+                for method in _texts(node.args[0], names):
+                    rows |= {(method.upper(), path) for path in _texts(node.args[1], names)}
     return rows
 
 
@@ -54,7 +55,7 @@ def schema_operations(client: Client) -> set[tuple[str, str]]:
     return {
         (method.upper(), path)
         for path, operations in schema["paths"].items()
-        if path.startswith("/api/v1/")
+        if path.startswith("/api/")  # version 1, and the ideas list from before it
         for method in operations
         if method in METHODS
     }
