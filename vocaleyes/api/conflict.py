@@ -10,6 +10,7 @@ what you sent" (400) from "not now" (409).
 from __future__ import annotations
 
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 
 from vocaleyes.errors import Refusal
 
@@ -22,3 +23,12 @@ class Conflict(exceptions.APIException):
 def conflict(refusal: Refusal, code: str = "conflict") -> Conflict:
     """The refusal as a 409, in the service's words (already in the request's language)."""
     return Conflict(refusal.message, code=code)
+
+
+def conflict_response(refusal: Refusal, code: str = "conflict") -> Response:
+    """The refusal as a 409 answer in the one error body, keeping the field it is about (the
+    handler's answer to a raised :class:`Conflict` names no field)."""
+    fields = {refusal.field: [refusal.message]} if refusal.field else {}
+    return Response(
+        {"detail": refusal.message, "code": code, "fields": fields}, status=status.HTTP_409_CONFLICT
+    )

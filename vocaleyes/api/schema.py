@@ -93,11 +93,19 @@ class ApiSchema(AutoSchema):
 
     def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
         """A field may carry a ``schema_pattern`` that a form checks (with its own messages),
-        so that the schema says what the form will refuse."""
+        so that the schema says what the form will refuse; a list that may not be empty says so."""
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         pattern = getattr(field, "schema_pattern", None)
         if pattern and isinstance(schema, dict):
             schema["pattern"] = pattern
+        # A list that may not be empty (``allow_empty=False``) says so.
+        if (
+            isinstance(field, serializers.ListSerializer | serializers.ListField)
+            and not field.allow_empty
+            and isinstance(schema, dict)
+            and schema.get("type") == "array"
+        ):
+            schema["minItems"] = max(1, schema.get("minItems", 0))
         return schema
 
     def _has_query_parameters(self) -> bool:
