@@ -28,6 +28,9 @@ from .. import services
 from ..models import ActionGroup, Pledge
 from ..pledge_forms import PledgeForm
 
+# The fields the schema says are strings (``deadline`` may also be null).
+TEXT = {"kind", "description", "deadline"}
+
 # The form's words when the deadline is today or before (compared to tell that refusal apart).
 PAST_DEADLINE = "The date must be in the future."
 
@@ -316,6 +319,10 @@ class PledgeCreateSerializer(serializers.Serializer[Any]):
         for name, value in data.items():
             if name not in self.fields:
                 wrong[str(name)] = [gettext("This field is not part of a pledge.")]
+            elif name in TEXT and not isinstance(value, str) and not (name == "deadline" and value is None):
+                # The schema's strings: a number is not a description (numbers as text are
+                # taken where the schema says integer, as DRF's own integer fields take them).
+                wrong[str(name)] = [gettext("Send this as text (a JSON string).")]
             elif value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)):
                 wrong[str(name)] = [gettext("Send one value here: a number or some text.")]
         deadline = data.get("deadline")

@@ -248,8 +248,9 @@ class IdeaComments(generics.GenericAPIView[Comment]):
         if data.get("parent"):
             parent = Comment.objects.visible().filter(idea=idea, pk=data["parent"]).first()
             if parent is None:
+                # A well-formed id the schema admits, of no comment shown here: not there.
                 message = _("You can only reply to a comment on this idea, not to a reply.")
-                raise exceptions.ValidationError({"parent": [message]})
+                raise exceptions.NotFound(message, code="no_such_comment")
         comment = services.comment_create(
             idea=idea,
             author=request.user,  # type: ignore[arg-type]  # IsAuthenticatedOrReadOnly

@@ -91,6 +91,7 @@ def test_names_and_purposes_are_returned_as_typed(
 DATE_AS = "Enter the date as year-month-day, like 2027-05-31."
 DATE_AS_CY = "Rhowch y dyddiad fel blwyddyn-mis-diwrnod, er enghraifft 2027-05-31."
 ONE_VALUE = ("Send one value here: a number or some text.", "Anfonwch un gwerth yma: rhif neu destun.")
+AS_TEXT = ("Send this as text (a JSON string).", "Anfonwch hwn fel testun (llinyn JSON).")
 SOON = "2099-01-01"
 
 # (body, the field at fault, its first message in English and in Welsh)
@@ -116,8 +117,10 @@ WRONG_BODIES: list[tuple[dict[str, Any], str, str, str]] = [
     ),
     ({"kind": "hours", "hours": 1.5}, "hours", "Enter a whole number.", "Rhowch cyfanrif."),
     ({"kind": "hours", "hours": True}, "hours", *ONE_VALUE),
-    ({"kind": "skill", "description": ["a", "b"]}, "description", *ONE_VALUE),
-    ({"kind": "skill", "description": {"text": "x"}}, "description", *ONE_VALUE),
+    # The schema's strings take text only (a number is not a description either).
+    ({"kind": "skill", "description": ["a", "b"]}, "description", *AS_TEXT),
+    ({"kind": "skill", "description": {"text": "x"}}, "description", *AS_TEXT),
+    ({"kind": "skill", "description": 0}, "description", *AS_TEXT),
     (
         {"kind": "skill", "description": "   "},
         "description",

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import exceptions, serializers
 
 from vocaleyes.api import schema
@@ -182,6 +182,9 @@ class StatementQuerySerializer(serializers.Serializer[Any]):
         return attrs
 
 
+# The schema documents the header alone (required there): a client sending both a header and a
+# body field would have to keep them equal, which no schema can say. The body field still works.
+@extend_schema_serializer(exclude_fields=["idempotency_key"])
 class GiftRequestSerializer(serializers.Serializer[Any]):
     """A gift: to an account number, an amount in minutes, and a message if you like.
 

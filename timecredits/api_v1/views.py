@@ -40,6 +40,7 @@ from ..models import Account, Entry, Transfer
 from ..services import InsufficientCredits
 from .serializers import (
     IDEMPOTENCY_HEADER,
+    IDEMPOTENCY_KEY,
     STATEMENT_CURSOR,
     AccountSerializer,
     ErrorSerializer,
@@ -210,6 +211,8 @@ class Gift(APIView):
                 IDEMPOTENCY_HEADER,
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
+                required=True,
+                pattern=IDEMPOTENCY_KEY.pattern,
                 description="New for each gift (a UUID, say): up to 64 letters, digits, - or _.",
             )
         ],

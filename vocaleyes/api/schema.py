@@ -24,6 +24,8 @@ SAFE = {"GET", "HEAD", "OPTIONS"}
 # whitespace differs (ECMA's ``\s`` lacks U+001C-U+001F and U+0085, and has U+FEFF).
 PY_WHITESPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 NOT_BLANK = f"[^{PY_WHITESPACE}]"
+# Text with a NUL character in it, which Django's and DRF's text fields refuse.
+NO_NUL: dict[str, Any] = {"pattern": "\\u0000"}
 
 
 def not_blank(least: int = 1) -> str:
@@ -79,6 +81,16 @@ class ApiSchema(AutoSchema):
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
         return responses
 
+    def _get_request_body(self, direction: Any = "request") -> Any:
+        """A body given as a raw schema (``request={"application/json": {...}}``) with required
+        fields is itself required, as it is for a serializer."""
+        body = super()._get_request_body(direction)
+        if isinstance(body, dict) and not body.get("required"):
+            schemas = [media.get("schema", {}) for media in body.get("content", {}).values()]
+            if any(isinstance(schema, dict) and schema.get("required") for schema in schemas):
+                body["required"] = True
+        return body
+
     def _get_filter_parameters(self) -> list[dict[str, Any]]:
         """The filters, each saying that it takes a value when given (``filters.FilterBackend``
         refuses ``?status=`` or ``?organisation=%20`` rather than reading it as "any")."""
@@ -89,6 +101,7 @@ class ApiSchema(AutoSchema):
                 schema.setdefault("minLength", 1)
                 if "enum" not in schema:
                     schema.setdefault("pattern", NOT_BLANK)
+                    schema.setdefault("not", dict(NO_NUL))  # a form's text field refuses NUL
         return parameters
 
     def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
@@ -98,6 +111,14 @@ class ApiSchema(AutoSchema):
         pattern = getattr(field, "schema_pattern", None)
         if pattern and isinstance(schema, dict):
             schema["pattern"] = pattern
+        # DRF's text fields refuse a NUL character (``ProhibitNullCharactersValidator``): say so.
+        if (
+            isinstance(field, serializers.CharField)
+            and not field.read_only
+            and isinstance(schema, dict)
+            and schema.get("type") == "string"
+        ):
+            schema.setdefault("not", dict(NO_NUL))
         # A list that may not be empty (``allow_empty=False``) says so.
         if (
             isinstance(field, serializers.ListSerializer | serializers.ListField)
