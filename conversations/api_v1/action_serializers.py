@@ -22,7 +22,7 @@ from rest_framework.settings import api_settings
 
 from vocaleyes.api import schema
 from vocaleyes.api.conflict import Conflict
-from vocaleyes.api.schema import NOT_BLANK
+from vocaleyes.api.schema import NO_NUL, NOT_BLANK
 
 from .. import services
 from ..models import ActionGroup, Pledge
@@ -237,6 +237,7 @@ PLEDGE_REQUEST: dict[str, Any] = {
         "description": {
             "type": "string",
             "maxLength": 2000,
+            "not": dict(NO_NUL),
             "description": "For time, what you could do (optional); for a skill or a resource, "
             "what you offer.",
         },
