@@ -112,6 +112,8 @@ class ApiSchema(AutoSchema):
         if pattern and isinstance(schema, dict):
             schema["pattern"] = pattern
         # DRF's text fields refuse a NUL character (``ProhibitNullCharactersValidator``): say so.
+        # A length a form checks (``max_length`` set on the field for the schema, without
+        # DRF's validator) is said too.
         if (
             isinstance(field, serializers.CharField)
             and not field.read_only
@@ -119,6 +121,8 @@ class ApiSchema(AutoSchema):
             and schema.get("type") == "string"
         ):
             schema.setdefault("not", dict(NO_NUL))
+            if field.max_length is not None:
+                schema["maxLength"] = min(field.max_length, schema.get("maxLength", field.max_length))
         # A list that may not be empty (``allow_empty=False``) says so.
         if (
             isinstance(field, serializers.ListSerializer | serializers.ListField)
