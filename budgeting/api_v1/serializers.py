@@ -180,8 +180,12 @@ class BallotInSerializer(serializers.Serializer[Any]):
 
     choices = BallotChoiceInSerializer(
         many=True,
-        allow_empty=True,
-        error_messages={"not_a_list": _("Give the choices as a list."), "null": _("This field is required.")},
+        allow_empty=False,  # the schema's minItems: 1
+        error_messages={
+            "not_a_list": _("Give the choices as a list."),
+            "null": _("This field is required."),
+            "empty": _("Choose at least one project."),
+        },
     )
 
     def validate_choices(self, choices: list[dict[str, int]]) -> list[dict[str, int]]:

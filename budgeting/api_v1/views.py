@@ -26,6 +26,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conversations.permissions import check_can_see
+from vocaleyes.api.conflict import conflict_response
+from vocaleyes.errors import Refusal
 from vocaleyes.models import User
 
 from .. import permissions, services
@@ -240,10 +242,14 @@ class MyBallot(APIView):
         request=BallotInSerializer,
         responses={
             200: BallotSerializer,
-            400: _error("The ballot breaks the round's rules or is not well formed: `fields` says how."),
+            400: _error("The ballot is not well formed: `fields` says how."),
             **SIGNED_IN,
             403: _error("Suspended, voting not open, or an invitation-only round you are not invited to."),
             404: NOT_SEEN[404],
+            409: _error(
+                "The ballot breaks this round's rules (code `ballot_rules`): over the budget, too "
+                "many projects, points not adding up, or a project not eligible or not in this round."
+            ),
         },
     )
     def put(self, request: Request, slug: str) -> Response:
@@ -252,11 +258,18 @@ class MyBallot(APIView):
         services.voter_check(budget_round=budget_round, voter=voter)
         incoming = BallotInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        ballot = services.ballot_submit(
-            budget_round=budget_round,
-            voter=voter,
-            choices=incoming.as_mapping(),
-            base_url=request.build_absolute_uri("/"),
-        )
+        try:
+            ballot = services.ballot_submit(
+                budget_round=budget_round,
+                voter=voter,
+                choices=incoming.as_mapping(),
+                base_url=request.build_absolute_uri("/"),
+            )
+        except Refusal as refusal:
+            if refusal.forbidden or refusal.field != "choices":
+                raise
+            # A well-formed ballot this round's rules refuse (its budget, its projects and their
+            # eligibility, how many may be chosen): about the round as it is, so 409.
+            return conflict_response(refusal, code="ballot_rules")
         ballot = Ballot.objects.select_related("round").get(pk=ballot.pk)
         return Response(BallotSerializer(_with_votes(ballot), context={"request": request}).data)

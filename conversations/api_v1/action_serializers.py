@@ -10,6 +10,7 @@ language of the request.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -20,10 +21,18 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from vocaleyes.api import schema
+from vocaleyes.api.conflict import Conflict
+from vocaleyes.api.schema import NO_NUL, NOT_BLANK
 
 from .. import services
 from ..models import ActionGroup, Pledge
 from ..pledge_forms import PledgeForm
+
+# The fields the schema says are strings (``deadline`` may also be null).
+TEXT = {"kind", "description", "deadline"}
+
+# The form's words when the deadline is today or before (compared to tell that refusal apart).
+PAST_DEADLINE = "The date must be in the future."
 
 # The API's one error body, described once for every app.
 ErrorSerializer = schema.ErrorSerializer
@@ -200,11 +209,87 @@ class ActionGroupDetailSerializer(ActionGroupSummarySerializer):
 
 
 def _is_iso_date(text: str) -> bool:
+    """``2027-05-31`` and nothing else (no spaces, no week dates, no local ways of writing a day)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return False
     try:
         date.fromisoformat(text)
     except ValueError:
         return False
-    return len(text) == len("2027-05-31")
+    return True
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "nullable": True}
+
+
+# What the page's form takes, said as a schema (the operation's request body): the fields'
+# ranges, and the rules between them: a pledge of time gives some time and at most 100 hours; a
+# skill or a resource says what it is; a condition is ``threshold`` and ``deadline`` together or
+# neither. Only "the deadline is in the future" is left to the form (a 409, as it is not about
+# the shape of what was sent but about today).
+PLEDGE_REQUEST: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "kind": {"type": "string", "enum": list(Pledge.Kind.values)},
+        "hours": _nullable({"type": "integer", "minimum": 0, "maximum": 100}),
+        "minutes": _nullable({"type": "integer", "minimum": 0, "maximum": 59}),
+        "description": {
+            "type": "string",
+            "maxLength": 2000,
+            "not": dict(NO_NUL),
+            "description": "For time, what you could do (optional); for a skill or a resource, "
+            "what you offer.",
+        },
+        "threshold": _nullable(
+            {"type": "integer", "minimum": 1, "maximum": 1000, "description": "How many other people."}
+        ),
+        "deadline": _nullable(
+            {"type": "string", "format": "date", "description": "It lapses at the end of this day."}
+        ),
+    },
+    "required": ["kind"],
+    "additionalProperties": False,
+    "allOf": [
+        {
+            "oneOf": [
+                {
+                    "properties": {"kind": {"enum": [Pledge.Kind.HOURS.value]}},
+                    "anyOf": [
+                        {"required": ["hours"], "properties": {"hours": {"type": "integer", "minimum": 1}}},
+                        {
+                            "required": ["minutes"],
+                            "properties": {"minutes": {"type": "integer", "minimum": 1}},
+                        },
+                    ],
+                    "not": {
+                        "required": ["hours", "minutes"],
+                        "properties": {
+                            "hours": {"type": "integer", "minimum": 100},
+                            "minutes": {"type": "integer", "minimum": 1},
+                        },
+                    },
+                },
+                {
+                    "properties": {
+                        "kind": {"enum": [Pledge.Kind.SKILL.value, Pledge.Kind.RESOURCE.value]},
+                        "description": {"type": "string", "pattern": NOT_BLANK},
+                    },
+                    "required": ["description"],
+                },
+            ]
+        },
+        {
+            "anyOf": [
+                {
+                    "required": ["threshold", "deadline"],
+                    "properties": {"threshold": {"type": "integer"}, "deadline": {"type": "string"}},
+                },
+                {"properties": {"threshold": {"enum": [None]}, "deadline": {"enum": [None]}}},
+            ]
+        },
+    ],
+}
 
 
 class PledgeCreateSerializer(serializers.Serializer[Any]):
@@ -235,10 +320,14 @@ class PledgeCreateSerializer(serializers.Serializer[Any]):
         for name, value in data.items():
             if name not in self.fields:
                 wrong[str(name)] = [gettext("This field is not part of a pledge.")]
+            elif name in TEXT and not isinstance(value, str) and not (name == "deadline" and value is None):
+                # The schema's strings: a number is not a description (numbers as text are
+                # taken where the schema says integer, as DRF's own integer fields take them).
+                wrong[str(name)] = [gettext("Send this as text (a JSON string).")]
             elif value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)):
                 wrong[str(name)] = [gettext("Send one value here: a number or some text.")]
         deadline = data.get("deadline")
-        if isinstance(deadline, str) and deadline.strip() and not _is_iso_date(deadline.strip()):
+        if "deadline" not in wrong and isinstance(deadline, str) and not _is_iso_date(deadline):
             # The page's form also reads local ways of writing a date (in Welsh 05/06 is June,
             # in English May): a program's date means one day whatever the language.
             wrong["deadline"] = [gettext("Enter the date as year-month-day, like 2027-05-31.")]
@@ -246,6 +335,11 @@ class PledgeCreateSerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError(wrong)
         form = PledgeForm({name: "" if value is None else str(value) for name, value in data.items()})
         if not form.is_valid():
+            errors = form.errors.as_data()
+            past = gettext(PAST_DEADLINE)
+            if list(errors) == ["deadline"] and [str(e.message) for e in errors["deadline"]] == [past]:
+                # Well formed, but the day has passed: not the shape of what was sent.
+                raise Conflict(past, code="past_deadline")
             general = api_settings.NON_FIELD_ERRORS_KEY
             raise serializers.ValidationError(
                 {

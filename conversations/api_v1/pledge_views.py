@@ -2,7 +2,8 @@
 
 Every write is the pledge service's (``services.pledge_create``, ``services.pledge_withdraw``),
 which locks the group's row and decides; its refusals answer 403 (who is asking: suspended, the
-group is not taking pledges) or 400 (what was sent) with the service's own message. A pledge is
+group is not taking pledges), 400 (what was sent) or 409 (the state things are in: a deadline
+already past, a pledge that can no longer be withdrawn) with the service's own message. A pledge is
 made as on the page: to a group of a conversation the person may see that acts on at least one
 shown idea (404 otherwise), with the page form's fields and messages, under the ``pledge`` rate
 limit. Withdrawing is a change of state (the pledge stays, ``withdrawn``), so it is a POST to
@@ -21,11 +22,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vocaleyes.api.conflict import conflict
+from vocaleyes.errors import Refusal
 from vocaleyes.models import User
 
 from .. import permissions, services
 from ..models import ActionGroup, Pledge
-from .action_serializers import PledgeCreateSerializer, PledgeSerializer, errors
+from .action_serializers import PLEDGE_REQUEST, PledgeCreateSerializer, PledgeSerializer, errors
 
 TAGS = ["action groups"]
 
@@ -60,8 +63,8 @@ class PledgeCreate(APIView):
             "counts at once (`bound`); a conditional one waits (`open`) until enough others pledge."
         ),
         tags=TAGS,
-        request=PledgeCreateSerializer,
-        responses={201: PledgeSerializer, **errors(400, 401, 403, 404, 429)},
+        request={"application/json": PLEDGE_REQUEST},
+        responses={201: PledgeSerializer, **errors(400, 401, 403, 404, 409, 429)},
         examples=[
             OpenApiExample("Three hours", value={"kind": "hours", "hours": 3}, request_only=True),
             OpenApiExample(
@@ -101,14 +104,20 @@ class PledgeWithdraw(APIView):
         ),
         tags=TAGS,
         request=None,
-        responses={200: PledgeSerializer, **errors(400, 401, 403, 404)},
+        responses={200: PledgeSerializer, **errors(401, 403, 404, 409)},
     )
     def post(self, request: Request, pk: int) -> Response:
         person = _person(request)
         pledge = get_object_or_404(
             Pledge.objects.select_related("group__conversation"), pk=pk, person_id=person.pk
         )
-        pledge = services.pledge_withdraw(pledge=pledge, by=person)
+        try:
+            pledge = services.pledge_withdraw(pledge=pledge, by=person)
+        except Refusal as refusal:
+            if refusal.forbidden:
+                raise
+            # Yours, and you may: but not in the state it is in (bound, lapsed, hours given).
+            raise conflict(refusal) from None
         return Response(PledgeSerializer(pledge, context={"request": request}).data)
 
 

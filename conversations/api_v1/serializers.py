@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.reverse import reverse as api_reverse
 
+from vocaleyes.api.schema import not_blank
+
 from .. import forms
 from ..models import Comment, Conversation, Idea, Rating
 
@@ -37,12 +39,24 @@ class Text(serializers.CharField):
 
     default_error_messages = {"invalid": NOT_TEXT, "null": NOT_TEXT}
 
-    def __init__(self, *, limit: int | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_blank", True)
+    def __init__(
+        self, *, limit: int | None = None, least: int = 0, form_field: Any = None, **kwargs: Any
+    ) -> None:
+        """``least``: the form's fewest characters once stripped (0: may be left out); the
+        schema says so (``required`` and a pattern), and the form's messages say no."""
+        kwargs.setdefault("required", least > 0)
+        kwargs.setdefault("allow_blank", least == 0)
         kwargs.setdefault("trim_whitespace", False)
+        if least > 0:
+            messages = form_field.error_messages if form_field is not None else {}
+            missing = messages.get("required", NOT_TEXT)
+            kwargs.setdefault("error_messages", {"required": missing, "blank": missing})
         super().__init__(**kwargs)
         self.max_length = limit  # for the schema; the form checks it with the pages' message
+        if least > 0:
+            # For the schema only (``vocaleyes.api.schema.ApiSchema`` reads it); a value it
+            # refuses, the form refuses too, with its own message.
+            self.schema_pattern = not_blank(least)
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
@@ -240,9 +254,17 @@ class IdeaListQuery(serializers.Serializer[Any]):
 class IdeaCreateSerializer(FormChecked):
     """A new idea. With a ``source_note`` it is seeded from elsewhere (facilitators only)."""
 
-    title = Text(limit=150)
-    body = Text(limit=5000)
-    language = Text(help_text="en or cy: the language the idea is written in.")
+    title = Text(limit=150, least=3, form_field=forms.IdeaForm.base_fields["title"])
+    body = Text(limit=5000, least=10, form_field=forms.IdeaForm.base_fields["body"])
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        error_messages={
+            "required": forms.IdeaForm.base_fields["language"].error_messages["required"],
+            "null": NOT_TEXT,
+            "invalid_choice": _("Choose en or cy."),
+        },
+        help_text="en or cy: the language the idea is written in.",
+    )
     source_note = Text(limit=200, help_text="For a seeded idea: where it comes from.")
 
     def form_for(self, data: dict[str, Any]) -> django_forms.Form:
@@ -292,7 +314,7 @@ class CommentSerializer(serializers.ModelSerializer[Comment]):
 class CommentCreateSerializer(FormChecked):
     form_class = forms.CommentForm
 
-    body = Text(limit=2000)
+    body = Text(limit=2000, least=1, form_field=forms.CommentForm.base_fields["body"])
     # Declared fields leave the class (DRF's metaclass takes them), so the name is free.
     parent = serializers.IntegerField(  # type: ignore[assignment]
         required=False,
@@ -317,10 +339,11 @@ class RatingSerializer(FormChecked):
     form_class = forms.RatingForm
 
     value = serializers.IntegerField(
-        required=False,
         min_value=1,
         max_value=5,
         error_messages={
+            "required": forms.RatingForm.base_fields["value"].error_messages["required"],
+            "null": forms.RatingForm.base_fields["value"].error_messages["required"],
             "invalid": NOT_A_NUMBER,
             "min_value": _("Choose how important this idea is to you, from 1 to 5."),
             "max_value": _("Choose how important this idea is to you, from 1 to 5."),

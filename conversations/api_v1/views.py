@@ -25,6 +25,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from vocaleyes.api.filters import refuse_blank
 from vocaleyes.api.schema import ErrorSerializer
 
 from .. import listing, permissions, services
@@ -138,6 +139,7 @@ class ConversationIdeas(generics.GenericAPIView[Idea]):
         responses={200: IdeaSerializer(many=True), **errors(400, 401, 403, 404)},
     )
     def get(self, request: Request, slug: str) -> Response:
+        refuse_blank(request.query_params, ["order"])  # ``?order=`` is no order (the schema's enum)
         query = IdeaListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         order, search = query.validated_data["order"], query.validated_data["q"].strip()
@@ -246,8 +248,9 @@ class IdeaComments(generics.GenericAPIView[Comment]):
         if data.get("parent"):
             parent = Comment.objects.visible().filter(idea=idea, pk=data["parent"]).first()
             if parent is None:
+                # A well-formed id the schema admits, of no comment shown here: not there.
                 message = _("You can only reply to a comment on this idea, not to a reply.")
-                raise exceptions.ValidationError({"parent": [message]})
+                raise exceptions.NotFound(message, code="no_such_comment")
         comment = services.comment_create(
             idea=idea,
             author=request.user,  # type: ignore[arg-type]  # IsAuthenticatedOrReadOnly

@@ -91,6 +91,7 @@ def test_names_and_purposes_are_returned_as_typed(
 DATE_AS = "Enter the date as year-month-day, like 2027-05-31."
 DATE_AS_CY = "Rhowch y dyddiad fel blwyddyn-mis-diwrnod, er enghraifft 2027-05-31."
 ONE_VALUE = ("Send one value here: a number or some text.", "Anfonwch un gwerth yma: rhif neu destun.")
+AS_TEXT = ("Send this as text (a JSON string).", "Anfonwch hwn fel testun (llinyn JSON).")
 SOON = "2099-01-01"
 
 # (body, the field at fault, its first message in English and in Welsh)
@@ -116,8 +117,10 @@ WRONG_BODIES: list[tuple[dict[str, Any], str, str, str]] = [
     ),
     ({"kind": "hours", "hours": 1.5}, "hours", "Enter a whole number.", "Rhowch cyfanrif."),
     ({"kind": "hours", "hours": True}, "hours", *ONE_VALUE),
-    ({"kind": "skill", "description": ["a", "b"]}, "description", *ONE_VALUE),
-    ({"kind": "skill", "description": {"text": "x"}}, "description", *ONE_VALUE),
+    # The schema's strings take text only (a number is not a description either).
+    ({"kind": "skill", "description": ["a", "b"]}, "description", *AS_TEXT),
+    ({"kind": "skill", "description": {"text": "x"}}, "description", *AS_TEXT),
+    ({"kind": "skill", "description": 0}, "description", *AS_TEXT),
     (
         {"kind": "skill", "description": "   "},
         "description",
@@ -141,12 +144,6 @@ WRONG_BODIES: list[tuple[dict[str, Any], str, str, str]] = [
         "threshold",
         "Say how many other people should also pledge.",
         "Dywedwch faint o bobl eraill a ddylai addo hefyd.",
-    ),
-    (
-        {"kind": "hours", "hours": 1, "threshold": 3, "deadline": "2020-01-01"},
-        "deadline",
-        "The date must be in the future.",
-        "Rhaid i'r dyddiad fod yn y dyfodol.",
     ),
     (
         {"kind": "hours", "hours": 1, "threshold": 0, "deadline": SOON},
@@ -248,3 +245,32 @@ def test_a_conditional_pledges_deadline_is_the_end_of_its_day(
     assert (pledge.minutes, pledge.threshold, pledge.status) == (75, 5, Pledge.Status.OPEN)
     deadline = timezone.localtime(pledge.deadline)
     assert (deadline.date(), deadline.hour, deadline.minute) == (day, 23, 59)
+
+
+def test_a_deadline_already_past_is_a_conflict_in_english_and_welsh(
+    world: World, api_client: Callable[[str], APIClient]
+) -> None:
+    # Well formed (the schema cannot know today's date): 409, "not now", rather than 400.
+    body = {"kind": "hours", "hours": 1, "threshold": 3, "deadline": "2020-01-01"}
+    client = api_client("other_resident")
+    response = client.post(pledge_url(world), body, format="json")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "The date must be in the future.",
+        "code": "past_deadline",
+        "fields": {},
+    }
+    welsh = client.post(pledge_url(world), body, format="json", HTTP_ACCEPT_LANGUAGE="cy")
+    assert welsh.status_code == 409 and welsh.json()["detail"] == "Rhaid i'r dyddiad fod yn y dyfodol."
+    assert Pledge.objects.count() == 2
+
+
+@pytest.mark.parametrize("deadline", ["", " 2099-01-01", "2099-W01-1", "01/02/2099"])
+def test_a_deadline_is_a_date_written_year_month_day_or_null(
+    world: World, api_client: Callable[[str], APIClient], deadline: str
+) -> None:
+    body = {"kind": "hours", "hours": 1, "threshold": 3, "deadline": deadline}
+    response = api_client("other_resident").post(pledge_url(world), body, format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"deadline": ["Enter the date as year-month-day, like 2027-05-31."]}
+    assert Pledge.objects.count() == 2

@@ -113,10 +113,10 @@ def test_withdrawing_keeps_the_pledge_as_withdrawn_and_only_once(
     world.alice_pledge.refresh_from_db()
     assert world.alice_pledge.status == Pledge.Status.WITHDRAWN and world.alice_pledge.withdrawn_at
     again = client.post(url, HTTP_ACCEPT_LANGUAGE="cy")
-    assert again.status_code == 400
+    assert again.status_code == 409  # not in a state to be withdrawn: nothing to correct in the request
     assert again.json() == {
         "detail": "Ni ellir tynnu'r addewid hwn yn ôl mwyach.",
-        "code": "refused",
+        "code": "conflict",
         "fields": {},
     }
     # Withdrawn, it stops counting: the group's page shows one pledge counted on, Sam's.
@@ -150,7 +150,7 @@ def test_a_bound_conditional_pledge_and_one_with_hours_given_stay(
     )
     assert conditional.status == Pledge.Status.BOUND
     response = api_client("other_resident").post(f"/api/v1/pledges/{conditional.pk}/withdraw/")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["detail"].startswith("This pledge has bound")
 
     account_open_for_organisation(organisation=world.conversation.organisation, kind=Account.Kind.ISSUING)
@@ -164,7 +164,7 @@ def test_a_bound_conditional_pledge_and_one_with_hours_given_stay(
     mine = api_client("resident").get("/api/v1/me/pledges/").json()["results"]
     assert [(item["hours_given_minutes"], item["can_withdraw"]) for item in mine] == [(60, False)]
     refused = api_client("resident").post(f"/api/v1/pledges/{world.alice_pledge.pk}/withdraw/")
-    assert refused.status_code == 400 and "Hours have been given" in refused.json()["detail"]
+    assert refused.status_code == 409 and "Hours have been given" in refused.json()["detail"]
     assert Pledge.objects.filter(status=Pledge.Status.WITHDRAWN).count() == 0
     assert HoursGiven.objects.count() == 1
 

@@ -136,12 +136,12 @@ def test_a_ballot_over_budget_is_refused_and_the_old_one_kept(
 ) -> None:
     services.ballot_submit(budget_round=round_, voter=alice, choices={projects["Trees"].pk: 1})
     response = put(client_for(alice), round_, body(projects["Playground"], projects["Cycle path"]))
-    assert response.status_code == 400
+    assert response.status_code == 409
     message = (
         "Your choices cost £110,000, which is more than the budget of £100,000. "
         "Remove a project or choose cheaper ones."
     )
-    assert response.json() == {"detail": message, "code": "refused", "fields": {"choices": [message]}}
+    assert response.json() == {"detail": message, "code": "ballot_rules", "fields": {"choices": [message]}}
     assert chosen(round_, alice) == {"Trees": 1}
 
 
@@ -149,14 +149,14 @@ def test_the_round_rules_are_the_ballot_services(conversation: Conversation, ali
     k_round = make_round(conversation, slug="k-fund", ballot_type="k_approval", max_projects=2)
     a, b, c = make_projects(k_round, ("A", 10), ("B", 10), ("C", 10))
     response = put(client_for(alice), k_round, body(a, b, c))
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["fields"]["choices"] == ["You can choose up to 2 projects. You chose 3."]
 
     points_round = make_round(conversation, slug="points-fund", ballot_type="cumulative", points=10)
     x, y = make_projects(points_round, ("X", 10), ("Y", 10))
     client = client_for(alice)
     response = put(client, points_round, {"choices": [{"project": x.pk, "points": 4}, {"project": y.pk}]})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "your points add up to 5. Make them add up to exactly 10." in response.json()["detail"]
     six = {"project": y.pk, "points": 6}
     response = put(client, points_round, {"choices": [{"project": x.pk, "points": 4}, six]})
@@ -178,7 +178,7 @@ def test_an_ineligible_project_cannot_be_chosen(round_: BudgetRound, alice: User
         ineligible_reason_en="Not ours.",
     )
     response = put(client_for(alice), round_, body(project))
-    assert response.status_code == 400
+    assert response.status_code == 409
     not_eligible = "“Car park” is not eligible, so it cannot be voted for: Not ours."
     assert response.json()["fields"]["choices"] == [not_eligible]
     assert not Ballot.objects.exists()
@@ -212,7 +212,7 @@ def test_a_malformed_ballot_is_400_with_the_field_and_writes_nothing(
     assert not Ballot.objects.exists()
 
 
-def test_unknown_projects_another_rounds_and_duplicates_are_400(
+def test_unknown_projects_and_another_rounds_are_409_duplicates_and_none_400(
     round_: BudgetRound, projects: dict[str, BudgetProject], conversation: Conversation, alice: User
 ) -> None:
     other_round = make_round(conversation, slug="other-fund")
@@ -224,7 +224,7 @@ def test_unknown_projects_another_rounds_and_duplicates_are_400(
         body(projects["Trees"], elsewhere),
     ):
         response = put(client, round_, data)
-        assert response.status_code == 400
+        assert response.status_code == 409  # well formed: the round has no such project (its state)
         assert response.json()["fields"] == {"choices": [not_here]}
     response = put(client, round_, body(projects["Trees"], projects["Trees"]))
     assert response.status_code == 400
@@ -302,7 +302,7 @@ def test_refusals_are_in_welsh_when_asked(
     client = client_for(bob)
     welsh = {"HTTP_ACCEPT_LANGUAGE": "cy"}
     response = put(client, round_, body(projects["Playground"], projects["Cycle path"]), **welsh)
-    assert response.status_code == 400 and response["Content-Language"] == "cy"
+    assert response.status_code == 409 and response["Content-Language"] == "cy"
     assert response.json()["detail"].startswith("Mae eich dewisiadau'n costio £110,000")
     response = put(client, round_, body(projects["Trees"], projects["Trees"]), **welsh)
     assert response.json()["fields"] == {"choices": ["Dewiswch bob prosiect unwaith yn unig."]}

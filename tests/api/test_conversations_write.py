@@ -152,7 +152,12 @@ def test_replies_go_one_level_deep_and_only_to_comments_shown_on_the_idea(
     }
     for parent in (hidden.pk, 999_999):
         response = client.post(comments_url(idea), {"body": "To nothing", "parent": parent}, format="json")
-        assert response.status_code == 400 and list(response.json()["fields"]) == ["parent"]
+        # A well-formed id of no comment shown on this idea: not there, 404 (the schema admits it).
+        assert response.status_code == 404 and response.json() == {
+            "detail": "You can only reply to a comment on this idea, not to a reply.",
+            "code": "no_such_comment",
+            "fields": {},
+        }
     assert Comment.objects.filter(author=alice).count() == 0
 
 

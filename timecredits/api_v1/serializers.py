@@ -15,9 +15,10 @@ import re
 import uuid
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import exceptions, serializers
 
 from vocaleyes.api import schema
 from vocaleyes.errors import Refusal
@@ -26,7 +27,30 @@ from ..amounts import MAX_MINUTES_PER_TRANSFER, format_minutes, split_minutes
 from ..forms import GiftForm
 from ..models import Account, Transfer
 from ..selectors import StatementLine
+from ..services import MAX_MEMO_LENGTH
 from ..services.checks import check_minutes
+
+# An account number as the API takes it (the give page also reads spaces and lower case in it).
+ACCOUNT_NUMBER = r"^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$"
+
+# The statement's cursor for the schema: ``before`` or ``after`` (or neither), never both. An
+# object parameter exploded into the query string is how OpenAPI 3.0 says "at most one of".
+STATEMENT_CURSOR: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "before": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Lines older than this line number (the `next` link sets it).",
+        },
+        "after": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Lines newer than this line number (the `previous` link sets it).",
+        },
+    },
+    "maxProperties": 1,
+}
 
 # A client's key for one gift: a UUID fits, as does any short word of its own making.
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -60,6 +84,7 @@ class AccountSerializer(serializers.ModelSerializer[Account]):
     organisation: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="slug",
         read_only=True,
+        allow_null=True,
         help_text="For an organisation's account: the organisation's slug; null for a person's.",
     )
     balance = AmountField()
@@ -149,6 +174,7 @@ class StatementQuerySerializer(serializers.Serializer[Any]):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The schema says so too (``STATEMENT_CURSOR``: one of the two at most).
         if "before" in attrs and "after" in attrs:
             raise serializers.ValidationError(
                 {"after": [_("Ask for lines before a line or after it, not both.")]}
@@ -156,6 +182,9 @@ class StatementQuerySerializer(serializers.Serializer[Any]):
         return attrs
 
 
+# The schema documents the header alone (required there): a client sending both a header and a
+# body field would have to keep them equal, which no schema can say. The body field still works.
+@extend_schema_serializer(exclude_fields=["idempotency_key"])
 class GiftRequestSerializer(serializers.Serializer[Any]):
     """A gift: to an account number, an amount in minutes, and a message if you like.
 
@@ -169,6 +198,8 @@ class GiftRequestSerializer(serializers.Serializer[Any]):
     }
 
     recipient = serializers.CharField(
+        trim_whitespace=False,
+        validators=[RegexValidator(ACCOUNT_NUMBER, message=_("Enter an account number like 7KQ4-M2XD."))],
         help_text="The account number of the person you are giving to, like 7KQ4-M2XD.",
         error_messages={
             "required": _("Enter the account number of the person you are giving to"),
@@ -205,6 +236,19 @@ class GiftRequestSerializer(serializers.Serializer[Any]):
         error_messages={key: _("Send the idempotency key as text.") for key in ("invalid", "null", "blank")},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # For the schema only: ``check_minutes`` and the give page's form say no, in their words.
+        minutes = self.fields["minutes"]
+        minutes.min_value, minutes.max_value = 1, MAX_MINUTES_PER_TRANSFER  # type: ignore[attr-defined]
+        self.fields["message"].max_length = MAX_MEMO_LENGTH  # type: ignore[attr-defined]
+
+    def validate_recipient(self, recipient: str) -> str:
+        # ``$`` lets a final newline through; the schema's pattern (ECMA) does not.
+        if not re.fullmatch(ACCOUNT_NUMBER.rstrip("$"), recipient):
+            raise serializers.ValidationError(_("Enter an account number like 7KQ4-M2XD."))
+        return recipient
+
     def validate_minutes(self, minutes: int) -> int:
         try:
             check_minutes(minutes, field=None)
@@ -226,6 +270,7 @@ class GiftRequestSerializer(serializers.Serializer[Any]):
             sender=self.context["sender"],
         )
         if not form.is_valid():
+            self._refuse_recipient(form)
             # The form asks for hours and minutes; the API for minutes alone.
             renamed = {"hours": "minutes", "__all__": "non_field_errors"}
             errors: dict[str, list[str]] = {}
@@ -235,6 +280,19 @@ class GiftRequestSerializer(serializers.Serializer[Any]):
         attrs["recipient"] = form.cleaned_data["recipient"]  # the Account, with its person
         attrs["message"] = form.cleaned_data["message"]
         return attrs
+
+    def _refuse_recipient(self, form: GiftForm) -> None:
+        """A well-formed account number the give page refuses, when nothing else is wrong: nobody
+        has it (404: the page's "there is no account with the number ..." carries the number) or
+        it is the giver's own (403: you may not give to yourself). Said in the page's words."""
+        errors = form.errors.as_data()
+        if list(errors) != ["recipient"]:
+            return
+        [error] = errors["recipient"]
+        message = " ".join(error.messages)
+        if isinstance(error.params, dict) and "number" in error.params:
+            raise exceptions.NotFound(message, code="no_such_account")
+        raise exceptions.PermissionDenied(message, code="own_account")
 
     def _idempotency_key(self, in_body: str | None) -> str:
         in_header = self.context.get("idempotency_header")

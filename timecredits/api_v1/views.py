@@ -13,6 +13,8 @@ the first gift, and one person's key can never answer another's request.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -26,6 +28,8 @@ from rest_framework.reverse import reverse
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from vocaleyes.api.conflict import conflict
+from vocaleyes.api.filters import refuse_blank
 from vocaleyes.models import User
 from vocaleyes.permissions import check_not_suspended
 
@@ -33,8 +37,11 @@ from .. import permissions, selectors, services
 from ..amounts import format_minutes
 from ..forms import StatementFilterForm
 from ..models import Account, Entry, Transfer
+from ..services import InsufficientCredits
 from .serializers import (
     IDEMPOTENCY_HEADER,
+    IDEMPOTENCY_KEY,
+    STATEMENT_CURSOR,
     AccountSerializer,
     ErrorSerializer,
     GiftRequestSerializer,
@@ -46,7 +53,19 @@ from .serializers import (
 
 TAGS = ["time credits"]
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No API token, or one that is not valid.")
+FILTERS = ("kind", "date_from", "date_to")
 INVALID = OpenApiResponse(ErrorSerializer, description="Something sent needs correcting; `fields` says what.")
+
+
+def is_iso_date(text: str) -> bool:
+    """``2027-05-31`` and nothing else (no spaces, no week dates, no other ways of writing a day)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def gift_key(user_id: int, key: str) -> str:
@@ -113,7 +132,19 @@ class Statement(APIView):
         ),
         tags=TAGS,
         parameters=[
-            StatementQuerySerializer,
+            OpenApiParameter(
+                "cursor",
+                STATEMENT_CURSOR,
+                style="form",
+                explode=True,
+                description="`before` or `after` a line number, not both: the `next` and "
+                "`previous` links set them.",
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 100},
+                description="Lines a page: 25 unless asked, at most 100.",
+            ),
             OpenApiParameter(
                 "kind", OpenApiTypes.STR, enum=Transfer.Kind.values, description="One kind only."
             ),
@@ -123,6 +154,14 @@ class Statement(APIView):
         responses={200: StatementPageSerializer, 400: INVALID, 401: UNAUTHENTICATED},
     )
     def get(self, request: Request) -> Response:
+        # Given empty, the page's form reads a filter as "any"; the API's schema says each takes
+        # a value, and a date is year-month-day (the form also reads local ways of writing one).
+        refuse_blank(request.query_params, [*StatementQuerySerializer().fields, *FILTERS])
+        for name in ("date_from", "date_to"):
+            if name in request.query_params and not is_iso_date(request.query_params[name]):
+                raise exceptions.ValidationError(
+                    {name: [_("Enter the date as year-month-day, like 2027-05-31.")]}
+                )
         query = StatementQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         form = StatementFilterForm(request.query_params)
@@ -172,6 +211,8 @@ class Gift(APIView):
                 IDEMPOTENCY_HEADER,
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
+                required=True,
+                pattern=IDEMPOTENCY_KEY.pattern,
                 description="New for each gift (a UUID, say): up to 64 letters, digits, - or _.",
             )
         ],
@@ -183,7 +224,15 @@ class Gift(APIView):
             ),
             400: INVALID,
             401: UNAUTHENTICATED,
-            403: OpenApiResponse(ErrorSerializer, description="Your account is suspended."),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="Your account is suspended, or the account number is your own.",
+            ),
+            404: OpenApiResponse(ErrorSerializer, description="Nobody has an open account with that number."),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="Your balance is too low for this gift (code `insufficient_credits`).",
+            ),
             429: OpenApiResponse(ErrorSerializer, description="Too many gifts and spends in a short time."),
         },
     )
@@ -197,14 +246,18 @@ class Gift(APIView):
         data = serializer.validated_data
         recipient: Account = data["recipient"]
         assert recipient.user is not None  # GiftForm finds people's accounts only
-        transfer = services.credits_gift(
-            sender=sender,
-            recipient=recipient.user,
-            minutes=data["minutes"],
-            message=data["message"],
-            idempotency_key=gift_key(sender.pk, data["idempotency_key"]),
-            message_language=data["message_language"],
-        )
+        try:
+            transfer = services.credits_gift(
+                sender=sender,
+                recipient=recipient.user,
+                minutes=data["minutes"],
+                message=data["message"],
+                idempotency_key=gift_key(sender.pk, data["idempotency_key"]),
+                message_language=data["message_language"],
+            )
+        except InsufficientCredits as refusal:
+            # Well formed and allowed, but not with this balance: "not now" rather than "correct it".
+            raise conflict(refusal, code="insufficient_credits") from None
         given = Entry.objects.get(transfer=transfer, account__user=sender)
         if transfer.replayed:
             detail = _("This gift was already given. Nothing more has been taken.")

@@ -21,6 +21,16 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     invalid_page_message = _("There is no page {page_number} of this list.")  # type: ignore[assignment]
+    # The schema says ``page`` is a number: ``?page=last`` is not one (DRF would read it).
+    last_page_strings = ()
+
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        """``?page=`` given empty is refused (DRF reads it as page 1): the schema's ``page`` is a
+        number, and a client that sends none has made a mistake worth saying."""
+        if request.query_params.get(self.page_query_param) == "":
+            message = gettext("Give a page number, or leave it out.")
+            raise ValidationError({self.page_query_param: [message]})
+        return super().get_page_number(request, paginator)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
