@@ -53,7 +53,7 @@ for who in resident outsider anonymous; do
   esac
   echo "=== schemathesis as $who: up to $EXAMPLES examples per operation ==="
   .venv/bin/schemathesis run "http://127.0.0.1:$PORT/api/v1/schema/?format=json" \
-    "${header[@]}" --checks all --max-examples "$EXAMPLES" --seed 2026 --workers 2 \
+    "${header[@]}" --checks all --max-examples "$EXAMPLES" --seed 2026 --workers 1 \
     --report junit --report-junit-path "bench/api/reports/$who.xml" \
     --request-timeout 30 --continue-on-failure || status=1
 done
