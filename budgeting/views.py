@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +27,8 @@ from vocaleyes.throttle import throttle
 from . import explain, permissions, services
 from .exports import round_pb_text
 from .forms import BallotForm, make_basket
-from .models import Ballot, BudgetProject, BudgetRound, Outcome, OutcomeProject, Proposal, Tally
+from .models import Ballot, BudgetProject, BudgetRound, Outcome, Proposal, Tally
+from .selectors import latest_counts
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -238,24 +238,8 @@ def ballot_receipt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _results_context(request: HttpRequest, budget_round: BudgetRound) -> dict[str, Any]:
-    tallies = budget_round.tallies.order_by("-created")
     # A new count can only start when none is live, so a live count is always the latest.
-    latest = tallies.first()
-    done = (
-        tallies.filter(status=Tally.Status.DONE)
-        .prefetch_related(
-            Prefetch(
-                "outcomes",
-                queryset=Outcome.objects.prefetch_related(
-                    Prefetch(
-                        "lines",
-                        queryset=OutcomeProject.objects.select_related("project").order_by("project__code"),
-                    )
-                ),
-            )
-        )
-        .first()
-    )
+    latest, done = latest_counts(budget_round)
     return {
         "round": budget_round,
         "live": latest if latest is not None and latest.is_live else None,

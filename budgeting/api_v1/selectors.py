@@ -13,13 +13,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from conversations.models import Conversation
 
 from .. import permissions
-from ..models import BudgetRound, Outcome, OutcomeProject, Phase, Tally
+from ..models import BudgetRound, Phase
 
 if TYPE_CHECKING:
     from vocaleyes.permissions import Person
@@ -46,27 +46,3 @@ def phase_condition(phase: str, now: datetime | None = None) -> Q:
         Phase.RESULTS: Q(voting_closes__lte=now),
     }
     return conditions[Phase(phase)]
-
-
-def latest_counts(budget_round: BudgetRound) -> tuple[Tally | None, Tally | None]:
-    """The round's latest count of any status, and its latest finished count with both
-    outcomes and their lines loaded (three queries however many projects), as the results
-    page reads them."""
-    tallies = budget_round.tallies.order_by("-created")
-    latest = tallies.first()
-    done = (
-        tallies.filter(status=Tally.Status.DONE)
-        .prefetch_related(
-            Prefetch(
-                "outcomes",
-                queryset=Outcome.objects.prefetch_related(
-                    Prefetch(
-                        "lines",
-                        queryset=OutcomeProject.objects.select_related("project").order_by("project__code"),
-                    )
-                ),
-            )
-        )
-        .first()
-    )
-    return latest, done

@@ -33,8 +33,9 @@ from vocaleyes.models import User
 from .. import permissions, services
 from ..formatting import format_moment
 from ..models import Ballot, BudgetProject, BudgetRound, Phase, Tally
+from ..selectors import latest_counts
 from .results import results_data
-from .selectors import latest_counts, phase_condition, rounds_visible_to
+from .selectors import phase_condition, rounds_visible_to
 from .serializers import (
     BallotInSerializer,
     BallotSerializer,
